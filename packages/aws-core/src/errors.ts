@@ -1,0 +1,135 @@
+/**
+ * Errors from one place. Every error this package throws is an
+ * {@link AwsClientError} (or a subclass) with a stable `code`, a message that
+ * says what to do next, and the underlying error as `cause` where there is one.
+ *
+ * Messages never contain a secret: values of credential fields are never
+ * echoed, only their names and types.
+ *
+ * @module
+ */
+
+const BRAND: unique symbol = Symbol.for('@dbp/aws-core/error-brand') as never;
+
+/** Stable machine-readable codes carried by {@link AwsClientError.code}. */
+export type AwsClientErrorCode =
+  | 'CONSTRUCTOR_IS_PRIVATE'
+  | 'INVALID_OPTIONS'
+  | 'INVALID_CONFIG'
+  | 'INVALID_FACTORY_OPTIONS'
+  | 'INVALID_SERVICE_DEFINITION'
+  | 'UNKNOWN_SERVICE'
+  | 'UNKNOWN_TIER'
+  | 'FACTORY_DISPOSED'
+  | 'INVALID_CREDENTIALS'
+  | 'CREDENTIALS_EXPIRED'
+  | 'MISSING_CREDENTIALS'
+  | 'PROFILE_NOT_FOUND'
+  | 'CREDENTIAL_PROVIDER_FAILED'
+  | 'INVALID_REGION'
+  | 'UNKNOWN_REGION'
+  | 'MISSING_REGION';
+
+/** Options accepted by every error constructor of this package. */
+export interface AwsClientErrorOptions {
+  /** The stable code of this error. */
+  code: AwsClientErrorCode;
+  /** The error that caused this one (an SDK error, for example). */
+  cause?: unknown;
+}
+
+function brandsOf(ctor: unknown): string[] {
+  const brands: string[] = [];
+  let current: unknown = ctor;
+  while (typeof current === 'function') {
+    const brand: unknown = Object.hasOwn(current, 'brand') ? (current as { brand?: unknown }).brand : undefined;
+    if (typeof brand === 'string') brands.push(brand);
+    current = Object.getPrototypeOf(current);
+  }
+  return brands;
+}
+
+function hasBrand(value: unknown, brand: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const brands = (value as { [BRAND]?: unknown })[BRAND];
+  return Array.isArray(brands) && brands.includes(brand);
+}
+
+/**
+ * Base class of every error thrown by `@dbp/aws-*`.
+ *
+ * `instanceof` works across duplicate copies of the package (an ESM and a CJS
+ * build in one process, or two installs): errors carry a global brand.
+ *
+ * @example
+ * ```ts
+ * try { getClient('s3', { region: 'us-east-l' }) }
+ * catch (error) {
+ *   if (error instanceof AwsRegionError) console.log(error.suggestion) // 'us-east-1'
+ * }
+ * ```
+ */
+export class AwsClientError extends Error {
+  /** Brand checked by `instanceof` across package copies. */
+  protected static readonly brand: string = 'AwsClientError';
+
+  /** A stable code for programmatic handling. */
+  readonly code: AwsClientErrorCode;
+
+  constructor(message: string, options: AwsClientErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
+    Object.defineProperty(this, BRAND, { value: brandsOf(new.target), enumerable: false });
+    Object.defineProperty(this, 'name', { value: brandsOf(new.target)[0] ?? 'AwsClientError', enumerable: false, configurable: true, writable: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, (this as unknown as { brand: string }).brand);
+  }
+}
+
+/**
+ * Credentials are malformed, expired, missing, or could not be resolved
+ * (missing profile, failing provider). The SDK's error, if any, is `cause`.
+ */
+export class AwsCredentialError extends AwsClientError {
+  protected static override readonly brand: string = 'AwsCredentialError';
+}
+
+/** Options of {@link AwsRegionError}. */
+export interface AwsRegionErrorOptions extends AwsClientErrorOptions {
+  /** The region that was refused (as given). */
+  region: string;
+  /** The closest known region, when one is close enough to suggest. */
+  suggestion?: string | undefined;
+}
+
+/**
+ * A region is malformed, unknown (under `regionValidation: 'strict'`) or
+ * missing. `suggestion` holds the closest known region when there is one.
+ */
+export class AwsRegionError extends AwsClientError {
+  protected static override readonly brand: string = 'AwsRegionError';
+
+  /** The region that was refused, as given. */
+  readonly region: string;
+  /** The closest known region (`'us-east-1'` for `'us-east-l'`), if any. */
+  readonly suggestion: string | undefined;
+
+  constructor(message: string, options: AwsRegionErrorOptions) {
+    super(message, options);
+    this.region = options.region;
+    this.suggestion = options.suggestion;
+  }
+}
+
+/** Describes a value's type for messages without ever printing the value. */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a Date';
+  const type = typeof value;
+  if (type === 'string') return (value as string).length === 0 ? 'an empty string' : 'a string';
+  if (type === 'object') return 'an object';
+  return type === 'undefined' ? 'undefined' : `a ${type}`;
+}

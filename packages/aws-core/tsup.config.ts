@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+import { defineBuild } from '../../tsup.config.base.js';
+
+export default defineConfig(
+  defineBuild(
+    { index: 'src/index.ts', 'runtime.node': 'src/runtime.node.ts', 'runtime.web': 'src/runtime.web.ts' },
+    {
+      // `#runtime` stays an import so the consumer's conditions pick the Node
+      // or the web variant (see "imports" in package.json).
+      external: ['#runtime'],
+      dts: { entry: { index: 'src/index.ts' } },
+    },
+  ),
+);

@@ -1,0 +1,10 @@
+/**
+ * Side-effect entry: `import '@dbp/aws-dynamodb/register'` makes
+ * `getClient('dynamodb')` work on every factory.
+ *
+ * @packageDocumentation
+ */
+import { registerService } from '@dbp/aws-core';
+import { dynamodb } from './index.js';
+
+registerService(dynamodb);

@@ -1,0 +1,10 @@
+/**
+ * Side-effect entry: `import '@dbp/aws-s3/register'` makes
+ * `getClient('s3')` work on every factory.
+ *
+ * @packageDocumentation
+ */
+import { registerService } from '@dbp/aws-core';
+import { s3 } from './index.js';
+
+registerService(s3);
