@@ -3,6 +3,7 @@ import { AwsClientError, AwsCredentialError, AwsRegionError, describeType } from
 import { credentialMaterial, expiredError, memoizeProvider, providerMaterial, staticProvider, validateCredentials } from './internal/credentials.js';
 import { canonicalConfig, isPlainRecord, safeCopy } from './internal/fingerprint.js';
 import { checkRegion, type RegionValidation } from './internal/regions.js';
+import { clip, closest } from './internal/text.js';
 import {
   type ClientOf,
   type ConfigOf,
@@ -131,20 +132,11 @@ function toLogger(logger: Partial<Logger> | undefined): Logger {
   return { debug: pick('debug'), info: pick('info'), warn: pick('warn'), error: pick('error') };
 }
 
-function closestKey(key: string, allowed: ReadonlySet<string>): string | undefined {
-  const lower = key.toLowerCase();
-  for (const candidate of allowed) {
-    const c = candidate.toLowerCase();
-    if (lower.includes(c) || c.includes(lower)) return candidate;
-  }
-  return undefined;
-}
-
 function checkOptionKeys(options: Record<string, unknown>, allowed: ReadonlySet<string>, where: string): void {
   for (const key in options) {
     if (!Object.hasOwn(options, key) || allowed.has(key)) continue;
-    const near = closestKey(key, allowed);
-    const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+    const near = closest(key.toLowerCase(), allowed, 3) ?? [...allowed].find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
+    const shown = clip(key);
     throw new AwsClientError(`${where} got an unknown option '${shown}'.${near ? ` Did you mean '${near}'?` : ''} Allowed: ${[...allowed].join(', ')}.`, {
       code: 'INVALID_OPTIONS',
     });
@@ -307,7 +299,8 @@ export class AwsClientFactory {
     const now = Date.now();
     const cached = this.#clients.get(key);
     if (cached !== undefined) {
-      if ((cached.expiresAt === undefined || cached.expiresAt > now) && (this.#ttlMs === undefined || now - cached.lastUsedAt < this.#ttlMs)) {
+      const idle = this.#ttlMs !== undefined && now - cached.lastUsedAt >= this.#ttlMs;
+      if (!idle && (cached.expiresAt === undefined || cached.expiresAt > now)) {
         this.#hits++;
         cached.hits++;
         cached.lastUsedAt = now;
@@ -316,6 +309,7 @@ export class AwsClientFactory {
         this.#clients.set(key, cached);
         return cached.client;
       }
+      if (idle) this.#evictions++;
       this.#remove(cached, 'expired');
     }
     if (resolved.expiresAt !== undefined && resolved.expiresAt <= now) throw expiredError(new Date(resolved.expiresAt));
@@ -478,7 +472,7 @@ export class AwsClientFactory {
       const found = lookupService(service);
       if (found) return found;
       const known = registeredServiceIds();
-      const shown = service.length > 40 ? `${service.slice(0, 40)}…` : service;
+      const shown = clip(service);
       throw new AwsClientError(
         `Unknown service '${shown}'. Registered: ${known.length ? known.join(', ') : 'none'}. Import its package's register entry (import '@dbp/aws-${shown}/register') or pass the definition itself (getClient(${shown}, …)).`,
         { code: 'UNKNOWN_SERVICE' },
@@ -502,10 +496,12 @@ export class AwsClientFactory {
   #sessionInput(opts: GetClientOptions<Record<string, unknown>>, config: Record<string, unknown> | undefined): SessionOptions {
     // `config.region` / `config.credentials` / `config.profile` are accepted
     // as aliases of the top-level options, which win.
+    // (`null` is kept, so it is refused as a wrong type rather than ignored.)
+    const pick = (key: 'region' | 'profile' | 'credentials'): unknown => (opts[key] !== undefined ? opts[key] : config?.[key]);
     return {
-      region: opts.region ?? (config?.region as string | undefined),
-      profile: opts.profile ?? (config?.profile as string | undefined),
-      credentials: opts.credentials ?? (config?.credentials as SessionOptions['credentials']),
+      region: pick('region') as string | undefined,
+      profile: pick('profile') as string | undefined,
+      credentials: pick('credentials') as SessionOptions['credentials'],
     };
   }
 
@@ -523,7 +519,7 @@ export class AwsClientFactory {
   }
 
   #resolveSession(input: SessionOptions): ResolvedSession {
-    const rawRegion = input.region ?? this.#defaultRegion ?? runtime.environmentRegion();
+    const rawRegion = input.region !== undefined ? input.region : (this.#defaultRegion ?? runtime.environmentRegion());
     const region = rawRegion === undefined ? undefined : this.#validateRegion(rawRegion);
     if (region === undefined && runtime.flavor === 'web') {
       throw new AwsRegionError('No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory).', {

@@ -1,6 +1,7 @@
 import { AwsClientError, AwsCredentialError, describeType } from '../errors.js';
 import type { AwsCredentialProvider, AwsCredentials } from '../types.js';
 import { identityOf } from './fingerprint.js';
+import { clip } from './text.js';
 
 /** Refresh temporary credentials this long before they expire (the SDK's own window). */
 export const REFRESH_WINDOW_MS: number = 5 * 60_000;
@@ -23,7 +24,7 @@ export function validateCredentials(value: unknown): AwsCredentials {
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!CREDENTIAL_KEYS.has(key)) {
-      invalid(`unknown field '${key.length > 40 ? `${key.slice(0, 40)}…` : key}'`);
+      invalid(`unknown field '${clip(key)}'`);
     }
   }
   const { accessKeyId, secretAccessKey, sessionToken, expiration, credentialScope, accountId } = record;

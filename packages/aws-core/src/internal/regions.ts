@@ -1,5 +1,6 @@
 import { partition } from '@aws-sdk/util-endpoints';
 import { AwsRegionError, describeType } from '../errors.js';
+import { editDistance } from './text.js';
 
 /** How strictly regions are checked. */
 export type RegionValidation = 'strict' | 'warn' | 'off';
@@ -41,21 +42,6 @@ export function knownRegions(): readonly string[] {
     knownRegionsCache = found;
   }
   return knownRegionsCache;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j] as number;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + cost);
-      previous = saved;
-    }
-  }
-  return row[b.length] as number;
 }
 
 /** The closest listed region to a malformed one, when one is close enough. */

@@ -1,0 +1,395 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deferred, type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { AwsClientError, AwsClientFactory, createClientFactory, defineService, getClientFactory } from './index.js';
+
+const alpha = fakeService('alpha');
+const beta = fakeService('beta');
+const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('AwsClientFactory.getInstance', () => {
+  it('returns one process-wide factory, also through getClientFactory', () => {
+    expect(AwsClientFactory.getInstance()).toBe(AwsClientFactory.getInstance());
+    expect(getClientFactory()).toBe(AwsClientFactory.getInstance());
+  });
+
+  it('keeps the instance on globalThis under a Symbol.for key', () => {
+    const holder = globalThis as Record<symbol, unknown>;
+    expect(holder[Symbol.for('@dbp/aws-core/factory@1')]).toBe(getClientFactory());
+  });
+
+  it('refuses construction from outside and says what to use instead', () => {
+    const construct = () => new AwsClientFactory();
+    expect(construct).toThrow(AwsClientError);
+    expect(construct).toThrow(/getInstance\(\).*createClientFactory\(/);
+    try {
+      construct();
+    } catch (error) {
+      expect((error as AwsClientError).code).toBe('CONSTRUCTOR_IS_PRIVATE');
+    }
+  });
+
+  it('hands out a fresh factory after the shared one is disposed', () => {
+    const first = getClientFactory();
+    first.dispose();
+    expect(() => first.getClient(alpha, { region: 'us-east-1', credentials: creds })).toThrow(/disposed/);
+    const second = getClientFactory();
+    expect(second).not.toBe(first);
+    expect(second.disposed).toBe(false);
+  });
+
+  it('keeps factories from createClientFactory isolated from each other', () => {
+    const a = createClientFactory();
+    const b = createClientFactory();
+    expect(a.getClient(alpha, { region: 'us-east-1', credentials: creds })).not.toBe(b.getClient(alpha, { region: 'us-east-1', credentials: creds }));
+    expect(a).toBeInstanceOf(AwsClientFactory);
+  });
+});
+
+describe('getClient cache keys', () => {
+  const base = () => ({
+    region: 'us-east-1',
+    profile: undefined as string | undefined,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-one', sessionToken: 'token-one' },
+    config: { endpoint: 'http://127.0.0.1:9000', maxAttempts: 3, nested: { a: 1, b: [1, 2] } },
+  });
+
+  it('returns the same client for equal options with new object identities', () => {
+    const factory = createClientFactory();
+    const first = factory.getClient(alpha, base());
+    const second = factory.getClient(alpha, base());
+    expect(second).toBe(first);
+    expect(factory.stats()).toMatchObject({ clients: 1, hits: 1, misses: 1 });
+  });
+
+  it('ignores key order and undefined entries in config', () => {
+    const factory = createClientFactory();
+    const first = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { endpoint: 'http://x', maxAttempts: 2 } });
+    const second = factory.getClient(alpha, { credentials: creds, config: { maxAttempts: 2, endpoint: 'http://x', logger: undefined }, region: 'us-east-1' });
+    expect(second).toBe(first);
+  });
+
+  it('does not cache by the identity of a mutated options object', () => {
+    const factory = createClientFactory();
+    const options = base();
+    const first = factory.getClient(alpha, options);
+    options.region = 'eu-west-1';
+    const second = factory.getClient(alpha, options);
+    expect(second).not.toBe(first);
+    expect((second as FakeClient).config.region).toBe('eu-west-1');
+    options.config.nested.a = 2;
+    expect(factory.getClient(alpha, options)).not.toBe(second);
+  });
+
+  const changes: Array<[string, (o: ReturnType<typeof base>) => unknown]> = [
+    ['region', (o) => ({ ...o, region: 'eu-west-1' })],
+    ['profile', (o) => ({ ...o, profile: 'other' })],
+    ['access key', (o) => ({ ...o, credentials: { ...o.credentials, accessKeyId: 'AKIDOTHER' } })],
+    ['secret', (o) => ({ ...o, credentials: { ...o.credentials, secretAccessKey: 'secret-two' } })],
+    ['session token', (o) => ({ ...o, credentials: { ...o.credentials, sessionToken: 'token-two' } })],
+    ['credential expiration', (o) => ({ ...o, credentials: { ...o.credentials, expiration: new Date(Date.now() + 3_600_000) } })],
+    ['tier', (o) => ({ ...o, tier: 'ai' })],
+    ['endpoint', (o) => ({ ...o, config: { ...o.config, endpoint: 'http://127.0.0.1:9001' } })],
+    ['maxAttempts', (o) => ({ ...o, config: { ...o.config, maxAttempts: 4 } })],
+    ['a nested config value', (o) => ({ ...o, config: { ...o.config, nested: { a: 1, b: [1, 3] } } })],
+    ['a new config key', (o) => ({ ...o, config: { ...o.config, forcePathStyle: true } })],
+    ['a config value type', (o) => ({ ...o, config: { ...o.config, maxAttempts: '3' } })],
+  ];
+
+  it.each(changes)('returns a different client when the %s changes', (_name, change) => {
+    const factory = createClientFactory();
+    const first = factory.getClient(alpha, base());
+    const second = factory.getClient(alpha, change(base()) as Parameters<typeof factory.getClient>[1]);
+    expect(second).not.toBe(first);
+    expect(factory.stats().clients).toBe(2);
+  });
+
+  it('gives each service its own client for the same options', () => {
+    const factory = createClientFactory();
+    expect(factory.getClient(alpha, base())).not.toBe(factory.getClient(beta, base()));
+  });
+
+  it('treats a definition and its registered id as one service', async () => {
+    const { registerService } = await import('./index.js');
+    const gamma = fakeService('gamma');
+    registerService(gamma);
+    const factory = createClientFactory();
+    expect(factory.getClient('gamma' as never, base())).toBe(factory.getClient(gamma, base()));
+  });
+
+  it('compares functions and class instances in config by identity', () => {
+    const factory = createClientFactory();
+    const handler = { handle: () => Promise.resolve({}) };
+    class Handler {
+      handle() {
+        return Promise.resolve({});
+      }
+    }
+    const instance = new Handler();
+    const a = factory.getClient(alpha, { ...base(), config: { requestHandler: instance } });
+    expect(factory.getClient(alpha, { ...base(), config: { requestHandler: instance } })).toBe(a);
+    expect(factory.getClient(alpha, { ...base(), config: { requestHandler: new Handler() } })).not.toBe(a);
+    const fn = () => undefined;
+    const b = factory.getClient(alpha, { ...base(), config: { hook: fn, handler } });
+    expect(factory.getClient(alpha, { ...base(), config: { hook: fn, handler: { ...handler } } })).toBe(b);
+    expect(factory.getClient(alpha, { ...base(), config: { hook: () => undefined, handler } })).not.toBe(b);
+  });
+
+  it('fingerprints credential providers by identity', () => {
+    const factory = createClientFactory();
+    const provider = async () => creds;
+    const a = factory.getClient(alpha, { region: 'us-east-1', credentials: provider });
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: provider })).toBe(a);
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: async () => creds })).not.toBe(a);
+  });
+});
+
+describe('getClient configuration', () => {
+  it('gives the client the tier, the region, the session provider and the config, config winning', () => {
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { region: 'eu-central-1', credentials: creds, config: { maxAttempts: 9, endpoint: 'http://e' } }) as FakeClient;
+    expect(client.config).toMatchObject({ maxAttempts: 9, retryMode: 'standard', region: 'eu-central-1', endpoint: 'http://e' });
+    expect(client.config.credentials).toBe(factory.getSession({ region: 'eu-central-1', credentials: creds }).credentials);
+  });
+
+  it('merges a plain-object requestHandler over the tier timeouts and passes a handler instance through', () => {
+    const factory = createClientFactory();
+    const merged = factory.getClient(alpha, {
+      region: 'us-east-1',
+      credentials: creds,
+      config: { requestHandler: { socketTimeout: 5, httpsAgent: { maxSockets: 9 } } },
+    }) as FakeClient;
+    expect(merged.config.requestHandler).toEqual({ connectionTimeout: 10_000, socketTimeout: 5, httpsAgent: { maxSockets: 9 } });
+    const instance = new (class {
+      handle() {
+        return Promise.resolve({});
+      }
+    })();
+    const passed = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { requestHandler: instance } }) as FakeClient;
+    expect(passed.config.requestHandler).toBe(instance);
+  });
+
+  it('drops prototype-polluting keys from config and never touches Object.prototype', () => {
+    const factory = createClientFactory();
+    const config = JSON.parse(
+      '{"__proto__": {"polluted": true}, "nested": {"__proto__": {"polluted": true}, "ok": 1}, "constructor": {"prototype": {"polluted": true}}}',
+    );
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config }) as FakeClient;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.hasOwn(client.config, '__proto__')).toBe(false);
+    expect(Object.hasOwn(client.config, 'constructor')).toBe(false);
+    expect(client.config.nested).toEqual({ ok: 1 });
+    expect(Object.getPrototypeOf(client.config.nested)).toBe(Object.prototype);
+  });
+
+  it('refuses cyclic config with a typed error', () => {
+    const factory = createClientFactory();
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: cyclic })).toThrow(/cycle/);
+  });
+
+  it('accepts frozen options', () => {
+    const factory = createClientFactory();
+    const options = Object.freeze({ region: 'us-east-1', credentials: Object.freeze({ ...creds }), config: Object.freeze({ endpoint: 'http://x' }) });
+    expect(factory.getClient(alpha, options)).toBe(factory.getClient(alpha, options));
+  });
+
+  it('wraps a failing constructor in AwsClientError with the cause', () => {
+    const broken = fakeService('broken');
+    const throwing = {
+      ...broken,
+      create: () => {
+        throw new Error('bad endpoint');
+      },
+    };
+    const factory = createClientFactory();
+    const def = defineService(throwing as never);
+    expect(() => factory.getClient(def, { region: 'us-east-1', credentials: creds })).toThrow(/Creating the broken client failed: bad endpoint/);
+  });
+});
+
+describe('clearCache', () => {
+  function populated() {
+    const factory = createClientFactory();
+    for (const service of [alpha, beta])
+      for (const region of ['us-east-1', 'eu-west-1', 'ap-south-1']) factory.getClient(service, { region, credentials: creds });
+    return factory;
+  }
+
+  it('removes everything and returns the count', () => {
+    const factory = populated();
+    expect(factory.clearCache()).toBe(6);
+    expect(factory.stats()).toMatchObject({ clients: 0, sessions: 0 });
+  });
+
+  it('removes one service by id or by definition', () => {
+    const factory = populated();
+    expect(factory.clearCache({ service: 'alpha' })).toBe(3);
+    expect(factory.clearCache({ service: beta })).toBe(3);
+    expect(factory.stats().clients).toBe(0);
+  });
+
+  it('removes one region', () => {
+    const factory = populated();
+    expect(factory.clearCache({ region: 'eu-west-1' })).toBe(2);
+    expect(factory.stats().entries.map((e) => e.region)).not.toContain('eu-west-1');
+  });
+
+  it('removes one service in one region', () => {
+    const factory = populated();
+    expect(factory.clearCache({ service: 'beta', region: 'ap-south-1' })).toBe(1);
+    expect(factory.stats().clients).toBe(5);
+    expect(factory.clearCache({ service: 'beta', region: 'ap-south-1' })).toBe(0);
+  });
+
+  it('destroys removed clients and makes new ones afterwards', () => {
+    const factory = createClientFactory();
+    const first = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    factory.clearCache();
+    expect(first.destroyed).toBe(1);
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds })).not.toBe(first);
+  });
+
+  it('refuses a malformed filter', () => {
+    const factory = createClientFactory();
+    expect(() => factory.clearCache({ service: 42 } as never)).toThrow(AwsClientError);
+    expect(() => factory.clearCache({ servce: 's3' } as never)).toThrow(/Did you mean 'service'/);
+  });
+});
+
+describe('drain then destroy', () => {
+  it('lets in-flight requests finish before destroying a cleared client', async () => {
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    const gate = deferred<string>();
+    const request = client.send(() => gate.promise);
+    await Promise.resolve();
+    expect(factory.stats().entries[0]?.inFlight).toBe(1);
+    expect(factory.clearCache()).toBe(1);
+    expect(client.destroyed).toBe(0);
+    expect(factory.stats().draining).toBe(1);
+    gate.resolve('done');
+    await expect(request).resolves.toBe('done');
+    expect(client.destroyed).toBe(1);
+    expect(factory.stats().draining).toBe(0);
+  });
+
+  it('destroys after a failing in-flight request too', async () => {
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    const gate = deferred<void>();
+    const request = client.send(async () => {
+      await gate.promise;
+      throw new Error('service error');
+    });
+    factory.clearCache();
+    gate.resolve();
+    await expect(request).rejects.toThrow('service error');
+    expect(client.destroyed).toBe(1);
+  });
+
+  it('waits for a streaming response body to end', async () => {
+    const { PassThrough } = await import('node:stream');
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    const body = new PassThrough();
+    const output = await client.send(async () => ({ Body: body }));
+    expect(output.Body).toBe(body);
+    factory.clearCache();
+    expect(client.destroyed).toBe(0);
+    body.end('bytes');
+    body.resume();
+    await new Promise((resolve) => body.once('close', resolve));
+    expect(client.destroyed).toBe(1);
+  });
+});
+
+describe('LRU bound and ttl', () => {
+  it('evicts the least recently used client beyond maxClients', () => {
+    const factory = createClientFactory({ maxClients: 2 });
+    const a = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    const b = factory.getClient(alpha, { region: 'us-west-2', credentials: creds }) as FakeClient;
+    factory.getClient(alpha, { region: 'us-east-1', credentials: creds });
+    const c = factory.getClient(alpha, { region: 'eu-west-1', credentials: creds }) as FakeClient;
+    expect(b.destroyed).toBe(1);
+    expect(a.destroyed).toBe(0);
+    expect(c.destroyed).toBe(0);
+    expect(factory.stats()).toMatchObject({ clients: 2, evictions: 1 });
+    expect(factory.stats().entries.map((e) => e.region)).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('defaults to 256 clients', () => {
+    const factory = createClientFactory();
+    for (let i = 0; i < 300; i++) factory.getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: `AKID${i}`, secretAccessKey: 's' } });
+    expect(factory.stats()).toMatchObject({ clients: 256, evictions: 44 });
+    expect(factory.stats().sessions).toBeLessThanOrEqual(256);
+  });
+
+  it('expires clients idle longer than ttlMs', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const factory = createClientFactory({ ttlMs: 1_000 });
+    const first = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    vi.setSystemTime(1_000_500);
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds })).toBe(first);
+    vi.setSystemTime(1_001_600);
+    const second = factory.getClient(alpha, { region: 'us-east-1', credentials: creds });
+    expect(second).not.toBe(first);
+    expect(first.destroyed).toBe(1);
+    expect(factory.stats().evictions).toBe(1);
+  });
+
+  it('sweeps other idle clients when it creates one', () => {
+    vi.useFakeTimers({ now: 2_000_000 });
+    const factory = createClientFactory({ ttlMs: 1_000 });
+    const idle = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    vi.setSystemTime(2_005_000);
+    factory.getClient(beta, { region: 'us-east-1', credentials: creds });
+    expect(idle.destroyed).toBe(1);
+    expect(factory.stats().clients).toBe(1);
+  });
+});
+
+describe('stats, dispose and logging', () => {
+  it('reports counters and one row per client', () => {
+    const factory = createClientFactory();
+    factory.getClient(alpha, { region: 'us-east-1', credentials: creds, tier: 'data' });
+    factory.getClient(alpha, { region: 'us-east-1', credentials: creds, tier: 'data' });
+    const stats = factory.stats();
+    expect(stats).toMatchObject({ clients: 1, sessions: 1, hits: 1, misses: 1, evictions: 0 });
+    expect(stats.entries[0]).toMatchObject({ service: 'alpha', region: 'us-east-1', tier: 'data', hits: 1, inFlight: 0 });
+    expect(stats.entries[0]?.credentialId).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('dispose destroys every client and refuses further use; Symbol.dispose does the same', () => {
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: creds }) as FakeClient;
+    factory[Symbol.dispose]();
+    expect(client.destroyed).toBe(1);
+    expect(factory.disposed).toBe(true);
+    expect(() => factory.getSession()).toThrow(/disposed/);
+    factory.dispose();
+    expect(client.destroyed).toBe(1);
+  });
+
+  it('logs creation and removal with fingerprints only', () => {
+    const logger = recordingLogger();
+    const factory = createClientFactory({ logger });
+    factory.getClient(alpha, { region: 'us-east-1', credentials: creds });
+    factory.clearCache();
+    expect(logger.lines.join('\n')).toMatch(/created alpha client .*credentials [0-9a-f]{12}/);
+    expect(logger.lines.join('\n')).toMatch(/cleared alpha client/);
+  });
+
+  it('validates factory options', () => {
+    expect(() => createClientFactory({ maxClients: 0 })).toThrow(/maxClients must be a positive integer/);
+    expect(() => createClientFactory({ ttlMs: -1 })).toThrow(/ttlMs/);
+    expect(() => createClientFactory({ regionValidation: 'loose' as never })).toThrow(/regionValidation/);
+    expect(() => createClientFactory({ maxClient: 3 } as never)).toThrow(/Did you mean 'maxClients'/);
+    expect(() => createClientFactory({ logger: 'console' as never })).toThrow(/logger must be an object/);
+    expect(() => createClientFactory({ defaultRegion: 'us-east-l' })).toThrow(/did you mean 'us-east-1'/);
+  });
+});

@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FakeClient, fakeService } from './__fixtures__/fakeService.js';
+import { AwsClientError, AwsCredentialError, createClientFactory } from './index.js';
+
+const alpha = fakeService('alpha');
+const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('explicit credentials', () => {
+  const malformed: Array<[string, unknown]> = [
+    ['missing secret', { accessKeyId: 'AKID' }],
+    ['empty access key', { accessKeyId: '', secretAccessKey: secret }],
+    ['numeric secret', { accessKeyId: 'AKID', secretAccessKey: 42 }],
+    ['null', null],
+    ['a string', 'AKID:secret'],
+    ['an array', ['AKID', secret]],
+    ['empty session token', { accessKeyId: 'AKID', secretAccessKey: secret, sessionToken: '' }],
+    ['invalid expiration', { accessKeyId: 'AKID', secretAccessKey: secret, expiration: 'tomorrow' }],
+    ['an unknown field', { accessKeyId: 'AKID', secretAccessKey: secret, secret_key: 'x' }],
+    ['white space in the key', { accessKeyId: 'AKID ', secretAccessKey: secret }],
+  ];
+
+  it.each(malformed)('refuses %s with AwsCredentialError before any request', (_name, credentials) => {
+    const factory = createClientFactory();
+    const before = FakeClient.created;
+    let thrown: unknown;
+    try {
+      factory.getClient(alpha, { region: 'us-east-1', credentials: credentials as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AwsCredentialError);
+    expect((thrown as AwsCredentialError).code).toBe('INVALID_CREDENTIALS');
+    expect((thrown as Error).message).toMatch(/accessKeyId, secretAccessKey/);
+    expect((thrown as Error).message).not.toContain(secret);
+    expect(FakeClient.created).toBe(before);
+  });
+
+  it('refuses credentials that have already expired', () => {
+    const factory = createClientFactory();
+    const expired = { accessKeyId: 'AKID', secretAccessKey: secret, expiration: new Date(Date.now() - 1_000) };
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: expired })).toThrow(AwsCredentialError);
+    expect(() => factory.getSession({ region: 'us-east-1', credentials: expired })).toThrow(/expired at/);
+  });
+
+  it('never serves static credentials after their expiration', async () => {
+    vi.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
+    const factory = createClientFactory();
+    const credentials = { accessKeyId: 'AKID', secretAccessKey: secret, expiration: new Date('2026-01-01T01:00:00Z') };
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials }) as FakeClient;
+    const provider = client.config.credentials as () => Promise<unknown>;
+    await expect(provider()).resolves.toMatchObject({ accessKeyId: 'AKID' });
+    vi.setSystemTime(Date.parse('2026-01-01T01:00:01Z'));
+    await expect(provider()).rejects.toMatchObject({ code: 'CREDENTIALS_EXPIRED' });
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials })).toThrow(AwsCredentialError);
+    expect(client.destroyed).toBe(1);
+    expect(factory.stats().clients).toBe(0);
+  });
+
+  it('copies credentials so later mutation of the caller object changes nothing', async () => {
+    const factory = createClientFactory();
+    const credentials = { accessKeyId: 'AKID', secretAccessKey: secret };
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials }) as FakeClient;
+    credentials.secretAccessKey = 'changed';
+    await expect((client.config.credentials as () => Promise<{ secretAccessKey: string }>)()).resolves.toMatchObject({ secretAccessKey: secret });
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials })).not.toBe(client);
+  });
+});
+
+describe('credential providers', () => {
+  it('wraps provider failures in AwsCredentialError with the cause', async () => {
+    const factory = createClientFactory();
+    const cause = new Error('token service unavailable');
+    const session = factory.getSession({ region: 'us-east-1', credentials: async () => Promise.reject(cause) });
+    const error = await session.credentials().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect((error as AwsCredentialError).cause).toBe(cause);
+    expect((error as AwsCredentialError).code).toBe('CREDENTIAL_PROVIDER_FAILED');
+  });
+
+  it('retries a failed resolution on the next call instead of remembering the failure', async () => {
+    const factory = createClientFactory();
+    let calls = 0;
+    const session = factory.getSession({
+      region: 'us-east-1',
+      credentials: async () => {
+        calls++;
+        if (calls === 1) throw new Error('flaky');
+        return { accessKeyId: 'AKID', secretAccessKey: secret };
+      },
+    });
+    await expect(session.credentials()).rejects.toBeInstanceOf(AwsCredentialError);
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID' });
+    expect(calls).toBe(2);
+  });
+
+  it('refreshes temporary credentials shortly before they expire, not before', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const factory = createClientFactory();
+    let calls = 0;
+    const session = factory.getSession({
+      region: 'us-east-1',
+      credentials: async () => {
+        calls++;
+        return { accessKeyId: `AKID${calls}`, secretAccessKey: secret, expiration: new Date(Date.now() + 3_600_000) };
+      },
+    });
+    await session.credentials();
+    vi.setSystemTime(3_600_000 - 6 * 60_000);
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID1' });
+    vi.setSystemTime(3_600_000 - 4 * 60_000);
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID2' });
+    expect(calls).toBe(2);
+  });
+
+  it('refuses a provider that resolves to something other than credentials', async () => {
+    const factory = createClientFactory();
+    const session = factory.getSession({ region: 'us-east-1', credentials: async () => ({ token: 'x' }) as never });
+    await expect(session.credentials()).rejects.toThrow(/not credentials/);
+  });
+});
+
+describe('profiles', () => {
+  let dir: string;
+  const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE, profile: process.env.AWS_PROFILE };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dbp-aws-profiles-'));
+    writeFileSync(join(dir, 'config'), '[profile analytics]\nregion = eu-west-1\n');
+    writeFileSync(join(dir, 'credentials'), `[analytics]\naws_access_key_id = AKIDANALYTICS\naws_secret_access_key = ${secret}\n`);
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    delete process.env.AWS_PROFILE;
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const [name, value] of [
+      ['AWS_CONFIG_FILE', saved.config],
+      ['AWS_SHARED_CREDENTIALS_FILE', saved.credentials],
+      ['AWS_PROFILE', saved.profile],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('resolves a profile from the shared files', async () => {
+    const factory = createClientFactory();
+    await expect(factory.getSession({ region: 'us-east-1', profile: 'analytics' }).credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDANALYTICS' });
+    const client = factory.getClient(alpha, { region: 'us-east-1', profile: 'analytics' }) as FakeClient;
+    expect(client.config.profile).toBe('analytics');
+  });
+
+  it('names a missing profile and the files it looked in', async () => {
+    const factory = createClientFactory();
+    const error = await factory
+      .getSession({ region: 'us-east-1', profile: 'no-such-profile' })
+      .credentials()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect((error as AwsCredentialError).code).toBe('PROFILE_NOT_FOUND');
+    expect((error as Error).message).toContain("'no-such-profile'");
+    expect((error as Error).message).toContain(join(dir, 'config'));
+    expect((error as Error).message).toContain(join(dir, 'credentials'));
+  });
+
+  it('refuses a malformed profile name', () => {
+    const factory = createClientFactory();
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', profile: '' })).toThrow(AwsCredentialError);
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', profile: 42 as never })).toThrow(AwsCredentialError);
+  });
+
+  it('gives explicit credentials precedence over a profile', async () => {
+    const factory = createClientFactory();
+    const session = factory.getSession({ region: 'us-east-1', profile: 'analytics', credentials: { accessKeyId: 'AKIDEXPLICIT', secretAccessKey: secret } });
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDEXPLICIT' });
+  });
+});
+
+describe('getSession', () => {
+  it('returns one session object for equal inputs', () => {
+    const factory = createClientFactory();
+    const a = factory.getSession({ region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: secret } });
+    const b = factory.getSession({ region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: secret } });
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  it('refuses client-only options', () => {
+    const factory = createClientFactory();
+    expect(() => factory.getSession({ tier: 'ai' } as never)).toThrow(AwsClientError);
+  });
+});

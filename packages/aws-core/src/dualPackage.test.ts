@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+// Loads the built ESM and CJS copies of the package into one plain Node
+// process (no test-runner resolution in between), as an app that mixes
+// `import` and `require` does.
+const script = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const esm = await import('@dbp/aws-core');
+const cjs = require('@dbp/aws-core');
+const results = {
+  distinctCopies: esm.AwsClientFactory !== cjs.AwsClientFactory,
+  sameInstance: esm.getClientFactory() === cjs.AwsClientFactory.getInstance(),
+  crossInstanceof: esm.getClientFactory() instanceof cjs.AwsClientFactory,
+};
+const definition = cjs.defineService({ id: 'dual', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) });
+esm.registerService(definition);
+const viaEsm = esm.getClientFactory().getClient('dual', { region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } });
+const viaCjs = cjs.getClientFactory().getClient(definition, { region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } });
+results.sharedCache = viaEsm === viaCjs;
+try { cjs.getClientFactory().getClient('dual', { region: 'us-east-l' }); } catch (error) {
+  results.errorAcrossCopies = error instanceof esm.AwsRegionError && error instanceof esm.AwsClientError && error.suggestion === 'us-east-1';
+}
+results.nodeRuntime = typeof esm.getClientFactory().getSession({ region: 'us-east-1', profile: 'x' }).credentials === 'function';
+console.log(JSON.stringify(results));
+`;
+
+describe('two copies of the package in one process', () => {
+  it('share one factory, one registry and one error brand (ESM + CJS builds)', () => {
+    expect(existsSync(`${packageDir}/dist/index.cjs`), 'build the package first (turbo runs build before test)').toBe(true);
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({
+      distinctCopies: true,
+      sameInstance: true,
+      crossInstanceof: true,
+      sharedCache: true,
+      errorAcrossCopies: true,
+      nodeRuntime: true,
+    });
+  });
+});

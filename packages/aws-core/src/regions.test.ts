@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { AwsClientError, AwsRegionError, createClientFactory } from './index.js';
+import { knownRegions, suggestRegion } from './internal/regions.js';
+
+const alpha = fakeService('alpha');
+const creds = { accessKeyId: 'AKID', secretAccessKey: 'region-test-secret' };
+const savedRegion = process.env.AWS_REGION;
+const savedDefault = process.env.AWS_DEFAULT_REGION;
+
+afterEach(() => {
+  if (savedRegion === undefined) delete process.env.AWS_REGION;
+  else process.env.AWS_REGION = savedRegion;
+  if (savedDefault === undefined) delete process.env.AWS_DEFAULT_REGION;
+  else process.env.AWS_DEFAULT_REGION = savedDefault;
+});
+
+function regionError(region: unknown, validation?: 'strict' | 'warn' | 'off'): AwsRegionError {
+  const factory = createClientFactory({ regionValidation: validation });
+  try {
+    factory.getClient(alpha, { region: region as string, credentials: creds });
+  } catch (error) {
+    expect(error).toBeInstanceOf(AwsRegionError);
+    expect(error).toBeInstanceOf(AwsClientError);
+    return error as AwsRegionError;
+  }
+  throw new Error(`expected ${JSON.stringify(region)} to be refused`);
+}
+
+describe('region validation', () => {
+  it.each([
+    ['us-east-l', 'us-east-1'],
+    ['US-EAST-1', 'us-east-1'],
+    ['us_east_1', 'us-east-1'],
+    ['useast1', 'us-east-1'],
+    [' us-east-1', 'us-east-1'],
+    ['eu-wset-1', 'eu-west-1'],
+    ['ap-southeast-l', 'ap-southeast-1'],
+  ])('refuses %j and suggests %s', (input, suggestion) => {
+    const error = regionError(input);
+    expect(error.code).toBe('INVALID_REGION');
+    expect(error.region).toBe(input);
+    expect(error.suggestion).toBe(suggestion);
+    expect(error.message).toContain(`did you mean '${suggestion}'?`);
+  });
+
+  it('refuses an empty region without a suggestion', () => {
+    const error = regionError('');
+    expect(error.suggestion).toBeUndefined();
+    expect(error.message).toMatch(/such as us-east-1/);
+  });
+
+  it('refuses a region of the wrong type', () => {
+    expect(regionError(42).message).toMatch(/must be a string/);
+    expect(regionError(null).message).toMatch(/must be a string/);
+  });
+
+  it('accepts listed regions in every partition', () => {
+    const factory = createClientFactory({ regionValidation: 'strict' });
+    for (const region of ['us-east-1', 'eu-central-2', 'ap-southeast-7', 'us-gov-west-1', 'cn-north-1', 'mx-central-1']) {
+      expect(() => factory.getClient(alpha, { region, credentials: creds })).not.toThrow();
+    }
+  });
+
+  it('allows a well-formed unlisted region with a warning under warn, refuses it under strict', () => {
+    const logger = recordingLogger();
+    const factory = createClientFactory({ logger });
+    factory.getClient(alpha, { region: 'eu-north-9', credentials: creds });
+    expect(logger.lines.some((line) => line.includes("Region 'eu-north-9' is not in the AWS SDK's region list"))).toBe(true);
+    expect(regionError('eu-north-9', 'strict').code).toBe('UNKNOWN_REGION');
+  });
+
+  it('checks nothing under off', () => {
+    const factory = createClientFactory({ regionValidation: 'off' });
+    const client = factory.getClient(alpha, { region: 'local', credentials: creds }) as FakeClient;
+    expect(client.config.region).toBe('local');
+  });
+
+  it('enumerates the regions the SDK lists', () => {
+    const regions = knownRegions();
+    expect(regions).toContain('us-east-1');
+    expect(regions).toContain('eu-west-3');
+    expect(regions.length).toBeGreaterThan(25);
+  });
+
+  it('suggests nothing for something far from any region', () => {
+    expect(suggestRegion('mars-olympus-mons')).toBeUndefined();
+  });
+});
+
+describe('region resolution', () => {
+  it('uses the option, then defaultRegion, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
+    process.env.AWS_REGION = 'eu-west-2';
+    process.env.AWS_DEFAULT_REGION = 'eu-west-3';
+    const withDefault = createClientFactory({ defaultRegion: 'ap-south-1' });
+    expect((withDefault.getClient(alpha, { region: 'us-west-2', credentials: creds }) as FakeClient).config.region).toBe('us-west-2');
+    expect((withDefault.getClient(alpha, { credentials: creds }) as FakeClient).config.region).toBe('ap-south-1');
+    const plain = createClientFactory();
+    expect((plain.getClient(alpha, { credentials: creds }) as FakeClient).config.region).toBe('eu-west-2');
+    delete process.env.AWS_REGION;
+    expect((plain.getClient(alpha, { credentials: creds }) as FakeClient).config.region).toBe('eu-west-3');
+  });
+
+  it('leaves the region to the SDK on Node when none is given anywhere', () => {
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { credentials: creds }) as FakeClient;
+    expect(client.config.region).toBeUndefined();
+    expect(factory.stats().entries[0]?.region).toBeUndefined();
+  });
+
+  it('validates environment regions too', () => {
+    process.env.AWS_REGION = 'us-east-l';
+    expect(() => createClientFactory().getClient(alpha, { credentials: creds })).toThrow(/did you mean 'us-east-1'/);
+  });
+});

@@ -1,0 +1,73 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { AwsClientError, createClientFactory } from './index.js';
+
+const alpha = fakeService('alpha');
+const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRETzz';
+const TOKEN = 'FwoGZXIvYXdzEzzTOKENzzEXAMPLE';
+const creds = { accessKeyId: 'AKIDPUBLIC', secretAccessKey: SECRET, sessionToken: TOKEN };
+
+function leaks(text: string): boolean {
+  return text.includes(SECRET) || text.includes(TOKEN) || text.includes('SECRETzz') || text.includes('TOKENzz');
+}
+
+describe('secrets', () => {
+  it('never appear in stats, inspect or JSON output', () => {
+    const logger = recordingLogger();
+    const factory = createClientFactory({ logger });
+    factory.getClient(alpha, { region: 'us-east-1', credentials: creds });
+    factory.getClient(alpha, { region: 'us-east-1', credentials: creds });
+    factory.getSession({ region: 'us-east-1', credentials: creds });
+    expect(leaks(JSON.stringify(factory.stats()))).toBe(false);
+    expect(leaks(inspect(factory, { depth: 10, showHidden: true }))).toBe(false);
+    expect(leaks(JSON.stringify(factory))).toBe(false);
+    expect(leaks(String(factory))).toBe(false);
+    factory.clearCache();
+    expect(logger.lines.length).toBeGreaterThan(0);
+    expect(leaks(logger.lines.join('\n'))).toBe(false);
+  });
+
+  it('never appear in a session as printed', () => {
+    const factory = createClientFactory();
+    const session = factory.getSession({ region: 'us-east-1', credentials: creds });
+    expect(leaks(JSON.stringify(session))).toBe(false);
+    expect(leaks(inspect(session, { depth: 10 }))).toBe(false);
+  });
+
+  it('never appear in error messages about credentials or options', () => {
+    const factory = createClientFactory();
+    const attempts: Array<() => unknown> = [
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: SECRET } as never }),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...creds, accessKeyId: '' } }),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...creds, extra: SECRET } as never }),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...creds, expiration: new Date(0) } }),
+      () => factory.getClient(alpha, { region: 'us-east-l', credentials: creds }),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: creds, tier: 'nope' }),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: creds, secretAccessKey: SECRET } as never),
+      () => factory.getClient('unknown-service' as never, { region: 'us-east-1', credentials: creds }),
+    ];
+    for (const attempt of attempts) {
+      let thrown: unknown;
+      try {
+        attempt();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(AwsClientError);
+      expect(leaks((thrown as Error).message)).toBe(false);
+      expect(leaks(inspect(thrown))).toBe(false);
+    }
+  });
+
+  it('are fingerprinted under a per-factory key', () => {
+    const a = createClientFactory();
+    const b = createClientFactory();
+    a.getClient(alpha, { region: 'us-east-1', credentials: creds });
+    b.getClient(alpha, { region: 'us-east-1', credentials: creds });
+    const idA = a.stats().entries[0]?.credentialId;
+    const idB = b.stats().entries[0]?.credentialId;
+    expect(idA).toMatch(/^[0-9a-f]{12}$/);
+    expect(idA).not.toBe(idB);
+  });
+});
