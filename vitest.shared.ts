@@ -12,7 +12,10 @@ export function defineTestConfig(overrides: ViteUserConfig['test'] = {}): ViteUs
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      // The JSON report lets scripts/test.mjs print one closing total for the repo.
+      reporters: ['default', 'json'],
+      outputFile: { json: '.tmp/vitest-results.json' },
       testTimeout: 30_000,
       hookTimeout: 30_000,
       ...overrides,

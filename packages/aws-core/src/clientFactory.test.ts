@@ -117,7 +117,7 @@ describe('getClient cache keys', () => {
     const gamma = fakeService('gamma');
     registerService(gamma);
     const factory = createClientFactory();
-    expect(factory.getClient('gamma' as never, base())).toBe(factory.getClient(gamma, base()));
+    expect(factory.getClient('gamma' as never, base() as never)).toBe(factory.getClient(gamma, base()));
   });
 
   it('compares functions and class instances in config by identity', () => {

@@ -49,7 +49,7 @@ export interface ServiceDefinition<TClient extends SdkClientLike = SdkClientLike
 }
 
 /** The SDK client type a service definition builds. */
-export type ClientOf<TService> = TService extends ServiceDefinition<infer TClient, object> ? TClient : never;
+export type ClientOf<TService> = TService extends { create: (...args: never[]) => infer TClient } ? TClient : never;
 
 /** The SDK configuration type a service definition takes. */
 export type ConfigOf<TService> = TService extends { create: (config: infer TConfig) => unknown } ? TConfig : never;

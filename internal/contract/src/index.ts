@@ -1,0 +1,145 @@
+import {
+  AwsClientError,
+  AwsRegionError,
+  createClientFactory,
+  DEFAULT_TIERS,
+  getClientFactory,
+  type GetClientOptions,
+  type SdkClientLike,
+  type ServiceDefinition,
+} from '@dbp/aws-core';
+import { describe, expect, it } from 'vitest';
+
+/** What a service package hands the contract suite. */
+export interface ServiceContract<TClient extends SdkClientLike> {
+  /** The package's service definition. */
+  definition: ServiceDefinition<TClient, never>;
+  /** The SDK client class the definition must build. */
+  // biome-ignore lint/suspicious/noExplicitAny: any constructor of the client class
+  Client: abstract new (...args: any[]) => TClient;
+  /** The id the definition must carry. */
+  id: string;
+  /** The tier the definition must carry. */
+  tier: 'standard' | 'ai' | 'data';
+  /** The package's `getXClient`. */
+  getClient: (options?: GetClientOptions<never>) => TClient;
+  /** Loads the package's `/register` entry. */
+  register: () => Promise<unknown>;
+  /**
+   * Which Node request handler the SDK client uses: `'http1'` (NodeHttpHandler:
+   * connectionTimeout + socketTimeout) or `'http2'` (NodeHttp2Handler:
+   * requestTimeout + disableConcurrentStreams).
+   */
+  nodeHandler: 'http1' | 'http2';
+}
+
+const credentials = { accessKeyId: 'AKIDCONTRACT', secretAccessKey: 'contract-secret-value-never-shown' };
+
+async function value(input: unknown): Promise<unknown> {
+  return typeof input === 'function' ? (input as () => Promise<unknown>)() : input;
+}
+
+interface ClientInternals {
+  config: { maxAttempts: unknown; retryMode: unknown; requestHandler: { configProvider?: Promise<Record<string, unknown>> }; region: unknown; credentials: unknown };
+}
+
+async function handlerConfig(client: unknown): Promise<Record<string, unknown>> {
+  const handler = (client as ClientInternals).config.requestHandler;
+  expect(handler.configProvider, 'the SDK Node handler exposes its resolved options').toBeDefined();
+  return (await handler.configProvider) as Record<string, unknown>;
+}
+
+/**
+ * The contract every service package keeps: its definition, its getter, its
+ * register entry, its tier as the real SDK client sees it, caching, errors
+ * and secret-free output. Run it from the package's own test file.
+ */
+export function runServiceContract<TClient extends SdkClientLike>(contract: ServiceContract<TClient>): void {
+  const { definition, Client, id, tier } = contract;
+  const expected = DEFAULT_TIERS[tier];
+
+  describe(`service contract: ${id}`, () => {
+    it(`defines id '${id}' and tier '${tier}'`, () => {
+      expect(definition.id).toBe(id);
+      expect(definition.tier).toBe(tier);
+      expect(Object.isFrozen(definition)).toBe(true);
+    });
+
+    it('builds the real SDK client, cached in the process-wide factory', () => {
+      const client = contract.getClient({ region: 'us-east-1', credentials: { ...credentials } });
+      expect(client).toBeInstanceOf(Client);
+      expect(contract.getClient({ region: 'us-east-1', credentials: { ...credentials } })).toBe(client);
+      expect(getClientFactory().getClient(definition, { region: 'us-east-1', credentials: { ...credentials } })).toBe(client);
+      expect(contract.getClient({ region: 'eu-west-1', credentials: { ...credentials } })).not.toBe(client);
+    });
+
+    it(`configures the client with the ${tier} tier: ${expected.maxAttempts} attempts, standard retries`, async () => {
+      const client = createClientFactory().getClient(definition, { region: 'us-east-1', credentials });
+      const config = (client as unknown as ClientInternals).config;
+      expect(await value(config.maxAttempts)).toBe(expected.maxAttempts);
+      expect(await value(config.retryMode)).toBe('standard');
+      expect(await value(config.region)).toBe('us-east-1');
+    });
+
+    it(`maps the ${tier} tier timeouts onto the Node ${contract.nodeHandler} handler`, async () => {
+      const client = createClientFactory().getClient(definition, { region: 'us-east-1', credentials });
+      const options = await handlerConfig(client);
+      if (contract.nodeHandler === 'http1') {
+        expect(options).toMatchObject({ connectionTimeout: expected.connectTimeoutMs, socketTimeout: expected.readTimeoutMs });
+      } else {
+        expect(options).toMatchObject({ requestTimeout: expected.readTimeoutMs, disableConcurrentStreams: true });
+      }
+    });
+
+    it('applies another tier when asked, and config over the tier', async () => {
+      const factory = createClientFactory({ tiers: { tight: { maxAttempts: 2, retryMode: 'standard', connectTimeoutMs: 1_000, readTimeoutMs: 2_000 } } });
+      const tight = factory.getClient(definition, { region: 'us-east-1', credentials, tier: 'tight' });
+      expect(await value((tight as unknown as ClientInternals).config.maxAttempts)).toBe(2);
+      const options = await handlerConfig(tight);
+      expect(options).toMatchObject(contract.nodeHandler === 'http1' ? { connectionTimeout: 1_000, socketTimeout: 2_000 } : { requestTimeout: 2_000 });
+      const overridden = factory.getClient(definition, { region: 'us-east-1', credentials, config: { maxAttempts: 9 } as never });
+      expect(await value((overridden as unknown as ClientInternals).config.maxAttempts)).toBe(9);
+    });
+
+    it('resolves credentials through the shared session provider', async () => {
+      const factory = createClientFactory();
+      const client = factory.getClient(definition, { region: 'us-east-1', credentials });
+      const resolved = await value((client as unknown as ClientInternals).config.credentials);
+      expect(resolved).toMatchObject({ accessKeyId: credentials.accessKeyId });
+    });
+
+    it(`registers '${id}' through its /register entry`, async () => {
+      await contract.register();
+      const factory = createClientFactory();
+      const byId = factory.getClient(id as never, { region: 'us-east-1', credentials } as never);
+      expect(byId).toBeInstanceOf(Client);
+      expect(factory.getClient(definition, { region: 'us-east-1', credentials })).toBe(byId);
+    });
+
+    it('clears and destroys its clients by service id', () => {
+      const factory = createClientFactory();
+      const client = factory.getClient(definition, { region: 'us-east-1', credentials });
+      let destroyed = 0;
+      const original = client.destroy.bind(client);
+      client.destroy = () => {
+        destroyed++;
+        original();
+      };
+      expect(factory.clearCache({ service: id })).toBe(1);
+      expect(destroyed).toBe(1);
+      expect(factory.getClient(definition, { region: 'us-east-1', credentials })).not.toBe(client);
+    });
+
+    it('throws typed errors for a typo region and malformed credentials', () => {
+      expect(() => contract.getClient({ region: 'us-east-l', credentials })).toThrow(AwsRegionError);
+      expect(() => contract.getClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKID' } as never })).toThrow(AwsClientError);
+    });
+
+    it('keeps secrets out of stats', () => {
+      const factory = createClientFactory();
+      factory.getClient(definition, { region: 'us-east-1', credentials });
+      expect(JSON.stringify(factory.stats())).not.toContain(credentials.secretAccessKey);
+      expect(JSON.stringify(factory)).not.toContain(credentials.secretAccessKey);
+    });
+  });
+}

@@ -1,0 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { runServiceContract } from '@dbp/aws-contract';
+import { getDynamoDBClient, dynamodb } from './index.js';
+
+runServiceContract({
+  definition: dynamodb,
+  Client: DynamoDBClient,
+  id: 'dynamodb',
+  tier: 'standard',
+  getClient: getDynamoDBClient,
+  register: () => import('./register.js'),
+  nodeHandler: 'http1',
+});

@@ -1,0 +1,33 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createClientFactory } from '@dbp/aws-core';
+import { describe, expectTypeOf, it } from 'vitest';
+import { getS3Client, s3 } from './index.js';
+
+describe('typed getClient for s3', () => {
+  const factory = createClientFactory();
+
+  it('returns S3Client for the definition, the string id and the getter', () => {
+    expectTypeOf(factory.getClient(s3)).toEqualTypeOf<S3Client>();
+    expectTypeOf(factory.getClient('s3')).toEqualTypeOf<S3Client>();
+    expectTypeOf(getS3Client()).toEqualTypeOf<S3Client>();
+  });
+
+  it('types config as the service client configuration', () => {
+    factory.getClient(s3, { region: 'us-east-1', config: { maxAttempts: 3, endpoint: 'http://127.0.0.1:4566' } });
+    // @ts-expect-error maxAttempts is a number (or a provider), not a string
+    factory.getClient(s3, { config: { maxAttempts: 'three' } });
+    // @ts-expect-error unknown options are refused at compile time too
+    factory.getClient('s3', { regoin: 'us-east-1' });
+  });
+
+  it('refuses ids no package registered', () => {
+    // @ts-expect-error 'not-a-service' is not in ServiceRegistry
+    factory.getClient('not-a-service');
+  });
+});
+
+describe('S3-specific config', () => {
+  it('accepts forcePathStyle', () => {
+    createClientFactory().getClient(s3, { config: { forcePathStyle: true } });
+  });
+});

@@ -1,0 +1,27 @@
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { createClientFactory } from '@dbp/aws-core';
+import { describe, expectTypeOf, it } from 'vitest';
+import { getSageMakerClient, sagemaker } from './index.js';
+
+describe('typed getClient for sagemaker', () => {
+  const factory = createClientFactory();
+
+  it('returns SageMakerClient for the definition, the string id and the getter', () => {
+    expectTypeOf(factory.getClient(sagemaker)).toEqualTypeOf<SageMakerClient>();
+    expectTypeOf(factory.getClient('sagemaker')).toEqualTypeOf<SageMakerClient>();
+    expectTypeOf(getSageMakerClient()).toEqualTypeOf<SageMakerClient>();
+  });
+
+  it('types config as the service client configuration', () => {
+    factory.getClient(sagemaker, { region: 'us-east-1', config: { maxAttempts: 3, endpoint: 'http://127.0.0.1:4566' } });
+    // @ts-expect-error maxAttempts is a number (or a provider), not a string
+    factory.getClient(sagemaker, { config: { maxAttempts: 'three' } });
+    // @ts-expect-error unknown options are refused at compile time too
+    factory.getClient('sagemaker', { regoin: 'us-east-1' });
+  });
+
+  it('refuses ids no package registered', () => {
+    // @ts-expect-error 'not-a-service' is not in ServiceRegistry
+    factory.getClient('not-a-service');
+  });
+});

@@ -1,0 +1,305 @@
+import { timingSafeEqual } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256, sha256Hex } from './hash.js';
+import type { AwsRequest } from './request.js';
+
+/** Why a request failed authentication. Each service turns these into its own error. */
+export type AuthFailureKind =
+  | 'missing' // no Authorization header and no presigned query
+  | 'malformed' // unparseable Authorization, bad scope, missing date
+  | 'unknown-key' // access key id not accepted
+  | 'bad-signature' // signature does not match
+  | 'expired' // presigned URL past its expiry
+  | 'missing-content-sha256' // S3 without x-amz-content-sha256
+  | 'content-sha256-mismatch'; // S3 body does not hash to x-amz-content-sha256
+
+/** What the verifier found out. */
+export interface AuthResult {
+  accessKeyId: string | undefined;
+  /** `undefined` when not verified (verification off, or nothing to verify). */
+  signatureValid: boolean | undefined;
+  failure?: { kind: AuthFailureKind; message: string } | undefined;
+  /** Present after a successful header-signature check: what chunk signatures chain from. */
+  context?: SigningContext | undefined;
+}
+
+/** The signing parameters of a verified request, for aws-chunked chunk signatures. */
+export interface SigningContext {
+  readonly secretAccessKey: string;
+  readonly longDate: string;
+  readonly shortDate: string;
+  readonly region: string;
+  readonly service: string;
+  readonly seedSignature: string;
+}
+
+/** How to verify requests of one service. */
+export interface VerifyOptions {
+  /** The SigV4 signing name (`s3`, `dynamodb`, `bedrock`, `sagemaker`, `athena`). */
+  readonly signingName: string;
+  /** Look up the secret of an access key id. */
+  readonly lookup: (accessKeyId: string) => string | undefined;
+  /** Check signatures at all. */
+  readonly verify: boolean;
+  /** Now, epoch ms (presigned expiry). */
+  readonly now: number;
+}
+
+interface ParsedCredential {
+  accessKeyId: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  terminator: string;
+}
+
+const MISMATCH_MESSAGE =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+function parseCredential(value: string): ParsedCredential | undefined {
+  const parts = value.split('/');
+  if (parts.length !== 5) return undefined;
+  const [accessKeyId, shortDate, region, service, terminator] = parts as [string, string, string, string, string];
+  return { accessKeyId, shortDate, region, service, terminator };
+}
+
+function parseAuthorization(value: string): { credential: string; signedHeaders: string; signature: string } | undefined {
+  const match = /^AWS4-HMAC-SHA256\s+([\s\S]+)$/.exec(value.trim());
+  if (!match?.[1]) return undefined;
+  const fields: Record<string, string> = {};
+  for (const part of match[1].split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  const { Credential: credential, SignedHeaders: signedHeaders, Signature: signature } = fields;
+  if (!credential || !signedHeaders || !signature) return undefined;
+  return { credential, signedHeaders, signature };
+}
+
+/** `20240102T030405Z` → Date. */
+export function parseAmzDate(value: string | undefined): Date | undefined {
+  const m = value ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value) : null;
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+}
+
+/** Only the access key id, without checking anything. */
+function accessKeyOf(req: AwsRequest): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const parsed = parseAuthorization(auth);
+    return parsed ? parseCredential(parsed.credential)?.accessKeyId : /Credential=([^/,\s]+)/.exec(auth)?.[1];
+  }
+  const credential = req.query['X-Amz-Credential'];
+  return typeof credential === 'string' ? credential.split('/')[0] : undefined;
+}
+
+/** The value of a signed header as received (HTTP/2 carries `host` as `:authority`). */
+function headerValue(req: AwsRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  if (value !== undefined) return value;
+  if (name === 'host') return req.headers[':authority'];
+  if (name === ':authority') return req.headers.host;
+  return undefined;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+type SignerOptions = ConstructorParameters<typeof SignatureV4>[0];
+
+function makeSigner(credential: ParsedCredential, secretAccessKey: string, sessionToken: string | undefined): SignatureV4 {
+  return new SignatureV4({
+    credentials: { accessKeyId: credential.accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+    region: credential.region,
+    service: credential.service,
+    sha256: NodeSha256 as unknown as SignerOptions['sha256'],
+    // S3 signs the path as sent; every other service double-encodes it.
+    uriEscapePath: credential.service !== 's3',
+    applyChecksum: false,
+  });
+}
+
+function scopeProblem(credential: ParsedCredential, shortDate: string, options: VerifyOptions): string | undefined {
+  if (credential.terminator !== 'aws4_request') {
+    return `Credential should be scoped with a valid terminator: 'aws4_request', not '${credential.terminator}'.`;
+  }
+  if (credential.service !== options.signingName) {
+    return `Credential should be scoped to correct service: '${options.signingName}'.`;
+  }
+  if (credential.shortDate !== shortDate) {
+    return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${credential.shortDate}' != '${shortDate}'.`;
+  }
+  return undefined;
+}
+
+/**
+ * Recomputes the SigV4 signature of a received request with `@smithy/signature-v4` and the known
+ * secret of its access key, from the headers it lists as signed, as they were received.
+ */
+export async function verifySigV4(req: AwsRequest, options: VerifyOptions): Promise<AuthResult> {
+  if (!options.verify) return { accessKeyId: accessKeyOf(req), signatureValid: undefined };
+  const auth = req.headers.authorization;
+  if (auth !== undefined) return verifyHeader(req, auth, options);
+  if (req.query['X-Amz-Algorithm'] !== undefined) return verifyPresigned(req, options);
+  return { accessKeyId: undefined, signatureValid: undefined, failure: { kind: 'missing', message: 'Request is missing Authentication Token' } };
+}
+
+async function verifyHeader(req: AwsRequest, auth: string, options: VerifyOptions): Promise<AuthResult> {
+  const parsed = parseAuthorization(auth);
+  const credential = parsed ? parseCredential(parsed.credential) : undefined;
+  if (!parsed || !credential) {
+    return {
+      accessKeyId: accessKeyOf(req),
+      signatureValid: false,
+      failure: { kind: 'malformed', message: `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${auth}` },
+    };
+  }
+  const { accessKeyId } = credential;
+  const longDate = req.headers['x-amz-date'];
+  const signingDate = parseAmzDate(longDate);
+  if (!longDate || !signingDate) {
+    return {
+      accessKeyId,
+      signatureValid: false,
+      failure: { kind: 'malformed', message: "Authorization header requires existence of a valid 'X-Amz-Date' header." },
+    };
+  }
+  const problem = scopeProblem(credential, longDate.slice(0, 8), options);
+  if (problem) return { accessKeyId, signatureValid: false, failure: { kind: 'malformed', message: problem } };
+  const secretAccessKey = options.lookup(accessKeyId);
+  if (secretAccessKey === undefined) {
+    return {
+      accessKeyId,
+      signatureValid: false,
+      failure: { kind: 'unknown-key', message: 'The security token included in the request is invalid.' },
+    };
+  }
+
+  const signedNames = parsed.signedHeaders.split(';');
+  const headers: Record<string, string> = {};
+  for (const name of signedNames) {
+    const value = headerValue(req, name);
+    if (value === undefined) return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
+    headers[name] = value;
+  }
+  const signer = makeSigner(credential, secretAccessKey, req.headers['x-amz-security-token']);
+  const signed = await signer.sign(
+    { method: req.method, protocol: 'http:', hostname: '127.0.0.1', path: req.path, query: req.query, headers, body: req.body },
+    { signingDate, signableHeaders: new Set(signedNames) },
+  );
+  const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? '';
+  const expectedList = /SignedHeaders=([^,]+)/.exec(String(signed.headers.authorization))?.[1] ?? '';
+  if (!safeEqual(expected, parsed.signature) || expectedList !== parsed.signedHeaders) {
+    return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
+  }
+
+  if (options.signingName === 's3') {
+    const contentSha = req.headers['x-amz-content-sha256'];
+    if (contentSha === undefined) {
+      return {
+        accessKeyId,
+        signatureValid: true,
+        failure: { kind: 'missing-content-sha256', message: 'Missing required header for this request: x-amz-content-sha256' },
+      };
+    }
+    if (/^[0-9a-f]{64}$/i.test(contentSha) && contentSha.toLowerCase() !== sha256Hex(req.body)) {
+      return {
+        accessKeyId,
+        signatureValid: true,
+        failure: { kind: 'content-sha256-mismatch', message: "The provided 'x-amz-content-sha256' header does not match what was computed." },
+      };
+    }
+  }
+  return {
+    accessKeyId,
+    signatureValid: true,
+    context: {
+      secretAccessKey,
+      longDate,
+      shortDate: longDate.slice(0, 8),
+      region: credential.region,
+      service: credential.service,
+      seedSignature: parsed.signature,
+    },
+  };
+}
+
+async function verifyPresigned(req: AwsRequest, options: VerifyOptions): Promise<AuthResult> {
+  const q = (name: string): string | undefined => {
+    const value = req.query[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const credential = parseCredential(q('X-Amz-Credential') ?? '');
+  const accessKeyId = credential?.accessKeyId ?? accessKeyOf(req);
+  const longDate = q('X-Amz-Date');
+  const signingDate = parseAmzDate(longDate);
+  const expiresIn = Number(q('X-Amz-Expires') ?? '');
+  const signedHeaders = q('X-Amz-SignedHeaders');
+  const signature = q('X-Amz-Signature');
+  if (
+    q('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' ||
+    !credential ||
+    !longDate ||
+    !signingDate ||
+    !Number.isInteger(expiresIn) ||
+    expiresIn < 1 ||
+    expiresIn > 604_800 ||
+    !signedHeaders ||
+    !signature
+  ) {
+    return {
+      accessKeyId,
+      signatureValid: false,
+      failure: {
+        kind: 'malformed',
+        message:
+          'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+      },
+    };
+  }
+  const problem = scopeProblem(credential, longDate.slice(0, 8), options);
+  if (problem) return { accessKeyId, signatureValid: false, failure: { kind: 'malformed', message: problem } };
+  const secretAccessKey = options.lookup(credential.accessKeyId);
+  if (secretAccessKey === undefined) {
+    return { accessKeyId, signatureValid: false, failure: { kind: 'unknown-key', message: 'The security token included in the request is invalid.' } };
+  }
+  const signedNames = signedHeaders.split(';');
+  const headers: Record<string, string> = {};
+  for (const name of signedNames) {
+    const value = headerValue(req, name);
+    if (value === undefined) return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
+    headers[name] = value;
+  }
+  const unsignable = new Set<string>();
+  if (options.signingName === 's3' && headers['x-amz-content-sha256'] === undefined) {
+    // Presigned S3 URLs always sign an unsigned payload.
+    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    unsignable.add('x-amz-content-sha256');
+  }
+  const query: Record<string, string | string[]> = { ...req.query };
+  delete query['X-Amz-Signature'];
+  const signer = makeSigner(credential, secretAccessKey, q('X-Amz-Security-Token'));
+  const presigned = await signer.presign(
+    { method: req.method, protocol: 'http:', hostname: '127.0.0.1', path: req.path, query, headers, body: req.body },
+    {
+      signingDate,
+      expiresIn,
+      signableHeaders: new Set(signedNames),
+      unsignableHeaders: unsignable,
+      unhoistableHeaders: new Set(Object.keys(headers)),
+    },
+  );
+  const expected = String(presigned.query?.['X-Amz-Signature'] ?? '');
+  if (!safeEqual(expected, signature) || presigned.query?.['X-Amz-SignedHeaders'] !== signedHeaders) {
+    return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
+  }
+  if (options.now > signingDate.getTime() + expiresIn * 1000) {
+    return { accessKeyId, signatureValid: true, failure: { kind: 'expired', message: 'Request has expired' } };
+  }
+  return { accessKeyId, signatureValid: true };
+}
