@@ -107,7 +107,11 @@ export interface ClientStatsEntry {
   readonly hits: number;
   /** When the client was created (epoch milliseconds). */
   readonly createdAt: number;
-  /** When the client was last handed out (epoch milliseconds). */
+  /**
+   * When the client was last handed out (epoch milliseconds). Exact when the
+   * factory has `ttlMs` or the credentials expire; otherwise cache hits read
+   * the clock every 256th call, so it may lag by that many hits.
+   */
   readonly lastUsedAt: number;
   /** Requests currently running on this client. */
   readonly inFlight: number;
