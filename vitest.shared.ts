@@ -7,8 +7,8 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
  */
 export function defineTestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return defineConfig({
-    resolve: { conditions: ['@dbp/source', 'node', 'import', 'default'] },
-    ssr: { resolve: { conditions: ['@dbp/source', 'node', 'import', 'default'], externalConditions: ['@dbp/source'] } },
+    resolve: { conditions: ['@dbp/source', 'node'] },
+    ssr: { resolve: { conditions: ['@dbp/source', 'node'], externalConditions: ['@dbp/source'] } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },

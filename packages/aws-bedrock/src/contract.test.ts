@@ -1,6 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { runServiceContract } from '@dbp/aws-contract';
-import { getBedrockRuntimeClient, bedrockRuntime } from './index.js';
+import { bedrockRuntime, getBedrockRuntimeClient } from './index.js';
 
 runServiceContract({
   definition: bedrockRuntime,

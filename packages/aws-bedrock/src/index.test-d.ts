@@ -1,7 +1,7 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { getBedrockRuntimeClient, bedrockRuntime } from './index.js';
+import { bedrockRuntime, getBedrockRuntimeClient } from './index.js';
 
 describe('typed getClient for bedrock-runtime', () => {
   const factory = createClientFactory();

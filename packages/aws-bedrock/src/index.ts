@@ -6,6 +6,7 @@
  */
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
+import { withHttp2Guard } from './http2Guard.js';
 
 /**
  * The Amazon Bedrock Runtime service definition: id `'bedrock-runtime'`, tier `'ai'`. Pass it
@@ -19,7 +20,7 @@ import { defineService, type GetClientOptions, getClientFactory, type ServiceDef
 export const bedrockRuntime: ServiceDefinition<BedrockRuntimeClient, BedrockRuntimeClientConfig> = /* @__PURE__ */ defineService({
   id: 'bedrock-runtime',
   tier: 'ai',
-  create: (config: BedrockRuntimeClientConfig) => new BedrockRuntimeClient(config),
+  create: (config: BedrockRuntimeClientConfig) => withHttp2Guard(new BedrockRuntimeClient(config)),
   // On Node the Bedrock Runtime client uses the HTTP/2 handler. It takes
   // `requestTimeout` as the per-stream idle limit and has no connect timeout;
   // passing an options object drops its default `disableConcurrentStreams:

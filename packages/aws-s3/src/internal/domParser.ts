@@ -156,7 +156,14 @@ const WHITESPACE = /[ \t\n]*/y;
 const NON_WHITESPACE = /[^ \t\n]/;
 
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 function decodeReference(reference: string): string {
@@ -366,7 +373,12 @@ function defineGlobal(name: string, value: unknown): void {
 export function ensureDomParser(): boolean {
   const scope = globalThis as { DOMParser?: unknown; Node?: unknown };
   if (typeof scope.DOMParser === 'function') return false;
-  defineGlobal('DOMParser', MinimalDOMParser);
-  if (typeof scope.Node === 'undefined') defineGlobal('Node', XmlNode);
+  try {
+    if (typeof scope.Node === 'undefined') defineGlobal('Node', XmlNode);
+    defineGlobal('DOMParser', MinimalDOMParser);
+  } catch {
+    // A frozen or non-configurable global scope: leave it as it is rather than fail creating the client.
+    return false;
+  }
   return true;
 }

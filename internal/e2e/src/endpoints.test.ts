@@ -1,0 +1,46 @@
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { createClientFactory } from '@dbp/aws-core';
+import { dynamodb } from '@dbp/aws-dynamodb';
+import { s3 } from '@dbp/aws-s3';
+import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+let local: LocalAws;
+const names = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB'] as const;
+const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+
+beforeAll(async () => {
+  local = await startLocalAws({ services: ['s3', 'dynamodb'] });
+});
+
+afterEach(() => {
+  for (const name of names) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  }
+});
+
+afterAll(async () => {
+  await local.stop();
+});
+
+describe('endpoint environment variables', () => {
+  it('honours AWS_ENDPOINT_URL_<SERVICE>', async () => {
+    process.env.AWS_ENDPOINT_URL_S3 = local.endpoints.s3;
+    const factory = createClientFactory();
+    const before = local.requests.count('s3');
+    await factory.getClient(s3, { region: local.region, credentials: local.credentials, config: { forcePathStyle: true } }).send(new ListBucketsCommand({}));
+    expect(local.requests.count('s3')).toBe(before + 1);
+    factory.dispose();
+  });
+
+  it('honours AWS_ENDPOINT_URL', async () => {
+    process.env.AWS_ENDPOINT_URL = local.endpoints.dynamodb;
+    const factory = createClientFactory();
+    const before = local.requests.count('dynamodb');
+    await factory.getClient(dynamodb, { region: local.region, credentials: local.credentials }).send(new ListTablesCommand({}));
+    expect(local.requests.count('dynamodb')).toBe(before + 1);
+    factory.dispose();
+  });
+});

@@ -1,0 +1,48 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+// Every client socket this process opens, seen through Node's diagnostics
+// channel. (Idle keep-alive sockets are unref'd, so neither
+// process.getActiveResourcesInfo() nor _getActiveHandles() lists them.)
+const clientSockets = new Set<Socket>();
+diagnosticsChannel.subscribe('net.client.socket', (message) => {
+  const { socket } = message as { socket: Socket };
+  clientSockets.add(socket);
+  socket.once('close', () => clientSockets.delete(socket));
+});
+
+/** Client sockets of this process connected to `port` and not yet closed. */
+export function openSockets(port: number): number {
+  let count = 0;
+  for (const socket of clientSockets) if (socket.remotePort === port && !socket.destroyed) count++;
+  return count;
+}
+
+/** The port of an endpoint URL. */
+export function portOf(endpoint: string): number {
+  return Number(new URL(endpoint).port);
+}
+
+/** Polls `check` every 25 ms until it holds or `attempts` run out; returns whether it held. */
+export async function eventually(check: () => boolean, attempts = 120): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return check();
+}
+
+let collect: (() => void) | undefined;
+
+/** Heap used after a full garbage collection. */
+export function heapAfterGc(): number {
+  if (!collect) {
+    v8.setFlagsFromString('--expose-gc');
+    collect = vm.runInNewContext('gc') as () => void;
+  }
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed;
+}

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Bundle, bundle, PACKAGE_DIR, type TargetName } from '../src/bundle.js';
+
+const SERVICES = {
+  s3: { pkg: '@dbp/aws-s3', markers: ['S3Client', '@aws-sdk/client-s3'] },
+  dynamodb: { pkg: '@dbp/aws-dynamodb', markers: ['DynamoDBClient', '@aws-sdk/client-dynamodb', 'DynamoDB_20120810', 'dynamodb'] },
+  bedrock: { pkg: '@dbp/aws-bedrock', markers: ['BedrockRuntimeClient', '@aws-sdk/client-bedrock-runtime', 'bedrock'] },
+  sagemaker: { pkg: '@dbp/aws-sagemaker', markers: ['SageMakerClient', '@aws-sdk/client-sagemaker', 'sagemaker'] },
+  athena: { pkg: '@dbp/aws-athena', markers: ['AthenaClient', '@aws-sdk/client-athena', 'AmazonAthena', 'athena'] },
+} as const;
+type ServiceKey = keyof typeof SERVICES;
+
+const PACKAGES = ['@dbp/aws-core', ...Object.values(SERVICES).map((service) => service.pkg)];
+const WEB_TARGETS = ['browser', 'worker', 'workerd', 'edge-light'] as const satisfies readonly TargetName[];
+const EDGE_TARGETS: readonly TargetName[] = ['worker', 'workerd', 'edge-light'];
+
+const CORE_WEB = 'packages/aws-core/dist/runtime.web.js';
+const CORE_NODE = 'packages/aws-core/dist/runtime.node.js';
+// The Node credential chain and what only it pulls in (shared ini files, IMDS).
+const NODE_CHAIN_INPUT =
+  /@aws-sdk\/credential-provider-(?:node|ini|process|sso|web-identity)\/|@smithy\/shared-ini-file-loader\/|@smithy\/credential-provider-imds\//;
+const NODE_CHAIN_CODE = /\b(?:fromNodeProviderChain|fromIni|fromInstanceMetadata|fromContainerMetadata|loadSharedConfigFiles)\b/;
+const NODE_BUILTINS =
+  'assert|async_hooks|buffer|child_process|crypto|dns|events|fs|fs/promises|http|http2|https|net|os|path|process|stream|tls|url|util|worker_threads|zlib';
+// A `node:` specifier anywhere, or a bare builtin in an import/require.
+const NODE_SPECIFIER = new RegExp(`["'\`]node:[\\w/.-]+["'\`]|(?:\\bfrom\\s*|\\bimport\\s*\\(\\s*|\\brequire\\s*\\(\\s*)["'](?:${NODE_BUILTINS})["']`);
+
+const rel = (path: string): string => path.replace(/^(\.\.\/)+/, '');
+const entryOf = (pkg: string): string => `export * from '${pkg}';`;
+
+// Each package's main entry (everything it exports) per target, bundled once.
+const bundles = new Map<string, Bundle>();
+const mainEntry = (pkg: string, target: TargetName): Bundle => {
+  const built = bundles.get(`${pkg} ${target}`);
+  if (!built) throw new Error(`${pkg} was not bundled for ${target}`);
+  return built;
+};
+
+// For Node only which files the packages pick matters, so the SDK stays external there (and fast).
+const SDK_EXTERNAL = ['@aws-sdk/*', '@aws-crypto/*', '@smithy/*'];
+
+beforeAll(async () => {
+  // In parallel: esbuild spreads the work over the cores itself.
+  const targets: TargetName[] = [...WEB_TARGETS, 'node'];
+  await Promise.all(
+    PACKAGES.flatMap((pkg) =>
+      targets.map(async (target) => {
+        const extra = target === 'node' ? { external: SDK_EXTERNAL } : {};
+        bundles.set(`${pkg} ${target}`, await bundle(target, { contents: entryOf(pkg), extra }));
+      }),
+    ),
+  );
+}, 120_000);
+
+describe('export conditions', () => {
+  describe.each(WEB_TARGETS)("the '%s' condition", (target) => {
+    it.each(PACKAGES)('resolves %s to the web build with no node: import and no Node credential chain', (pkg) => {
+      const built = mainEntry(pkg, target);
+      const inputs = built.inputs.map(rel);
+      expect(inputs).toContain(CORE_WEB);
+      expect(inputs).not.toContain(CORE_NODE);
+      expect(inputs.filter((input) => NODE_CHAIN_INPUT.test(input))).toEqual([]);
+      expect(built.externalImports).toEqual([]);
+      expect(built.code).not.toMatch(NODE_SPECIFIER);
+      expect(built.code).not.toMatch(NODE_CHAIN_CODE);
+    });
+  });
+
+  it.each(PACKAGES)('resolves %s to the Node build (and its credential chain) for Node', (pkg) => {
+    const built = mainEntry(pkg, 'node');
+    const inputs = built.inputs.map(rel);
+    expect(inputs).toContain(CORE_NODE);
+    expect(inputs).not.toContain(CORE_WEB);
+    expect(built.externalImports).toContain('@aws-sdk/credential-provider-node');
+  });
+
+  it('the checks above can fail: the Node build has node: imports and the chain', () => {
+    const built = mainEntry('@dbp/aws-core', 'node');
+    expect(built.code).toMatch(NODE_SPECIFIER);
+    expect(built.code).toMatch(NODE_CHAIN_CODE);
+  });
+
+  it("resolves #runtime to the Node build under Node's own resolver (require and import)", async () => {
+    // A clean child Node: vitest runs this file with `--conditions @dbp/source`. import.meta.resolve
+    // with a parent URL is behind a flag on Node 20.
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "import { pathToFileURL } from 'node:url';",
+      `const core = createRequire(${JSON.stringify(join(PACKAGE_DIR, 'package.json'))}).resolve('@dbp/aws-core');`,
+      "console.log(createRequire(core).resolve('#runtime'));",
+      "console.log(new URL(import.meta.resolve('#runtime', pathToFileURL(core).href)).pathname);",
+    ].join('\n');
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    const { stdout } = await promisify(execFile)(process.execPath, ['--experimental-import-meta-resolve', '--input-type=module', '-e', script], {
+      cwd: PACKAGE_DIR,
+      env,
+    });
+    const [required, imported] = stdout.trim().split('\n');
+    expect(required).toMatch(/\/packages\/aws-core\/dist\/runtime\.node\.cjs$/);
+    expect(imported).toMatch(/\/packages\/aws-core\/dist\/runtime\.node\.js$/);
+  });
+
+  it.each(WEB_TARGETS)("matches '%s' itself, ahead of 'node', not only the default fallback", async (target) => {
+    // Both conditions on, SDK left external: the map's web key must win over its `node` key.
+    const built = await bundle('node', {
+      contents: entryOf('@dbp/aws-s3'),
+      extra: { platform: 'neutral', conditions: [target, 'node'], external: SDK_EXTERNAL },
+    });
+    const inputs = built.inputs.map(rel);
+    expect(inputs).toContain(CORE_WEB);
+    expect(inputs).not.toContain(CORE_NODE);
+    expect(inputs).toContain(target === 'browser' ? 'packages/aws-s3/dist/index.js' : 'packages/aws-s3/dist/index.edge.js');
+  });
+
+  it.each(EDGE_TARGETS)("gives '%s' the S3 edge entry, which brings its own DOMParser", (target) => {
+    const built = mainEntry('@dbp/aws-s3', target);
+    expect(built.inputs.map(rel)).toContain('packages/aws-s3/dist/index.edge.js');
+    expect(built.code).toContain('MinimalDOMParser');
+  });
+
+  it.each(['browser', ...EDGE_TARGETS] as TargetName[])(
+    "keeps `import '@dbp/aws-s3/register'` in a '%s' bundle, with the matching definition",
+    async (target) => {
+      const built = await bundle(target, { contents: "import '@dbp/aws-s3/register';" });
+      const edge = target !== 'browser';
+      expect(built.inputs.map(rel)).toContain(edge ? 'packages/aws-s3/dist/register.edge.js' : 'packages/aws-s3/dist/register.js');
+      // A side-effect import survives tree-shaking ("sideEffects" lists it) and registers the definition.
+      expect(built.code).toMatch(/registerService\(s3\)/);
+      expect(built.code.includes('MinimalDOMParser')).toBe(edge);
+    },
+  );
+
+  it('keeps the browser S3 bundle on the plain entry, without the DOMParser shim', () => {
+    const built = mainEntry('@dbp/aws-s3', 'browser');
+    const inputs = built.inputs.map(rel);
+    expect(inputs).toContain('packages/aws-s3/dist/index.js');
+    expect(inputs).not.toContain('packages/aws-s3/dist/index.edge.js');
+    expect(built.code).not.toContain('MinimalDOMParser');
+  });
+});
+
+describe('one service per bundle', () => {
+  const others = (own: ServiceKey): ServiceKey[] => (Object.keys(SERVICES) as ServiceKey[]).filter((key) => key !== own);
+  const clientPackage = (key: ServiceKey): string => SERVICES[key].markers[1];
+
+  it("bundles `import { getS3Client } from '@dbp/aws-s3'` for the browser with no code of the other four clients", async () => {
+    const built = await bundle('browser', { contents: "import { getS3Client } from '@dbp/aws-s3';\nglobalThis.client = getS3Client;" });
+    for (const key of others('s3')) {
+      expect(built.inputs.filter((input) => input.includes(`${clientPackage(key)}/`))).toEqual([]);
+      for (const marker of SERVICES[key].markers) expect(built.code, `${marker} (${key})`).not.toContain(marker);
+    }
+    for (const marker of SERVICES.s3.markers) expect(built.code).toContain(marker);
+  });
+
+  it.each(Object.keys(SERVICES) as ServiceKey[])("finds the %s markers in its own browser bundle, and no other service's", (key) => {
+    // The positive control: each marker is really in its client's code, so its absence above means something.
+    const built = mainEntry(SERVICES[key].pkg, 'browser');
+    for (const marker of SERVICES[key].markers) expect(built.code, marker).toContain(marker);
+    for (const other of others(key)) {
+      expect(built.inputs.filter((input) => input.includes(`${clientPackage(other)}/`))).toEqual([]);
+      expect(built.code).not.toContain(SERVICES[other].markers[0]);
+    }
+  });
+});
