@@ -1,54 +1,213 @@
 /**
- * The @dbp/aws demo: the five service packages through one factory.
- * Run with `pnpm demo` from the repository root.
+ * The @dbp/aws demo: the five service packages through one factory, doing
+ * real work against embedded local endpoints (the testkit, on 127.0.0.1), or
+ * against real AWS with `--aws` and the default credential chain.
+ *
+ * Run with `pnpm demo` (or `pnpm demo -- --aws`) from the repository root.
  */
+import { GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
 import { athena } from '@dbp/aws-athena';
 import { bedrockRuntime } from '@dbp/aws-bedrock';
-import { AwsRegionError, createClientFactory, DEFAULT_TIERS } from '@dbp/aws-core';
+import { type AwsClientFactory, type AwsCredentialProvider, AwsRegionError, createClientFactory, DEFAULT_TIERS, type GetClientOptions } from '@dbp/aws-core';
 import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
 import { sagemaker } from '@dbp/aws-sagemaker';
+import { type LocalAws, type LocalServiceName, startLocalAws } from '@dbp/aws-testkit';
 
-const services = [s3, dynamodb, bedrockRuntime, sagemaker, athena] as const;
+const useAws = process.argv.includes('--aws');
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+const names = {
+  bucket: env('DBP_DEMO_BUCKET', 'dbp-demo-bucket'),
+  table: env('DBP_DEMO_TABLE', 'dbp-demo-table'),
+  model: env('DBP_DEMO_MODEL', 'anthropic.claude-3-haiku-20240307-v1:0'),
+  endpoint: env('DBP_DEMO_SAGEMAKER_ENDPOINT', 'dbp-demo-endpoint'),
+  endpointConfig: env('DBP_DEMO_SAGEMAKER_ENDPOINT_CONFIG', 'dbp-demo-endpoint-config'),
+  athenaOutput: env('DBP_DEMO_ATHENA_OUTPUT', 's3://dbp-demo-athena-results/'),
+};
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')).join('\n');
+const bold = (text: string): string => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[22m` : text);
+const line = (label: string, text: string): void => console.log(`  ${label.padEnd(16)}${text}`);
+const section = (title: string): void => console.log(`\n${bold(title)}`);
+
+function table(rows: string[][]): void {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
+}
+
+/** Where the demo runs: the embedded endpoints, or real AWS. */
+interface Target {
+  options(service: LocalServiceName): GetClientOptions<Record<string, unknown>>;
+  local?: LocalAws;
+  resolutions(): number | undefined;
+  close(): Promise<void>;
+}
+
+async function localTarget(): Promise<Target> {
+  const local = await startLocalAws();
+  let resolutions = 0;
+  // One provider for all five clients: the factory shares one session, so it
+  // resolves once however many services use it.
+  const credentials: AwsCredentialProvider = async () => {
+    resolutions++;
+    return { ...local.credentials };
+  };
+  return {
+    local,
+    options: (service) => ({ ...local.clientOptions(service), credentials }),
+    resolutions: () => resolutions,
+    close: () => local.stop(),
+  };
+}
+
+function awsTarget(): Target {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return { options: () => ({ region }), resolutions: () => undefined, close: async () => {} };
+}
+
+async function work(factory: AwsClientFactory, target: Target): Promise<void> {
+  section('Real work, through the factory');
+  const s3Client = factory.getClient(s3, target.options('s3'));
+  if (target.local) await s3Client.send(new CreateBucketCommand({ Bucket: names.bucket }));
+  await s3Client.send(new PutObjectCommand({ Bucket: names.bucket, Key: 'demo/hello.txt', Body: 'hello from @dbp/aws' }));
+  const object = await s3Client.send(new GetObjectCommand({ Bucket: names.bucket, Key: 'demo/hello.txt' }));
+  line('s3', `put + get s3://${names.bucket}/demo/hello.txt → "${await object.Body?.transformToString()}"`);
+
+  const ddb = factory.getClient(dynamodb, target.options('dynamodb'));
+  if (target.local) {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: names.table,
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    for (let i = 0; i < 50; i++) {
+      const { Table } = await ddb.send(new DescribeTableCommand({ TableName: names.table }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await ddb.send(new PutItemCommand({ TableName: names.table, Item: { pk: { S: 'demo#1' }, greeting: { S: 'hello' } } }));
+  const item = await ddb.send(new GetItemCommand({ TableName: names.table, Key: { pk: { S: 'demo#1' } } }));
+  line('dynamodb', `write + read ${names.table}[demo#1] → greeting = "${item.Item?.greeting?.S}"`);
+
+  const bedrock = factory.getClient(bedrockRuntime, target.options('bedrock-runtime'));
+  const invoked = await bedrock.send(
+    new InvokeModelCommand({
+      modelId: names.model,
+      contentType: 'application/json',
+      body: JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 64, messages: [{ role: 'user', content: 'Say hello in five words.' }] }),
+    }),
+  );
+  const reply = JSON.parse(new TextDecoder().decode(invoked.body)) as { content?: Array<{ text?: string }> };
+  const invokedText = reply.content?.[0]?.text ?? JSON.stringify(reply).slice(0, 60);
+  line('bedrock-runtime', `InvokeModel ${names.model} → "${invokedText.slice(0, 60)}"`);
+  const conversation = await bedrock.send(
+    new ConverseCommand({ modelId: names.model, messages: [{ role: 'user', content: [{ text: 'Say hello in five words.' }] }] }),
+  );
+  line('', `Converse → "${conversation.output?.message?.content?.[0]?.text?.slice(0, 60)}" (${conversation.stopReason})`);
+
+  const sm = factory.getClient(sagemaker, target.options('sagemaker'));
+  if (target.local || process.env.DBP_DEMO_SAGEMAKER_ENDPOINT_CONFIG) {
+    await sm.send(new CreateEndpointCommand({ EndpointName: names.endpoint, EndpointConfigName: names.endpointConfig }));
+  }
+  const described = await sm.send(new DescribeEndpointCommand({ EndpointName: names.endpoint }));
+  line('sagemaker', `create + describe ${names.endpoint} → ${described.EndpointStatus}`);
+
+  const ath = factory.getClient(athena, target.options('athena'));
+  const { QueryExecutionId } = await ath.send(
+    new StartQueryExecutionCommand({ QueryString: 'SELECT 1 AS answer', ResultConfiguration: { OutputLocation: names.athenaOutput } }),
+  );
+  let state: string | undefined;
+  for (let poll = 0; poll < 60 && state !== 'SUCCEEDED' && state !== 'FAILED'; poll++) {
+    const execution = await ath.send(new GetQueryExecutionCommand({ QueryExecutionId }));
+    state = execution.QueryExecution?.Status?.State;
+    if (state !== 'SUCCEEDED') await new Promise((resolve) => setTimeout(resolve, target.local ? 20 : 500));
+  }
+  const results = await ath.send(new GetQueryResultsCommand({ QueryExecutionId }));
+  const rows = results.ResultSet?.Rows ?? [];
+  const header = rows[0]?.Data?.map((cell) => cell.VarCharValue).join(', ');
+  line('athena', `query ${state} → ${rows.length} rows (${header}); first: ${rows[1]?.Data?.map((cell) => cell.VarCharValue).join(', ')}`);
+}
+
+async function report(factory: AwsClientFactory, target: Target): Promise<void> {
+  section('Each client: its tier, attempts and timeouts');
+  const rows = [['service', 'tier', 'maxAttempts', 'retryMode', 'connect', 'read (idle)']];
+  for (const service of [s3, dynamodb, bedrockRuntime, sagemaker, athena]) {
+    const client = factory.getClient(service as typeof s3, target.options(service.id as LocalServiceName) as never);
+    const tier = DEFAULT_TIERS[service.tier as keyof typeof DEFAULT_TIERS];
+    const retryMode = client.config.retryMode;
+    rows.push([
+      service.id,
+      service.tier,
+      String(await client.config.maxAttempts()),
+      typeof retryMode === 'function' ? String(await (retryMode as () => Promise<string>)()) : String(retryMode),
+      `${tier.connectTimeoutMs / 1000} s`,
+      `${tier.readTimeoutMs / 1000} s`,
+    ]);
+  }
+  table(rows);
+
+  section('Cache');
+  const stats = factory.stats();
+  line('clients', String(stats.clients));
+  line('hits / misses', `${stats.hits} / ${stats.misses} (every getClient after the first per service is a hit)`);
+  line('sessions', String(stats.sessions));
+  const resolutions = target.resolutions();
+  line('credentials', resolutions === undefined ? 'default chain, one shared session' : `${resolutions} resolution for all five services (one shared session)`);
+}
+
+async function resilience(factory: AwsClientFactory, target: Target): Promise<void> {
+  const local = target.local;
+  if (!local) return;
+  section('Resilience: a throttling fault absorbed by the tier');
+  const client = factory.getClient(s3, target.options('s3'));
+  const before = local.requests.count('s3', { operation: 'PutObject' });
+  local.faults.inject('s3', { kind: 'throttle', count: 3 }, { operation: 'PutObject' });
+  const started = performance.now();
+  await client.send(new PutObjectCommand({ Bucket: names.bucket, Key: 'demo/after-throttling.txt', Body: 'made it' }));
+  const attempts = local.requests.count('s3', { operation: 'PutObject' }) - before;
+  line(
+    's3',
+    `3 × 503 SlowDown injected → PutObject succeeded on attempt ${attempts} of ${DEFAULT_TIERS.standard.maxAttempts} (${Math.round(performance.now() - started)} ms of back-off)`,
+  );
+}
+
+function safety(factory: AwsClientFactory): void {
+  section('Safety: a typo region, caught before any request');
+  try {
+    factory.getClient(s3, { region: 'us-east-l' });
+  } catch (error) {
+    if (!(error instanceof AwsRegionError)) throw error;
+    line('us-east-l', `${error.name} (${error.code}): ${error.message}`);
+  }
 }
 
 async function main(): Promise<void> {
   // The SDK warns once per process that its 2027 releases need Node 22; the
-  // demo's report is clearer without it (your app will still see it).
+  // report is clearer without it (your application will still see it).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const factory = createClientFactory({ defaultRegion: 'us-east-1' });
-  let resolutions = 0;
-  const credentials = async () => {
-    resolutions++;
-    return { accessKeyId: 'AKIDDEMO', secretAccessKey: 'demo-secret-never-printed' };
-  };
-
-  console.log('@dbp/aws demo: five services, one factory\n');
-  const rows = [['service', 'tier', 'maxAttempts', 'connect', 'read']];
-  for (const service of services) {
-    const client = factory.getClient(service, { credentials });
-    factory.getClient(service, { credentials }); // a second call is a cache hit
-    const tier = DEFAULT_TIERS[service.tier as keyof typeof DEFAULT_TIERS];
-    await (client.config.credentials as () => Promise<unknown>)();
-    rows.push([service.id, service.tier, String(await client.config.maxAttempts()), `${tier.connectTimeoutMs / 1000} s`, `${tier.readTimeoutMs / 1000} s`]);
-  }
-  console.log(table(rows));
-
-  const stats = factory.stats();
-  console.log(`\ncache: ${stats.clients} clients, ${stats.hits} hits, ${stats.misses} misses`);
-  console.log(`credential resolutions for five clients on one session: ${resolutions}`);
-
+  console.log(bold('@dbp/aws demo: five services, one factory'));
+  console.log(
+    useAws ? '  target: real AWS, default credential chain' : '  target: embedded local endpoints on 127.0.0.1 (no AWS account needed; --aws for real AWS)',
+  );
+  const target = useAws ? awsTarget() : await localTarget();
+  const factory = createClientFactory();
   try {
-    factory.getClient(s3, { region: 'us-east-l', credentials });
-  } catch (error) {
-    if (error instanceof AwsRegionError) console.log(`typo region caught: ${error.message}`);
-    else throw error;
+    await work(factory, target);
+    await report(factory, target);
+    await resilience(factory, target);
+    safety(factory);
+  } finally {
+    factory.dispose();
+    await target.close();
   }
-  factory.dispose();
+  console.log('\ndone.');
 }
 
 main().catch((error: unknown) => {
