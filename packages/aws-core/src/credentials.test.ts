@@ -198,3 +198,17 @@ describe('getSession', () => {
     expect(() => factory.getSession({ tier: 'ai' } as never)).toThrow(AwsClientError);
   });
 });
+
+describe('static credentials handed to the SDK', () => {
+  it('are a fresh extensible object on every resolution, so the SDK can tag their $source', async () => {
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: secret } }) as FakeClient;
+    const provider = client.config.credentials as () => Promise<Record<string, unknown>>;
+    const first = await provider();
+    expect(Object.isExtensible(first)).toBe(true);
+    first.$source = { CREDENTIALS_CODE: 'e' };
+    const second = await provider();
+    expect(second).not.toBe(first);
+    expect(second.$source).toBeUndefined();
+  });
+});

@@ -67,13 +67,18 @@ export function providerMaterial(provider: AwsCredentialProvider): string {
   return `provider#${identityOf(provider)}`;
 }
 
-/** Serves static credentials, refusing them once `expiration` has passed. */
+/**
+ * Serves static credentials, refusing them once `expiration` has passed.
+ * Each call returns a fresh, unfrozen copy: the SDK records how credentials
+ * were sourced by writing `$source` onto the object it receives, which throws
+ * on a frozen one.
+ */
 export function staticProvider(credentials: AwsCredentials): AwsCredentialProvider {
   return async () => {
     if (credentials.expiration && credentials.expiration.getTime() <= Date.now()) {
       throw expiredError(credentials.expiration);
     }
-    return credentials;
+    return { ...credentials };
   };
 }
 
