@@ -59,6 +59,8 @@ export interface RequestLogEntry {
   readonly signatureValid: boolean | undefined;
   /** When the request arrived (epoch milliseconds). */
   readonly at: number;
+  /** The protocol it came over: `'http/1.1'` or `'h2'` (the Node Bedrock Runtime client uses HTTP/2). */
+  readonly protocol: 'http/1.1' | 'h2';
 }
 
 /** Filter of `RequestLog.count`. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
+import { crc32 } from './eventStream.js';
 import { hmac, sha256Hex, signingKey } from './hash.js';
 import type { SigningContext } from './sigv4.js';
 
@@ -97,8 +98,8 @@ export function verifyChunkSignatures(decoded: DecodedAwsChunked, context: Signi
 
 /**
  * Checks flexible-checksum values (`x-amz-checksum-crc32`, `-sha256`, `-sha1`) against the
- * payload. Returns the name of the first one that does not match, or `undefined`. Algorithms this
- * Node lacks (CRC32C, CRC64NVME) are not checked.
+ * payload. Returns the name of the first one that does not match, or `undefined`. CRC32C and
+ * CRC64NVME are not checked.
  */
 export function checksumMismatch(data: Buffer, values: Record<string, string | undefined>): string | undefined {
   for (const [name, value] of Object.entries(values)) {
@@ -107,12 +108,10 @@ export function checksumMismatch(data: Buffer, values: Record<string, string | u
     if (name === 'x-amz-checksum-sha256') computed = createHash('sha256').update(data).digest('base64');
     else if (name === 'x-amz-checksum-sha1') computed = createHash('sha1').update(data).digest('base64');
     else if (name === 'x-amz-checksum-crc32') {
-      const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
-      if (crc32) {
-        const out = Buffer.alloc(4);
-        out.writeUInt32BE(crc32(data) >>> 0);
-        computed = out.toString('base64');
-      }
+      const fast = (zlib as { crc32?: (data: Uint8Array) => number }).crc32; // Node >= 20.15
+      const out = Buffer.alloc(4);
+      out.writeUInt32BE((fast ? fast(data) : crc32(data)) >>> 0);
+      computed = out.toString('base64');
     }
     if (computed !== undefined && computed !== value) return name;
   }

@@ -1,7 +1,7 @@
 import type { LocalServiceName } from '../types.js';
 import type { AwsRequest, AwsResponse } from './request.js';
 import { jsonBody, requestId } from './request.js';
-import type { AuthFailureKind } from './sigv4.js';
+import type { AuthFailureKind, SigningContext } from './sigv4.js';
 
 /** What each service does with a request. */
 export interface ServiceBackend {
@@ -27,7 +27,7 @@ export interface ServiceBackend {
 /** What a backend gets besides the request. */
 export interface HandleContext {
   /** The signing parameters when the request's signature was verified. */
-  readonly signing: import('./sigv4.js').SigningContext | undefined;
+  readonly signing: SigningContext | undefined;
   /** Whether signatures are verified. */
   readonly verify: boolean;
 }
@@ -67,7 +67,11 @@ export function awsJsonError(
 export function restJsonError(status: number, code: string, message: string): AwsResponse {
   return {
     status,
-    headers: { 'content-type': 'application/json', 'x-amzn-errortype': `${code}:http://internal.amazon.com/coral/com.amazon.bedrock/`, 'x-amzn-requestid': requestId(36) },
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${code}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+      'x-amzn-requestid': requestId(36),
+    },
     body: jsonBody({ message }),
   };
 }

@@ -69,7 +69,10 @@ export function jsonBody(value: unknown): Buffer {
 
 /** A request id in the style AWS uses (upper-case hex). */
 export function requestId(length = 16): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length).toUpperCase();
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length)
+    .toUpperCase();
 }
 
 /** A random version-4 UUID. */

@@ -198,6 +198,11 @@ async function verifyHeader(req: AwsRequest, auth: string, options: VerifyOption
     return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
   }
 
+  const claimedSha = req.headers['x-amz-content-sha256'];
+  if (options.signingName !== 's3' && claimedSha !== undefined && /^[0-9a-f]{64}$/i.test(claimedSha) && claimedSha.toLowerCase() !== sha256Hex(req.body)) {
+    // Outside S3 the payload hash is the body's, whatever the header claims.
+    return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
+  }
   if (options.signingName === 's3') {
     const contentSha = req.headers['x-amz-content-sha256'];
     if (contentSha === undefined) {

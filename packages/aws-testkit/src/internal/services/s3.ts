@@ -1,0 +1,228 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checksumMismatch, type DecodedAwsChunked, decodeAwsChunked, verifyChunkSignatures } from '../awsChunked.js';
+import { restXmlError, type ServiceBackend } from '../protocols.js';
+import { type AwsRequest, type AwsResponse, queryValue, requestId } from '../request.js';
+import { Upstream } from '../upstream.js';
+import { startUpstreamProcess, type UpstreamProcess } from '../upstreamProcess.js';
+
+/** Query parameters of presigned URLs; not forwarded to s3rver. */
+const PRESIGN_PARAMS = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-signedheaders',
+  'x-amz-signature',
+  'x-amz-security-token',
+]);
+
+/** Request headers that only concern the wire between the SDK and us. */
+const DROP_REQUEST_HEADERS = new Set([
+  'host',
+  'authorization',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'expect',
+  'content-length',
+  'x-amz-content-sha256',
+  'x-amz-decoded-content-length',
+  'x-amz-trailer',
+  'x-amz-date',
+  'x-amz-security-token',
+]);
+
+const CHECKSUM_HEADERS = ['x-amz-checksum-crc32', 'x-amz-checksum-crc32c', 'x-amz-checksum-crc64nvme', 'x-amz-checksum-sha1', 'x-amz-checksum-sha256'];
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The S3 operation of a path-style request. */
+export function s3Operation(req: AwsRequest): string {
+  const xId = queryValue(req.query, 'x-id');
+  if (xId) return xId;
+  const segments = req.path.split('/').filter((s, i) => i > 0 || s !== '');
+  const bucket = segments[0] ?? '';
+  const hasKey = segments.length > 1 && segments.slice(1).join('/') !== '';
+  const q = (name: string): boolean => req.query[name] !== undefined;
+  const m = req.method;
+  if (!bucket) return m === 'GET' ? 'ListBuckets' : 'Unknown';
+  if (!hasKey) {
+    const sub = ['cors', 'policy', 'tagging', 'website', 'lifecycle', 'versioning', 'acl', 'encryption', 'notification', 'logging', 'replication'].find(q);
+    if (sub) {
+      const name = sub === 'cors' ? 'Cors' : sub === 'acl' ? 'Acl' : sub.charAt(0).toUpperCase() + sub.slice(1);
+      const suffix = sub === 'lifecycle' ? 'Configuration' : sub === 'notification' ? 'Configuration' : '';
+      return `${m === 'GET' ? 'Get' : m === 'PUT' ? 'Put' : 'Delete'}Bucket${name}${suffix}`;
+    }
+    if (m === 'PUT') return 'CreateBucket';
+    if (m === 'DELETE') return 'DeleteBucket';
+    if (m === 'HEAD') return 'HeadBucket';
+    if (m === 'POST' && q('delete')) return 'DeleteObjects';
+    if (m === 'POST') return 'PostObject';
+    if (q('location')) return 'GetBucketLocation';
+    if (q('uploads')) return 'ListMultipartUploads';
+    if (q('versions')) return 'ListObjectVersions';
+    if (queryValue(req.query, 'list-type') === '2') return 'ListObjectsV2';
+    return 'ListObjects';
+  }
+  const copy = req.headers['x-amz-copy-source'] !== undefined;
+  if (q('tagging')) return m === 'GET' ? 'GetObjectTagging' : m === 'PUT' ? 'PutObjectTagging' : 'DeleteObjectTagging';
+  if (q('acl')) return m === 'GET' ? 'GetObjectAcl' : 'PutObjectAcl';
+  if (m === 'POST' && q('uploads')) return 'CreateMultipartUpload';
+  if (m === 'POST' && q('uploadId')) return 'CompleteMultipartUpload';
+  if (m === 'PUT' && q('uploadId')) return copy ? 'UploadPartCopy' : 'UploadPart';
+  if (m === 'DELETE' && q('uploadId')) return 'AbortMultipartUpload';
+  if (m === 'GET' && q('uploadId')) return 'ListParts';
+  if (m === 'PUT') return copy ? 'CopyObject' : 'PutObject';
+  if (m === 'GET') return 'GetObject';
+  if (m === 'HEAD') return 'HeadObject';
+  if (m === 'DELETE') return 'DeleteObject';
+  return 'Unknown';
+}
+
+function codeForStatus(status: number): string {
+  const codes: Record<number, string> = {
+    400: 'InvalidRequest',
+    403: 'AccessDenied',
+    404: 'NoSuchKey',
+    405: 'MethodNotAllowed',
+    409: 'OperationAborted',
+    412: 'PreconditionFailed',
+    500: 'InternalError',
+    501: 'NotImplemented',
+    503: 'ServiceUnavailable',
+  };
+  return codes[status] ?? (status >= 500 ? 'InternalError' : 'InvalidRequest');
+}
+
+/** S3: s3rver (in its own process, storing in a temporary directory) behind our verifying proxy. */
+export async function createS3Backend(): Promise<ServiceBackend> {
+  const directory = await mkdtemp(join(tmpdir(), 'dbp-aws-testkit-s3-'));
+  let child: UpstreamProcess;
+  try {
+    child = await startUpstreamProcess('s3', directory);
+  } catch (err) {
+    await rm(directory, { recursive: true, force: true });
+    throw err;
+  }
+  const upstream = new Upstream(child.port);
+
+  const backend: ServiceBackend = {
+    name: 's3',
+    signingName: 's3',
+    operation: s3Operation,
+    codeForStatus,
+    error: (req, status, code, message) => restXmlError(req, status, code, message),
+    throttle: (req) => restXmlError(req, 503, 'SlowDown', 'Please reduce your request rate.'),
+    authError(req, kind, message, accessKeyId) {
+      const presigned = req.query['X-Amz-Algorithm'] !== undefined;
+      switch (kind) {
+        case 'missing':
+          return restXmlError(req, 403, 'AccessDenied', 'Access Denied');
+        case 'malformed':
+          return restXmlError(req, 400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', message);
+        case 'unknown-key':
+          return restXmlError(req, 403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
+            AWSAccessKeyId: accessKeyId ?? '',
+          });
+        case 'bad-signature':
+          return restXmlError(
+            req,
+            403,
+            'SignatureDoesNotMatch',
+            'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+            { AWSAccessKeyId: accessKeyId ?? '' },
+          );
+        case 'expired':
+          return restXmlError(req, 403, 'AccessDenied', 'Request has expired');
+        case 'missing-content-sha256':
+          return restXmlError(req, 400, 'InvalidRequest', message);
+        case 'content-sha256-mismatch':
+          return restXmlError(req, 400, 'XAmzContentSHA256Mismatch', message);
+        default:
+          return restXmlError(req, 403, 'AccessDenied', message);
+      }
+    },
+    async handle(req, context) {
+      const contentSha = req.headers['x-amz-content-sha256'] ?? '';
+      const encodings = (req.headers['content-encoding'] ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
+      const chunked = encodings.includes('aws-chunked') || contentSha.startsWith('STREAMING-');
+      let body = req.body;
+      const checksums: Record<string, string | undefined> = {};
+      for (const name of CHECKSUM_HEADERS) checksums[name] = req.headers[name];
+      if (chunked) {
+        let decoded: DecodedAwsChunked;
+        try {
+          decoded = decodeAwsChunked(req.body);
+        } catch (err) {
+          return restXmlError(req, 400, 'IncompleteBody', `The request body is not valid aws-chunked encoding: ${(err as Error).message}`);
+        }
+        if (
+          contentSha.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD') &&
+          context.verify &&
+          context.signing &&
+          !verifyChunkSignatures(decoded, context.signing)
+        ) {
+          return restXmlError(
+            req,
+            403,
+            'SignatureDoesNotMatch',
+            'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+          );
+        }
+        const declared = req.headers['x-amz-decoded-content-length'];
+        if (declared !== undefined && Number(declared) !== decoded.data.length) {
+          return restXmlError(req, 400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+        }
+        body = decoded.data;
+        for (const [name, value] of Object.entries(decoded.trailers)) if (name.startsWith('x-amz-checksum-')) checksums[name] = value;
+      }
+      const mismatch = checksumMismatch(body, checksums);
+      if (mismatch) {
+        return restXmlError(
+          req,
+          400,
+          'BadDigest',
+          `The ${mismatch.slice('x-amz-checksum-'.length).toUpperCase()} you specified did not match the calculated checksum.`,
+        );
+      }
+
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (name.startsWith(':') || DROP_REQUEST_HEADERS.has(name)) continue;
+        if (name === 'content-encoding') {
+          const rest = encodings.filter((e) => e !== 'aws-chunked');
+          if (rest.length > 0) headers[name] = rest.join(', ');
+          continue;
+        }
+        headers[name] = value;
+      }
+      const query = req.rawQuery
+        .split('&')
+        .filter((piece) => piece !== '' && !PRESIGN_PARAMS.has(safeDecode(piece.split('=')[0] ?? '').toLowerCase()))
+        .join('&');
+      const res: AwsResponse = await upstream.forward(req.method, query ? `${req.path}?${query}` : req.path, headers, body);
+      if (res.headers['x-amz-request-id'] === undefined) res.headers['x-amz-request-id'] = requestId(16);
+      if (res.status < 300) {
+        for (const [name, value] of Object.entries(checksums)) if (value !== undefined && req.method === 'PUT') res.headers[name] = value;
+      }
+      return res;
+    },
+    async close() {
+      upstream.close();
+      await child.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+  return backend;
+}

@@ -1,0 +1,98 @@
+import type { Fault, FaultInjector, FaultMatch, LocalServiceName, RequestLog, RequestLogEntry, RequestLogFilter } from '../types.js';
+
+/** The request log behind `LocalAws.requests`. */
+export class RequestLogImpl implements RequestLog {
+  private log: RequestLogEntry[] = [];
+
+  add(entry: RequestLogEntry): void {
+    this.log.push(Object.freeze(entry));
+  }
+
+  count(service?: LocalServiceName, filter: RequestLogFilter = {}): number {
+    let n = 0;
+    for (const e of this.log) {
+      if (service !== undefined && e.service !== service) continue;
+      if (filter.operation !== undefined && e.operation !== filter.operation) continue;
+      if (filter.status !== undefined && e.status !== filter.status) continue;
+      if (filter.accessKeyId !== undefined && e.accessKeyId !== filter.accessKeyId) continue;
+      n++;
+    }
+    return n;
+  }
+
+  entries(service?: LocalServiceName): ReadonlyArray<RequestLogEntry> {
+    return Object.freeze(service === undefined ? [...this.log] : this.log.filter((e) => e.service === service));
+  }
+
+  reset(): void {
+    this.log = [];
+  }
+}
+
+interface PendingFault {
+  readonly fault: Fault;
+  readonly operation: string | undefined;
+  remaining: number;
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/** The fault queue behind `LocalAws.faults`. */
+export class FaultInjectorImpl implements FaultInjector {
+  private readonly queues = new Map<LocalServiceName, PendingFault[]>();
+
+  constructor(private readonly services: ReadonlySet<LocalServiceName>) {}
+
+  inject(service: LocalServiceName, fault: Fault, match: FaultMatch = {}): void {
+    if (!this.services.has(service)) throw new Error(`faults.inject: the service '${service}' was not started`);
+    const remaining = fault.count === undefined ? 1 : positiveInteger(fault.count, 'fault.count');
+    switch (fault.kind) {
+      case 'status':
+        if (!Number.isInteger(fault.status) || fault.status < 200 || fault.status > 599)
+          throw new TypeError(`fault.status must be an HTTP status 200-599, got ${fault.status}`);
+        break;
+      case 'slow-body':
+        if (typeof fault.chunkDelayMs !== 'number' || !(fault.chunkDelayMs >= 0)) throw new TypeError('fault.chunkDelayMs must be a number >= 0');
+        if (fault.chunks !== undefined) positiveInteger(fault.chunks, 'fault.chunks');
+        break;
+      case 'throttle':
+      case 'reset':
+      case 'stall-after-headers':
+        break;
+      default:
+        throw new TypeError(`unknown fault kind '${(fault as { kind: unknown }).kind}'`);
+    }
+    const queue = this.queues.get(service) ?? [];
+    queue.push({ fault: { ...fault }, operation: match.operation, remaining });
+    this.queues.set(service, queue);
+  }
+
+  clear(service?: LocalServiceName): void {
+    if (service === undefined) this.queues.clear();
+    else this.queues.delete(service);
+  }
+
+  pending(service?: LocalServiceName): number {
+    let n = 0;
+    for (const [name, queue] of this.queues) {
+      if (service !== undefined && name !== service) continue;
+      for (const p of queue) n += p.remaining;
+    }
+    return n;
+  }
+
+  /** Takes the first fault that applies to this request, if any. */
+  take(service: LocalServiceName, operation: string): Fault | undefined {
+    const queue = this.queues.get(service);
+    if (!queue) return undefined;
+    const index = queue.findIndex((p) => p.operation === undefined || p.operation === operation);
+    if (index < 0) return undefined;
+    const pending = queue[index]!;
+    pending.remaining--;
+    if (pending.remaining <= 0) queue.splice(index, 1);
+    return pending.fault;
+  }
+}

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+/**
+ * The child's program (CommonJS, run with `node -e`). It starts s3rver or dynalite on a random
+ * port of 127.0.0.1, prints the port, and exits when its stdin closes (so it also dies with us).
+ * Running them in their own process keeps them away from the test runner's module conditions
+ * (vitest passes `--conditions import`, which makes CommonJS `require` load ESM builds) and fake
+ * timers.
+ */
+const HOST_PROGRAM = `
+'use strict';
+const [kind, modulePath, directory] = process.argv.slice(1);
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();
+const ready = (port) => process.stdout.write('PORT ' + port + '\\n');
+(async () => {
+  if (kind === 's3') {
+    const S3rver = require(modulePath);
+    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false, resetOnClose: false, configureBuckets: [] });
+    const { port } = await server.run();
+    ready(port);
+  } else if (kind === 'dynamodb') {
+    const dynalite = require(modulePath);
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    server.listen(0, '127.0.0.1', () => ready(server.address().port));
+  } else {
+    throw new Error('unknown upstream ' + kind);
+  }
+})().catch((err) => {
+  process.stderr.write(String((err && err.stack) || err));
+  process.exit(1);
+});
+`;
+
+/** A server running in a child process. */
+export interface UpstreamProcess {
+  readonly port: number;
+  /** Ends the child and waits for it to exit. */
+  close(): Promise<void>;
+}
+
+function resolveModule(id: string): string {
+  // tsup shims import.meta.url in the CommonJS build.
+  return createRequire(import.meta.url).resolve(id);
+}
+
+/** Starts s3rver (`'s3'`, storing in `directory`) or dynalite (`'dynamodb'`, in memory) in a child process. */
+export async function startUpstreamProcess(kind: 's3' | 'dynamodb', directory = ''): Promise<UpstreamProcess> {
+  const modulePath = resolveModule(kind === 's3' ? 's3rver' : 'dynalite');
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child: ChildProcess = spawn(process.execPath, ['-e', HOST_PROGRAM, kind, modulePath, directory], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const close = async (): Promise<void> => {
+    child.stdin?.end();
+    if (child.exitCode === null && child.signalCode === null) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /PORT (\d+)\n/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('error', reject);
+      child.once('exit', (code, signal) =>
+        reject(new Error(`${kind === 's3' ? 's3rver' : 'dynalite'} exited (${code ?? signal}) before listening: ${stderr.trim()}`)),
+      );
+    });
+    return { port, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { Frontend } from './internal/frontend.js';
+import { startBlackhole, startUnresponsive } from './internal/listeners.js';
+import type { ServiceBackend } from './internal/protocols.js';
+import { createAthenaBackend } from './internal/services/athena.js';
+import { createBedrockBackend } from './internal/services/bedrock.js';
+import { createDynamoDBBackend } from './internal/services/dynamodb.js';
+import { createS3Backend } from './internal/services/s3.js';
+import { createSageMakerBackend } from './internal/services/sagemaker.js';
+import { FaultInjectorImpl, RequestLogImpl } from './internal/state.js';
+import type { LocalAws, LocalAwsCredentials, LocalClientOptions, LocalListener, LocalServiceName, StartLocalAwsOptions } from './types.js';
+
+/** Every service `startLocalAws` can run, in start order. */
+export const LOCAL_SERVICES: readonly LocalServiceName[] = Object.freeze(['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena'] as const);
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * Fresh test credentials: an `AKIA…`-shaped 20-character access key id and a 40-character secret.
+ * They only work against local endpoints that were told about them.
+ */
+export function generateTestCredentials(): LocalAwsCredentials {
+  const id = [...randomBytes(16)].map((b) => KEY_ALPHABET[b % 32]).join('');
+  const secret = randomBytes(30).toString('base64').replace(/\+/g, 'a').replace(/\//g, 'b');
+  return { accessKeyId: `AKIA${id}`, secretAccessKey: secret };
+}
+
+function checkCredentials(c: unknown, what: string): LocalAwsCredentials {
+  const creds = c as Partial<LocalAwsCredentials> | undefined;
+  if (
+    !creds ||
+    typeof creds.accessKeyId !== 'string' ||
+    creds.accessKeyId === '' ||
+    typeof creds.secretAccessKey !== 'string' ||
+    creds.secretAccessKey === ''
+  ) {
+    throw new TypeError(`${what} must be { accessKeyId, secretAccessKey } with non-empty strings`);
+  }
+  if (creds.accessKeyId.includes('/')) throw new TypeError(`${what}.accessKeyId must not contain '/'`);
+  return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
+}
+
+function createBackend(service: LocalServiceName, region: string, options: StartLocalAwsOptions): Promise<ServiceBackend> | ServiceBackend {
+  switch (service) {
+    case 's3':
+      return createS3Backend();
+    case 'dynamodb':
+      return createDynamoDBBackend();
+    case 'bedrock-runtime':
+      return createBedrockBackend(options.bedrockModels ?? []);
+    case 'sagemaker':
+      return createSageMakerBackend(region);
+    case 'athena':
+      return createAthenaBackend(region);
+  }
+}
+
+/**
+ * Starts local AWS endpoints on 127.0.0.1, each on its own random port: S3 (s3rver) and DynamoDB
+ * (dynalite) behind a SigV4-verifying proxy, and in-process Bedrock Runtime, SageMaker and Athena
+ * servers. Every endpoint speaks HTTP/1.1 and HTTP/2 (h2c), checks signatures, answers CORS,
+ * logs requests and takes injected faults. Stop it with `stop()` or `await using`.
+ *
+ * @example
+ * ```ts
+ * await using local = await startLocalAws({ services: ['s3'] });
+ * const client = factory.getClient(s3, local.clientOptions('s3'));
+ * // or: const { region, credentials, config } = local.clientOptions('s3');
+ * //     const client = new S3Client({ region, credentials, ...config });
+ * ```
+ */
+export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
+  const services = options.services ?? [...LOCAL_SERVICES];
+  for (const s of services)
+    if (!LOCAL_SERVICES.includes(s)) throw new TypeError(`unknown service '${String(s)}'; expected one of ${LOCAL_SERVICES.join(', ')}`);
+  const started = new Set<LocalServiceName>(services);
+  const region = options.region ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new TypeError(`region '${region}' is not a region name`);
+  const credentials = options.credentials ? checkCredentials(options.credentials, 'credentials') : generateTestCredentials();
+  const verify = options.verifySignatures ?? true;
+  const cors = options.cors ?? true;
+
+  const keys = new Map<string, string>([[credentials.accessKeyId, credentials.secretAccessKey]]);
+  const log = new RequestLogImpl();
+  const faults = new FaultInjectorImpl(started);
+  const backends: ServiceBackend[] = [];
+  const frontends = new Map<LocalServiceName, Frontend>();
+  const listeners = new Set<LocalListener>();
+  let stopping: Promise<void> | undefined;
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await Promise.allSettled([...frontends.values()].map((f) => f.close()));
+      await Promise.allSettled([...listeners].map((l) => l.close()));
+      await Promise.allSettled(backends.map((b) => b.close()));
+    })();
+    return stopping;
+  };
+
+  try {
+    await Promise.all(
+      [...started].map(async (service) => {
+        const backend = await createBackend(service, region, options);
+        backends.push(backend);
+        frontends.set(service, await Frontend.start({ backend, cors, verify, lookup: (id) => keys.get(id), log, faults }));
+      }),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const endpoints = {} as Record<LocalServiceName, string>;
+  for (const service of LOCAL_SERVICES) {
+    const frontend = frontends.get(service);
+    if (frontend) endpoints[service] = frontend.endpoint;
+  }
+  Object.freeze(endpoints);
+
+  const track = async (start: () => Promise<LocalListener>): Promise<LocalListener> => {
+    if (stopping) throw new Error('LocalAws is stopped');
+    const listener = await start();
+    let closed: Promise<void> | undefined;
+    const tracked: LocalListener = {
+      endpoint: listener.endpoint,
+      close() {
+        listeners.delete(tracked);
+        closed ??= listener.close();
+        return closed;
+      },
+    };
+    listeners.add(tracked);
+    if (stopping) {
+      await tracked.close();
+      throw new Error('LocalAws is stopped');
+    }
+    return tracked;
+  };
+
+  return {
+    region,
+    // A fresh object each time: the SDK writes bookkeeping (`$source`) into credential objects.
+    get credentials() {
+      return { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
+    },
+    endpoints,
+    requests: log,
+    faults,
+    addCredentials(c) {
+      const checked = checkCredentials(c, 'addCredentials()');
+      keys.set(checked.accessKeyId, checked.secretAccessKey);
+    },
+    clientOptions(service): LocalClientOptions {
+      const endpoint = endpoints[service];
+      if (endpoint === undefined) throw new Error(`clientOptions('${service}'): the service was not started (started: ${[...started].join(', ')})`);
+      return {
+        region,
+        credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+        config: service === 's3' ? { endpoint, forcePathStyle: true } : { endpoint },
+      };
+    },
+    blackhole: () => track(startBlackhole),
+    unresponsive: () => track(startUnresponsive),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

@@ -1,0 +1,155 @@
+import { Readable } from 'node:stream';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+import { FetchHttpHandler } from '@smithy/fetch-http-handler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from '../test/helpers.js';
+import { type LocalAws, startLocalAws } from './index.js';
+
+let local: LocalAws;
+let client: S3Client;
+
+beforeAll(async () => {
+  local = await startLocalAws({ services: ['s3'] });
+  client = new S3Client({ ...local.clientOptions('s3'), ...local.clientOptions('s3').config });
+  await client.send(new CreateBucketCommand({ Bucket: 'bucket' }));
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await local?.stop();
+});
+
+describe('S3 through s3rver and the verifying proxy', () => {
+  it('puts, gets, heads, lists, copies and deletes objects', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'dir/hello world.txt', Body: 'hello', ContentType: 'text/plain', Metadata: { a: 'b' } }));
+    const got = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'dir/hello world.txt' }));
+    expect(await got.Body?.transformToString()).toBe('hello');
+    expect(got.ContentType).toBe('text/plain');
+    expect(got.Metadata).toEqual({ a: 'b' });
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'dir/hello world.txt' }));
+    expect(head.ContentLength).toBe(5);
+    await client.send(new CopyObjectCommand({ Bucket: 'bucket', Key: 'copy.txt', CopySource: 'bucket/dir/hello%20world.txt' }));
+    const list = await client.send(new ListObjectsV2Command({ Bucket: 'bucket' }));
+    expect(list.Contents?.map((o) => o.Key).sort()).toEqual(['copy.txt', 'dir/hello world.txt']);
+    const buckets = await client.send(new ListBucketsCommand({}));
+    expect(buckets.Buckets?.map((b) => b.Name)).toContain('bucket');
+    await client.send(new DeleteObjectCommand({ Bucket: 'bucket', Key: 'copy.txt' }));
+    const deleted = await client.send(new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: 'dir/hello world.txt' }] } }));
+    expect(deleted.Deleted?.map((d) => d.Key)).toEqual(['dir/hello world.txt']);
+    const missing = await rejection(client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'dir/hello world.txt' })));
+    expect(missing).toBeInstanceOf(NoSuchKey);
+  });
+
+  it('accepts streamed uploads (aws-chunked with a trailing checksum) and binary bodies', async () => {
+    const data = Buffer.alloc(200_000, 7);
+    data.write('start');
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'bucket',
+        Key: 'stream.bin',
+        Body: Readable.from([data.subarray(0, 70_000), data.subarray(70_000)]),
+        ContentLength: data.length,
+      }),
+    );
+    const got = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'stream.bin' }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(data)).toBe(true);
+  });
+
+  it('works over fetch, as in browsers', async () => {
+    const { region, credentials, config } = local.clientOptions('s3');
+    const viaFetch = new S3Client({ region, credentials, ...config, requestHandler: new FetchHttpHandler() });
+    try {
+      await viaFetch.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'fetch.txt', Body: 'over fetch' }));
+      const got = await viaFetch.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'fetch.txt' }));
+      expect(await got.Body?.transformToString()).toBe('over fetch');
+    } finally {
+      viaFetch.destroy();
+    }
+  });
+
+  it('checks flexible checksums: a wrong CRC32 is BadDigest', async () => {
+    const err = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'bad.txt', Body: 'hello', ChecksumCRC32: 'AAAAAA==' })));
+    expect(err.name).toBe('BadDigest');
+    expect(err.$metadata?.httpStatusCode).toBe(400);
+  });
+
+  it('runs a multipart upload', async () => {
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'bucket', Key: 'multi.bin' }));
+    const part1 = Buffer.alloc(5 * 1024 * 1024, 1);
+    const part2 = Buffer.from('tail');
+    const p1 = await client.send(new UploadPartCommand({ Bucket: 'bucket', Key: 'multi.bin', UploadId, PartNumber: 1, Body: part1 }));
+    const p2 = await client.send(new UploadPartCommand({ Bucket: 'bucket', Key: 'multi.bin', UploadId, PartNumber: 2, Body: part2 }));
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'bucket',
+        Key: 'multi.bin',
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: p1.ETag },
+            { PartNumber: 2, ETag: p2.ETag },
+          ],
+        },
+      }),
+    );
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'multi.bin' }));
+    expect(head.ContentLength).toBe(part1.length + part2.length);
+  });
+
+  it('serves presigned URLs, and refuses them once tampered with', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'presigned.txt', Body: 'presigned body' }));
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'bucket', Key: 'presigned.txt' }), { expiresIn: 60 });
+    expect(url.startsWith(local.endpoints.s3)).toBe(true);
+    const ok = await fetch(url);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('presigned body');
+    const tampered = await fetch(url.replace('presigned.txt', 'other.txt'));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    const putUrl = await getSignedUrl(client, new PutObjectCommand({ Bucket: 'bucket', Key: 'uploaded.txt' }), { expiresIn: 60 });
+    expect((await fetch(putUrl, { method: 'PUT', body: 'via url' })).status).toBe(200);
+    const got = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'uploaded.txt' }));
+    expect(await got.Body?.transformToString()).toBe('via url');
+  });
+
+  it('works with a client from the @dbp/aws-core factory and logs operations', async () => {
+    const factory = createClientFactory();
+    try {
+      const fromFactory = factory.getClient(s3, local.clientOptions('s3'));
+      local.requests.reset();
+      await fromFactory.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'factory.txt', Body: 'x' }));
+      await fromFactory.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'factory.txt' }));
+      expect(local.requests.count('s3', { operation: 'PutObject', status: 200 })).toBe(1);
+      expect(local.requests.count('s3', { operation: 'GetObject' })).toBe(1);
+      const [entry] = local.requests.entries('s3');
+      expect(entry).toMatchObject({
+        service: 's3',
+        operation: 'PutObject',
+        status: 200,
+        accessKeyId: local.credentials.accessKeyId,
+        signatureValid: true,
+        protocol: 'http/1.1',
+      });
+    } finally {
+      factory.dispose();
+    }
+  });
+});
