@@ -2,7 +2,8 @@
 // The one test command (README: `pnpm test`; .ci/run runs exactly this).
 // Lint, typecheck and build every package, run every package's tests (unit,
 // contract, type, end-to-end and runtime suites) through turbo, check the
-// packages as published, then print one closing total.
+// packages as published (publint, scripts/check-packages.mjs with attw, size
+// budgets, the release rehearsal), then print one closing total.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,10 +11,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', AWS_EC2_METADATA_DISABLED: 'true', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
+};
 const workspaceDirs = ['packages', 'internal', 'examples'].flatMap((group) => {
   const dir = join(root, group);
-  return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)).filter((path) => existsSync(join(path, 'package.json'))) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .map((name) => join(dir, name))
+        .filter((path) => existsSync(join(path, 'package.json')))
+    : [];
 });
 const started = Date.now();
 const timings = [];
@@ -57,6 +68,9 @@ step('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '-
 for (const dir of workspaceDirs.filter((path) => path.includes(`${join(root, 'packages')}`))) {
   step(`publint --strict ${dir.slice(root.length)}`, bin('publint'), ['--strict', dir]);
 }
+step('Package checks (metadata, exports ↔ dist, attw)', process.execPath, [join(root, 'scripts', 'check-packages.mjs')]);
+step('Size budgets (size-limit: browser, minified + gzip)', process.execPath, [join(root, 'scripts', 'size.mjs')]);
+step('Release rehearsal (changeset version, pnpm pack, npm install in a clean consumer)', process.execPath, [join(root, 'scripts', 'release-rehearsal.mjs')]);
 
 const { passed, failed, skipped } = summarise();
 if (failed > 0 || skipped > 0 || passed === 0) {

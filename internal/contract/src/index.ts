@@ -3,8 +3,8 @@ import {
   AwsRegionError,
   createClientFactory,
   DEFAULT_TIERS,
-  getClientFactory,
   type GetClientOptions,
+  getClientFactory,
   type SdkClientLike,
   type ServiceDefinition,
 } from '@dbp/aws-core';
@@ -15,8 +15,9 @@ export interface ServiceContract<TClient extends SdkClientLike> {
   /** The package's service definition. */
   definition: ServiceDefinition<TClient, never>;
   /** The SDK client class the definition must build. */
-  // biome-ignore lint/suspicious/noExplicitAny: any constructor of the client class
-  Client: abstract new (...args: any[]) => TClient;
+  Client: abstract new (
+    ...args: any[]
+  ) => TClient;
   /** The id the definition must carry. */
   id: string;
   /** The tier the definition must carry. */
@@ -40,7 +41,13 @@ async function value(input: unknown): Promise<unknown> {
 }
 
 interface ClientInternals {
-  config: { maxAttempts: unknown; retryMode: unknown; requestHandler: { configProvider?: Promise<Record<string, unknown>> }; region: unknown; credentials: unknown };
+  config: {
+    maxAttempts: unknown;
+    retryMode: unknown;
+    requestHandler: { configProvider?: Promise<Record<string, unknown>> };
+    region: unknown;
+    credentials: unknown;
+  };
 }
 
 async function handlerConfig(client: unknown): Promise<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { runServiceContract } from '@dbp/aws-contract';
-import { getAthenaClient, athena } from './index.js';
+import { athena, getAthenaClient } from './index.js';
 
 runServiceContract({
   definition: athena,

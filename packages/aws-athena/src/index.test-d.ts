@@ -1,7 +1,7 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { getAthenaClient, athena } from './index.js';
+import { athena, getAthenaClient } from './index.js';
 
 describe('typed getClient for athena', () => {
   const factory = createClientFactory();

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { runServiceContract } from '@dbp/aws-contract';
-import { getDynamoDBClient, dynamodb } from './index.js';
+import { dynamodb, getDynamoDBClient } from './index.js';
 
 runServiceContract({
   definition: dynamodb,

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { getDynamoDBClient, dynamodb } from './index.js';
+import { dynamodb, getDynamoDBClient } from './index.js';
 
 describe('typed getClient for dynamodb', () => {
   const factory = createClientFactory();

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Size budgets (`pnpm size`, and a step of scripts/test.mjs; build first).
+//
+// Runs size-limit on .size-limit.cjs: per service package, the browser bundle
+// (minified + gzip) of its minimal import and one call, against a budget; and
+// the bare SDK client beside it. Prints the core's overhead per service
+// (`getXClient(...)` bundle minus `new XClient(...)` bundle) and fails when a
+// budget is exceeded or the overhead grows past OVERHEAD_BUDGET_BYTES.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from './lib/process.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** The issue's target for the core's overhead over the bare SDK client (browser, minified + gzip). */
+const OVERHEAD_TARGET_BYTES = 2 * 1024;
+/**
+ * What CI enforces today: the measured overhead (11.2 to 12.1 kB across the services) plus a little.
+ * The core's web build is over the target (see the report this prints); lower
+ * this as it shrinks, never raise it without a reason in the commit.
+ */
+const OVERHEAD_BUDGET_BYTES = 13_000;
+
+const checks = require(join(root, '.size-limit.cjs'));
+const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
+let measured;
+try {
+  measured = JSON.parse(result.stdout);
+} catch {
+  console.error(`✖ size-limit did not report (exit ${result.code}):\n${result.output}`);
+  process.exit(1);
+}
+
+const byName = new Map(measured.map((entry) => [entry.name, entry]));
+const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
+let failed = false;
+const rows = [];
+// .size-limit.cjs lists each service's check (with a limit) followed by its SDK baseline (without).
+for (const [index, check] of checks.entries()) {
+  if (!check.limit) continue;
+  const size = byName.get(check.name);
+  const baseline = byName.get(checks[index + 1]?.limit ? undefined : checks[index + 1]?.name);
+  if (!size || !baseline) {
+    failed = true;
+    console.error(`✖ ${check.name}: no measurement`);
+    continue;
+  }
+  const overhead = size.size - baseline.size;
+  const overBudget = size.passed === false;
+  const overheadTooBig = overhead > OVERHEAD_BUDGET_BYTES;
+  if (overBudget || overheadTooBig) failed = true;
+  rows.push([
+    overBudget || overheadTooBig ? '✖' : '✓',
+    check.name,
+    `${kB(size.size)} / budget ${check.limit}`,
+    `SDK alone ${kB(baseline.size)}`,
+    `core overhead ${kB(overhead)}${overhead > OVERHEAD_TARGET_BYTES ? ` (target ≤ 2 KiB)` : ''}${overheadTooBig ? ` > ${kB(OVERHEAD_BUDGET_BYTES)} budget` : ''}`,
+  ]);
+}
+
+const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column].length))) ?? [];
+console.log('Browser bundles (esbuild, minified + gzip), built from dist/:');
+for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column])).join('  ')}`.trimEnd());
+if (failed) {
+  console.error(`\n✖ size budgets exceeded (budgets in .size-limit.cjs, overhead budget ${kB(OVERHEAD_BUDGET_BYTES)} in scripts/size.mjs)`);
+  process.exit(1);
+}
