@@ -1,4 +1,4 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { hmacSha256 } from './internal/sha256.js';
 import type { RuntimeAdapter } from './runtime.types.js';
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -12,16 +12,13 @@ function environment(): Record<string, string | undefined> | undefined {
 
 /**
  * The web build (browsers, Cloudflare workerd, Vercel edge): a synchronous
- * pure-JS HMAC (WebCrypto is async only, and `getClient` is synchronous; the
- * SDK's browser clients already bundle this hash), no credential chain, and
- * fetch-handler timeouts.
+ * pure-JS HMAC (WebCrypto is async only, and `getClient` is synchronous), no
+ * credential chain, and fetch-handler timeouts.
  */
 export const runtime: RuntimeAdapter = {
   flavor: 'web',
   hmacSha256Hex(key, data) {
-    const hash = new Sha256(key);
-    hash.update(encoder.encode(data));
-    const bytes = hash.digestSync();
+    const bytes = hmacSha256(key, encoder.encode(data));
     let out = '';
     for (const byte of bytes) out += HEX[byte];
     return out;
