@@ -212,3 +212,13 @@ describe('static credentials handed to the SDK', () => {
     expect(second.$source).toBeUndefined();
   });
 });
+
+describe('credentials an SDK client has used', () => {
+  it('are accepted although the SDK wrote $source onto them, and share the client', () => {
+    const factory = createClientFactory();
+    const credentials = { accessKeyId: 'AKID', secretAccessKey: secret };
+    const first = factory.getClient(alpha, { region: 'us-east-1', credentials });
+    Object.assign(credentials, { $source: { CREDENTIALS_CODE: 'e' } });
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials })).toBe(first);
+  });
+});

@@ -1,8 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fromIni } from '@aws-sdk/credential-provider-ini';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { RuntimeAdapter } from './runtime.types.js';
 import type { AwsCredentialProvider } from './types.js';
 
@@ -27,12 +25,20 @@ export const runtime: RuntimeAdapter = {
     return nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
   },
   defaultCredentials(profile) {
-    // An explicit profile goes straight to the shared files (fromIni handles
-    // static, assume-role, SSO, credential_process and web-identity profiles).
-    // Going through the whole chain would end at the instance metadata
-    // service and hide "no such profile" behind a network time-out.
-    if (profile !== undefined) return fromIni({ profile }) as AwsCredentialProvider;
-    return defaultProvider() as AwsCredentialProvider;
+    // Loaded on first use, not at import: the providers (and what they pull
+    // in) cost start-up time that an app with explicit credentials never needs.
+    let provider: Promise<AwsCredentialProvider> | undefined;
+    return async () => {
+      provider ??=
+        profile !== undefined
+          ? // An explicit profile goes straight to the shared files (fromIni
+            // handles static, assume-role, SSO, credential_process and
+            // web-identity profiles). The whole chain would end at the instance
+            // metadata service and hide "no such profile" behind a time-out.
+            import('@aws-sdk/credential-provider-ini').then(({ fromIni }) => fromIni({ profile }) as AwsCredentialProvider)
+          : import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider() as AwsCredentialProvider);
+      return (await provider)();
+    };
   },
   profileSources() {
     const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(homedir(), '.aws', 'config');

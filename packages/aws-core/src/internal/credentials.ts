@@ -6,7 +6,18 @@ import { clip } from './text.js';
 /** Refresh temporary credentials this long before they expire (the SDK's own window). */
 export const REFRESH_WINDOW_MS: number = 5 * 60_000;
 
-const CREDENTIAL_KEYS: ReadonlySet<string> = new Set(['accessKeyId', 'secretAccessKey', 'sessionToken', 'expiration', 'credentialScope', 'accountId']);
+// `$source` is how the SDK records where credentials came from: it writes it
+// onto any credentials object it is given, so an object an SDK client has
+// used carries it. Accepted and ignored.
+const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'expiration',
+  'credentialScope',
+  'accountId',
+  '$source',
+]);
 
 function invalid(what: string): never {
   throw new AwsCredentialError(

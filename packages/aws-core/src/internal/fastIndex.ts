@@ -140,6 +140,8 @@ export function readFastKey(service: unknown, options: unknown, fallbackRegion: 
         case 'accountId':
           account = c.accountId;
           break;
+        case '$source':
+          break;
         default:
           return false;
       }
