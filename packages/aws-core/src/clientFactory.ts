@@ -1,7 +1,7 @@
 import { runtime } from '#runtime';
 import { AwsClientError, AwsCredentialError, AwsRegionError, describeType } from './errors.js';
 import { credentialMaterial, expiredError, memoizeProvider, providerMaterial, staticProvider, validateCredentials } from './internal/credentials.js';
-import { emptyFastKey, FastIndex, type FastKey, readFastKey } from './internal/fastIndex.js';
+import { addPath, emptyFastKey, FastIndex, type FastKey, readFastKey } from './internal/fastIndex.js';
 import { canonicalConfig, isPlainRecord, safeCopy } from './internal/fingerprint.js';
 import { checkRegion, type RegionValidation } from './internal/regions.js';
 import { clip, closest } from './internal/text.js';
@@ -312,7 +312,9 @@ export class AwsClientFactory {
     const entry = this.#getEntry(service, options);
     // Read the inputs again: the full path may have run user code (a logger,
     // a client constructor) that re-entered getClient and reused the scratch key.
-    if (readFastKey(service, options, this.#fallbackRegion, key) && this.#fast.get(key) !== entry) entry.fastPaths.push(this.#fast.set(key, entry));
+    if (readFastKey(service, options, this.#fallbackRegion, key) && this.#fast.get(key) !== entry) {
+      addPath(entry.fastPaths, this.#fast.set(key, entry));
+    }
     return entry.client;
   }
 

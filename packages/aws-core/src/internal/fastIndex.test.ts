@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeService } from '../__fixtures__/fakeService.js';
 import { AwsClientError, AwsCredentialError, createClientFactory } from '../index.js';
-import { emptyFastKey, FastIndex, readFastKey } from './fastIndex.js';
+import { addPath, emptyFastKey, FastIndex, readFastKey } from './fastIndex.js';
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'fast-secret' };
@@ -80,5 +80,43 @@ describe('the fast path of getClient', () => {
     for (let i = 0; i < 1000; i++) factory.getClient(alpha, { region: 'us-east-1', credentials: creds });
     expect(factory.stats()).toMatchObject({ hits: 999, misses: 1 });
     expect(factory.stats().entries[0]?.hits).toBe(999);
+  });
+});
+
+describe('addPath', () => {
+  it('records a path once however often it flips back to an entry', () => {
+    const paths: unknown[][] = [];
+    const provider = () => undefined;
+    for (let i = 0; i < 1000; i++) addPath(paths, ['alpha', undefined, 'us-east-1', undefined, i % 2 ? 'AKID' : provider, '']);
+    expect(paths).toHaveLength(2);
+  });
+});
+
+describe('config on the fast path', () => {
+  it('sees a flat value mutated in place between calls', () => {
+    const factory = createClientFactory();
+    const config: Record<string, unknown> = { endpoint: 'http://127.0.0.1:1', forcePathStyle: true };
+    const first = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config });
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config })).toBe(first);
+    config.endpoint = 'http://127.0.0.1:2';
+    const second = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config });
+    expect(second).not.toBe(first);
+    config.forcePathStyle = false;
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config })).not.toBe(second);
+    delete config.forcePathStyle;
+    config.maxAttempts = 3;
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config })).not.toBe(second);
+  });
+
+  it('sees a Date or nested object mutated in place between calls', () => {
+    const factory = createClientFactory();
+    const when = new Date(0);
+    const nested = { socketTimeout: 5 };
+    const first = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { when, requestHandler: nested } });
+    when.setTime(1);
+    const second = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { when, requestHandler: nested } });
+    expect(second).not.toBe(first);
+    nested.socketTimeout = 6;
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { when, requestHandler: nested } })).not.toBe(second);
   });
 });

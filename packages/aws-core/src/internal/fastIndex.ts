@@ -163,9 +163,52 @@ export function readFastKey(service: unknown, options: unknown, fallbackRegion: 
   if (config === undefined) out.config = '';
   else {
     if (!isPlainRecord(config) || hasSessionAlias(config)) return false;
-    out.config = canonicalConfig(config, NO_KEYS);
+    out.config = canonicalFlat(config);
   }
   return true;
+}
+
+/**
+ * Records an index path on an entry once. A path can flip between entries
+ * (one access key id used with two secrets, alternately): recording it on
+ * every flip would grow the entry's list without bound.
+ */
+export function addPath(paths: unknown[][], path: unknown[]): void {
+  if (!paths.some((known) => known.length === path.length && known.every((part, i) => part === path[i]))) paths.push(path);
+}
+
+/** The last flat config seen, as its own key/value pairs, and its canonical form. */
+let lastFlatKeys: string[] = [];
+let lastFlatValues: unknown[] = [];
+let lastFlatCanonical = '';
+
+/**
+ * `canonicalConfig`, remembered for the last config whose values are all
+ * primitives, functions or class instances (which the canonical form names by
+ * identity anyway): the next config with the same keys and `===` values has
+ * the same canonical form. Compared by value every call, never by the config
+ * object's identity, so mutating a config between calls is seen. Configs with
+ * nested plain objects or arrays are serialised every time.
+ */
+function canonicalFlat(config: Record<string, unknown>): string {
+  const keys = Object.keys(config);
+  let same = keys.length === lastFlatKeys.length;
+  let flat = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = config[key];
+    if (value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainRecord(value) || value instanceof Date || value instanceof URL))
+      flat = false;
+    if (same && (lastFlatKeys[i] !== key || lastFlatValues[i] !== value)) same = false;
+  }
+  if (same && flat) return lastFlatCanonical;
+  const canonical = canonicalConfig(config, NO_KEYS);
+  if (flat) {
+    lastFlatKeys = keys;
+    lastFlatValues = keys.map((key) => config[key]);
+    lastFlatCanonical = canonical;
+  }
+  return canonical;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();

@@ -1,4 +1,4 @@
-import { partition } from '@aws-sdk/util-endpoints';
+import { runtime } from '#runtime';
 import { AwsRegionError, describeType } from '../errors.js';
 import { editDistance } from './text.js';
 
@@ -19,12 +19,7 @@ const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
 let knownRegionsCache: string[] | undefined;
 
 function isListed(region: string): boolean {
-  try {
-    // `description` is present only for regions the partition data lists.
-    return (partition(region) as { description?: string }).description !== undefined;
-  } catch {
-    return false;
-  }
+  return runtime.isListedRegion(region);
 }
 
 /** The regions the SDK's partition data lists (enumerated once, on demand). */
