@@ -1,0 +1,14 @@
+// A fresh process that imports one module and reports what it cost: wall
+// time, and CPU time of this process (user + system, all its threads), which
+// other processes on a shared machine disturb far less than wall time.
+// `totalMs` counts from process start, so it includes Node's own start-up.
+const specifier = process.argv[2];
+if (!specifier) throw new Error('usage: import-probe <specifier>');
+const cpu = process.cpuUsage();
+const start = performance.now();
+await import(specifier);
+const end = performance.now();
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ importMs: end - start, cpuMs: (used.user + used.system) / 1000, totalMs: end }));
+
+export {};

@@ -1,0 +1,125 @@
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+import { BENCH_DIR } from '../lib/paths.js';
+import { type Figure, type PartResult, verdict } from '../lib/report.js';
+import { SERVICES } from '../lib/services.js';
+import { fmtBytes } from '../lib/stats.js';
+
+const OPTIONS = "{ region: 'us-east-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } }";
+
+interface Bundle {
+  raw: number;
+  gzip: number;
+  metafile: Metafile;
+}
+
+async function bundle(contents: string, conditions: string[] = []): Promise<Bundle> {
+  const result = await build({
+    conditions,
+    stdin: { contents, resolveDir: BENCH_DIR, loader: 'js', sourcefile: 'entry.js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const code = result.outputFiles[0]!.contents;
+  return { raw: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
+}
+
+/** Package of an input path (`node_modules/.pnpm/…/node_modules/@aws-sdk/x/…` → `@aws-sdk/x`; workspace paths by folder). */
+function packageOf(input: string): string {
+  const nm = input.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = input.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const ws = /packages\/(aws-[a-z0-9-]+)\//.exec(input);
+  return ws ? `@dbp/${ws[1]}` : input;
+}
+
+function bytesByPackage(metafile: Metafile): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = packageOf(input);
+      out.set(pkg, (out.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return out;
+}
+
+export async function benchBundles(): Promise<PartResult> {
+  const figures: Figure[] = [];
+  const rows: string[][] = [];
+  const extras: string[][] = [];
+  const notes: string[] = [];
+  for (const service of SERVICES) {
+    const ours = await bundle(`import { ${service.getter} } from '${service.pkg}';\nglobalThis.client = ${service.getter}(${OPTIONS});\n`);
+    const bare = await bundle(`import { ${service.clientClass} } from '${service.sdk}';\nglobalThis.client = new ${service.clientClass}(${OPTIONS});\n`);
+    const overhead = ours.gzip - bare.gzip;
+    figures.push({
+      metric: `${service.pkg} browser bundle overhead (gzip)`,
+      value: `${fmtBytes(overhead)} (${fmtBytes(ours.gzip)} vs ${fmtBytes(bare.gzip)})`,
+      target: '≤ 2 KiB',
+      verdict: verdict(overhead <= 2048),
+      budget: Math.max(overhead, 0) / 2048,
+      chart: `gzip overhead, ${service.pkg}`,
+    });
+    rows.push([
+      service.pkg,
+      fmtBytes(bare.raw),
+      fmtBytes(ours.raw),
+      fmtBytes(ours.raw - bare.raw),
+      fmtBytes(bare.gzip),
+      fmtBytes(ours.gzip),
+      fmtBytes(overhead),
+    ]);
+    const a = bytesByPackage(ours.metafile);
+    const b = bytesByPackage(bare.metafile);
+    const diff = [...a]
+      .map(([pkg, bytes]) => [pkg, bytes - (b.get(pkg) ?? 0)] as const)
+      .filter(([, d]) => d !== 0)
+      .sort((x, y) => y[1] - x[1]);
+    extras.push([service.pkg, diff.map(([pkg, d]) => `${pkg} ${d > 0 ? '+' : ''}${fmtBytes(d)}`).join(', ')]);
+    const nodeOnly = Object.keys(ours.metafile.inputs).filter((input) => /credential-provider-(node|ini)|runtime\.node|^node:/.test(input));
+    if (nodeOnly.length) notes.push(`${service.pkg}: the browser bundle contains Node-only inputs: ${nodeOnly.join(', ')}.`);
+  }
+  // Where the overhead comes from: the S3 bundle again, built from the
+  // workspace sources (the @dbp/source condition) so each source file shows.
+  const s3 = SERVICES[0]!;
+  const fromSource = await bundle(`import { ${s3.getter} } from '${s3.pkg}';\nglobalThis.client = ${s3.getter}(${OPTIONS});\n`, ['@dbp/source']);
+  const bare = await bundle(`import { ${s3.clientClass} } from '${s3.sdk}';\nglobalThis.client = new ${s3.clientClass}(${OPTIONS});\n`);
+  const bareInputs = new Set(Object.keys(bare.metafile.inputs));
+  const sourceBytes: [string, number][] = [];
+  for (const output of Object.values(fromSource.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      if (bareInputs.has(input) || bytesInOutput === 0 || input.startsWith('<stdin>')) continue;
+      sourceBytes.push([input.replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, ''), bytesInOutput]);
+    }
+  }
+  const sourceRows = sourceBytes.sort((x, y) => y[1] - x[1]).map(([file, bytes]) => [file, fmtBytes(bytes)]);
+  if (!notes.length) notes.push('No browser bundle contains a Node-only input (credential-provider-node/ini, runtime.node, node: modules).');
+  return {
+    id: 3,
+    title: 'Browser bundle overhead per service',
+    method: [
+      `esbuild (platform browser, format esm, minify, \`process.env.NODE_ENV\` = production) of \`import { getXClient } from '@dbp/aws-x'; globalThis.client = getXClient(${OPTIONS})\``,
+      `against \`import { XClient } from '@aws-sdk/client-x'; globalThis.client = new XClient(…same…)\`, both resolved from internal/bench; gzip level 9 of the output.`,
+    ].join(' '),
+    figures,
+    tables: [
+      { title: 'bundle sizes', header: ['package', 'SDK minified', '@dbp minified', 'difference', 'SDK gzip', '@dbp gzip', 'gzip overhead'], rows },
+      { title: 'minified bytes by package, @dbp bundle minus SDK bundle', header: ['package', 'difference'], rows: extras },
+      {
+        title: `files in the ${s3.pkg} bundle that the bare SDK bundle lacks (built from the workspace sources, minified bytes; total gzip ${fmtBytes(fromSource.gzip - bare.gzip)} over the SDK)`,
+        header: ['file', 'minified'],
+        rows: sourceRows,
+      },
+    ],
+    notes,
+  };
+}

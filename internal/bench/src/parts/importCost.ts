@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DIST_DIR } from '../lib/paths.js';
+import { type Figure, type PartResult, verdict } from '../lib/report.js';
+import { SERVICES } from '../lib/services.js';
+import { fmt, median } from '../lib/stats.js';
+
+const run = promisify(execFile);
+
+interface Probe {
+  importMs: number;
+  cpuMs: number;
+  totalMs: number;
+  wallMs: number;
+}
+
+async function probe(specifier: string): Promise<Probe> {
+  const started = performance.now();
+  const { stdout } = await run(process.execPath, [join(DIST_DIR, 'import-probe.js'), specifier], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 60_000,
+  });
+  const wallMs = performance.now() - started;
+  const parsed = JSON.parse(stdout) as { importMs: number; cpuMs: number; totalMs: number };
+  return { ...parsed, wallMs };
+}
+
+/** Fresh `node` processes, the two imports alternating (A B, B A, …), median of each. */
+async function compare(a: string, b: string, n: number): Promise<{ a: Probe[]; b: Probe[] }> {
+  const out = { a: [] as Probe[], b: [] as Probe[] };
+  // One discarded run each warms the file-system cache.
+  await probe(a);
+  await probe(b);
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 0) {
+      out.a.push(await probe(a));
+      out.b.push(await probe(b));
+    } else {
+      out.b.push(await probe(b));
+      out.a.push(await probe(a));
+    }
+  }
+  return out;
+}
+
+export async function benchImportCost(quick: boolean): Promise<PartResult> {
+  const figures: Figure[] = [];
+  const rows: string[][] = [];
+  for (const [index, service] of SERVICES.entries()) {
+    const n = quick ? 3 : index === 0 ? 9 : 6;
+    const { a, b } = await compare(service.pkg, service.sdk, n);
+    const ours = median(a.map((p) => p.cpuMs));
+    const bare = median(b.map((p) => p.cpuMs));
+    // Each A and B sample ran back to back, so their ratio compares like with like.
+    const ratio = median(a.map((p, i) => p.cpuMs / b[i]!.cpuMs));
+    const wallImportOurs = median(a.map((p) => p.importMs));
+    const wallImportBare = median(b.map((p) => p.importMs));
+    const wallOurs = median(a.map((p) => p.wallMs));
+    const wallBare = median(b.map((p) => p.wallMs));
+    figures.push({
+      metric: `import('${service.pkg}') ÷ import('${service.sdk}'), CPU`,
+      value: `${fmt(ours)} vs ${fmt(bare)} ms (${ours >= bare ? '+' : ''}${fmt(ours - bare, 2)} ms); paired ${fmt(ratio)}×`,
+      target: '≤ 1.05×',
+      verdict: verdict(ratio <= 1.05),
+      budget: ratio / 1.05,
+      chart: `import CPU, ${service.pkg}`,
+    });
+    rows.push([
+      service.pkg,
+      String(n),
+      `${fmt(ours)} ms`,
+      `${fmt(bare)} ms`,
+      `${fmt(ours - bare, 2)} ms`,
+      `${fmt(ratio)}×`,
+      `${fmt(wallImportOurs)} / ${fmt(wallImportBare)} ms = ${fmt(wallImportOurs / wallImportBare)}×`,
+      `${fmt(wallOurs)} / ${fmt(wallBare)} ms = ${fmt(wallOurs / wallBare)}×`,
+    ]);
+  }
+  const core = quick ? 3 : 7;
+  const coreRuns: Probe[] = [];
+  for (let i = 0; i < core; i++) coreRuns.push(await probe('@dbp/aws-core'));
+  const coreMs = median(coreRuns.map((p) => p.cpuMs));
+  return {
+    id: 2,
+    title: 'Import cost in fresh processes',
+    method: [
+      'Each sample is a fresh `node` process running `dist/import-probe.js`, which measures `await import(specifier)`: the CPU time the process spends on it (`process.cpuUsage()`, user + system, the headline figure: other work on a shared machine disturbs it far less than wall time) and its wall time (`performance.now()`). The specifiers resolve from internal/bench as a consumer would (built `dist`, `import` condition, pnpm symlinks).',
+      'The two imports of a pair alternate (A B, B A, …) after one discarded warm-up each; medians, and the ratio is the median of the ratios of back-to-back pairs. Process wall time is spawn to exit as the parent sees it (Node start-up included).',
+    ].join(' '),
+    figures,
+    tables: [
+      {
+        title: 'median import time',
+        header: [
+          'package',
+          'processes each',
+          '@dbp import CPU',
+          'bare SDK import CPU',
+          'difference',
+          'CPU ratio (paired)',
+          'import wall time (@dbp / SDK)',
+          'process wall time (@dbp / SDK)',
+        ],
+        rows,
+      },
+    ],
+    notes: [`\`import('@dbp/aws-core')\` alone (no SDK client loaded): median ${fmt(coreMs)} ms CPU over ${core} processes.`],
+  };
+}
