@@ -114,6 +114,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const CONSTRUCT: unique symbol = Symbol('construct') as never;
 const OPTION_KEYS: ReadonlySet<string> = new Set(['region', 'profile', 'credentials', 'config', 'tier']);
 const SESSION_KEYS: ReadonlySet<string> = new Set(['region', 'profile', 'credentials']);
+const FILTER_KEYS: ReadonlySet<string> = new Set(['service', 'region']);
 const FACTORY_OPTION_KEYS: ReadonlySet<string> = new Set(['tiers', 'maxClients', 'ttlMs', 'logger', 'regionValidation', 'defaultRegion']);
 /** Config keys the factory owns: they are part of the session, not the config fingerprint. */
 const SESSION_CONFIG_KEYS: ReadonlySet<string> = new Set(['region', 'profile', 'credentials']);
@@ -440,7 +441,7 @@ export class AwsClientFactory {
       throw new AwsClientError(`clearCache() takes { service?, region? }, got ${describeType(filter)}.`, { code: 'INVALID_OPTIONS' });
     }
     const f = (filter ?? {}) as Record<string, unknown>;
-    checkOptionKeys(f, new Set(['service', 'region']), 'clearCache()');
+    checkOptionKeys(f, FILTER_KEYS, 'clearCache()');
     const service = typeof f.service === 'object' && f.service !== null ? (f.service as { id?: unknown }).id : f.service;
     if (service !== undefined && typeof service !== 'string') {
       throw new AwsClientError('clearCache({ service }) takes a service id or definition.', { code: 'INVALID_OPTIONS' });
