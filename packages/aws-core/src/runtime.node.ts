@@ -1,6 +1,4 @@
-import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RuntimeAdapter } from './runtime.types.js';
 import type { AwsCredentialProvider } from './types.js';
@@ -18,6 +16,12 @@ interface NodeStreamLike {
 
 type Partition = (region: string) => { description?: string };
 let partition: Partition | undefined;
+let nodeCrypto: typeof import('node:crypto') | undefined;
+
+// Neither a bare `require` (bundlers rewrite it into a shim that throws in
+// ESM) nor `__filename` (eval'd code defines a global one): import.meta, which
+// tsup's shims map to the module's own file in the CJS build.
+const load = createRequire(import.meta.url);
 
 /**
  * `@aws-sdk/util-endpoints`, required on the first region check rather than
@@ -26,13 +30,7 @@ let partition: Partition | undefined;
  * loads in under a millisecond; the loader's work for the edge is the cost).
  */
 function loadPartition(): Partition {
-  if (partition === undefined) {
-    // Neither a bare `require` (bundlers rewrite it into a shim that throws in
-    // ESM) nor `__filename` (eval'd code defines a global one): import.meta,
-    // which tsup's shims map to the module's own file in the CJS build.
-    const load = createRequire(import.meta.url);
-    partition = (load('@aws-sdk/util-endpoints') as { partition: Partition }).partition;
-  }
+  if (partition === undefined) partition = (load('@aws-sdk/util-endpoints') as { partition: Partition }).partition;
   return partition;
 }
 
@@ -40,7 +38,10 @@ function loadPartition(): Partition {
 export const runtime: RuntimeAdapter = {
   flavor: 'node',
   hmacSha256Hex(key, data) {
-    return createHmac('sha256', key).update(data).digest('hex');
+    // node:crypto on first use: an app whose SDK client never loads it should
+    // not pay for it at import (measured in the bench's import-cost part).
+    nodeCrypto ??= load('node:crypto') as typeof import('node:crypto');
+    return nodeCrypto.createHmac('sha256', key).update(data).digest('hex');
   },
   environmentRegion() {
     return nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
@@ -62,8 +63,9 @@ export const runtime: RuntimeAdapter = {
     };
   },
   profileSources() {
-    const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(homedir(), '.aws', 'config');
-    const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(homedir(), '.aws', 'credentials');
+    const home = (load('node:os') as typeof import('node:os')).homedir();
+    const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
+    const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
     return `${config} and ${credentials}`;
   },
   isListedRegion(region) {
