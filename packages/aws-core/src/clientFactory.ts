@@ -94,11 +94,6 @@ interface CacheEntry {
   destroyed: boolean;
 }
 
-interface SessionEntry {
-  readonly session: AwsSession;
-  readonly expiresAt: number | undefined;
-}
-
 interface ResolvedSession {
   readonly key: string;
   readonly region: string | undefined;
@@ -113,11 +108,10 @@ const FACTORY_BRAND = Symbol.for('@dbp/aws-core/factory-brand');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const CONSTRUCT: unique symbol = Symbol('construct') as never;
 const OPTION_KEYS: ReadonlySet<string> = new Set(['region', 'profile', 'credentials', 'config', 'tier']);
+/** What a session is made of: getSession's options, and config keys the factory owns (not part of the config fingerprint). */
 const SESSION_KEYS: ReadonlySet<string> = new Set(['region', 'profile', 'credentials']);
 const FILTER_KEYS: ReadonlySet<string> = new Set(['service', 'region']);
 const FACTORY_OPTION_KEYS: ReadonlySet<string> = new Set(['tiers', 'maxClients', 'ttlMs', 'logger', 'regionValidation', 'defaultRegion']);
-/** Config keys the factory owns: they are part of the session, not the config fingerprint. */
-const SESSION_CONFIG_KEYS: ReadonlySet<string> = new Set(['region', 'profile', 'credentials']);
 const DEFAULT_MAX_CLIENTS = 256;
 const NO_SESSION_REGION = '*';
 const MAX_REMEMBERED_REGIONS = 1024;
@@ -186,7 +180,7 @@ export class AwsClientFactory {
   #tick = 0;
   /** The last clock reading (see the fast path in getClient). */
   #clock: number = Date.now();
-  readonly #sessions = new Map<string, SessionEntry>();
+  readonly #sessions = new Map<string, AwsSession>();
   readonly #draining = new Set<CacheEntry>();
   readonly #tiers: ReadonlyMap<string, TierConfig>;
   readonly #maxClients: number;
@@ -300,14 +294,7 @@ export class AwsClientFactory {
         // (kvm-clock: ~50–80 ns), so a hit reads it only when correctness
         // needs it (expiring credentials, ttl) and otherwise samples it.
         if (entry.expiresAt !== undefined || this.#ttlMs !== undefined || (this.#hits & 255) === 0) this.#clock = Date.now();
-        const now = this.#clock;
-        if ((entry.expiresAt === undefined || entry.expiresAt > now) && (this.#ttlMs === undefined || now - entry.lastUsedAt < this.#ttlMs)) {
-          this.#hits++;
-          entry.hits++;
-          entry.lastUsedAt = now;
-          entry.tick = ++this.#tick;
-          return entry.client;
-        }
+        if (this.#isFresh(entry, this.#clock)) return this.#hit(entry, this.#clock).client;
       }
     }
     const entry = this.#getEntry(service, options);
@@ -340,21 +327,14 @@ export class AwsClientFactory {
     }
     const sessionInput = this.#sessionInput(opts, config);
     const resolved = this.#resolveSession(sessionInput);
-    const configKey = config === undefined ? '' : canonicalConfig(config, SESSION_CONFIG_KEYS);
+    const configKey = config === undefined ? '' : canonicalConfig(config, SESSION_KEYS);
     const key = `${definition.id}|${tierName}|${resolved.key}|${configKey}`;
     const now = Date.now();
     this.#clock = now;
     const cached = this.#clients.get(key);
     if (cached !== undefined) {
-      const idle = this.#ttlMs !== undefined && now - cached.lastUsedAt >= this.#ttlMs;
-      if (!idle && (cached.expiresAt === undefined || cached.expiresAt > now)) {
-        this.#hits++;
-        cached.hits++;
-        cached.lastUsedAt = now;
-        cached.tick = ++this.#tick;
-        return cached;
-      }
-      if (idle) this.#evictions++;
+      if (this.#isFresh(cached, now)) return this.#hit(cached, now);
+      if (this.#isIdle(cached, now)) this.#evictions++;
       this.#remove(cached, 'expired');
     }
     if (resolved.expiresAt !== undefined && resolved.expiresAt <= now) throw expiredError(new Date(resolved.expiresAt));
@@ -396,6 +376,25 @@ export class AwsClientFactory {
       this.#evictions++;
       this.#remove(this.#leastRecentlyUsed() as CacheEntry, 'evicted');
     }
+    return entry;
+  }
+
+  /** Idle longer than `ttlMs`. */
+  #isIdle(entry: CacheEntry, now: number): boolean {
+    return this.#ttlMs !== undefined && now - entry.lastUsedAt >= this.#ttlMs;
+  }
+
+  /** Servable: neither idle past `ttlMs` nor past its credentials' expiry. */
+  #isFresh(entry: CacheEntry, now: number): boolean {
+    return (entry.expiresAt === undefined || entry.expiresAt > now) && !this.#isIdle(entry, now);
+  }
+
+  /** Counts a cache hit on an entry and makes it the most recently used. */
+  #hit(entry: CacheEntry, now: number): CacheEntry {
+    this.#hits++;
+    entry.hits++;
+    entry.lastUsedAt = now;
+    entry.tick = ++this.#tick;
     return entry;
   }
 
@@ -460,7 +459,7 @@ export class AwsClientFactory {
     if (service === undefined) {
       // Sessions are shared by services; a region-only or full clear drops them too.
       for (const [key, entry] of this.#sessions) {
-        if (region === undefined || entry.session.region === region) this.#sessions.delete(key);
+        if (region === undefined || entry.region === region) this.#sessions.delete(key);
       }
     }
     return removed;
@@ -503,7 +502,6 @@ export class AwsClientFactory {
   dispose(): void {
     if (this.#disposed) return;
     this.clearCache();
-    this.#sessions.clear();
     this.#disposed = true;
   }
 
@@ -514,8 +512,7 @@ export class AwsClientFactory {
 
   /** A summary without secrets, for `JSON.stringify(factory)`. */
   toJSON(): { clients: number; sessions: number; hits: number; misses: number; evictions: number } {
-    const { clients, sessions, hits, misses, evictions } = this.stats();
-    return { clients, sessions, hits, misses, evictions };
+    return { clients: this.#clients.size, sessions: this.#sessions.size, hits: this.#hits, misses: this.#misses, evictions: this.#evictions };
   }
 
   #assertOpen(): void {
@@ -578,7 +575,7 @@ export class AwsClientFactory {
   }
 
   #resolveSession(input: SessionOptions): ResolvedSession {
-    const rawRegion = input.region !== undefined ? input.region : (this.#defaultRegion ?? runtime.environmentRegion());
+    const rawRegion = input.region !== undefined ? input.region : this.#fallbackRegion();
     const region = rawRegion === undefined ? undefined : this.#validateRegion(rawRegion);
     if (region === undefined && runtime.flavor === 'web') {
       throw new AwsRegionError('No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory).', {
@@ -628,13 +625,16 @@ export class AwsClientFactory {
     };
   }
 
+  /**
+   * The cached session for a resolved key, or a new one. Callers refuse
+   * expired static credentials first, and the key covers the expiration, so
+   * a cached session is never past its credentials' expiry.
+   */
   #sessionFor(resolved: ResolvedSession): AwsSession {
-    const existing = this.#sessions.get(resolved.key);
-    const reusable = existing !== undefined && (existing.expiresAt === undefined || existing.expiresAt > Date.now());
-    const session = reusable ? existing.session : resolved.create();
+    const session = this.#sessions.get(resolved.key) ?? resolved.create();
     // Re-insert so Map order stays least-recently-used first.
     this.#sessions.delete(resolved.key);
-    this.#sessions.set(resolved.key, { session, expiresAt: resolved.expiresAt });
+    this.#sessions.set(resolved.key, session);
     // Unbounded input must not make an unbounded map: keep as many sessions
     // as clients. A dropped session's provider lives on in its clients.
     while (this.#sessions.size > this.#maxClients) {
@@ -646,7 +646,7 @@ export class AwsClientFactory {
   #createClient(definition: ServiceDefinition, tier: TierConfig, session: AwsSession, config: Record<string, unknown> | undefined): SdkClientLike {
     const defaults = runtime.handlerOptions(tier);
     const handlerOptions = definition.handlerOptions ? definition.handlerOptions({ runtime: runtime.flavor, tier, defaults }) : defaults;
-    const user = config === undefined ? {} : safeCopy(config, SESSION_CONFIG_KEYS);
+    const user = config === undefined ? {} : safeCopy(config, SESSION_KEYS);
     const userHandler = user.requestHandler;
     // A plain-object requestHandler is options: merged over the tier's.
     // Anything else (a handler instance) replaces them.
@@ -723,7 +723,7 @@ export class AwsClientFactory {
   #sweepIdle(now: number): void {
     if (this.#ttlMs === undefined) return;
     for (const entry of [...this.#clients.values()]) {
-      if (now - entry.lastUsedAt < this.#ttlMs) continue;
+      if (!this.#isIdle(entry, now)) continue;
       this.#evictions++;
       this.#remove(entry, 'expired');
     }
@@ -734,7 +734,7 @@ export class AwsClientFactory {
 // the class body so the declaration files need no private symbol.
 Object.defineProperty(AwsClientFactory.prototype, INSPECT, {
   value(this: AwsClientFactory): string {
-    const { clients, sessions, hits, misses, evictions } = this.stats();
+    const { clients, sessions, hits, misses, evictions } = this.toJSON();
     return `AwsClientFactory { clients: ${clients}, sessions: ${sessions}, hits: ${hits}, misses: ${misses}, evictions: ${evictions}${this.disposed ? ', disposed' : ''} }`;
   },
 });
