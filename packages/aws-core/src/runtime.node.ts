@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import { createHmac } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RuntimeAdapter } from './runtime.types.js';
 import type { AwsCredentialProvider } from './types.js';
@@ -14,34 +15,11 @@ interface NodeStreamLike {
   pipe(...args: unknown[]): unknown;
 }
 
-type Partition = (region: string) => { description?: string };
-let partition: Partition | undefined;
-let nodeCrypto: typeof import('node:crypto') | undefined;
-
-// Neither a bare `require` (bundlers rewrite it into a shim that throws in
-// ESM) nor `__filename` (eval'd code defines a global one): import.meta, which
-// tsup's shims map to the module's own file in the CJS build.
-const load = createRequire(import.meta.url);
-
-/**
- * `@aws-sdk/util-endpoints`, required on the first region check rather than
- * imported: it is CommonJS, and a static ESM → CJS edge in the core's graph
- * cost ~15% of `import('@dbp/aws-s3')` in the bench (util-endpoints itself
- * loads in under a millisecond; the loader's work for the edge is the cost).
- */
-function loadPartition(): Partition {
-  if (partition === undefined) partition = (load('@aws-sdk/util-endpoints') as { partition: Partition }).partition;
-  return partition;
-}
-
 /** The Node build: node:crypto HMAC, the SDK's Node credential chain, HTTP/1.1 handler timeouts. */
 export const runtime: RuntimeAdapter = {
   flavor: 'node',
   hmacSha256Hex(key, data) {
-    // node:crypto on first use: an app whose SDK client never loads it should
-    // not pay for it at import (measured in the bench's import-cost part).
-    nodeCrypto ??= load('node:crypto') as typeof import('node:crypto');
-    return nodeCrypto.createHmac('sha256', key).update(data).digest('hex');
+    return createHmac('sha256', key).update(data).digest('hex');
   },
   environmentRegion() {
     return nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
@@ -63,18 +41,10 @@ export const runtime: RuntimeAdapter = {
     };
   },
   profileSources() {
-    const home = (load('node:os') as typeof import('node:os')).homedir();
+    const home = homedir();
     const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
     const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
     return `${config} and ${credentials}`;
-  },
-  isListedRegion(region) {
-    const lookup = loadPartition();
-    try {
-      return lookup(region).description !== undefined;
-    } catch {
-      return false;
-    }
   },
   handlerOptions(tier) {
     // @smithy/node-http-handler >= 4.4: `socketTimeout` is the idle limit

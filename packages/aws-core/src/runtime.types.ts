@@ -20,8 +20,6 @@ export interface RuntimeAdapter {
   defaultCredentials(profile: string | undefined): AwsCredentialProvider | undefined;
   /** Where profiles are looked up, for error messages. */
   profileSources(): string;
-  /** Whether the SDK's partition data lists `region` (it describes only regions it lists). */
-  isListedRegion(region: string): boolean;
   /** The tier's timeouts as this runtime's `requestHandler` options. */
   handlerOptions(tier: TierConfig): Record<string, unknown>;
   /**

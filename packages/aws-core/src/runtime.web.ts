@@ -1,4 +1,3 @@
-import { partition } from '@aws-sdk/util-endpoints';
 import { hmacSha256 } from './internal/sha256.js';
 import type { RuntimeAdapter } from './runtime.types.js';
 
@@ -34,14 +33,6 @@ export const runtime: RuntimeAdapter = {
   },
   profileSources() {
     return 'no shared config files (profiles exist only on Node)';
-  },
-  isListedRegion(region) {
-    // `description` is present only for regions the partition data lists.
-    try {
-      return (partition(region) as { description?: string }).description !== undefined;
-    } catch {
-      return false;
-    }
   },
   handlerOptions(tier) {
     // FetchHttpHandler's requestTimeout bounds the wait for response headers;

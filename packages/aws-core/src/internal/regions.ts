@@ -1,4 +1,8 @@
-import { runtime } from '#runtime';
+// Every SDK v3 client already loads `@aws-sdk/core/client` (its endpoint
+// rules call `partition`), so this import costs nothing once a client is
+// loaded, and bundlers follow it (a Lambda bundle must not keep a bare
+// `require` of a package that is not there).
+import { partition } from '@aws-sdk/core/client';
 import { AwsRegionError, describeType } from '../errors.js';
 import { editDistance } from './text.js';
 
@@ -18,8 +22,13 @@ const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
 
 let knownRegionsCache: string[] | undefined;
 
+/** Whether the SDK's partition data lists `region` (it describes only the regions it lists). */
 function isListed(region: string): boolean {
-  return runtime.isListedRegion(region);
+  try {
+    return (partition(region) as { description?: string }).description !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** The regions the SDK's partition data lists (enumerated once, on demand). */
