@@ -15,10 +15,52 @@ process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
 const ready = (port) => process.stdout.write('PORT ' + port + '\\n');
+// s3rver lists keys in the order it walks its directories, which is not S3's UTF-8 byte order
+// ('k-sibling' after 'k/0', 'a-b' before 'a'), and it pages with StartAfter = the last key, so
+// paging over such keys repeats or skips some. This keeps s3rver's listing semantics (MaxKeys counts
+// objects; common prefixes are collected until the page is full) over every key, sorted.
+function listInByteOrder(store, libDir) {
+  const { walk } = require(libDir + '/utils');
+  const S3Object = require(libDir + '/models/object');
+  const Store = store.constructor;
+  const suffix = '._S3rver_object';
+  store.listObjects = async function listObjects(bucket, options) {
+    const { delimiter = '', startAfter = '', prefix = '', maxKeys = Infinity } = options;
+    const bucketPath = this.getBucketPath(bucket);
+    const all = [];
+    for (const file of walk(bucketPath)) {
+      if (file.endsWith(suffix)) all.push(Store.decodeKeyPath(file.slice(bucketPath.length + 1, -suffix.length)));
+    }
+    all.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const commonPrefixes = new Set();
+    const keys = [];
+    let isTruncated = false;
+    for (const key of all) {
+      if (!key.startsWith(prefix) || Buffer.compare(Buffer.from(key), Buffer.from(startAfter)) <= 0) continue;
+      const idx = delimiter ? key.slice(prefix.length).indexOf(delimiter) : -1;
+      if (idx !== -1) {
+        commonPrefixes.add(key.slice(0, prefix.length + idx + delimiter.length));
+        continue;
+      }
+      if (keys.length < maxKeys) keys.push(key);
+      else {
+        isTruncated = true;
+        break;
+      }
+    }
+    const metadata = await Promise.all(keys.map((key) => this.getMetadata(bucket, key).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)))));
+    return {
+      objects: keys.flatMap((key, i) => (metadata[i] === undefined ? [] : [new S3Object(bucket, key, null, metadata[i])])),
+      commonPrefixes: [...commonPrefixes].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+      isTruncated,
+    };
+  };
+}
 (async () => {
   if (kind === 's3') {
     const S3rver = require(modulePath);
     const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false, resetOnClose: false, configureBuckets: [] });
+    listInByteOrder(server.store, require('node:path').dirname(modulePath));
     const { port } = await server.run();
     ready(port);
   } else if (kind === 'dynamodb') {
@@ -49,9 +91,13 @@ function resolveModule(id: string): string {
 /** Starts s3rver (`'s3'`, storing in `directory`) or dynalite (`'dynamodb'`, in memory) in a child process. */
 export async function startUpstreamProcess(kind: 's3' | 'dynamodb', directory = ''): Promise<UpstreamProcess> {
   const modulePath = resolveModule(kind === 's3' ? 's3rver' : 'dynalite');
+  // The test runner's NODE_OPTIONS (module conditions, loaders) must not reach the child.
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child: ChildProcess = spawn(process.execPath, ['-e', HOST_PROGRAM, kind, modulePath, directory], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  // s3rver encrypts ListObjectsV2 continuation tokens with single DES ('des', lib/controllers/bucket.js),
+  // which OpenSSL 3 keeps in its legacy provider: without it every truncated listing is a 500.
+  const flags = kind === 's3' ? ['--openssl-legacy-provider'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...flags, '-e', HOST_PROGRAM, kind, modulePath, directory], { stdio: ['pipe', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve());

@@ -212,6 +212,13 @@ export async function createS3Backend(): Promise<ServiceBackend> {
         .filter((piece) => piece !== '' && !PRESIGN_PARAMS.has(safeDecode(piece.split('=')[0] ?? '').toLowerCase()))
         .join('&');
       const res: AwsResponse = await upstream.forward(req.method, query ? `${req.path}?${query}` : req.path, headers, body);
+      if (res.status === 500 && queryValue(req.query, 'continuation-token') !== undefined && s3Operation(req) === 'ListObjectsV2') {
+        // s3rver fails to decrypt a token it did not issue; S3 calls that a bad argument.
+        return restXmlError(req, 400, 'InvalidArgument', 'The continuation token provided is incorrect', {
+          ArgumentName: 'continuation-token',
+          ArgumentValue: queryValue(req.query, 'continuation-token') ?? '',
+        });
+      }
       if (res.headers['x-amz-request-id'] === undefined) res.headers['x-amz-request-id'] = requestId(16);
       if (res.status < 300) {
         for (const [name, value] of Object.entries(checksums)) if (value !== undefined && req.method === 'PUT') res.headers[name] = value;
