@@ -7,6 +7,8 @@ const ENV_NAMES: Readonly<Record<LocalServiceName, string>> = Object.freeze({
   'bedrock-runtime': 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
   sagemaker: 'AWS_ENDPOINT_URL_SAGEMAKER',
   athena: 'AWS_ENDPOINT_URL_ATHENA',
+  sts: 'AWS_ENDPOINT_URL_STS',
+  sqs: 'AWS_ENDPOINT_URL_SQS',
 });
 
 /** Options of `localAwsEnv`. */
@@ -18,7 +20,8 @@ export interface LocalAwsEnvOptions {
 /**
  * The environment variables that point SDK clients at the local endpoints:
  * `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`,
- * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_ATHENA` (started services only). S3 clients still
+ * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_ATHENA`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SQS`
+ * (started services only). S3 clients still
  * need `forcePathStyle: true`, which has no variable.
  *
  * @example

@@ -1,28 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import { Frontend } from './internal/frontend.js';
+import { IdentityStore, randomKeyId, randomSecret } from './internal/identities.js';
 import { startBlackhole, startUnresponsive } from './internal/listeners.js';
 import type { ServiceBackend } from './internal/protocols.js';
+import { LocalStsImpl } from './internal/roles.js';
 import { createAthenaBackend } from './internal/services/athena.js';
 import { createBedrockBackend } from './internal/services/bedrock.js';
 import { createDynamoDBBackend } from './internal/services/dynamodb.js';
 import { createS3Backend } from './internal/services/s3.js';
 import { createSageMakerBackend } from './internal/services/sagemaker.js';
+import { createSqsBackend } from './internal/services/sqs.js';
+import { createStsBackend } from './internal/services/sts.js';
 import { FaultInjectorImpl, RequestLogImpl } from './internal/state.js';
 import type { LocalAws, LocalAwsCredentials, LocalClientOptions, LocalListener, LocalServiceName, StartLocalAwsOptions } from './types.js';
 
-/** Every service `startLocalAws` can run, in start order. */
-export const LOCAL_SERVICES: readonly LocalServiceName[] = Object.freeze(['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena'] as const);
-
-const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** Every service `startLocalAws` can run (all of them when `services` is omitted). */
+export const LOCAL_SERVICES: readonly LocalServiceName[] = Object.freeze(['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena', 'sts', 'sqs'] as const);
 
 /**
  * Fresh test credentials: an `AKIA…`-shaped 20-character access key id and a 40-character secret.
  * They only work against local endpoints that were told about them.
  */
 export function generateTestCredentials(): LocalAwsCredentials {
-  const id = [...randomBytes(16)].map((b) => KEY_ALPHABET[b % 32]).join('');
-  const secret = randomBytes(30).toString('base64').replace(/\+/g, 'a').replace(/\//g, 'b');
-  return { accessKeyId: `AKIA${id}`, secretAccessKey: secret };
+  return { accessKeyId: randomKeyId('AKIA'), secretAccessKey: randomSecret() };
 }
 
 function checkCredentials(c: unknown, what: string): LocalAwsCredentials {
@@ -40,7 +39,15 @@ function checkCredentials(c: unknown, what: string): LocalAwsCredentials {
   return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
 }
 
-function createBackend(service: LocalServiceName, region: string, options: StartLocalAwsOptions): Promise<ServiceBackend> | ServiceBackend {
+/** What every backend may need besides its own options. */
+interface Shared {
+  readonly region: string;
+  readonly options: StartLocalAwsOptions;
+  readonly identities: IdentityStore;
+  readonly sts: LocalStsImpl;
+}
+
+function createBackend(service: LocalServiceName, { region, options, identities, sts }: Shared): Promise<ServiceBackend> | ServiceBackend {
   switch (service) {
     case 's3':
       return createS3Backend();
@@ -52,14 +59,19 @@ function createBackend(service: LocalServiceName, region: string, options: Start
       return createSageMakerBackend(region);
     case 'athena':
       return createAthenaBackend(region);
+    case 'sts':
+      return createStsBackend(identities, sts);
+    case 'sqs':
+      return createSqsBackend(region);
   }
 }
 
 /**
  * Starts local AWS endpoints on 127.0.0.1, each on its own random port: S3 (s3rver) and DynamoDB
- * (dynalite) behind a SigV4-verifying proxy, and in-process Bedrock Runtime, SageMaker and Athena
- * servers. Every endpoint speaks HTTP/1.1 and HTTP/2 (h2c), checks signatures, answers CORS,
- * logs requests and takes injected faults. Stop it with `stop()` or `await using`.
+ * (dynalite) behind a SigV4-verifying proxy, and in-process Bedrock Runtime, SageMaker, Athena,
+ * STS and SQS servers. Every endpoint speaks HTTP/1.1 and HTTP/2 (h2c), checks signatures (and the
+ * session tokens and expiry of credentials the local STS issued), answers CORS, logs requests and
+ * takes injected faults. Stop it with `stop()` or `await using`.
  *
  * @example
  * ```ts
@@ -80,7 +92,9 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const verify = options.verifySignatures ?? true;
   const cors = options.cors ?? true;
 
-  const keys = new Map<string, string>([[credentials.accessKeyId, credentials.secretAccessKey]]);
+  const identities = new IdentityStore();
+  identities.addLongTerm(credentials);
+  const sts = new LocalStsImpl(identities, options.sts);
   const log = new RequestLogImpl();
   const faults = new FaultInjectorImpl(started);
   const backends: ServiceBackend[] = [];
@@ -100,9 +114,9 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   try {
     await Promise.all(
       [...started].map(async (service) => {
-        const backend = await createBackend(service, region, options);
+        const backend = await createBackend(service, { region, options, identities, sts });
         backends.push(backend);
-        frontends.set(service, await Frontend.start({ backend, cors, verify, lookup: (id) => keys.get(id), log, faults }));
+        frontends.set(service, await Frontend.start({ backend, cors, verify, lookup: (id) => identities.lookup(id), log, faults }));
       }),
     );
   } catch (err) {
@@ -146,9 +160,9 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     endpoints,
     requests: log,
     faults,
+    sts,
     addCredentials(c) {
-      const checked = checkCredentials(c, 'addCredentials()');
-      keys.set(checked.accessKeyId, checked.secretAccessKey);
+      identities.addLongTerm(checkCredentials(c, 'addCredentials()'));
     },
     clientOptions(service): LocalClientOptions {
       const endpoint = endpoints[service];

@@ -81,7 +81,9 @@ describe('ListObjectsV2 paging', () => {
   });
 
   it('refuses a continuation token it did not issue', async () => {
-    const err = await rejection(client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: Buffer.from('not a token at all').toString('base64') })));
+    const err = await rejection(
+      client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: Buffer.from('not a token at all').toString('base64') })),
+    );
     expect(err.name).toBe('InvalidArgument');
     expect(err.$metadata?.httpStatusCode).toBe(400);
   });

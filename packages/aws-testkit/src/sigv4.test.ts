@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checksumMismatch, decodeAwsChunked, verifyChunkSignatures } from './internal/awsChunked.js';
 import { NodeSha256 } from './internal/hash.js';
 import { type AwsRequest, parseQuery } from './internal/request.js';
-import { verifySigV4 } from './internal/sigv4.js';
+import { type KeyRecord, verifySigV4 } from './internal/sigv4.js';
 
 // The worked example of AWS's "Signature Calculations for the Authorization Header: Transferring
 // Payload in Multiple Chunks" (S3 API reference).
@@ -46,7 +46,7 @@ function exampleRequest(signature: string, body: Buffer): AwsRequest {
   };
 }
 
-const lookup = (id: string): string | undefined => (id === 'AKIAIOSFODNN7EXAMPLE' ? SECRET : undefined);
+const lookup = (id: string): KeyRecord | undefined => (id === 'AKIAIOSFODNN7EXAMPLE' ? { secretAccessKey: SECRET } : undefined);
 
 describe('SigV4 verification against the AWS worked example', () => {
   it('verifies the seed signature and the chained chunk signatures', async () => {
@@ -94,7 +94,7 @@ describe('aws-chunked decoding', () => {
 
 describe('SigV4 verification of JSON services', () => {
   const credentials = { accessKeyId: 'AKIAJSONSERVICE00000', secretAccessKey: 'json-secret' };
-  const lookup = (id: string): string | undefined => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined);
+  const lookup = (id: string): KeyRecord | undefined => (id === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey } : undefined);
 
   async function signed(body: string, withContentSha: boolean): Promise<AwsRequest> {
     const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'dynamodb', sha256: NodeSha256 as never, applyChecksum: withContentSha });

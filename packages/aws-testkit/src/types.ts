@@ -1,5 +1,5 @@
 /** The services `startLocalAws` can run. */
-export type LocalServiceName = 's3' | 'dynamodb' | 'bedrock-runtime' | 'sagemaker' | 'athena';
+export type LocalServiceName = 's3' | 'dynamodb' | 'bedrock-runtime' | 'sagemaker' | 'athena' | 'sts' | 'sqs';
 
 /** An access key pair the local endpoints accept. */
 export interface LocalAwsCredentials {
@@ -11,7 +11,7 @@ export interface LocalAwsCredentials {
 
 /** Options of `startLocalAws`. */
 export interface StartLocalAwsOptions {
-  /** The services to start. Default: all five. */
+  /** The services to start. Default: all seven (`LOCAL_SERVICES`). */
   services?: LocalServiceName[] | undefined;
   /** The region the endpoints claim to be in (ARNs, S3 bucket locations). Default `'us-east-1'`. */
   region?: string | undefined;
@@ -33,6 +33,120 @@ export interface StartLocalAwsOptions {
    * cross-region prefix such as `us.`) exists already; other ids get `ResourceNotFoundException`.
    */
   bedrockModels?: string[] | undefined;
+  /**
+   * The local STS: how long the credentials it issues live, and roles with constraints. Without
+   * this, any well-formed role ARN can be assumed by any accepted key, for `DurationSeconds`.
+   *
+   * @example
+   * ```ts
+   * startLocalAws({ sts: { credentialLifetimeSeconds: 2, roles: [{ arn: 'arn:aws:iam::111122223333:role/app', externalId: 'x' }] } });
+   * ```
+   */
+  sts?: LocalStsOptions | undefined;
+}
+
+/** Options of the local STS (`startLocalAws({ sts })`). */
+export interface LocalStsOptions {
+  /**
+   * How long every issued credential set lives, in seconds (fractions allowed), instead of the
+   * request's `DurationSeconds`; `Expiration` says so. Tests use a few seconds to see credentials
+   * expire. A role's own `credentialLifetimeSeconds` wins. Change it later with
+   * `local.sts.setCredentialLifetime()`.
+   * @default the request's DurationSeconds (3600 when omitted), as in AWS
+   */
+  credentialLifetimeSeconds?: number | undefined;
+  /** Roles to define at start, as with `local.sts.defineRole()`. */
+  roles?: LocalRoleDefinition[] | undefined;
+}
+
+/** The claims of a web identity token (a JWT) that the local STS reads. */
+export interface WebIdentityClaims {
+  /** Subject: `SubjectFromWebIdentityToken`. */
+  readonly sub?: string | undefined;
+  /** Audience: `Audience` (the first one when a list). */
+  readonly aud?: string | readonly string[] | undefined;
+  /** Issuer: `Provider` is `arn:aws:iam::<account>:oidc-provider/<issuer without https://>`. */
+  readonly iss?: string | undefined;
+  /** Expiry, epoch seconds: past it the token gets `ExpiredTokenException`. */
+  readonly exp?: number | undefined;
+  readonly [claim: string]: unknown;
+}
+
+/**
+ * A role with constraints, for `local.sts.defineRole()`. A role that is not defined can be assumed
+ * by anyone; a defined one only as it says, else `AccessDenied` (403) as in AWS.
+ */
+export interface LocalRoleDefinition {
+  /** The role ARN, `arn:aws:iam::<12-digit account>:role/<optional path/><name>`. */
+  readonly arn: string;
+  /** `AssumeRole` must send exactly this `ExternalId`. Default: none needed. */
+  readonly externalId?: string | undefined;
+  /**
+   * Who may call `AssumeRole` on it: access key ids, principal ARNs
+   * (`arn:aws:iam::000000000000:user/<accessKeyId>` for a local key,
+   * `arn:aws:sts::…:assumed-role/<role>/<session>`), or role ARNs (any session of that role, for
+   * role chaining). Default: any accepted key.
+   */
+  readonly trustedCallers?: readonly string[] | undefined;
+  /**
+   * Which web identity tokens `AssumeRoleWithWebIdentity` accepts for it: the tokens themselves, or a
+   * predicate. Default: any token the local STS accepts (see `allowWebIdentityToken`).
+   */
+  readonly webIdentityTokens?: readonly string[] | ((token: string, claims: WebIdentityClaims) => boolean) | undefined;
+  /** The role's MaxSessionDuration: the largest `DurationSeconds` (900-43200). @default 3600 */
+  readonly maxSessionDurationSeconds?: number | undefined;
+  /** How long credentials for this role live, in seconds, overriding everything else. Default: see `LocalStsOptions`. */
+  readonly credentialLifetimeSeconds?: number | undefined;
+}
+
+/** One set of temporary credentials the local STS issued (no secrets). */
+export interface IssuedCredentials {
+  /** The `ASIA…` access key id. */
+  readonly accessKeyId: string;
+  /** The role assumed. */
+  readonly roleArn: string;
+  /** `RoleSessionName`. */
+  readonly sessionName: string;
+  /** `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+  readonly assumedRoleArn: string;
+  /** When they stop (or stopped) working. */
+  readonly expiration: Date;
+  /** The access key that signed the `AssumeRole` request; `undefined` for web identity. */
+  readonly sourceAccessKeyId: string | undefined;
+}
+
+/** Controls of the local STS (`local.sts`). */
+export interface LocalSts {
+  /**
+   * Define (or replace) a role with constraints.
+   * @example
+   * ```ts
+   * local.sts.defineRole({ arn: 'arn:aws:iam::111122223333:role/tenant-a', externalId: 'a', trustedCallers: [local.credentials.accessKeyId] });
+   * ```
+   */
+  defineRole(role: LocalRoleDefinition): void;
+  /** Forget a defined role: anyone may assume it again. */
+  removeRole(arn: string): void;
+  /** Set (or with `undefined` clear) the lifetime of credentials issued from now on, in seconds. */
+  setCredentialLifetime(seconds: number | undefined): void;
+  /**
+   * Accept this web identity token. Until the first call any unexpired JWT-shaped token is
+   * accepted; after it, only allowed tokens (`InvalidIdentityToken` for others). Rotate a token
+   * file by allowing the new token, and refuse the old one with `revokeWebIdentityToken`.
+   */
+  allowWebIdentityToken(token: string): void;
+  /** Refuse this web identity token from now on (`InvalidIdentityToken`). */
+  revokeWebIdentityToken(token: string): void;
+  /**
+   * A JWT-shaped web identity token with these claims (unsigned: the local STS does not check
+   * signatures). Defaults: `sub` `'system:serviceaccount:default:app'`, `aud` `'sts.amazonaws.com'`,
+   * `iss` `'https://oidc.local.test'`, expiring in `expiresInSeconds` (default 3600).
+   */
+  createWebIdentityToken(claims?: Partial<WebIdentityClaims> & { expiresInSeconds?: number | undefined }): string;
+  /** Make issued credentials expire now: one access key's, or every set. Returns how many were still valid. */
+  expireCredentials(accessKeyId?: string): number;
+  /** Every credential set issued so far, oldest first. */
+  issued(): ReadonlyArray<IssuedCredentials>;
 }
 
 /** The client options `clientOptions(service)` returns: ready for `factory.getClient(def, options)` or `new XClient({...})`. */
@@ -53,7 +167,7 @@ export interface RequestLogEntry {
   readonly operation: string;
   /** The HTTP status sent, or `0` when the connection was reset without a response. */
   readonly status: number;
-  /** The access key id the request was signed with, if it was signed. */
+  /** The access key id the request was signed with, if it was signed (`ASIA…` for STS-issued credentials). */
   readonly accessKeyId: string | undefined;
   /** Whether the signature matched; `undefined` when signatures are not verified or the request was not signed. */
   readonly signatureValid: boolean | undefined;
@@ -104,11 +218,19 @@ export type Fault =
       /**
        * The service's own throttling error, which the SDK classifies as throttling and retries:
        * S3 503 `SlowDown`, DynamoDB 400 `ThrottlingException`, Bedrock 429 `ThrottlingException`,
-       * SageMaker 400 `ThrottlingException`, Athena 400 `TooManyRequestsException`.
+       * SageMaker 400 `ThrottlingException`, Athena 400 `TooManyRequestsException`, STS 400
+       * `Throttling`, SQS 403 `RequestThrottled`; with an `x-amz-retry-after` header.
        */
       kind: 'throttle';
       /** How many matching requests get it. Default 1. */
       count?: number | undefined;
+      /**
+       * The `x-amz-retry-after` header: how many milliseconds the service asks the client to wait
+       * before retrying, or `false` for no header. The SDK waits at least this long (capped at its
+       * own backoff + 5 s), never less than its own backoff.
+       * @default 100
+       */
+      retryAfterMs?: number | false | undefined;
     }
   | {
       /** Destroy the connection (HTTP/2: reset the stream) without any response. */
@@ -165,12 +287,14 @@ export interface LocalAws extends AsyncDisposable {
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
   /** The endpoint of each started service, such as `http://127.0.0.1:43123`. Services not started are absent. */
   readonly endpoints: Record<LocalServiceName, string>;
-  /** Accept one more key pair (multi-tenant tests). */
+  /** Accept one more long-term key pair (multi-tenant tests). Temporary credentials come from the local STS. */
   addCredentials(credentials: { accessKeyId: string; secretAccessKey: string }): void;
   /** Client options for a started service: `factory.getClient(s3, local.clientOptions('s3'))`. */
   clientOptions(service: LocalServiceName): LocalClientOptions;
   /** Counters of the requests received. */
   readonly requests: RequestLog;
+  /** The local STS: roles, credential lifetime, web identity tokens, expiry. Works whether or not `sts` was started. */
+  readonly sts: LocalSts;
   /** Fault injection. */
   readonly faults: FaultInjector;
   /** A TCP listener that accepts connections and never answers (read timeouts fire). */

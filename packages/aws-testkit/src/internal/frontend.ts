@@ -6,15 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault } from '../types.js';
 import type { ServiceBackend } from './protocols.js';
 import { type AwsRequest, type AwsResponse, parseQuery, splitTarget } from './request.js';
-import { type AuthResult, verifySigV4 } from './sigv4.js';
-import type { FaultInjectorImpl, RequestLogImpl } from './state.js';
+import { type AuthResult, type KeyRecord, verifySigV4 } from './sigv4.js';
+import { DEFAULT_RETRY_AFTER_MS, type FaultInjectorImpl, type RequestLogImpl } from './state.js';
 
 /** What a service frontend needs. */
 export interface FrontendConfig {
   readonly backend: ServiceBackend;
   readonly cors: boolean;
   readonly verify: boolean;
-  readonly lookup: (accessKeyId: string) => string | undefined;
+  readonly lookup: (accessKeyId: string) => KeyRecord | undefined;
   readonly log: RequestLogImpl;
   readonly faults: FaultInjectorImpl;
 }
@@ -64,6 +64,7 @@ const EXPOSED_HEADERS = [
   'x-amzn-bedrock-output-token-count',
   'x-amzn-bedrock-invocation-latency',
   'x-amzn-bedrock-content-type',
+  'x-amzn-query-error',
 ];
 
 const ALLOWED_METHODS = 'GET, PUT, POST, DELETE, HEAD, PATCH, OPTIONS';
@@ -403,8 +404,12 @@ export class Frontend {
       // keep 'Unknown'
     }
     let auth: AuthResult;
+    const unsigned = req.headers.authorization === undefined && req.query['X-Amz-Algorithm'] === undefined;
     try {
-      auth = await verifySigV4(req, { signingName: backend.signingName, lookup, verify, now: Date.now() });
+      auth =
+        unsigned && backend.unsignedOperations?.has(operation)
+          ? { accessKeyId: undefined, signatureValid: undefined }
+          : await verifySigV4(req, { signingName: backend.signingName, lookup, verify, now: Date.now() });
     } catch (err) {
       auth = {
         accessKeyId: undefined,
@@ -434,9 +439,12 @@ export class Frontend {
       res = backend.error(req, fault.status, fault.code ?? backend.codeForStatus(fault.status), fault.message ?? `Injected fault: HTTP ${fault.status}`);
     } else if (fault?.kind === 'throttle') {
       res = backend.throttle(req);
+      const retryAfter = fault.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+      // Milliseconds, as the SDKs read it (@smithy/core parseRetryAfterHeader).
+      if (retryAfter !== false) res.headers['x-amz-retry-after'] = String(retryAfter);
     } else {
       try {
-        res = await backend.handle(req, { signing: auth.context, verify });
+        res = await backend.handle(req, { signing: auth.context, verify, accessKeyId: auth.accessKeyId });
       } catch (err) {
         res = backend.error(req, 500, backend.codeForStatus(500), `@dbp/aws-testkit could not run ${operation}: ${(err as Error).message}`);
       }

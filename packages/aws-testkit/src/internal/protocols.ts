@@ -1,6 +1,6 @@
 import type { LocalServiceName } from '../types.js';
 import type { AwsRequest, AwsResponse } from './request.js';
-import { jsonBody, requestId } from './request.js';
+import { jsonBody, requestId, uuid } from './request.js';
 import type { AuthFailureKind, SigningContext } from './sigv4.js';
 
 /** What each service does with a request. */
@@ -16,6 +16,8 @@ export interface ServiceBackend {
   authError(req: AwsRequest, kind: AuthFailureKind, message: string, accessKeyId: string | undefined): AwsResponse;
   /** The service's throttling error. */
   throttle(req: AwsRequest): AwsResponse;
+  /** Operations the SDK sends unsigned (STS `AssumeRoleWithWebIdentity`): served without a signature, checked when signed. */
+  readonly unsignedOperations?: ReadonlySet<string> | undefined;
   /** The service's usual error code for an HTTP status. */
   codeForStatus(status: number): string;
   /** Runs the request. */
@@ -30,9 +32,12 @@ export interface HandleContext {
   readonly signing: SigningContext | undefined;
   /** Whether signatures are verified. */
   readonly verify: boolean;
+  /** The access key id the request was signed with (verified unless `verify` is off). */
+  readonly accessKeyId: string | undefined;
 }
 
-function xmlEscape(value: string): string {
+/** Escapes text for XML element content and attributes. */
+export function xmlEscape(value: string): string {
   return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
 }
 
@@ -84,12 +89,43 @@ export function jsonAuthCode(kind: AuthFailureKind): string {
     case 'malformed':
       return 'IncompleteSignatureException';
     case 'unknown-key':
+    case 'invalid-token':
       return 'UnrecognizedClientException';
-    case 'expired':
-      return 'InvalidSignatureException';
+    case 'expired-token':
+      return 'ExpiredTokenException';
     default:
       return 'InvalidSignatureException';
   }
+}
+
+/**
+ * The error code and status the awsQuery services (STS; SQS's query-compatible codes) use for an
+ * auth failure: `InvalidClientTokenId` 403, `ExpiredToken` 403, `SignatureDoesNotMatch` 403, …
+ */
+export function queryAuthError(kind: AuthFailureKind): { status: number; code: string } {
+  switch (kind) {
+    case 'missing':
+      return { status: 403, code: 'MissingAuthenticationToken' };
+    case 'malformed':
+      return { status: 400, code: 'IncompleteSignature' };
+    case 'unknown-key':
+    case 'invalid-token':
+      return { status: 403, code: 'InvalidClientTokenId' };
+    case 'expired-token':
+      return { status: 403, code: 'ExpiredToken' };
+    default:
+      return { status: 403, code: 'SignatureDoesNotMatch' };
+  }
+}
+
+/** An awsQuery error: `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>…`. */
+export function queryXmlError(xmlns: string, status: number, code: string, message: string): AwsResponse {
+  const id = uuid();
+  const type = status >= 500 ? 'Receiver' : 'Sender';
+  const body =
+    `<ErrorResponse xmlns="${xmlns}"><Error><Type>${type}</Type><Code>${xmlEscape(code)}</Code>` +
+    `<Message>${xmlEscape(message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`;
+  return { status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': id }, body: Buffer.from(body, 'utf8') };
 }
 
 /** The awsJson1_0/1_1 request target's operation: `DynamoDB_20120810.PutItem` → `PutItem`. */

@@ -10,6 +10,8 @@ export type AuthFailureKind =
   | 'unknown-key' // access key id not accepted
   | 'bad-signature' // signature does not match
   | 'expired' // presigned URL past its expiry
+  | 'invalid-token' // temporary key with a missing or wrong session token
+  | 'expired-token' // temporary key whose credentials have expired
   | 'missing-content-sha256' // S3 without x-amz-content-sha256
   | 'content-sha256-mismatch'; // S3 body does not hash to x-amz-content-sha256
 
@@ -33,15 +35,24 @@ export interface SigningContext {
   readonly seedSignature: string;
 }
 
+/** What the verifier knows about an accepted access key. */
+export interface KeyRecord {
+  readonly secretAccessKey: string;
+  /** Temporary credentials only: the session token that must come with the key. */
+  readonly sessionToken?: string | undefined;
+  /** Temporary credentials only: when they stop working (epoch ms). */
+  readonly expiresAt?: number | undefined;
+}
+
 /** How to verify requests of one service. */
 export interface VerifyOptions {
   /** The SigV4 signing name (`s3`, `dynamodb`, `bedrock`, `sagemaker`, `athena`). */
   readonly signingName: string;
-  /** Look up the secret of an access key id. */
-  readonly lookup: (accessKeyId: string) => string | undefined;
+  /** Look up an access key id. */
+  readonly lookup: (accessKeyId: string) => KeyRecord | undefined;
   /** Check signatures at all. */
   readonly verify: boolean;
-  /** Now, epoch ms (presigned expiry). */
+  /** Now, epoch ms (presigned expiry, temporary credentials). */
   readonly now: number;
 }
 
@@ -124,6 +135,22 @@ function makeSigner(credential: ParsedCredential, secretAccessKey: string, sessi
   });
 }
 
+const UNKNOWN_KEY_MESSAGE = 'The security token included in the request is invalid.';
+
+/**
+ * The session check of temporary credentials: the token must be the one issued with the key, and
+ * the credentials must not have expired. Long-term keys are not checked (a token sent with one is
+ * signed over and ignored).
+ */
+function sessionProblem(record: KeyRecord, token: string | undefined, now: number): { kind: AuthFailureKind; message: string } | undefined {
+  if (record.sessionToken === undefined) return undefined;
+  if (token === undefined || !safeEqual(token, record.sessionToken)) return { kind: 'invalid-token', message: UNKNOWN_KEY_MESSAGE };
+  if (record.expiresAt !== undefined && now >= record.expiresAt) {
+    return { kind: 'expired-token', message: 'The security token included in the request is expired' };
+  }
+  return undefined;
+}
+
 function scopeProblem(credential: ParsedCredential, shortDate: string, options: VerifyOptions): string | undefined {
   if (credential.terminator !== 'aws4_request') {
     return `Credential should be scoped with a valid terminator: 'aws4_request', not '${credential.terminator}'.`;
@@ -171,14 +198,12 @@ async function verifyHeader(req: AwsRequest, auth: string, options: VerifyOption
   }
   const problem = scopeProblem(credential, longDate.slice(0, 8), options);
   if (problem) return { accessKeyId, signatureValid: false, failure: { kind: 'malformed', message: problem } };
-  const secretAccessKey = options.lookup(accessKeyId);
-  if (secretAccessKey === undefined) {
-    return {
-      accessKeyId,
-      signatureValid: false,
-      failure: { kind: 'unknown-key', message: 'The security token included in the request is invalid.' },
-    };
-  }
+  const record = options.lookup(accessKeyId);
+  if (record === undefined) return { accessKeyId, signatureValid: false, failure: { kind: 'unknown-key', message: UNKNOWN_KEY_MESSAGE } };
+  const sessionToken = req.headers['x-amz-security-token'];
+  const session = sessionProblem(record, sessionToken, options.now);
+  if (session) return { accessKeyId, signatureValid: undefined, failure: session };
+  const { secretAccessKey } = record;
 
   const signedNames = parsed.signedHeaders.split(';');
   const headers: Record<string, string> = {};
@@ -187,7 +212,7 @@ async function verifyHeader(req: AwsRequest, auth: string, options: VerifyOption
     if (value === undefined) return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
     headers[name] = value;
   }
-  const signer = makeSigner(credential, secretAccessKey, req.headers['x-amz-security-token']);
+  const signer = makeSigner(credential, secretAccessKey, sessionToken);
   const signed = await signer.sign(
     { method: req.method, protocol: 'http:', hostname: '127.0.0.1', path: req.path, query: req.query, headers, body: req.body },
     { signingDate, signableHeaders: new Set(signedNames) },
@@ -269,10 +294,12 @@ async function verifyPresigned(req: AwsRequest, options: VerifyOptions): Promise
   }
   const problem = scopeProblem(credential, longDate.slice(0, 8), options);
   if (problem) return { accessKeyId, signatureValid: false, failure: { kind: 'malformed', message: problem } };
-  const secretAccessKey = options.lookup(credential.accessKeyId);
-  if (secretAccessKey === undefined) {
-    return { accessKeyId, signatureValid: false, failure: { kind: 'unknown-key', message: 'The security token included in the request is invalid.' } };
-  }
+  const record = options.lookup(credential.accessKeyId);
+  if (record === undefined) return { accessKeyId, signatureValid: false, failure: { kind: 'unknown-key', message: UNKNOWN_KEY_MESSAGE } };
+  const sessionToken = q('X-Amz-Security-Token');
+  const session = sessionProblem(record, sessionToken, options.now);
+  if (session) return { accessKeyId, signatureValid: undefined, failure: session };
+  const { secretAccessKey } = record;
   const signedNames = signedHeaders.split(';');
   const headers: Record<string, string> = {};
   for (const name of signedNames) {
@@ -288,7 +315,7 @@ async function verifyPresigned(req: AwsRequest, options: VerifyOptions): Promise
   }
   const query: Record<string, string | string[]> = { ...req.query };
   delete query['X-Amz-Signature'];
-  const signer = makeSigner(credential, secretAccessKey, q('X-Amz-Security-Token'));
+  const signer = makeSigner(credential, secretAccessKey, sessionToken);
   const presigned = await signer.presign(
     { method: req.method, protocol: 'http:', hostname: '127.0.0.1', path: req.path, query, headers, body: req.body },
     {

@@ -29,6 +29,9 @@ export class RequestLogImpl implements RequestLog {
   }
 }
 
+/** The `x-amz-retry-after` of a throttle fault that names none, in milliseconds. */
+export const DEFAULT_RETRY_AFTER_MS = 100;
+
 interface PendingFault {
   readonly fault: Fault;
   readonly operation: string | undefined;
@@ -59,6 +62,14 @@ export class FaultInjectorImpl implements FaultInjector {
         if (fault.chunks !== undefined) positiveInteger(fault.chunks, 'fault.chunks');
         break;
       case 'throttle':
+        if (
+          fault.retryAfterMs !== undefined &&
+          fault.retryAfterMs !== false &&
+          (typeof fault.retryAfterMs !== 'number' || !Number.isInteger(fault.retryAfterMs) || fault.retryAfterMs < 0)
+        ) {
+          throw new TypeError(`fault.retryAfterMs must be an integer >= 0 (milliseconds) or false, got ${String(fault.retryAfterMs)}`);
+        }
+        break;
       case 'reset':
       case 'stall-after-headers':
         break;

@@ -1,6 +1,6 @@
+import { LOCAL_ACCOUNT_ID } from '../identities.js';
 import { awsJsonError, awsJsonOk, jsonAuthCode, parseJsonObject, type ServiceBackend, targetOperation } from '../protocols.js';
 import { type AwsResponse, uuid } from '../request.js';
-import { LOCAL_ACCOUNT_ID } from './sagemaker.js';
 
 type QueryState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 

@@ -142,6 +142,10 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           );
         case 'expired':
           return restXmlError(req, 403, 'AccessDenied', 'Request has expired');
+        case 'invalid-token':
+          return restXmlError(req, 400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
+        case 'expired-token':
+          return restXmlError(req, 400, 'ExpiredToken', 'The provided token has expired.');
         case 'missing-content-sha256':
           return restXmlError(req, 400, 'InvalidRequest', message);
         case 'content-sha256-mismatch':

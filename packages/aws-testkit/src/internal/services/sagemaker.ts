@@ -1,8 +1,6 @@
+import { LOCAL_ACCOUNT_ID } from '../identities.js';
 import { awsJsonError, awsJsonOk, jsonAuthCode, parseJsonObject, type ServiceBackend, targetOperation } from '../protocols.js';
 import type { AwsResponse } from '../request.js';
-
-/** The account id in local ARNs. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
 
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
