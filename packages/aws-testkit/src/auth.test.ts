@@ -3,6 +3,8 @@ import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-r
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListEndpointsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejection } from '../test/helpers.js';
 import { type LocalAws, type LocalServiceName, startLocalAws } from './index.js';
@@ -68,6 +70,20 @@ const cases: Case[] = [
     status: 400,
     badSecret: 'InvalidSignatureException',
     unknownKey: 'UnrecognizedClientException',
+  },
+  {
+    service: 'sts',
+    call: (l, c) => withClient(new STSClient(options(l, 'sts', c)), new GetCallerIdentityCommand({})),
+    status: 403,
+    badSecret: 'SignatureDoesNotMatch',
+    unknownKey: 'InvalidClientTokenId',
+  },
+  {
+    service: 'sqs',
+    call: (l, c) => withClient(new SQSClient(options(l, 'sqs', c)), new ListQueuesCommand({})),
+    status: 403,
+    badSecret: 'SignatureDoesNotMatch',
+    unknownKey: 'InvalidClientTokenId',
   },
 ];
 

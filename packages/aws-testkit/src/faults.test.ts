@@ -4,10 +4,12 @@ import { BedrockRuntimeClient, ConverseCommand, ValidationException } from '@aws
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListEndpointsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastRetries, rejection } from '../test/helpers.js';
-import { type LocalAws, type LocalServiceName, startLocalAws } from './index.js';
+import { type Fault, type LocalAws, type LocalServiceName, startLocalAws } from './index.js';
 
 let local: LocalAws;
 
@@ -90,6 +92,22 @@ const cases: Case[] = [
     badRequestName: 'InvalidRequestException',
     call: (extra) => using(new AthenaClient({ ...base('athena'), ...extra }), (c) => c.send(new ListQueryExecutionsCommand({}))),
   },
+  {
+    service: 'sts',
+    operation: 'GetCallerIdentity',
+    throttleStatus: 400,
+    throttleName: 'Throttling',
+    badRequestName: 'ValidationError',
+    call: (extra) => using(new STSClient({ ...base('sts'), ...extra }), (c) => c.send(new GetCallerIdentityCommand({}))),
+  },
+  {
+    service: 'sqs',
+    operation: 'ListQueues',
+    throttleStatus: 403,
+    throttleName: 'RequestThrottled',
+    badRequestName: 'InvalidParameterValue',
+    call: (extra) => using(new SQSClient({ ...base('sqs'), ...extra }), (c) => c.send(new ListQueuesCommand({}))),
+  },
 ];
 
 describe.each(cases)('faults on $service', ({ service, operation, throttleStatus, throttleName, badRequestName, call }) => {
@@ -106,6 +124,18 @@ describe.each(cases)('faults on $service', ({ service, operation, throttleStatus
     expect(err.name).toBe(throttleName);
     expect(err.$metadata?.attempts).toBe(2);
     local.faults.clear(service);
+  });
+
+  it('sends x-amz-retry-after with throttling: 100 ms by default, the given value, or none', async () => {
+    const header = async (fault: Fault): Promise<string | undefined> => {
+      local.faults.inject(service, fault);
+      const err = await rejection(call(fastRetries(1)));
+      expect(err.name).toBe(throttleName);
+      return (err as { $response?: { headers: Record<string, string> } }).$response?.headers['x-amz-retry-after'];
+    };
+    expect(await header({ kind: 'throttle' })).toBe('100');
+    expect(await header({ kind: 'throttle', retryAfterMs: 2500 })).toBe('2500');
+    expect(await header({ kind: 'throttle', retryAfterMs: false })).toBeUndefined();
   });
 
   it('sends plain error statuses: 500 is retried, 400 is not', async () => {
@@ -156,6 +186,8 @@ describe('fault matching', () => {
     expect(() => local.faults.inject('s3', { kind: 'reset', count: 0 })).toThrow(TypeError);
     expect(() => local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: -1 })).toThrow(TypeError);
     expect(() => local.faults.inject('s3', { kind: 'nope' } as never)).toThrow(TypeError);
+    expect(() => local.faults.inject('s3', { kind: 'throttle', retryAfterMs: -1 })).toThrow(/retryAfterMs/);
+    expect(() => local.faults.inject('s3', { kind: 'throttle', retryAfterMs: 1.5 })).toThrow(TypeError);
     expect(local.faults.pending()).toBe(0);
   });
 
