@@ -169,7 +169,11 @@ export interface RequestLogEntry {
   readonly status: number;
   /** The access key id the request was signed with, if it was signed (`ASIA…` for STS-issued credentials). */
   readonly accessKeyId: string | undefined;
-  /** Whether the signature matched; `undefined` when signatures are not verified or the request was not signed. */
+  /**
+   * Whether the signature matched; `undefined` when signatures are not verified, the request was not
+   * signed, or it was refused before the signature check (temporary credentials with a wrong, missing
+   * or expired session token).
+   */
   readonly signatureValid: boolean | undefined;
   /** When the request arrived (epoch milliseconds). */
   readonly at: number;
