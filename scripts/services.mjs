@@ -6,7 +6,7 @@
 //
 // Adding a service package: add it under packages/, add its entry to the
 // manifest, run `pnpm services --write`. Nothing else lists the services.
-import { inspectServices, MANIFEST_FILE, REPO_ROOT, syncReadme } from '@dbp/aws-services';
+import { inspectServices, MANIFEST_FILE, REPO_ROOT, syncReadme } from '@dbp/aws-services/manifest';
 
 const write = process.argv.includes('--write');
 const { services, errors } = inspectServices(REPO_ROOT);

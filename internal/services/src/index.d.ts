@@ -1,51 +1,8 @@
-/** One entry of `internal/services/services.json`: what nothing else in the repository says. */
-export interface ServiceManifestEntry {
-  /** The package name, `@dbp/aws-<name>`; its folder is `packages/aws-<name>`. */
-  readonly package: string;
-  /** The service id its definition carries and `getClient('<id>')` accepts. */
-  readonly id: string;
-  /** The SDK client class the definition builds (`S3Client`). */
-  readonly client: string;
-  /** The tier its definition carries (`standard`, `ai`, `data`). */
-  readonly tier: string;
-  /** Which Node request handler the SDK client uses: NodeHttpHandler (`http1`) or NodeHttp2Handler (`http2`). */
-  readonly nodeHandler: 'http1' | 'http2';
-  /** size-limit budget for the browser bundle of `getXClient(...)` (minified + gzip), like `'93 kB'`. */
-  readonly sizeLimit: string;
-}
+import type { ServicePackage } from './manifest.js';
 
-/** A manifest entry with what is derived from it and from the package. */
-export interface ServicePackage extends ServiceManifestEntry {
-  /** `packages/aws-<name>`, relative to the repository root. */
-  readonly folder: string;
-  /** The package folder, absolute. */
-  readonly dir: string;
-  /** Its one `@aws-sdk/client-*` dependency. */
-  readonly sdk: string;
-  /** The getter it exports: `get<client>` (`getS3Client`). */
-  readonly getter: string;
-  /** The definition it exports: the id in camelCase (`bedrockRuntime`). */
-  readonly definition: string;
-}
+export * from './manifest.js';
 
-/** The repository root, absolute. */
-export declare const REPO_ROOT: string;
-/** `internal/services/services.json`. */
-export declare const MANIFEST_FILE: string;
-/** First line of the generated table in README.md. */
-export declare const README_START: string;
-/** Last line of the generated table in README.md. */
-export declare const README_END: string;
-/** The service packages in manifest order; importing throws when manifest and workspace disagree. */
+/** The service packages in manifest order; importing this module throws when manifest and workspace disagree. */
 export declare const SERVICES: readonly ServicePackage[];
-
-/** Reads the manifest under `root` and lists every disagreement with the workspace there. */
-export declare function inspectServices(root?: string): { services: ServicePackage[]; errors: string[] };
-/** The service package with this name, or a thrown error naming the manifest. */
-export declare function serviceByPackage(name: string): ServicePackage;
 /** Writes a generated module into `<package>/.tmp/entries/<name>` and returns its absolute path. */
 export declare function writeServiceEntry(service: ServicePackage, name: string, code: string, generator: string): string;
-/** The README's generated service table. */
-export declare function readmeTable(services: readonly ServicePackage[]): string;
-/** Checks (or with `write`, rewrites) the README's service table; returns the problems. */
-export declare function syncReadme(root: string, services: readonly ServicePackage[], options?: { write?: boolean }): string[];
