@@ -21,11 +21,15 @@
 //    these packages need `exports` (`engines.node >= 20`), and node10
 //    resolution cannot see subpaths such as `@dbp/aws-s3/register`. Every
 //    declared dist path must also be in the tarball.
+// 4. Service packages (internal/services/services.json; importing it fails on
+//    drift between the manifest and packages/): a `./register` entry, and
+//    `@dbp/aws-core` (`workspace:^`) and their SDK client as dependencies.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SERVICES } from '@dbp/aws-services';
 import { pnpmCommand, readPackageJson, run } from './lib/process.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -124,6 +128,16 @@ function checkPackage(dir) {
     for (const { target } of registerFiles) if (!pkg.sideEffects.includes(target)) errors.push(`sideEffects must list ${target} (a register entry)`);
   } else if (Object.keys(pkg.exports ?? {}).some((subpath) => subpath.endsWith('/register'))) {
     errors.push('sideEffects is false but the package has a register entry');
+  }
+
+  // 4. Service packages: what every one of them has.
+  const service = SERVICES.find((candidate) => candidate.package === pkg.name);
+  if (service) {
+    if (!pkg.exports?.['./register']) errors.push(`exports must have "./register" (a service package; see ${service.folder} in the service manifest)`);
+    if (pkg.dependencies?.['@dbp/aws-core'] !== 'workspace:^') errors.push('dependencies must have "@dbp/aws-core": "workspace:^" (one core per application)');
+    if (pkg.peerDependencies?.[service.sdk] !== undefined || pkg.devDependencies?.[service.sdk] !== undefined) {
+      errors.push(`${service.sdk} must be a dependency only (not a peer or dev dependency)`);
+    }
   }
 
   // 3. Every dist file is reachable from the declared entry points.

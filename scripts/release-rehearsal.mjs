@@ -27,12 +27,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICES } from '@dbp/aws-services';
 import { pnpmCommand, readPackageJson, run } from './lib/process.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const keep = process.argv.includes('--keep');
 const STEP_TIMEOUT_MS = 240_000;
-const OTHER_SDK_CLIENTS = ['client-dynamodb', 'client-bedrock-runtime', 'client-sagemaker', 'client-athena'];
+// The SDK clients that installing @dbp/aws-core + @dbp/aws-s3 must not bring: every other service's.
+const OTHER_SDK_CLIENTS = SERVICES.filter((service) => service.package !== '@dbp/aws-s3').map((service) => service.sdk);
 const SKIP_ON_COPY = new Set(['node_modules', '.git', '.turbo', '.tmp', 'coverage', 'test-results']);
 const started = Date.now();
 
@@ -185,7 +187,7 @@ try {
     },
   );
   const clients = installedSdkClients(join(minimal, 'node_modules')).map((path) => relative(minimal, path));
-  const strays = clients.filter((path) => OTHER_SDK_CLIENTS.some((client) => path.endsWith(`@aws-sdk/${client}`)));
+  const strays = clients.filter((path) => OTHER_SDK_CLIENTS.some((client) => path.endsWith(client)));
   if (strays.length > 0) fail(`installing @dbp/aws-core + @dbp/aws-s3 brought other SDK clients: ${strays.join(', ')}`);
   if (!clients.some((path) => path.endsWith('@aws-sdk/client-s3'))) fail('@aws-sdk/client-s3 was not installed');
   const cores = installedCopies(join(minimal, 'node_modules'), '@dbp/aws-core');

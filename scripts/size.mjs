@@ -1,18 +1,17 @@
 #!/usr/bin/env node
 // Size budgets (`pnpm size`, and a step of scripts/test.mjs; build first).
 //
-// Runs size-limit on .size-limit.cjs: per service package, the browser bundle
-// (minified + gzip) of its minimal import and one call, against a budget; and
-// the bare SDK client beside it. Prints the core's overhead per service
+// Runs size-limit on .size-limit.mjs: per service package (the manifest,
+// internal/services/services.json), the browser bundle (minified + gzip) of
+// its minimal import and one call, against a budget; and the bare SDK client
+// beside it. Prints the core's overhead per service
 // (`getXClient(...)` bundle minus `new XClient(...)` bundle) and fails when a
 // budget is exceeded or the overhead grows past OVERHEAD_BUDGET_BYTES.
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './lib/process.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
 
 /** The issue's target for the core's overhead over the bare SDK client (browser, minified + gzip). */
 const OVERHEAD_TARGET_BYTES = 2 * 1024;
@@ -23,7 +22,7 @@ const OVERHEAD_TARGET_BYTES = 2 * 1024;
  */
 const OVERHEAD_BUDGET_BYTES = 10_800;
 
-const checks = require(join(root, '.size-limit.cjs'));
+const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
 let measured;
 try {
@@ -37,7 +36,7 @@ const byName = new Map(measured.map((entry) => [entry.name, entry]));
 const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
 let failed = false;
 const rows = [];
-// .size-limit.cjs lists each service's check (with a limit) followed by its SDK baseline (without).
+// .size-limit.mjs lists each service's check (with a limit) followed by its SDK baseline (without).
 for (const [index, check] of checks.entries()) {
   if (!check.limit) continue;
   const size = byName.get(check.name);
@@ -64,6 +63,8 @@ const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[col
 console.log('Browser bundles (esbuild, minified + gzip), built from dist/:');
 for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column])).join('  ')}`.trimEnd());
 if (failed) {
-  console.error(`\n✖ size budgets exceeded (budgets in .size-limit.cjs, overhead budget ${kB(OVERHEAD_BUDGET_BYTES)} in scripts/size.mjs)`);
+  console.error(
+    `\n✖ size budgets exceeded (budgets: sizeLimit in internal/services/services.json, overhead budget ${kB(OVERHEAD_BUDGET_BYTES)} in scripts/size.mjs)`,
+  );
   process.exit(1);
 }

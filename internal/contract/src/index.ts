@@ -8,30 +8,27 @@ import {
   type SdkClientLike,
   type ServiceDefinition,
 } from '@dbp/aws-core';
+import { MANIFEST_FILE, SERVICES } from '@dbp/aws-services';
 import { describe, expect, it } from 'vitest';
 
 /** What a service package hands the contract suite. */
 export interface ServiceContract<TClient extends SdkClientLike> {
-  /** The package's service definition. */
-  definition: ServiceDefinition<TClient, never>;
-  /** The SDK client class the definition must build. */
+  /**
+   * The package's main entry (`import * as entry from './index.js'`). The
+   * suite reads the definition and the getter from it under the names the
+   * manifest derives (`s3`, `getS3Client`), so a renamed export fails here.
+   */
+  entry: Record<string, unknown>;
+  /**
+   * The SDK client class the definition must build. Its name finds the
+   * package's entry in internal/services/services.json, which says the id,
+   * tier and Node handler the package must have.
+   */
   Client: abstract new (
     ...args: any[]
   ) => TClient;
-  /** The id the definition must carry. */
-  id: string;
-  /** The tier the definition must carry. */
-  tier: 'standard' | 'ai' | 'data';
-  /** The package's `getXClient`. */
-  getClient: (options?: GetClientOptions<never>) => TClient;
   /** Loads the package's `/register` entry. */
   register: () => Promise<unknown>;
-  /**
-   * Which Node request handler the SDK client uses: `'http1'` (NodeHttpHandler:
-   * connectionTimeout + socketTimeout) or `'http2'` (NodeHttp2Handler:
-   * requestTimeout + disableConcurrentStreams).
-   */
-  nodeHandler: 'http1' | 'http2';
 }
 
 const credentials = { accessKeyId: 'AKIDCONTRACT', secretAccessKey: 'contract-secret-value-never-shown' };
@@ -62,10 +59,22 @@ async function handlerConfig(client: unknown): Promise<Record<string, unknown>> 
  * and secret-free output. Run it from the package's own test file.
  */
 export function runServiceContract<TClient extends SdkClientLike>(contract: ServiceContract<TClient>): void {
-  const { definition, Client, id, tier } = contract;
-  const expected = DEFAULT_TIERS[tier];
+  const { Client, entry } = contract;
+  const service = SERVICES.find((candidate) => candidate.client === Client.name);
+  if (!service) throw new Error(`${Client.name} is the client of no service package in ${MANIFEST_FILE}: add the package's entry there`);
+  const { id, tier, nodeHandler } = service;
+  const expected = Object.hasOwn(DEFAULT_TIERS, tier) ? DEFAULT_TIERS[tier as keyof typeof DEFAULT_TIERS] : undefined;
+  if (!expected)
+    throw new Error(`${MANIFEST_FILE}: ${service.package} has tier '${tier}', which is not one of DEFAULT_TIERS (${Object.keys(DEFAULT_TIERS).join(', ')})`);
+  const definition = entry[service.definition] as ServiceDefinition<TClient, never>;
+  const getClient = entry[service.getter] as (options?: GetClientOptions<never>) => TClient;
 
-  describe(`service contract: ${id}`, () => {
+  describe(`service contract: ${id} (${service.package})`, () => {
+    it(`exports '${service.definition}' and '${service.getter}', the names ${MANIFEST_FILE} derives`, () => {
+      expect(Object.keys(entry)).toEqual(expect.arrayContaining([service.definition, service.getter]));
+      expect(typeof getClient).toBe('function');
+    });
+
     it(`defines id '${id}' and tier '${tier}'`, () => {
       expect(definition.id).toBe(id);
       expect(definition.tier).toBe(tier);
@@ -73,11 +82,11 @@ export function runServiceContract<TClient extends SdkClientLike>(contract: Serv
     });
 
     it('builds the real SDK client, cached in the process-wide factory', () => {
-      const client = contract.getClient({ region: 'us-east-1', credentials: { ...credentials } });
+      const client = getClient({ region: 'us-east-1', credentials: { ...credentials } });
       expect(client).toBeInstanceOf(Client);
-      expect(contract.getClient({ region: 'us-east-1', credentials: { ...credentials } })).toBe(client);
+      expect(getClient({ region: 'us-east-1', credentials: { ...credentials } })).toBe(client);
       expect(getClientFactory().getClient(definition, { region: 'us-east-1', credentials: { ...credentials } })).toBe(client);
-      expect(contract.getClient({ region: 'eu-west-1', credentials: { ...credentials } })).not.toBe(client);
+      expect(getClient({ region: 'eu-west-1', credentials: { ...credentials } })).not.toBe(client);
     });
 
     it(`configures the client with the ${tier} tier: ${expected.maxAttempts} attempts, standard retries`, async () => {
@@ -88,10 +97,10 @@ export function runServiceContract<TClient extends SdkClientLike>(contract: Serv
       expect(await value(config.region)).toBe('us-east-1');
     });
 
-    it(`maps the ${tier} tier timeouts onto the Node ${contract.nodeHandler} handler`, async () => {
+    it(`maps the ${tier} tier timeouts onto the Node ${nodeHandler} handler`, async () => {
       const client = createClientFactory().getClient(definition, { region: 'us-east-1', credentials });
       const options = await handlerConfig(client);
-      if (contract.nodeHandler === 'http1') {
+      if (nodeHandler === 'http1') {
         expect(options).toMatchObject({ connectionTimeout: expected.connectTimeoutMs, socketTimeout: expected.readTimeoutMs });
       } else {
         expect(options).toMatchObject({ requestTimeout: expected.readTimeoutMs, disableConcurrentStreams: true });
@@ -103,7 +112,7 @@ export function runServiceContract<TClient extends SdkClientLike>(contract: Serv
       const tight = factory.getClient(definition, { region: 'us-east-1', credentials, tier: 'tight' });
       expect(await value((tight as unknown as ClientInternals).config.maxAttempts)).toBe(2);
       const options = await handlerConfig(tight);
-      expect(options).toMatchObject(contract.nodeHandler === 'http1' ? { connectionTimeout: 1_000, socketTimeout: 2_000 } : { requestTimeout: 2_000 });
+      expect(options).toMatchObject(nodeHandler === 'http1' ? { connectionTimeout: 1_000, socketTimeout: 2_000 } : { requestTimeout: 2_000 });
       const overridden = factory.getClient(definition, { region: 'us-east-1', credentials, config: { maxAttempts: 9 } as never });
       expect(await value((overridden as unknown as ClientInternals).config.maxAttempts)).toBe(9);
     });
@@ -138,8 +147,8 @@ export function runServiceContract<TClient extends SdkClientLike>(contract: Serv
     });
 
     it('throws typed errors for a typo region and malformed credentials', () => {
-      expect(() => contract.getClient({ region: 'us-east-l', credentials })).toThrow(AwsRegionError);
-      expect(() => contract.getClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKID' } as never })).toThrow(AwsClientError);
+      expect(() => getClient({ region: 'us-east-l', credentials })).toThrow(AwsRegionError);
+      expect(() => getClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKID' } as never })).toThrow(AwsClientError);
     });
 
     it('keeps secrets out of stats', () => {

@@ -1,17 +1,22 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SERVICES as MANIFEST, writeServiceEntry } from '@dbp/aws-services';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Bundle, bundle, PACKAGE_DIR, type TargetName } from '../src/bundle.js';
 
-const SERVICES = {
-  s3: { pkg: '@dbp/aws-s3', markers: ['S3Client', '@aws-sdk/client-s3'] },
-  dynamodb: { pkg: '@dbp/aws-dynamodb', markers: ['DynamoDBClient', '@aws-sdk/client-dynamodb', 'DynamoDB_20120810', 'dynamodb'] },
-  bedrock: { pkg: '@dbp/aws-bedrock', markers: ['BedrockRuntimeClient', '@aws-sdk/client-bedrock-runtime', 'bedrock'] },
-  sagemaker: { pkg: '@dbp/aws-sagemaker', markers: ['SageMakerClient', '@aws-sdk/client-sagemaker', 'sagemaker'] },
-  athena: { pkg: '@dbp/aws-athena', markers: ['AthenaClient', '@aws-sdk/client-athena', 'AmazonAthena', 'athena'] },
-} as const;
-type ServiceKey = keyof typeof SERVICES;
+// Strings that only this service's client code holds, beyond the class name and SDK package the manifest gives.
+const EXTRA_MARKERS: Readonly<Record<string, readonly string[]>> = {
+  dynamodb: ['DynamoDB_20120810', 'dynamodb'],
+  'bedrock-runtime': ['bedrock'],
+  sagemaker: ['sagemaker'],
+  athena: ['AmazonAthena', 'athena'],
+};
+// Every service package of internal/services/services.json, by id.
+const SERVICES: Readonly<Record<string, { pkg: string; markers: readonly [string, string, ...string[]] }>> = Object.fromEntries(
+  MANIFEST.map((service) => [service.id, { pkg: service.package, markers: [service.client, service.sdk, ...(EXTRA_MARKERS[service.id] ?? [])] }]),
+);
+const byId = (id: string) => SERVICES[id]!;
 
 const PACKAGES = ['@dbp/aws-core', ...Object.values(SERVICES).map((service) => service.pkg)];
 const WEB_TARGETS = ['browser', 'worker', 'workerd', 'edge-light'] as const satisfies readonly TargetName[];
@@ -45,11 +50,18 @@ const SDK_EXTERNAL = ['@aws-sdk/*', '@aws-crypto/*', '@smithy/*'];
 beforeAll(async () => {
   // In parallel: esbuild spreads the work over the cores itself.
   const targets: TargetName[] = [...WEB_TARGETS, 'node'];
+  // A service package's entry module sits in its own folder, where it resolves the package and its SDK client.
+  const entries = new Map(
+    MANIFEST.map((service) => [
+      service.package,
+      { file: writeServiceEntry(service, 'export-conditions.mjs', `${entryOf(service.package)}\n`, 'internal/runtime-tests') },
+    ]),
+  );
   await Promise.all(
     PACKAGES.flatMap((pkg) =>
       targets.map(async (target) => {
         const extra = target === 'node' ? { external: SDK_EXTERNAL } : {};
-        bundles.set(`${pkg} ${target}`, await bundle(target, { contents: entryOf(pkg), extra }));
+        bundles.set(`${pkg} ${target}`, await bundle(target, { ...(entries.get(pkg) ?? { contents: entryOf(pkg) }), extra }));
       }),
     ),
   );
@@ -143,25 +155,25 @@ describe('export conditions', () => {
 });
 
 describe('one service per bundle', () => {
-  const others = (own: ServiceKey): ServiceKey[] => (Object.keys(SERVICES) as ServiceKey[]).filter((key) => key !== own);
-  const clientPackage = (key: ServiceKey): string => SERVICES[key].markers[1];
+  const others = (own: string): string[] => Object.keys(SERVICES).filter((key) => key !== own);
+  const clientPackage = (key: string): string => byId(key).markers[1];
 
-  it("bundles `import { getS3Client } from '@dbp/aws-s3'` for the browser with no code of the other four clients", async () => {
+  it("bundles `import { getS3Client } from '@dbp/aws-s3'` for the browser with no code of the other service packages' clients", async () => {
     const built = await bundle('browser', { contents: "import { getS3Client } from '@dbp/aws-s3';\nglobalThis.client = getS3Client;" });
     for (const key of others('s3')) {
       expect(built.inputs.filter((input) => input.includes(`${clientPackage(key)}/`))).toEqual([]);
-      for (const marker of SERVICES[key].markers) expect(built.code, `${marker} (${key})`).not.toContain(marker);
+      for (const marker of byId(key).markers) expect(built.code, `${marker} (${key})`).not.toContain(marker);
     }
-    for (const marker of SERVICES.s3.markers) expect(built.code).toContain(marker);
+    for (const marker of byId('s3').markers) expect(built.code).toContain(marker);
   });
 
-  it.each(Object.keys(SERVICES) as ServiceKey[])("finds the %s markers in its own browser bundle, and no other service's", (key) => {
+  it.each(Object.keys(SERVICES))("finds the %s markers in its own browser bundle, and no other service's", (key) => {
     // The positive control: each marker is really in its client's code, so its absence above means something.
-    const built = mainEntry(SERVICES[key].pkg, 'browser');
-    for (const marker of SERVICES[key].markers) expect(built.code, marker).toContain(marker);
+    const built = mainEntry(byId(key).pkg, 'browser');
+    for (const marker of byId(key).markers) expect(built.code, marker).toContain(marker);
     for (const other of others(key)) {
       expect(built.inputs.filter((input) => input.includes(`${clientPackage(other)}/`))).toEqual([]);
-      expect(built.code).not.toContain(SERVICES[other].markers[0]);
+      expect(built.code).not.toContain(byId(other).markers[0]);
     }
   });
 });

@@ -1,13 +1,6 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { runServiceContract } from '@dbp/aws-contract';
-import { athena, getAthenaClient } from './index.js';
+import * as entry from './index.js';
 
-runServiceContract({
-  definition: athena,
-  Client: AthenaClient,
-  id: 'athena',
-  tier: 'data',
-  getClient: getAthenaClient,
-  register: () => import('./register.js'),
-  nodeHandler: 'http1',
-});
+// id, tier and Node handler: this package's entry in internal/services/services.json.
+runServiceContract({ entry, Client: AthenaClient, register: () => import('./register.js') });

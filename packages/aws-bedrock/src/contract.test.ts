@@ -1,13 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { runServiceContract } from '@dbp/aws-contract';
-import { bedrockRuntime, getBedrockRuntimeClient } from './index.js';
+import * as entry from './index.js';
 
-runServiceContract({
-  definition: bedrockRuntime,
-  Client: BedrockRuntimeClient,
-  id: 'bedrock-runtime',
-  tier: 'ai',
-  getClient: getBedrockRuntimeClient,
-  register: () => import('./register.js'),
-  nodeHandler: 'http2',
-});
+// id, tier and Node handler: this package's entry in internal/services/services.json.
+runServiceContract({ entry, Client: BedrockRuntimeClient, register: () => import('./register.js') });

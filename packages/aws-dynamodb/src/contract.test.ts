@@ -1,13 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { runServiceContract } from '@dbp/aws-contract';
-import { dynamodb, getDynamoDBClient } from './index.js';
+import * as entry from './index.js';
 
-runServiceContract({
-  definition: dynamodb,
-  Client: DynamoDBClient,
-  id: 'dynamodb',
-  tier: 'standard',
-  getClient: getDynamoDBClient,
-  register: () => import('./register.js'),
-  nodeHandler: 'http1',
-});
+// id, tier and Node handler: this package's entry in internal/services/services.json.
+runServiceContract({ entry, Client: DynamoDBClient, register: () => import('./register.js') });

@@ -1,13 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { runServiceContract } from '@dbp/aws-contract';
-import { getS3Client, s3 } from './index.js';
+import * as entry from './index.js';
 
-runServiceContract({
-  definition: s3,
-  Client: S3Client,
-  id: 's3',
-  tier: 'standard',
-  getClient: getS3Client,
-  register: () => import('./register.js'),
-  nodeHandler: 'http1',
-});
+// id, tier and Node handler: this package's entry in internal/services/services.json.
+runServiceContract({ entry, Client: S3Client, register: () => import('./register.js') });

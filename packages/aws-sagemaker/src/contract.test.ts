@@ -1,13 +1,6 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { runServiceContract } from '@dbp/aws-contract';
-import { getSageMakerClient, sagemaker } from './index.js';
+import * as entry from './index.js';
 
-runServiceContract({
-  definition: sagemaker,
-  Client: SageMakerClient,
-  id: 'sagemaker',
-  tier: 'ai',
-  getClient: getSageMakerClient,
-  register: () => import('./register.js'),
-  nodeHandler: 'http1',
-});
+// id, tier and Node handler: this package's entry in internal/services/services.json.
+runServiceContract({ entry, Client: SageMakerClient, register: () => import('./register.js') });

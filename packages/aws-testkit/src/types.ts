@@ -154,9 +154,14 @@ export interface LocalClientOptions {
   /** The local region. */
   readonly region: string;
   /** The default key pair. */
-  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  readonly credentials: LocalAwsCredentials;
   /** SDK client configuration: the local endpoint, and path-style addressing for S3. */
-  readonly config: { endpoint: string; forcePathStyle?: true };
+  readonly config: {
+    /** The service's local endpoint, `http://127.0.0.1:<port>`. */
+    endpoint: string;
+    /** `true` for S3: buckets in the path, not in the host name (which 127.0.0.1 cannot carry). */
+    forcePathStyle?: true;
+  };
 }
 
 /** One request the local endpoints answered (or reset). */
@@ -288,7 +293,7 @@ export interface LocalAws extends AsyncDisposable {
   /** The region the endpoints use. */
   readonly region: string;
   /** The default accepted key pair. */
-  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  readonly credentials: LocalAwsCredentials;
   /** The endpoint of each started service, such as `http://127.0.0.1:43123`. Services not started are absent. */
   readonly endpoints: Record<LocalServiceName, string>;
   /** Accept one more long-term key pair (multi-tenant tests). Temporary credentials come from the local STS. */

@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { BENCH_DIR } from '../lib/paths.js';
 import { type Figure, type PartResult, verdict } from '../lib/report.js';
 import { SERVICES } from '../lib/services.js';
 import { fmtBytes } from '../lib/stats.js';
@@ -13,10 +12,11 @@ interface Bundle {
   metafile: Metafile;
 }
 
-async function bundle(contents: string, conditions: string[] = []): Promise<Bundle> {
+/** Bundles `contents` as a module inside `resolveDir` (a service package's folder: it resolves the package itself and its SDK client). */
+async function bundle(contents: string, resolveDir: string, conditions: string[] = []): Promise<Bundle> {
   const result = await build({
     conditions,
-    stdin: { contents, resolveDir: BENCH_DIR, loader: 'js', sourcefile: 'entry.js' },
+    stdin: { contents, resolveDir, loader: 'js', sourcefile: 'entry.js' },
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -58,19 +58,19 @@ export async function benchBundles(): Promise<PartResult> {
   const extras: string[][] = [];
   const notes: string[] = [];
   for (const service of SERVICES) {
-    const ours = await bundle(`import { ${service.getter} } from '${service.pkg}';\nglobalThis.client = ${service.getter}(${OPTIONS});\n`);
-    const bare = await bundle(`import { ${service.clientClass} } from '${service.sdk}';\nglobalThis.client = new ${service.clientClass}(${OPTIONS});\n`);
+    const ours = await bundle(`import { ${service.getter} } from '${service.package}';\nglobalThis.client = ${service.getter}(${OPTIONS});\n`, service.dir);
+    const bare = await bundle(`import { ${service.client} } from '${service.sdk}';\nglobalThis.client = new ${service.client}(${OPTIONS});\n`, service.dir);
     const overhead = ours.gzip - bare.gzip;
     figures.push({
-      metric: `${service.pkg} browser bundle overhead (gzip)`,
+      metric: `${service.package} browser bundle overhead (gzip)`,
       value: `${fmtBytes(overhead)} (${fmtBytes(ours.gzip)} vs ${fmtBytes(bare.gzip)})`,
       target: '≤ 2 KiB',
       verdict: verdict(overhead <= 2048),
       budget: Math.max(overhead, 0) / 2048,
-      chart: `gzip overhead, ${service.pkg}`,
+      chart: `gzip overhead, ${service.package}`,
     });
     rows.push([
-      service.pkg,
+      service.package,
       fmtBytes(bare.raw),
       fmtBytes(ours.raw),
       fmtBytes(ours.raw - bare.raw),
@@ -84,15 +84,15 @@ export async function benchBundles(): Promise<PartResult> {
       .map(([pkg, bytes]) => [pkg, bytes - (b.get(pkg) ?? 0)] as const)
       .filter(([, d]) => d !== 0)
       .sort((x, y) => y[1] - x[1]);
-    extras.push([service.pkg, diff.map(([pkg, d]) => `${pkg} ${d > 0 ? '+' : ''}${fmtBytes(d)}`).join(', ')]);
+    extras.push([service.package, diff.map(([pkg, d]) => `${pkg} ${d > 0 ? '+' : ''}${fmtBytes(d)}`).join(', ')]);
     const nodeOnly = Object.keys(ours.metafile.inputs).filter((input) => /credential-provider-(node|ini)|runtime\.node|^node:/.test(input));
-    if (nodeOnly.length) notes.push(`${service.pkg}: the browser bundle contains Node-only inputs: ${nodeOnly.join(', ')}.`);
+    if (nodeOnly.length) notes.push(`${service.package}: the browser bundle contains Node-only inputs: ${nodeOnly.join(', ')}.`);
   }
   // Where the overhead comes from: the S3 bundle again, built from the
   // workspace sources (the @dbp/source condition) so each source file shows.
-  const s3 = SERVICES[0]!;
-  const fromSource = await bundle(`import { ${s3.getter} } from '${s3.pkg}';\nglobalThis.client = ${s3.getter}(${OPTIONS});\n`, ['@dbp/source']);
-  const bare = await bundle(`import { ${s3.clientClass} } from '${s3.sdk}';\nglobalThis.client = new ${s3.clientClass}(${OPTIONS});\n`);
+  const s3 = SERVICES.find((service) => service.id === 's3')!;
+  const fromSource = await bundle(`import { ${s3.getter} } from '${s3.package}';\nglobalThis.client = ${s3.getter}(${OPTIONS});\n`, s3.dir, ['@dbp/source']);
+  const bare = await bundle(`import { ${s3.client} } from '${s3.sdk}';\nglobalThis.client = new ${s3.client}(${OPTIONS});\n`, s3.dir);
   const bareInputs = new Set(Object.keys(bare.metafile.inputs));
   const sourceBytes: [string, number][] = [];
   for (const output of Object.values(fromSource.metafile.outputs)) {
@@ -108,14 +108,14 @@ export async function benchBundles(): Promise<PartResult> {
     title: 'Browser bundle overhead per service',
     method: [
       `esbuild (platform browser, format esm, minify, \`process.env.NODE_ENV\` = production) of \`import { getXClient } from '@dbp/aws-x'; globalThis.client = getXClient(${OPTIONS})\``,
-      `against \`import { XClient } from '@aws-sdk/client-x'; globalThis.client = new XClient(…same…)\`, both resolved from internal/bench; gzip level 9 of the output.`,
+      `against \`import { XClient } from '@aws-sdk/client-x'; globalThis.client = new XClient(…same…)\`, both resolved from the service package's folder; gzip level 9 of the output.`,
     ].join(' '),
     figures,
     tables: [
       { title: 'bundle sizes', header: ['package', 'SDK minified', '@dbp minified', 'difference', 'SDK gzip', '@dbp gzip', 'gzip overhead'], rows },
       { title: 'minified bytes by package, @dbp bundle minus SDK bundle', header: ['package', 'difference'], rows: extras },
       {
-        title: `files in the ${s3.pkg} bundle that the bare SDK bundle lacks (built from the workspace sources, minified bytes; total gzip ${fmtBytes(fromSource.gzip - bare.gzip)} over the SDK)`,
+        title: `files in the ${s3.package} bundle that the bare SDK bundle lacks (built from the workspace sources, minified bytes; total gzip ${fmtBytes(fromSource.gzip - bare.gzip)} over the SDK)`,
         header: ['file', 'minified'],
         rows: sourceRows,
       },

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { writeServiceEntry } from '@dbp/aws-services';
 import { DIST_DIR } from '../lib/paths.js';
 import { type Figure, type PartResult, verdict } from '../lib/report.js';
 import { SERVICES } from '../lib/services.js';
@@ -49,7 +51,10 @@ export async function benchImportCost(quick: boolean): Promise<PartResult> {
   const rows: string[][] = [];
   for (const [index, service] of SERVICES.entries()) {
     const n = quick ? 3 : index === 0 ? 9 : 6;
-    const { a, b } = await compare(service.pkg, service.sdk, n);
+    // Each import runs from a module in the package's folder, which resolves the package and its SDK client as an app would.
+    const oursUrl = pathToFileURL(writeServiceEntry(service, 'import-cost.mjs', `import '${service.package}';\n`, 'internal/bench (part 2)')).href;
+    const sdkUrl = pathToFileURL(writeServiceEntry(service, 'import-cost.sdk.mjs', `import '${service.sdk}';\n`, 'internal/bench (part 2)')).href;
+    const { a, b } = await compare(oursUrl, sdkUrl, n);
     const ours = median(a.map((p) => p.cpuMs));
     const bare = median(b.map((p) => p.cpuMs));
     // Each A and B sample ran back to back, so their ratio compares like with like.
@@ -59,15 +64,15 @@ export async function benchImportCost(quick: boolean): Promise<PartResult> {
     const wallOurs = median(a.map((p) => p.wallMs));
     const wallBare = median(b.map((p) => p.wallMs));
     figures.push({
-      metric: `import('${service.pkg}') ÷ import('${service.sdk}'), CPU`,
+      metric: `import('${service.package}') ÷ import('${service.sdk}'), CPU`,
       value: `${fmt(ours)} vs ${fmt(bare)} ms (${ours >= bare ? '+' : ''}${fmt(ours - bare, 2)} ms); paired ${fmt(ratio)}×`,
       target: '≤ 1.05×',
       verdict: verdict(ratio <= 1.05),
       budget: ratio / 1.05,
-      chart: `import CPU, ${service.pkg}`,
+      chart: `import CPU, ${service.package}`,
     });
     rows.push([
-      service.pkg,
+      service.package,
       String(n),
       `${fmt(ours)} ms`,
       `${fmt(bare)} ms`,
@@ -85,7 +90,7 @@ export async function benchImportCost(quick: boolean): Promise<PartResult> {
     id: 2,
     title: 'Import cost in fresh processes',
     method: [
-      'Each sample is a fresh `node` process running `dist/import-probe.js`, which measures `await import(specifier)`: the CPU time the process spends on it (`process.cpuUsage()`, user + system, the headline figure: other work on a shared machine disturbs it far less than wall time) and its wall time (`performance.now()`). The specifiers resolve from internal/bench as a consumer would (built `dist`, `import` condition, pnpm symlinks).',
+      'Each sample is a fresh `node` process running `dist/import-probe.js`, which measures `await import(specifier)`: the CPU time the process spends on it (`process.cpuUsage()`, user + system, the headline figure: other work on a shared machine disturbs it far less than wall time) and its wall time (`performance.now()`). The specifier is a one-line module (an `import` of the package, or of its SDK client) written into the `.tmp/entries/` folder of the service package, which resolves the package and its SDK client as a consumer would (built `dist`, `import` condition, pnpm symlinks); `@dbp/aws-core` resolves from internal/bench.',
       'The two imports of a pair alternate (A B, B A, …) after one discarded warm-up each; medians, and the ratio is the median of the ratios of back-to-back pairs. Process wall time is spawn to exit as the parent sees it (Node start-up included).',
     ].join(' '),
     figures,
