@@ -9,8 +9,6 @@ export default defineConfig(
       // or the web variant (see "imports" in package.json).
       external: ['#runtime'],
       dts: { entry: { index: 'src/index.ts' } },
-      // runtime.node needs import.meta.url in the CJS build too.
-      shims: true,
     },
   ),
 );

@@ -135,9 +135,11 @@ export function runServiceContract<TClient extends SdkClientLike>(contract: Serv
     it('clears and destroys its clients by service id', () => {
       const factory = createClientFactory();
       const client = factory.getClient(definition, { region: 'us-east-1', credentials });
+      // The factory destroys the client's own request handler (closing its sockets).
+      const handler = (client as unknown as { config: { requestHandler: { destroy(): void } } }).config.requestHandler;
       let destroyed = 0;
-      const original = client.destroy.bind(client);
-      client.destroy = () => {
+      const original = handler.destroy.bind(handler);
+      handler.destroy = () => {
         destroyed++;
         original();
       };

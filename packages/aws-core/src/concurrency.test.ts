@@ -71,16 +71,19 @@ describe('getSession under concurrency', () => {
     expect(new Set(identities).size).toBe(1);
   });
 
-  it('keeps one resolution per distinct session', async () => {
+  it('resolves one provider once across every service and region, and distinct providers separately', async () => {
     const factory = createClientFactory();
-    const { provider, calls } = countingProvider();
-    await Promise.all(
-      regions
-        .flatMap((region) =>
-          services.map((service) => (factory.getClient(service, { region, credentials: provider }) as FakeClient).config.credentials as () => Promise<unknown>),
-        )
-        .map((fn) => fn()),
-    );
-    expect(calls()).toBe(regions.length);
+    const shared = countingProvider();
+    const other = countingProvider();
+    const resolveAll = (provider: () => Promise<unknown>) =>
+      regions.flatMap((region) =>
+        services.map((service) =>
+          ((factory.getClient(service, { region, credentials: provider as never }) as FakeClient).config.credentials as () => Promise<unknown>)(),
+        ),
+      );
+    await Promise.all([...resolveAll(shared.provider), ...resolveAll(other.provider)]);
+    expect(shared.calls()).toBe(1);
+    expect(other.calls()).toBe(1);
+    expect(factory.stats().clients).toBe(2 * regions.length * services.length);
   });
 });

@@ -2,12 +2,15 @@
  * Errors from one place. Every error this package throws is an
  * {@link AwsClientError} (or a subclass) with a stable `code`, a message that
  * says what to do next, and the underlying error as `cause` where there is one.
+ * The texts live in `internal/messages.ts`.
  *
  * Messages never contain a secret: values of credential fields are never
  * echoed, only their names and types.
  *
  * @module
  */
+import { formatMessage } from '#runtime';
+import { type MessageId, type MessageValues, shortMessage } from './internal/messages.js';
 
 const BRAND: unique symbol = Symbol.for('@dbp/aws-core/error-brand') as never;
 
@@ -26,6 +29,7 @@ export type AwsClientErrorCode =
   | 'MISSING_CREDENTIALS'
   | 'PROFILE_NOT_FOUND'
   | 'CREDENTIAL_PROVIDER_FAILED'
+  | 'ASSUME_ROLE_FAILED'
   | 'INVALID_REGION'
   | 'UNKNOWN_REGION'
   | 'MISSING_REGION';
@@ -76,6 +80,13 @@ export class AwsClientError extends Error {
   /** A stable code for programmatic handling. */
   readonly code: AwsClientErrorCode;
 
+  /**
+   * Creates the error. The factory builds its own from one message catalog;
+   * packages of the family (such as `@dbp/aws-sts`) may build theirs.
+   *
+   * @param message - what went wrong and what to do next (never a secret).
+   * @param options - the stable `code` and, where there is one, the `cause`.
+   */
   constructor(message: string, options: AwsClientErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = options.code;
@@ -83,6 +94,10 @@ export class AwsClientError extends Error {
     Object.defineProperty(this, 'name', { value: brandsOf(new.target)[0] ?? 'AwsClientError', enumerable: false, configurable: true, writable: true });
   }
 
+  /**
+   * `instanceof` by brand, so an error from another copy of the package (an
+   * ESM and a CJS build in one process, two installs) is recognised too.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasBrand(value, (this as unknown as { brand: string }).brand);
   }
@@ -116,11 +131,49 @@ export class AwsRegionError extends AwsClientError {
   /** The closest known region (`'us-east-1'` for `'us-east-l'`), if any. */
   readonly suggestion: string | undefined;
 
+  /**
+   * Creates the error.
+   *
+   * @param message - what went wrong and what to do next.
+   * @param options - the `code`, the refused `region` and, when one is close, the `suggestion`.
+   */
   constructor(message: string, options: AwsRegionErrorOptions) {
     super(message, options);
     this.region = options.region;
     this.suggestion = options.suggestion;
   }
+}
+
+/** The text of a message (a log line, or an error's), in the form this build shows. */
+export function say(id: MessageId, details: MessageValues = {}): string {
+  try {
+    return formatMessage(id, details);
+  } catch {
+    // A web build run without a bundler and without `process`: the short form.
+    return shortMessage(id);
+  }
+}
+
+/** Extra fields of the errors `fail` builds. */
+interface FailOptions {
+  readonly cause?: unknown;
+  readonly region?: string;
+  readonly suggestion?: string | undefined;
+}
+
+/**
+ * The error for a message id (`'INVALID_REGION.malformed'`): its code is the
+ * part before the dot, which also picks the class (region codes →
+ * {@link AwsRegionError}, credential and profile codes →
+ * {@link AwsCredentialError}, the rest {@link AwsClientError}).
+ */
+export function fail(id: MessageId, details: MessageValues = {}, options: FailOptions = {}): AwsClientError {
+  const code = id.split('.')[0] as AwsClientErrorCode;
+  const message = say(id, details);
+  const errorOptions = { code, cause: options.cause };
+  if (code.includes('REGION')) return new AwsRegionError(message, { ...errorOptions, region: options.region ?? '', suggestion: options.suggestion });
+  if (/CREDENTIAL|PROFILE|ROLE/.test(code)) return new AwsCredentialError(message, errorOptions);
+  return new AwsClientError(message, errorOptions);
 }
 
 /** Describes a value's type for messages without ever printing the value. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
 import { AwsClientError, AwsRegionError, createClientFactory } from './index.js';
-import { knownRegions, suggestRegion } from './internal/regions.js';
+import { knownRegions, suggestRegion } from './internal/knownRegions.js';
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'region-test-secret' };

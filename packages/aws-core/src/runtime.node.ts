@@ -1,8 +1,26 @@
-import { createHmac } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { AbandonedBodies } from './internal/abandonedBodies.js';
+import type { FactoryEventName } from './internal/events.js';
+import { FastPath } from './internal/fastPath.js';
+import { suggestRegion } from './internal/knownRegions.js';
+import { fullMessage } from './internal/messages.js';
 import type { RuntimeAdapter } from './runtime.types.js';
-import type { AwsCredentialProvider } from './types.js';
+import type { AwsCredentialProvider, SocketStats } from './types.js';
+
+/** The Node build has the fast path of `getClient` (see `internal/fastPath.ts`). */
+export const FastPathIndex: typeof FastPath | undefined = FastPath;
+
+/** The Node build watches response bodies for abandonment (see `internal/abandonedBodies.ts`). */
+export const AbandonedBodyWatch: typeof AbandonedBodies | undefined = AbandonedBodies;
+
+/** The Node build suggests the closest region for a malformed one. */
+export const regionSuggestion: typeof suggestRegion = suggestRegion;
+
+/** The Node build shows every message in full. */
+export const formatMessage: typeof fullMessage = fullMessage;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
@@ -11,22 +29,64 @@ function nonEmpty(value: string | undefined): string | undefined {
 interface NodeStreamLike {
   readonly readableEnded?: boolean;
   readonly destroyed?: boolean;
+  readonly readableFlowing?: boolean | null;
   once(event: string, listener: () => void): unknown;
   pipe(...args: unknown[]): unknown;
+  read(...args: unknown[]): unknown;
+  destroy(error?: Error): unknown;
 }
 
-/** The Node build: node:crypto HMAC, the SDK's Node credential chain, HTTP/1.1 handler timeouts. */
+interface AgentLike {
+  readonly sockets?: Record<string, readonly unknown[] | undefined>;
+  readonly freeSockets?: Record<string, readonly unknown[] | undefined>;
+  readonly requests?: Record<string, readonly unknown[] | undefined>;
+}
+
+interface Http2SessionRefLike {
+  deref(): { readonly destroyed?: boolean };
+  useCount(): number;
+}
+
+interface HandlerLike {
+  /** NodeHttpHandler: resolved options, with the agents once a request has run. */
+  readonly config?: { readonly httpAgent?: AgentLike; readonly httpsAgent?: AgentLike };
+  readonly configProvider?: unknown;
+  /** NodeHttp2Handler. */
+  readonly connectionManager?: { readonly connectionPools?: Map<string, Iterable<Http2SessionRefLike>> };
+}
+
+function count(record: Record<string, readonly unknown[] | undefined> | undefined): number {
+  let total = 0;
+  if (record) for (const key of Object.keys(record)) total += record[key]?.length ?? 0;
+  return total;
+}
+
+const channels = new Map<FactoryEventName, ReturnType<typeof channel>>();
+
+function channelOf(name: FactoryEventName): ReturnType<typeof channel> {
+  let found = channels.get(name);
+  if (found === undefined) {
+    found = channel(`dbp:aws:${name}`);
+    channels.set(name, found);
+  }
+  return found;
+}
+
+/** The Node build: the SDK's Node credential chain, HTTP/1.1 handler timeouts, stream bodies, agents, diagnostics_channel. */
 export const runtime: RuntimeAdapter = {
   flavor: 'node',
-  hmacSha256Hex(key, data) {
-    return createHmac('sha256', key).update(data).digest('hex');
+  randomBytes(size) {
+    // node:crypto, not globalThis.crypto: the first getRandomValues loads
+    // Node's whole WebCrypto module (~0.6 ms of a Lambda cold start).
+    return randomFillSync(new Uint8Array(size));
   },
   environmentRegion() {
     return nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
   },
   defaultCredentials(profile) {
     // Loaded on first use, not at import: the providers (and what they pull
-    // in) cost start-up time that an app with explicit credentials never needs.
+    // in) cost start-up time that an app with explicit credentials never
+    // needs. A static import() of a literal, so bundlers follow it.
     let provider: Promise<AwsCredentialProvider> | undefined;
     return async () => {
       provider ??=
@@ -52,20 +112,69 @@ export const runtime: RuntimeAdapter = {
     // whole request and only log. https://github.com/smithy-lang/smithy-typescript/pull/1620
     return { connectionTimeout: tier.connectTimeoutMs, socketTimeout: tier.readTimeoutMs };
   },
-  trackStream(value, done) {
-    if (typeof value !== 'object' || value === null) return false;
-    const stream = value as NodeStreamLike;
-    if (typeof stream.once !== 'function' || typeof stream.pipe !== 'function') return false;
-    if (stream.readableEnded === true || stream.destroyed === true) return false;
-    let called = false;
+  watchBody(body, done) {
+    if (typeof body !== 'object' || body === null) return undefined;
+    const stream = body as NodeStreamLike;
+    if (typeof stream.once !== 'function' || typeof stream.pipe !== 'function' || typeof stream.read !== 'function') return undefined;
+    if (stream.readableEnded === true || stream.destroyed === true) return undefined;
+    let finished = false;
     const finish = (): void => {
-      if (called) return;
-      called = true;
+      if (finished) return;
+      finished = true;
       done();
     };
     stream.once('close', finish);
     stream.once('end', finish);
     stream.once('error', finish);
-    return true;
+    // Every way of consuming a Readable (paused reads, async iteration, pipe,
+    // resume) goes through read(): count the calls, without adding a 'data'
+    // listener (which would start the flow).
+    let reads = 0;
+    const read = stream.read;
+    stream.read = function countedRead(this: NodeStreamLike, ...args: unknown[]) {
+      reads++;
+      return read.apply(this, args);
+    };
+    return {
+      // A flowing body is being consumed as data arrives: NaN never equals the last value seen.
+      progress: () => (stream.readableFlowing === true ? Number.NaN : reads),
+      destroy: () => {
+        stream.destroy();
+      },
+    };
+  },
+  socketStats(client) {
+    const handler = (client as { config?: { requestHandler?: HandlerLike } } | undefined)?.config?.requestHandler;
+    if (typeof handler !== 'object' || handler === null) return undefined;
+    const pools = handler.connectionManager?.connectionPools;
+    if (pools instanceof Map) {
+      let open = 0;
+      let idle = 0;
+      for (const pool of pools.values()) {
+        for (const ref of pool) {
+          if (ref.deref().destroyed === true) continue;
+          open++;
+          if (ref.useCount() === 0) idle++;
+        }
+      }
+      return { open, idle, queued: 0, protocol: 'h2' } satisfies SocketStats;
+    }
+    if (!('configProvider' in handler)) return undefined;
+    const agents = [handler.config?.httpAgent, handler.config?.httpsAgent];
+    let inUse = 0;
+    let idle = 0;
+    let queued = 0;
+    for (const agent of agents) {
+      inUse += count(agent?.sockets);
+      idle += count(agent?.freeSockets);
+      queued += count(agent?.requests);
+    }
+    return { open: inUse + idle, idle, queued, protocol: 'http/1.1' } satisfies SocketStats;
+  },
+  hasSubscribers(name) {
+    return channelOf(name).hasSubscribers;
+  },
+  publish(name, event) {
+    channelOf(name).publish(event);
   },
 };

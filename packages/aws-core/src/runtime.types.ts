@@ -1,6 +1,15 @@
+import type { FactoryEvent, FactoryEventName } from './internal/events.js';
 import type { RuntimeFlavor } from './serviceDefinition.js';
 import type { TierConfig } from './tiers.js';
-import type { AwsCredentialProvider } from './types.js';
+import type { AwsCredentialProvider, SocketStats } from './types.js';
+
+/** A response body the runtime watches until it ends or is destroyed. */
+export interface BodyWatch {
+  /** A value that changes whenever the body is consumed (`NaN` while it flows). */
+  progress(): number;
+  /** Destroys the body, freeing its socket. */
+  destroy(): void;
+}
 
 /**
  * What differs between the Node build of the core and the web build
@@ -9,8 +18,8 @@ import type { AwsCredentialProvider } from './types.js';
  */
 export interface RuntimeAdapter {
   readonly flavor: RuntimeFlavor;
-  /** HMAC-SHA256 of `data` under `key`, hex encoded. Synchronous. */
-  hmacSha256Hex(key: Uint8Array, data: string): string;
+  /** `size` cryptographically random bytes. */
+  randomBytes(size: number): Uint8Array;
   /** The region from the environment (`AWS_REGION`, `AWS_DEFAULT_REGION`). */
   environmentRegion(): string | undefined;
   /**
@@ -23,8 +32,15 @@ export interface RuntimeAdapter {
   /** The tier's timeouts as this runtime's `requestHandler` options. */
   handlerOptions(tier: TierConfig): Record<string, unknown>;
   /**
-   * When `value` is a response body stream still being read, calls `done`
-   * once it ends or fails and returns true; returns false otherwise.
+   * When `body` is a response body stream still open, calls `done` once it
+   * ends, fails or is destroyed, and returns a watch on it; otherwise
+   * `undefined` (nothing to wait for).
    */
-  trackStream(value: unknown, done: () => void): boolean;
+  watchBody(body: unknown, done: () => void): BodyWatch | undefined;
+  /** The sockets of a client's request handler, where the runtime exposes them. */
+  socketStats(client: unknown): SocketStats | undefined;
+  /** Whether anyone listens to an event's channel. */
+  hasSubscribers(name: FactoryEventName): boolean;
+  /** Publishes an event on its channel. */
+  publish(name: FactoryEventName, event: FactoryEvent): void;
 }

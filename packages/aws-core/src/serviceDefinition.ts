@@ -1,4 +1,5 @@
-import { AwsClientError, describeType } from './errors.js';
+import { describeType, fail } from './errors.js';
+import { tierForService } from './serviceTiers.js';
 import type { TierConfig, TierName } from './tiers.js';
 
 /** The runtime flavour the core was loaded as (chosen by package.json conditions). */
@@ -13,9 +14,16 @@ export interface SdkClientLike {
   destroy(): void;
   /** The SDK middleware stack. */
   readonly middlewareStack: {
+    /** Adds a middleware (the factory adds its in-flight tracker). */
     add(middleware: never, options: never): void;
   };
 }
+
+/** An SDK v3 client class, as `getClient` takes it (`SQSClient`). */
+export type SdkClientClass<TClient extends SdkClientLike = SdkClientLike> = abstract new (...args: never[]) => TClient;
+
+/** The configuration type of an SDK client class (`SQSClient` → `SQSClientConfig`). */
+export type ConfigOfClass<TClass> = TClass extends abstract new (...args: infer TArgs) => unknown ? NonNullable<TArgs[0]> : never;
 
 /** What a service definition's `handlerOptions` hook receives. */
 export interface HandlerOptionsContext {
@@ -36,7 +44,11 @@ export interface HandlerOptionsContext {
 export interface ServiceDefinition<TClient extends SdkClientLike = SdkClientLike, TConfig extends object = object> {
   /** The service id used for string look-ups and `clearCache({ service })` (`'s3'`). */
   readonly id: string;
-  /** The tier this service's clients get unless a call asks for another. */
+  /**
+   * The tier this service's clients get unless a call or the factory's
+   * `serviceTiers` asks for another.
+   * @default the tier `SERVICE_TIERS` gives the id (`'standard'` for services it does not list)
+   */
   readonly tier: TierName;
   /** Builds the SDK client from the merged configuration. */
   readonly create: (config: TConfig) => TClient;
@@ -46,13 +58,32 @@ export interface ServiceDefinition<TClient extends SdkClientLike = SdkClientLike
    * options). Defaults to the runtime's mapping.
    */
   readonly handlerOptions?: ((context: HandlerOptionsContext) => Record<string, unknown>) | undefined;
+  /**
+   * Where the definition comes from, when a package defines it (its package
+   * name: `'@dbp/aws-s3'`). Definitions with the same origin are one service
+   * and share clients: the ESM and CJS builds of a package loaded in one
+   * process, or two installs of it. Definitions without one are told apart by
+   * identity, so a custom `defineService({ id: 's3', … })` never gets the
+   * package's clients, nor they its.
+   */
+  readonly origin?: string | undefined;
 }
 
 /** The SDK client type a service definition builds. */
-export type ClientOf<TService> = TService extends { create: (...args: never[]) => infer TClient } ? TClient : never;
+export type ClientOf<TService> = TService extends {
+  /** The definition's client constructor. */
+  create: (...args: never[]) => infer TClient;
+}
+  ? TClient
+  : never;
 
 /** The SDK configuration type a service definition takes. */
-export type ConfigOf<TService> = TService extends { create: (config: infer TConfig) => unknown } ? TConfig : never;
+export type ConfigOf<TService> = TService extends {
+  /** The definition's client constructor. */
+  create: (config: infer TConfig) => unknown;
+}
+  ? TConfig
+  : never;
 
 /**
  * String ids of registered services, filled by each service package through
@@ -75,33 +106,40 @@ const DEFINITION: unique symbol = Symbol.for('@dbp/aws-core/service-definition')
 const REGISTRY_KEY = Symbol.for('@dbp/aws-core/registry@1');
 const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
+/** What `defineService` takes: a definition whose `tier` may be left to `SERVICE_TIERS`. */
+export type ServiceDefinitionInput<TClient extends SdkClientLike, TConfig extends object> = Omit<ServiceDefinition<TClient, TConfig>, 'tier'> & {
+  /**
+   * The tier this service's clients get unless a call or the factory's
+   * `serviceTiers` asks for another.
+   * @default the tier `SERVICE_TIERS` gives the id (`'standard'` for services it does not list)
+   */
+  readonly tier?: TierName | undefined;
+};
+
 /**
- * Describes a service for the factory. Validates the definition and freezes it.
+ * Describes a service for the factory. Validates the definition and freezes
+ * it. Two definitions never share a client, even with the same id: a custom
+ * `defineService({ id: 's3', create })` gets clients of its own.
  *
  * @example
  * ```ts
- * export const s3 = defineService({ id: 's3', tier: 'standard', create: (config: S3ClientConfig) => new S3Client(config) })
+ * export const s3 = defineService({ id: 's3', create: (config: S3ClientConfig) => new S3Client(config) }) // tier from SERVICE_TIERS: 'standard'
  * ```
  */
 export function defineService<TClient extends SdkClientLike, TConfig extends object>(
-  definition: ServiceDefinition<TClient, TConfig>,
+  definition: ServiceDefinitionInput<TClient, TConfig>,
 ): ServiceDefinition<TClient, TConfig> {
-  const fail = (what: string): never => {
-    throw new AwsClientError(`Invalid service definition: ${what}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) }.`, {
-      code: 'INVALID_SERVICE_DEFINITION',
-    });
+  const invalid = (field: string, got: unknown): never => {
+    throw fail('INVALID_SERVICE_DEFINITION', { field, got: describeType(got) });
   };
-  if (typeof definition !== 'object' || definition === null) return fail(`expected an object, got ${describeType(definition)}`);
-  if (typeof definition.id !== 'string' || !ID_PATTERN.test(definition.id)) {
-    return fail(`id must be lower-case letters, digits and dashes, starting with a letter (got ${describeType(definition.id)})`);
-  }
-  if (typeof definition.tier !== 'string' || definition.tier.length === 0) return fail(`tier must be a tier name such as 'standard'`);
-  if (typeof definition.create !== 'function') return fail('create must be a function (config) => client');
-  if (definition.handlerOptions !== undefined && typeof definition.handlerOptions !== 'function') {
-    return fail('handlerOptions, when given, must be a function');
-  }
-  const frozen = Object.freeze({ ...definition, [DEFINITION]: true });
-  return frozen;
+  if (typeof definition !== 'object' || definition === null) return invalid('definition', definition);
+  const { id, tier = typeof id === 'string' ? tierForService(id) : undefined, create, handlerOptions, origin } = definition;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) return invalid('id', id);
+  if (typeof tier !== 'string' || tier.length === 0) return invalid('tier', tier);
+  if (typeof create !== 'function') return invalid('create', create);
+  if (handlerOptions !== undefined && typeof handlerOptions !== 'function') return invalid('handlerOptions', handlerOptions);
+  if (origin !== undefined && (typeof origin !== 'string' || origin.length === 0)) return invalid('origin', origin);
+  return Object.freeze({ id, tier, create, handlerOptions, origin, [DEFINITION]: true });
 }
 
 /** Whether a value is a definition made by `defineService` (from any copy of the core). */
@@ -129,11 +167,7 @@ function registry(): Map<string, ServiceDefinition> {
  * ```
  */
 export function registerService(definition: ServiceDefinition<SdkClientLike, never>): void {
-  if (!isServiceDefinition(definition)) {
-    throw new AwsClientError('registerService() takes a definition made by defineService(); got something else.', {
-      code: 'INVALID_SERVICE_DEFINITION',
-    });
-  }
+  if (!isServiceDefinition(definition)) throw fail('INVALID_SERVICE_DEFINITION', { field: 'registered', got: describeType(definition) });
   registry().set(definition.id, definition as ServiceDefinition);
 }
 

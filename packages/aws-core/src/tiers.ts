@@ -1,4 +1,4 @@
-import { AwsClientError } from './errors.js';
+import { fail } from './errors.js';
 
 /**
  * How the SDK retries: `standard` (exponential back-off with jitter, retry
@@ -60,20 +60,15 @@ function isPositiveInteger(value: unknown): value is number {
 
 /** Checks one tier and returns a frozen copy; throws a helpful error otherwise. */
 export function validateTier(name: string, tier: unknown): TierConfig {
-  const fail = (what: string): never => {
-    throw new AwsClientError(
-      `Tier '${name}' is invalid: ${what}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
-      {
-        code: 'INVALID_FACTORY_OPTIONS',
-      },
-    );
+  const invalid = (field: keyof TierConfig | 'tier'): never => {
+    throw fail('INVALID_FACTORY_OPTIONS.tier', { name, field });
   };
-  if (typeof tier !== 'object' || tier === null || Array.isArray(tier)) return fail('it must be an object');
+  if (typeof tier !== 'object' || tier === null || Array.isArray(tier)) return invalid('tier');
   const t = tier as Record<string, unknown>;
-  if (!isPositiveInteger(t.maxAttempts)) return fail('maxAttempts must be a positive integer (total attempts, first included)');
-  if (typeof t.retryMode !== 'string' || !RETRY_MODES.has(t.retryMode)) return fail("retryMode must be 'standard' or 'adaptive'");
-  if (!isPositiveInteger(t.connectTimeoutMs)) return fail('connectTimeoutMs must be a positive integer of milliseconds');
-  if (!isPositiveInteger(t.readTimeoutMs)) return fail('readTimeoutMs must be a positive integer of milliseconds');
+  if (!isPositiveInteger(t.maxAttempts)) return invalid('maxAttempts');
+  if (typeof t.retryMode !== 'string' || !RETRY_MODES.has(t.retryMode)) return invalid('retryMode');
+  if (!isPositiveInteger(t.connectTimeoutMs)) return invalid('connectTimeoutMs');
+  if (!isPositiveInteger(t.readTimeoutMs)) return invalid('readTimeoutMs');
   return Object.freeze({
     maxAttempts: t.maxAttempts as number,
     retryMode: t.retryMode as RetryMode,

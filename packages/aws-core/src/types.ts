@@ -1,3 +1,4 @@
+import type { SdkClientClass } from './serviceDefinition.js';
 import type { TierName } from './tiers.js';
 
 /**
@@ -22,7 +23,8 @@ export interface AwsCredentials {
 /**
  * An SDK credential provider: an async function returning credentials, such
  * as `fromTemporaryCredentials(...)` or `fromCognitoIdentityPool(...)`.
- * Fingerprinted by identity: pass the same function to share clients.
+ * Fingerprinted by identity: pass the same function to share clients, or
+ * give one built per request a stable key with `keyedCredentials(key, provider)`.
  */
 export type AwsCredentialProvider = () => Promise<AwsCredentials>;
 
@@ -113,8 +115,49 @@ export interface ClientStatsEntry {
    * the clock every 256th call, so it may lag by that many hits.
    */
   readonly lastUsedAt: number;
-  /** Requests currently running on this client. */
+  /**
+   * Requests running on this client, streaming responses included until
+   * their body ends or is destroyed (a `GetObject` body, an event stream).
+   */
   readonly inFlight: number;
+  /** Streaming response bodies still open (Node; `0` where the runtime gives no access). */
+  readonly bodies: number;
+  /**
+   * The sockets of the client's request handler, where the runtime exposes
+   * them (Node's HTTP/1.1 agents and HTTP/2 session pools); absent elsewhere
+   * and for a caller's own handler that exposes nothing.
+   */
+  readonly sockets?: SocketStats | undefined;
+}
+
+/** Sockets of one client's request handler. */
+export interface SocketStats {
+  /** Open connections (in use and idle). HTTP/2: live pooled sessions. */
+  readonly open: number;
+  /** Open and idle (kept alive, free for the next request). HTTP/2: pooled sessions with no active stream. */
+  readonly idle: number;
+  /** Requests waiting for a socket (the pool is at `maxSockets`). `0` for HTTP/2. */
+  readonly queued: number;
+  /**
+   * The protocol. Bedrock Runtime's HTTP/2 handler with
+   * `disableConcurrentStreams` opens a session per request outside the pool,
+   * so those do not appear here (see `inFlight`).
+   */
+  readonly protocol: 'http/1.1' | 'h2';
+}
+
+/** The factory's counters: what `toJSON()` returns and `stats()` starts with. Holds no secret. */
+export interface FactorySummary {
+  /** Clients in the cache. */
+  readonly clients: number;
+  /** Sessions in the cache. */
+  readonly sessions: number;
+  /** `getClient` calls answered from the cache. */
+  readonly hits: number;
+  /** `getClient` calls that created a client. */
+  readonly misses: number;
+  /** Clients removed by the LRU bound or `ttlMs` (or because their explicit credentials expired). */
+  readonly evictions: number;
 }
 
 /** What `stats()` returns. Holds no secret. */
@@ -127,7 +170,7 @@ export interface FactoryStats {
   readonly hits: number;
   /** `getClient` calls that created a client. */
   readonly misses: number;
-  /** Clients removed by the LRU bound or `ttlMs`. */
+  /** Clients removed by the LRU bound or `ttlMs` (or because their explicit credentials expired). */
   readonly evictions: number;
   /** Removed clients still finishing in-flight requests before being destroyed. */
   readonly draining: number;
@@ -135,10 +178,20 @@ export interface FactoryStats {
   readonly entries: readonly ClientStatsEntry[];
 }
 
+/** A service definition, as far as `clearCache` needs one. */
+export interface ServiceRef {
+  /** The service id (`'s3'`). */
+  readonly id: string;
+}
+
 /** Which clients `clearCache` removes; both fields optional. */
 export interface ClearCacheFilter {
-  /** Only clients of this service id (`'s3'`) or definition. */
-  service?: string | { readonly id: string } | undefined;
+  /**
+   * Only clients of this service: an id (`'s3'`: every definition with that
+   * id), a definition (`s3`: that definition's clients) or an SDK client
+   * class (`SQSClient`).
+   */
+  service?: string | ServiceRef | SdkClientClass | undefined;
   /** Only clients of this region. */
   region?: string | undefined;
 }

@@ -19,10 +19,12 @@ interface AnyClient {
   config: { credentials: () => Promise<unknown> };
 }
 
+const DEFINITIONS = { s3, dynamodb, 'bedrock-runtime': bedrockRuntime, sagemaker, athena } as const;
+
 // One cheap call per service; with the local endpoints the call is sent (the
 // SDK resolves credentials before signing), otherwise the client's own
 // credential provider is called, which is what signing would call.
-const SERVICES: { id: LocalServiceName; command: () => unknown }[] = [
+const SERVICES: { id: keyof typeof DEFINITIONS; command: () => unknown }[] = [
   { id: 's3', command: () => new ListBucketsCommand({}) },
   { id: 'dynamodb', command: () => new ListTablesCommand({}) },
   {
@@ -32,7 +34,6 @@ const SERVICES: { id: LocalServiceName; command: () => unknown }[] = [
   { id: 'sagemaker', command: () => new ListEndpointsCommand({}) },
   { id: 'athena', command: () => new ListQueryExecutionsCommand({}) },
 ];
-const DEFINITIONS = { s3, dynamodb, 'bedrock-runtime': bedrockRuntime, sagemaker, athena } as const;
 const CLASSES = { s3: S3Client, dynamodb: DynamoDBClient, 'bedrock-runtime': BedrockRuntimeClient, sagemaker: SageMakerClient, athena: AthenaClient } as const;
 
 async function resolveAll(clients: AnyClient[], local: LocalAwsProcess | undefined): Promise<string[]> {

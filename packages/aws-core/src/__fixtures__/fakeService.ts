@@ -23,11 +23,14 @@ export class FakeClient {
     this.config = config;
   }
 
-  /** Runs `handler` as a request through the middleware stack. */
+  /**
+   * Runs `handler` as a request through the middleware stack. Like the SDK,
+   * a streaming output's `Body` is the raw response body.
+   */
   send<T>(handler: () => Promise<T>): Promise<T> {
     const run = this.middleware.reduceRight<(args: unknown) => Promise<unknown>>(
       (next, middleware) => middleware(next),
-      () => handler().then((output) => ({ output })),
+      () => handler().then((output) => ({ output, response: { body: (output as { Body?: unknown } | undefined)?.Body } })),
     );
     return run({}).then((result) => (result as { output: T }).output);
   }

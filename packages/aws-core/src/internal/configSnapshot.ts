@@ -1,4 +1,15 @@
-import { AwsClientError } from '../errors.js';
+/**
+ * SDK configuration, read once: a canonical form to key it by, and a
+ * snapshot to give the client, both taken from the same values.
+ *
+ * Plain data (objects, arrays, Dates, URLs) is keyed by value and copied;
+ * functions and class instances (a custom `requestHandler`, a `logger`, an
+ * `Agent`) are keyed by identity and passed as they are: their state is
+ * theirs. Mutating the caller's objects after the call changes no cached client.
+ *
+ * @module
+ */
+import { fail } from '../errors.js';
 
 /**
  * Keys never honoured in configuration objects: they could reach an object's
@@ -6,15 +17,34 @@ import { AwsClientError } from '../errors.js';
  */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-let nextIdentity = 1;
-const identities = new WeakMap<object, number>();
+// One numbering for the whole process, shared through globalThis: the Node
+// build bundles this module twice (into the factory and into the runtime
+// module that carries the fast path), and two package copies (ESM and CJS)
+// may serve one factory. Two numberings would let two objects share a number.
+const IDENTITIES_KEY = Symbol.for('@dbp/aws-core/identities@1');
+
+interface Identities {
+  next: number;
+  readonly ids: WeakMap<object, number>;
+}
+
+function identities(): Identities {
+  const holder = globalThis as { [IDENTITIES_KEY]?: Identities };
+  let found = holder[IDENTITIES_KEY];
+  if (found === undefined) {
+    found = { next: 1, ids: new WeakMap() };
+    Object.defineProperty(holder, IDENTITIES_KEY, { value: found, enumerable: false, configurable: true });
+  }
+  return found;
+}
 
 /** A process-wide small number naming an object or function by identity. */
 export function identityOf(value: object): number {
-  let id = identities.get(value);
+  const registry = identities();
+  let id = registry.ids.get(value);
   if (id === undefined) {
-    id = nextIdentity++;
-    identities.set(value, id);
+    id = registry.next++;
+    registry.ids.set(value, id);
   }
   return id;
 }
@@ -22,10 +52,6 @@ export function identityOf(value: object): number {
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-function fail(message: string): never {
-  throw new AwsClientError(message, { code: 'INVALID_CONFIG' });
 }
 
 const MAX_DEPTH = 32;
@@ -48,8 +74,7 @@ function canonical(value: unknown, path: string, stack: object[], out: string[])
       out.push('U');
       return;
     case 'symbol':
-      fail(`config${path} is a symbol; configuration values must be data, functions or objects.`);
-      return;
+      throw fail('INVALID_CONFIG.symbol', { path });
     case 'function':
       out.push(`f${identityOf(value)}`);
       return;
@@ -59,8 +84,8 @@ function canonical(value: unknown, path: string, stack: object[], out: string[])
     return;
   }
   const object = value as object;
-  if (stack.includes(object)) fail(`config${path} refers back to itself (a cycle). Pass configuration without cycles.`);
-  if (stack.length >= MAX_DEPTH) fail(`config is nested deeper than ${MAX_DEPTH} levels at config${path}.`);
+  if (stack.includes(object)) throw fail('INVALID_CONFIG.cycle', { path });
+  if (stack.length >= MAX_DEPTH) throw fail('INVALID_CONFIG.depth', { path, max: MAX_DEPTH });
   if (Array.isArray(object)) {
     stack.push(object);
     out.push('[');
@@ -126,18 +151,41 @@ export function canonicalConfig(config: Record<string, unknown>, skip: ReadonlyS
 }
 
 /**
- * A copy of a plain configuration object without prototype-polluting keys,
- * one level deep for plain-object values (what the SDK reads).
+ * A deep copy of the plain data in a configuration (objects, arrays, Dates,
+ * URLs), without prototype-polluting keys or `undefined` entries; functions
+ * and class instances are kept by reference. Each value is read once, so the
+ * snapshot is exactly what its canonical form (`canonicalConfig(snapshot)`)
+ * describes. Throws `AwsClientError` (`INVALID_CONFIG`) on symbols, cycles and
+ * nesting deeper than 32 levels.
  */
-export function safeCopy(config: Record<string, unknown>, skip: ReadonlySet<string>): Record<string, unknown> {
+export function snapshotConfig(config: Record<string, unknown>, skip: ReadonlySet<string>): Record<string, unknown> {
+  return snapshotRecord(config, skip, '', [config]);
+}
+
+function snapshotRecord(record: Record<string, unknown>, skip: ReadonlySet<string>, path: string, stack: object[]): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(config)) {
+  for (const key of Object.keys(record)) {
     if (skip.has(key) || FORBIDDEN_KEYS.has(key)) continue;
-    const value = config[key];
-    if (value === undefined) continue;
-    copy[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && isPlainObject(value) ? safeCopy(value as Record<string, unknown>, EMPTY) : value;
+    const value = snapshotValue(record[key], `${path}.${key}`, stack);
+    if (value !== undefined) copy[key] = value;
   }
+  return copy;
+}
+
+function snapshotValue(value: unknown, path: string, stack: object[]): unknown {
+  if (typeof value === 'symbol') throw fail('INVALID_CONFIG.symbol', { path });
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (typeof URL !== 'undefined' && value instanceof URL) return new URL(value.href);
+  const isArray = Array.isArray(value);
+  if (!isArray && !isPlainObject(value)) return value;
+  if (stack.includes(value)) throw fail('INVALID_CONFIG.cycle', { path });
+  if (stack.length >= MAX_DEPTH) throw fail('INVALID_CONFIG.depth', { path, max: MAX_DEPTH });
+  stack.push(value);
+  const copy = isArray
+    ? Array.from(value as unknown[], (item, i) => snapshotValue(item, `${path}[${i}]`, stack))
+    : snapshotRecord(value as Record<string, unknown>, EMPTY, path, stack);
+  stack.pop();
   return copy;
 }
 

@@ -1,60 +1,77 @@
 import { describe, expect, it } from 'vitest';
 import { fakeService } from '../__fixtures__/fakeService.js';
 import { AwsClientError, AwsCredentialError, createClientFactory } from '../index.js';
-import { addPath, emptyFastKey, FastIndex, readFastKey } from './fastIndex.js';
+import { keyedCredentials } from '../keyedCredentials.js';
+import type { CacheEntry } from './clientCache.js';
+import { CHAIN, emptyFastKey, FastIndex, type FastKey, readFastConfig, readFastCredentials } from './fastPath.js';
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'fast-secret' };
-const none = () => undefined;
 
-interface Row {
-  secret: string | undefined;
-  token: string | undefined;
-  expirationMs: number | undefined;
-  scope: string | undefined;
-  account: string | undefined;
-  name: string;
+function keyFor(credentials: unknown, region = 'us-east-1'): FastKey {
+  const key = emptyFastKey();
+  key.definition = alpha;
+  key.tier = 'standard';
+  key.region = region;
+  expect(readFastCredentials(credentials, key)).toBe(true);
+  return key;
 }
-const row = (name: string, secret = 'fast-secret'): Row => ({ name, secret, token: undefined, expirationMs: undefined, scope: undefined, account: undefined });
+
+/** An entry indexed under its own key, as the full path makes them. */
+const entryFor = (key: FastKey): CacheEntry => ({ fastKey: { ...key } }) as CacheEntry;
 
 describe('FastIndex', () => {
-  it('finds an entry only when every secret part matches', () => {
-    const index = new FastIndex<Row>();
-    const key = emptyFastKey();
-    expect(readFastKey(alpha, { region: 'us-east-1', credentials: creds }, none, key)).toBe(true);
-    const entry = row('a');
-    index.set(key, entry);
-    expect(index.get(key)).toBe(entry);
-    const other = emptyFastKey();
-    readFastKey(alpha, { region: 'us-east-1', credentials: { ...creds, secretAccessKey: 'other' } }, none, other);
-    expect(index.get(other)).toBeUndefined();
-    readFastKey(alpha, { region: 'us-east-1', credentials: { ...creds, sessionToken: 'tok' } }, none, other);
-    expect(index.get(other)).toBeUndefined();
+  it('finds an entry only when every credential field matches', () => {
+    const index = new FastIndex();
+    const found = entryFor(keyFor(creds));
+    index.set(found.fastKey, found);
+    expect(index.get(keyFor({ ...creds }))).toBe(found);
+    expect(index.get(keyFor({ ...creds, secretAccessKey: 'other' }))).toBeUndefined();
+    expect(index.get(keyFor({ ...creds, sessionToken: 'tok' }))).toBeUndefined();
+    expect(index.get(keyFor({ ...creds, expiration: new Date(1) }))).toBeUndefined();
+    expect(index.get(keyFor({ ...creds, credentialScope: 'scope' }))).toBeUndefined();
+    expect(index.get(keyFor({ ...creds, accountId: '123456789012' }))).toBeUndefined();
+    // The last answer is compared field by field too, not only the walk.
+    expect(index.get(keyFor({ ...creds }))).toBe(found);
+    expect(index.get(keyFor({ ...creds, sessionToken: 'tok' }))).toBeUndefined();
+  });
+
+  it('tells explicit credentials, a provider, a keyed provider and the default chain apart', () => {
+    const keyed = keyedCredentials('AKID', async () => creds);
+    const keyedKey = keyFor(keyed);
+    expect(keyedKey).toMatchObject({ kind: 'keyed', credential: 'AKID', secretAccessKey: undefined });
+    const index = new FastIndex();
+    const staticEntry = entryFor(keyFor(creds));
+    index.set(staticEntry.fastKey, staticEntry);
+    // Same index slot (the access key id equals the keyed provider's key), another kind: no match.
+    expect(index.get(keyedKey)).toBeUndefined();
+    expect(keyFor(undefined)).toMatchObject({ kind: 'chain', credential: CHAIN });
+    const provider = async () => creds;
+    expect(keyFor(provider)).toMatchObject({ kind: 'provider', credential: provider });
   });
 
   it('prunes empty levels when entries go', () => {
-    const index = new FastIndex<Row>();
-    const paths: Array<[unknown[], Row]> = [];
+    const index = new FastIndex();
+    const paths: Array<[unknown[], CacheEntry]> = [];
     for (let i = 0; i < 50; i++) {
-      const key = emptyFastKey();
-      readFastKey(alpha, { region: 'us-east-1', credentials: { accessKeyId: `AKID${i}`, secretAccessKey: 's' } }, none, key);
-      const entry = row(String(i), 's');
-      paths.push([index.set(key, entry), entry]);
+      const found = entryFor(keyFor({ accessKeyId: `AKID${i}`, secretAccessKey: 's' }));
+      paths.push([index.set(found.fastKey, found), found]);
     }
     expect(index.size).toBe(50);
-    for (const [path, entry] of paths) index.delete(path, entry);
+    for (const [path, found] of paths) index.delete(path, found);
     expect(index.size).toBe(0);
   });
 
-  it('declines unusual inputs so the full path can explain them', () => {
+  it('declines what only the full path can judge', () => {
     const key = emptyFastKey();
-    expect(readFastKey(alpha, { region: 'us-east-1', regoin: 'x' }, none, key)).toBe(false);
-    expect(readFastKey(alpha, { region: 42 }, none, key)).toBe(false);
-    expect(readFastKey(alpha, { credentials: { ...creds, extra: 1 } }, none, key)).toBe(false);
-    expect(readFastKey(alpha, { credentials: { accessKeyId: 'AKID' } }, none, key)).toBe(false);
-    expect(readFastKey(alpha, { config: { region: 'us-east-1' } }, none, key)).toBe(false);
-    expect(readFastKey('never-registered', {}, none, key)).toBe(false);
-    expect(readFastKey({ id: 'forged' }, {}, none, key)).toBe(false);
+    expect(readFastCredentials({ ...creds, extra: 1 }, key)).toBe(false);
+    expect(readFastCredentials(42, key)).toBe(false);
+    expect(readFastCredentials(null, key)).toBe(false);
+    expect(readFastConfig({ region: 'us-east-1' }, key)).toBe(false);
+    expect(readFastConfig([], key)).toBe(false);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = { cyclic };
+    expect(readFastConfig(cyclic, key)).toBe(false);
   });
 });
 
@@ -80,15 +97,6 @@ describe('the fast path of getClient', () => {
     for (let i = 0; i < 1000; i++) factory.getClient(alpha, { region: 'us-east-1', credentials: creds });
     expect(factory.stats()).toMatchObject({ hits: 999, misses: 1 });
     expect(factory.stats().entries[0]?.hits).toBe(999);
-  });
-});
-
-describe('addPath', () => {
-  it('records a path once however often it flips back to an entry', () => {
-    const paths: unknown[][] = [];
-    const provider = () => undefined;
-    for (let i = 0; i < 1000; i++) addPath(paths, ['alpha', undefined, 'us-east-1', undefined, i % 2 ? 'AKID' : provider, '']);
-    expect(paths).toHaveLength(2);
   });
 });
 

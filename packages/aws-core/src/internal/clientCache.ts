@@ -1,0 +1,238 @@
+/**
+ * The client cache: entries by full key, the LRU bound and ttl, enforced
+ * without further calls by an unref'd timer. Removing an entry is the
+ * factory's (it drains, see `drain.ts`); this module only decides which.
+ *
+ * @module
+ */
+import { fail } from '../errors.js';
+import { isServiceDefinition, type SdkClientLike, type ServiceDefinition } from '../serviceDefinition.js';
+import type { ClientStatsEntry, SocketStats } from '../types.js';
+import { looksLikeClientClass, peekClassDefinition } from './clientClass.js';
+import type { CredentialKind } from './credentialFingerprint.js';
+import type { FastKey } from './fastPath.js';
+import type { ResolvedCall } from './resolveCall.js';
+import { type Ownership, ownershipOf } from './sdkConfig.js';
+
+/** Why a client left the cache. */
+export type RemovalReason = 'cleared' | 'evicted' | 'expired' | 'destroyed-by-caller' | 'disposed';
+
+/** A response body the factory watches (see `drain.ts` and `abandonedBodies.ts`). */
+export interface TrackedBody {
+  readonly entry: CacheEntry;
+  /** The operation it belongs to (`'GetObject'`). */
+  readonly operation: string;
+  /** How often it has been read so far, and whether it flows (from the runtime). */
+  readonly progress: () => number;
+  /** Destroys the body (frees its socket). */
+  readonly destroy: () => void;
+  /** When the last read was seen (epoch ms). */
+  lastProgressAt: number;
+  lastProgress: number;
+  abandoned: boolean;
+}
+
+/** One cached client. */
+export interface CacheEntry {
+  readonly key: string;
+  readonly definition: ServiceDefinition;
+  readonly service: string;
+  readonly region: string | undefined;
+  readonly profile: string | undefined;
+  readonly tier: string;
+  readonly credentialId: string;
+  readonly credentialKind: CredentialKind;
+  readonly client: SdkClientLike;
+  /** The SDK's own `destroy` of the client (the instance's is the factory's guard). */
+  readonly sdkDestroy: () => void;
+  /** What in the client's configuration the caller owns. */
+  readonly ownership: Ownership;
+  /** Explicit credentials' expiry (epoch ms); the entry is not served after it. */
+  readonly expiresAt: number | undefined;
+  readonly createdAt: number;
+  /** The fast path's key for this entry, from the snapshot it was built with. */
+  readonly fastKey: FastKey;
+  /** Where the fast path indexes this entry, if it does. */
+  fastPath: readonly unknown[] | undefined;
+  hits: number;
+  lastUsedAt: number;
+  /** Recency for the LRU bound: a counter bumped on every hit. */
+  tick: number;
+  /** Requests running, streaming bodies included. */
+  inFlight: number;
+  readonly bodies: Set<TrackedBody>;
+  state: 'live' | 'retired' | 'destroyed';
+  /** Why it left the cache, once it has. */
+  removal: RemovalReason | undefined;
+  abandonedReported: boolean;
+}
+
+/** A new, live entry for a resolved call and the client built for it. */
+export function newEntry(call: ResolvedCall, client: SdkClientLike, now: number, tick: number): CacheEntry {
+  return {
+    key: call.key,
+    definition: call.definition,
+    service: call.definition.id,
+    region: call.region,
+    profile: call.profile,
+    tier: call.tierName,
+    credentialId: call.credentials.id,
+    credentialKind: call.credentials.source.kind,
+    client,
+    sdkDestroy: client.destroy.bind(client),
+    ownership: ownershipOf(call.snapshot),
+    expiresAt: call.credentials.expiresAt,
+    createdAt: now,
+    fastKey: call.fastKey,
+    fastPath: undefined,
+    hits: 0,
+    lastUsedAt: now,
+    tick,
+    inFlight: 0,
+    bodies: new Set(),
+    state: 'live',
+    removal: undefined,
+    abandonedReported: false,
+  };
+}
+
+/** An entry as `stats()` shows it: no secret, the sockets only where the runtime exposes them. */
+export function statsRow(entry: CacheEntry, sockets: SocketStats | undefined): ClientStatsEntry {
+  const { service, region, profile, tier, credentialId, hits, createdAt, lastUsedAt, inFlight } = entry;
+  return { service, region, profile, tier, credentialId, hits, createdAt, lastUsedAt, inFlight, bodies: entry.bodies.size, ...(sockets && { sockets }) };
+}
+
+/**
+ * Which entries a `clearCache` filter selects: by service id (every
+ * definition with it), definition, or SDK client class; and by region.
+ * Anything else is refused.
+ */
+export function filterEntries(service: unknown, region: unknown): (entry: CacheEntry) => boolean {
+  let sameService: (entry: CacheEntry) => boolean = () => true;
+  if (typeof service === 'string') sameService = (entry) => entry.service === service;
+  else if (isServiceDefinition(service)) sameService = (entry) => entry.definition === service;
+  else if (typeof service === 'function' && looksLikeClientClass(service)) sameService = (entry) => entry.definition === peekClassDefinition(service);
+  else if (service !== undefined) throw fail('INVALID_OPTIONS.filterService');
+  if (region !== undefined && typeof region !== 'string') throw fail('INVALID_OPTIONS.filterRegion');
+  return (entry) => sameService(entry) && (region === undefined || entry.region === region);
+}
+
+/** How the cache tells the factory to remove an entry. */
+export type Expire = (entry: CacheEntry, reason: 'evicted' | 'expired') => void;
+
+/** Entries by key, bounded by `maxClients` (least recently used first out) and `ttlMs`. */
+export class ClientCache {
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #maxClients: number;
+  readonly #ttlMs: number | undefined;
+  readonly #expire: Expire;
+  #tick = 0;
+  /** The last clock reading (see `serve`). */
+  #clock = Date.now();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  constructor(maxClients: number, ttlMs: number | undefined, expire: Expire) {
+    this.#maxClients = maxClients;
+    this.#ttlMs = ttlMs;
+    this.#expire = expire;
+  }
+
+  /** The entry under a full key. */
+  get(key: string): CacheEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  /** Every entry, least recently used first. */
+  entries(): CacheEntry[] {
+    return [...this.#entries.values()].sort((a, b) => a.tick - b.tick);
+  }
+
+  /** How many clients are cached. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Hands an entry out if it is still servable (within its credentials'
+   * expiry, not idle past `ttlMs`), counting the hit and making it the most
+   * recently used. Reading the clock costs more than the rest of a hit on
+   * some VMs (kvm-clock: ~50–80 ns), so it is read only when correctness
+   * needs it (expiring credentials, ttl) and every 256th hit; otherwise
+   * `lastUsedAt` keeps the last reading. (A removed entry is never asked
+   * for: the factory takes it out of the cache and the fast path first.)
+   */
+  serve(entry: CacheEntry): boolean {
+    const ttl = this.#ttlMs;
+    const expiresAt = entry.expiresAt;
+    const tick = ++this.#tick;
+    if (expiresAt !== undefined || ttl !== undefined || (tick & 255) === 0) this.#clock = Date.now();
+    const now = this.#clock;
+    if ((expiresAt !== undefined && expiresAt <= now) || (ttl !== undefined && now - entry.lastUsedAt >= ttl)) return false;
+    entry.hits++;
+    entry.lastUsedAt = now;
+    entry.tick = tick;
+    return true;
+  }
+
+  /** The next recency tick, for a new entry. */
+  nextTick(): number {
+    return ++this.#tick;
+  }
+
+  /** Adds an entry, then removes the least recently used beyond `maxClients`. */
+  add(entry: CacheEntry): void {
+    this.#entries.set(entry.key, entry);
+    while (this.#entries.size > this.#maxClients) {
+      let oldest: CacheEntry | undefined;
+      for (const candidate of this.#entries.values()) if (oldest === undefined || candidate.tick < oldest.tick) oldest = candidate;
+      this.#expire(oldest as CacheEntry, 'evicted');
+    }
+    this.#arm();
+  }
+
+  /** Forgets an entry (the factory drains it). */
+  delete(entry: CacheEntry): void {
+    if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
+  }
+
+  /** Removes entries idle past `ttlMs`. */
+  sweep(now: number): void {
+    for (const entry of [...this.#entries.values()]) {
+      if (this.#ttlMs !== undefined && now - entry.lastUsedAt >= this.#ttlMs) this.#expire(entry, 'expired');
+    }
+  }
+
+  /** Stops the ttl timer (dispose). */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Schedules the next sweep for when the least recently used entry would go idle. */
+  #arm(): void {
+    const ttl = this.#ttlMs;
+    if (ttl === undefined || this.#entries.size === 0) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const entry of this.#entries.values()) earliest = Math.min(earliest, entry.lastUsedAt + ttl);
+    if (earliest >= this.#timerAt) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = earliest;
+    const timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.sweep(Date.now());
+        this.#arm();
+      },
+      Math.max(0, earliest - Date.now()) + TIMER_SLACK_MS,
+    );
+    // Never keep the process alive for a sweep.
+    (timer as { unref?: () => void }).unref?.();
+    this.#timer = timer;
+  }
+}
+
+/** How late after an entry goes idle the timer fires, at most (timers are not exact). */
+const TIMER_SLACK_MS = 10;

@@ -1,0 +1,200 @@
+/**
+ * The factory's clients and what keeps them: the cache and its fast path,
+ * sessions, credential ids, in-flight tracking and drain, abandoned bodies.
+ * `getClient`'s two paths end here: `hit` (the fast path) and `entryFor`
+ * (find or create, for a call `resolveCall` has validated).
+ *
+ * @module
+ */
+import { AbandonedBodyWatch, FastPathIndex, runtime } from '#runtime';
+import type { FactorySettings } from '../factoryOptions.js';
+import { isServiceDefinition, lookupService } from '../serviceDefinition.js';
+import type { AwsSession, ClientStatsEntry, FactorySummary } from '../types.js';
+import type { AbandonedBodies } from './abandonedBodies.js';
+import { type CacheEntry, ClientCache, newEntry, type RemovalReason, statsRow } from './clientCache.js';
+import { peekClassDefinition } from './clientClass.js';
+import { CredentialIds } from './credentialFingerprint.js';
+import { expiredError, sessionProvider } from './credentialProviders.js';
+import { Drain, release } from './drain.js';
+import { type CallRead, copyRead, readCall } from './keySpec.js';
+import { ProviderTrap } from './providerTrap.js';
+import type { Reporter } from './reporter.js';
+import { type CallContext, type ResolvedCredentials, resolveCall } from './resolveCall.js';
+import { createClient } from './sdkConfig.js';
+import { Sessions } from './sessions.js';
+import { unreadable } from './validateOptions.js';
+
+/** A factory's clients. */
+export class ClientStore {
+  readonly credentialIds: CredentialIds;
+  readonly #settings: FactorySettings;
+  readonly #report: Reporter;
+  /** Passed to keyed credential sources (`{ factory }`). */
+  readonly #context: object;
+  /** Whether the factory was disposed while user code ran. */
+  readonly #closed: () => boolean;
+  readonly #cache: ClientCache;
+  readonly #fast = FastPathIndex === undefined ? undefined : new FastPathIndex();
+  readonly #sessions: Sessions;
+  readonly #drain: Drain;
+  readonly #bodies: AbandonedBodies | undefined;
+  readonly #trap = new ProviderTrap();
+  #hits = 0;
+  #misses = 0;
+  #evictions = 0;
+
+  constructor(settings: FactorySettings, report: Reporter, context: object, closed: () => boolean) {
+    this.#settings = settings;
+    this.#report = report;
+    this.#context = context;
+    this.#closed = closed;
+    this.#cache = new ClientCache(settings.maxClients, settings.ttlMs, (entry, reason) => this.remove(entry, reason));
+    this.#sessions = new Sessions(() => settings.maxClients);
+    this.credentialIds = new CredentialIds(
+      () => 4 * settings.maxClients + 64,
+      () => this.#liveIds(),
+    );
+    // Node only: elsewhere no body is watched (see runtime.web.ts).
+    this.#bodies =
+      AbandonedBodyWatch &&
+      new AbandonedBodyWatch(settings.abandonedBodyMs, settings.onAbandonedBody, (entry, found, destroyed) =>
+        report.abandoned(entry, found, destroyed, settings.abandonedBodyMs),
+      );
+    this.#drain = new Drain(report, this.#bodies);
+  }
+
+  /**
+   * `getClient`, both paths, in one method on purpose. V8 inlines the small
+   * helpers of the fast path into it, and because this method is large (it
+   * holds the full path too) it is not itself inlined into the caller, so
+   * the helpers have a whole inlining budget to themselves: a hit stays a
+   * few tens of nanoseconds. (With the paths split into small methods the
+   * budget ran out and a hit cost up to twice as much; `pnpm bench` part 1.)
+   *
+   * Returns `undefined` when the factory was disposed by user code the full
+   * path ran.
+   */
+  clientFor(service: unknown, options: unknown, read: CallRead, context: CallContext): CacheEntry | undefined {
+    try {
+      readCall(options, read);
+    } catch (error) {
+      throw unreadable('getClient()', error);
+    }
+    // Fast path (Node): exact repeated inputs, found by value without
+    // validating, hashing or copying again. Anything unusual falls through.
+    const fast = this.#fast;
+    if (fast !== undefined && read.problem === undefined) {
+      const definition = typeof service === 'string' ? lookupService(service) : isServiceDefinition(service) ? service : peekClassDefinition(service);
+      if (definition !== undefined) {
+        const tier = read.tier === undefined ? context.serviceTiers.tierOf(definition) : read.tier;
+        const entry = fast.find(definition, read, tier, read.region === undefined ? context.fallbackRegion() : read.region);
+        if (entry !== undefined && this.#cache.serve(entry)) {
+          this.#hits++;
+          return entry;
+        }
+      }
+    }
+    // Full path: validate, key, find or create. It may run user code (a
+    // logger, a constructor) that re-enters getClient, so it works on a copy.
+    const call = resolveCall(service, copyRead(read), context);
+    const cached = this.#cache.get(call.key);
+    if (cached !== undefined) {
+      if (this.#cache.serve(cached)) {
+        this.#hits++;
+        fast?.add(cached);
+        return cached;
+      }
+      this.remove(cached, 'expired');
+    }
+    const now = Date.now();
+    const { expiresAt } = call.credentials;
+    if (expiresAt !== undefined && expiresAt <= now) throw expiredError(expiresAt);
+    this.#cache.sweep(now);
+    const session = this.session(call.region, call.profile, call.credentials);
+    const entry = newEntry(call, createClient(call.definition, call.tier, session, call.snapshot), now, this.#cache.nextTick());
+    const raced = this.#cache.get(call.key);
+    if (this.#closed() || raced?.state === 'live') {
+      // The constructor re-entered the factory: it was disposed, or the same
+      // client was made meanwhile. Keep one client, leave none undestroyed.
+      release(entry);
+      return raced;
+    }
+    // A caller's destroy() retires the shared client instead of breaking
+    // other callers' requests; the next getClient builds a fresh one.
+    Object.defineProperty(entry.client, 'destroy', { value: () => this.remove(entry, 'destroyed-by-caller'), configurable: true, writable: true });
+    this.#drain.track(entry);
+    this.#misses++;
+    this.#cache.add(entry);
+    fast?.add(entry);
+    this.#report.created(entry);
+    if (entry.credentialKind === 'provider') {
+      const count = this.#trap.note(entry, now);
+      if (count !== undefined) this.#report.providerPerCall(entry.service, count);
+    }
+    return entry;
+  }
+
+  /** The session for resolved inputs; its provider is memoised once per credential id. */
+  session(region: string | undefined, profile: string | undefined, credentials: ResolvedCredentials): AwsSession {
+    return this.#sessions.session(region, profile, credentials.id, () =>
+      sessionProvider(credentials, this.#context, (report) => this.#report.credentials(credentials.id, credentials.source.kind, report)),
+    );
+  }
+
+  /** Takes an entry out of the cache; it drains, then is destroyed. */
+  remove(entry: CacheEntry, reason: RemovalReason): void {
+    if (entry.state !== 'live') return;
+    if (reason === 'evicted' || reason === 'expired') this.#evictions++;
+    this.#unlist(entry);
+    this.#drain.retire(entry, reason);
+  }
+
+  /** Removes the entries a filter selects; with `sessionsOf`, drops those sessions too. Returns how many entries went. */
+  clear(matches: (entry: CacheEntry) => boolean, sessionsOf?: { region: string | undefined }): number {
+    let removed = 0;
+    for (const entry of this.#cache.entries()) {
+      if (!matches(entry)) continue;
+      this.remove(entry, 'cleared');
+      removed++;
+    }
+    if (sessionsOf !== undefined) this.#sessions.clear(sessionsOf.region);
+    return removed;
+  }
+
+  /** One row per cached client, least recently used first. */
+  rows(): ClientStatsEntry[] {
+    return this.#cache.entries().map((entry) => statsRow(entry, runtime.socketStats(entry.client)));
+  }
+
+  /** The counters. */
+  counters(): FactorySummary {
+    return { clients: this.#cache.size, sessions: this.#sessions.size, hits: this.#hits, misses: this.#misses, evictions: this.#evictions };
+  }
+
+  /** Removed clients still finishing requests. */
+  get draining(): number {
+    return this.#drain.size;
+  }
+
+  /** Dispose: stops the timers, empties the cache and drains every client for at most `disposeGraceMs`. */
+  close(): Promise<void> {
+    this.#cache.stop();
+    this.#bodies?.stop();
+    const entries = this.#cache.entries();
+    for (const entry of entries) this.#unlist(entry);
+    this.#sessions.clear(undefined);
+    return this.#drain.close(entries, this.#settings.disposeGraceMs);
+  }
+
+  #unlist(entry: CacheEntry): void {
+    this.#cache.delete(entry);
+    this.#fast?.forget(entry);
+  }
+
+  #liveIds(): Set<string> {
+    const live = new Set<string>();
+    for (const entry of this.#cache.entries()) live.add(entry.credentialId);
+    this.#sessions.collectIds(live);
+    return live;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Where a credential is fingerprinted.
+ *
+ * Every credential input is first turned into unambiguous material (each
+ * field length-prefixed; an absent field is `-`, which no value encodes to,
+ * so `''` can never read as "absent"), then interned: each distinct material
+ * gets a random id, unique within the factory. The id (`credentialId` in
+ * `stats()`, log lines, events and cache keys) says nothing about the
+ * secret, cannot be brute-forced back to it, and needs no hash function in
+ * the bundle. The material itself never leaves this module's map.
+ *
+ * @module
+ */
+import { runtime } from '#runtime';
+import { CREDENTIAL_FIELDS, type CredentialsRead } from './keySpec.js';
+
+/** What kind of credential input a call gave. */
+export type CredentialKind = 'static' | 'provider' | 'keyed' | 'chain';
+
+function field(value: unknown): string {
+  if (value === undefined) return '-';
+  const text = String(value);
+  return `${text.length}:${text}`;
+}
+
+/** Material of explicit credentials, from a validated `readCredentials` read (expiration in epoch ms). */
+export function staticMaterial(read: Readonly<CredentialsRead>): string {
+  let material = 'static';
+  for (const { name } of CREDENTIAL_FIELDS) material += `|${field(read[name])}`;
+  return material;
+}
+
+/** Material of a provider function, by identity (never its output). */
+export function providerMaterial(identity: number): string {
+  return `provider|${identity}`;
+}
+
+/** Material of a keyed provider: its key, whatever the function's identity. */
+export function keyedMaterial(key: string): string {
+  return `keyed|${field(key)}`;
+}
+
+/** Material of the runtime's default chain, for a profile or none. */
+export function chainMaterial(profile: string | undefined): string {
+  return `chain|${field(profile)}`;
+}
+
+function randomId(): string {
+  const bytes = runtime.randomBytes(6);
+  let id = '';
+  for (const byte of bytes) id += byte.toString(16).padStart(2, '0');
+  return id;
+}
+
+/**
+ * Material → random id, one per factory. Bounded: past `bound` entries, ids
+ * nothing in the factory refers to any more (`live()`: the ids of cached
+ * clients, sessions and credential providers) are forgotten.
+ */
+export class CredentialIds {
+  readonly #ids = new Map<string, string>();
+  readonly #used = new Set<string>();
+  readonly #bound: () => number;
+  readonly #live: () => ReadonlySet<string>;
+
+  constructor(bound: () => number, live: () => ReadonlySet<string>) {
+    this.#bound = bound;
+    this.#live = live;
+  }
+
+  /** The id of this material, the same for as long as anything refers to it. */
+  idFor(material: string): string {
+    const known = this.#ids.get(material);
+    if (known !== undefined) return known;
+    if (this.#ids.size >= this.#bound()) this.#prune();
+    let id = randomId();
+    while (this.#used.has(id)) id = randomId();
+    this.#ids.set(material, id);
+    this.#used.add(id);
+    return id;
+  }
+
+  /** How many materials are interned (for tests of the bound). */
+  get size(): number {
+    return this.#ids.size;
+  }
+
+  #prune(): void {
+    const live = this.#live();
+    for (const [material, id] of this.#ids) {
+      if (live.has(id)) continue;
+      this.#ids.delete(material);
+      this.#used.delete(id);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Where eviction drains: in-flight tracking, and removed clients destroyed
+ * once their last request is done.
+ *
+ * In flight means until the response is done: a request counts from `send()`
+ * until it fails or resolves, and a streaming response (a `GetObject` body,
+ * an event stream such as S3 `SelectObjectContent` or Bedrock Runtime
+ * `ConverseStream`) until its body ends, fails or is destroyed (breaking out
+ * of an event stream's `for await` destroys it). A removed client is
+ * destroyed when that count reaches zero, so clearing, eviction and ttl never
+ * fail a running request. `dispose()` waits at most a grace period, then
+ * destroys the bodies still open and every client.
+ *
+ * Destroying releases only what the factory created: a `requestHandler`
+ * instance or agents passed in config belong to the caller and survive.
+ *
+ * @module
+ */
+import { runtime } from '#runtime';
+import type { CacheEntry, RemovalReason, TrackedBody } from './clientCache.js';
+
+/** Who is told of removals (the factory's reporter). */
+export interface DrainReport {
+  /** A client left the cache (it may still be draining). */
+  removed(entry: CacheEntry, reason: RemovalReason): void;
+  /** A client was destroyed. */
+  destroyed(entry: CacheEntry, reason: RemovalReason): void;
+  /** Destroying a client threw. */
+  destroyFailed(entry: CacheEntry, error: unknown): void;
+}
+
+/** Who watches streaming bodies (the factory's abandoned-body watch). */
+export interface BodyWatchers {
+  add(body: TrackedBody): void;
+  delete(body: TrackedBody): void;
+}
+
+interface MiddlewareResult {
+  readonly output?: Record<string, unknown>;
+  readonly response?: { readonly body?: unknown };
+}
+
+type Handler = (args: unknown) => Promise<MiddlewareResult>;
+
+/** Whether an output streams: it holds the raw body itself (a `Body` blob) or an event stream (an async iterable). */
+function isStreaming(output: Record<string, unknown> | undefined, raw: unknown): boolean {
+  if (typeof output !== 'object' || output === null || typeof raw !== 'object' || raw === null) return false;
+  for (const key of Object.keys(output)) {
+    const value = output[key];
+    if (value === raw) return true;
+    if (typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function') return true;
+  }
+  return false;
+}
+
+interface HandlerWithAgents {
+  readonly config?: { readonly httpAgent?: { destroy?: () => void }; readonly httpsAgent?: { destroy?: () => void } };
+}
+
+/** Destroys what the factory created for a client, and nothing of the caller's. */
+export function release(entry: CacheEntry): void {
+  const { ownership } = entry;
+  if (ownership.handler) return;
+  if (ownership.agents.length === 0) {
+    entry.sdkDestroy();
+    return;
+  }
+  // The SDK's handler would destroy the caller's agents with its own
+  // (NodeHttpHandler.destroy destroys both): destroy only the one it made.
+  const handler = (entry.client as { config?: { requestHandler?: HandlerWithAgents } }).config?.requestHandler;
+  for (const agent of [handler?.config?.httpAgent, handler?.config?.httpsAgent]) {
+    if (agent !== undefined && !ownership.agents.includes(agent)) agent.destroy?.();
+  }
+}
+
+/** Tracks in-flight requests and drains removed clients. */
+export class Drain {
+  readonly #draining = new Set<CacheEntry>();
+  readonly #report: DrainReport;
+  readonly #watchers: BodyWatchers | undefined;
+  #onDrained: (() => void) | undefined;
+
+  constructor(report: DrainReport, watchers: BodyWatchers | undefined) {
+    this.#report = report;
+    this.#watchers = watchers;
+  }
+
+  /** Removed clients still finishing requests. */
+  get size(): number {
+    return this.#draining.size;
+  }
+
+  /** Counts a client's requests, from `send()` to the end of the response. */
+  track(entry: CacheEntry): void {
+    const tracker = (next: Handler, context: { commandName?: string } | undefined) => async (args: unknown) => {
+      entry.inFlight++;
+      let streaming = false;
+      try {
+        const result = await next(args);
+        streaming = this.#watchBody(entry, result, context?.commandName);
+        return result;
+      } finally {
+        if (!streaming) this.#settle(entry);
+      }
+    };
+    entry.client.middlewareStack.add(tracker as never, { step: 'initialize', priority: 'high', name: 'dbpAwsInFlightTracker' } as never);
+  }
+
+  /** Takes a client out of service: destroyed now if idle, else once its last request ends. */
+  retire(entry: CacheEntry, reason: RemovalReason): void {
+    if (entry.state !== 'live') return;
+    entry.state = 'retired';
+    entry.removal = reason;
+    this.#report.removed(entry, reason);
+    if (entry.inFlight === 0) this.#destroy(entry, reason);
+    else this.#draining.add(entry);
+  }
+
+  /**
+   * Retires every client, waits until they drain or `graceMs` passes (on an
+   * unref'd timer), then destroys the bodies still open and the clients.
+   */
+  async close(entries: readonly CacheEntry[], graceMs: number): Promise<void> {
+    for (const entry of entries) this.retire(entry, 'disposed');
+    if (this.#draining.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        (timer as { unref?: () => void }).unref?.();
+        this.#onDrained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.#onDrained = undefined;
+    for (const entry of [...this.#draining]) {
+      for (const body of entry.bodies) body.destroy();
+      this.#destroy(entry, 'disposed');
+    }
+  }
+
+  #watchBody(entry: CacheEntry, result: MiddlewareResult | undefined, commandName: string | undefined): boolean {
+    const raw = result?.response?.body;
+    if (!isStreaming(result?.output, raw)) return false;
+    let body: TrackedBody | undefined;
+    const watch = runtime.watchBody(raw, () => {
+      if (body === undefined) return;
+      entry.bodies.delete(body);
+      this.#watchers?.delete(body);
+      this.#settle(entry);
+    });
+    if (watch === undefined) return false;
+    body = {
+      entry,
+      operation: (commandName ?? 'unknown').replace(/Command$/, ''),
+      progress: watch.progress,
+      destroy: watch.destroy,
+      lastProgressAt: Date.now(),
+      lastProgress: watch.progress(),
+      abandoned: false,
+    };
+    entry.bodies.add(body);
+    this.#watchers?.add(body);
+    return true;
+  }
+
+  #settle(entry: CacheEntry): void {
+    entry.inFlight--;
+    if (entry.state === 'retired' && entry.inFlight === 0) this.#destroy(entry, entry.removal ?? 'cleared');
+  }
+
+  #destroy(entry: CacheEntry, reason: RemovalReason): void {
+    if (entry.state === 'destroyed') return;
+    entry.state = 'destroyed';
+    this.#draining.delete(entry);
+    try {
+      release(entry);
+    } catch (error) {
+      this.#report.destroyFailed(entry, error);
+    }
+    this.#report.destroyed(entry, reason);
+    if (this.#draining.size === 0) this.#onDrained?.();
+  }
+}

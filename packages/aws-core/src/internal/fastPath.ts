@@ -1,0 +1,264 @@
+/**
+ * The fast path of `getClient`: exact repeated inputs → cached entry, without
+ * validating, hashing or copying again. Used by the Node build only; in
+ * browsers a hit takes the full path, which is fast enough there and keeps
+ * the bundle small ("the fast path only where it pays").
+ *
+ * A call is read with the same readers as the full path (`keySpec.ts`), then
+ * looked up in nested Maps keyed by the inputs' own values: service
+ * definition, tier, region, profile, access key id (or provider, or key of a
+ * keyed provider), canonical config. Secrets are never keys; they are
+ * compared with the entry's validated snapshot, and equality with a validated
+ * snapshot is validity, so anything the full path would refuse misses here.
+ * Only the full path creates entries and indexes them, under the key of the
+ * snapshot they were built from.
+ *
+ * @module
+ */
+
+import { keyedSourceOf } from '../keyedCredentials.js';
+import type { ServiceDefinition } from '../serviceDefinition.js';
+import type { CacheEntry } from './clientCache.js';
+import { canonicalConfig, isPlainRecord } from './configSnapshot.js';
+import type { CredentialKind } from './credentialFingerprint.js';
+import { type CallRead, type CredentialsRead, emptyCredentialsRead, readCredentials } from './keySpec.js';
+
+/**
+ * The exact inputs of a call, as the index sees them. It is a credentials
+ * read itself (`readCredentials` writes straight into it), compared when the
+ * credentials are explicit.
+ */
+export interface FastKey extends CredentialsRead {
+  /** The definition's origin (`'@dbp/aws-s3'`), or the definition itself when it has none. */
+  definition: unknown;
+  tier: unknown;
+  region: unknown;
+  profile: unknown;
+  /** Access key id, provider function, keyed provider's key, or CHAIN. */
+  credential: unknown;
+  config: string;
+  kind: CredentialKind;
+}
+
+/** The credential part of the index for "no explicit credentials". */
+export const CHAIN: unique symbol = Symbol('default-chain') as never;
+
+/** A fresh key. */
+export function emptyFastKey(): FastKey {
+  return {
+    definition: CHAIN as never,
+    tier: undefined,
+    region: undefined,
+    profile: undefined,
+    credential: undefined,
+    config: '',
+    kind: 'chain',
+    ...emptyCredentialsRead(),
+  };
+}
+
+/**
+ * Whether two keys are the same call. Explicit credentials compare every
+ * field of CREDENTIAL_FIELDS, spelled out (fastPath.test.ts proves each one
+ * counts): a loop here cost more than the rest of a hit. Explicit
+ * credentials always have a secret; every other kind of credential input
+ * has none (`readFastCredentials` clears it), so the secret tells the kinds
+ * apart and the other fields are compared only when there is one.
+ */
+function sameKey(a: FastKey, b: FastKey): boolean {
+  return (
+    a.credential === b.credential &&
+    a.secretAccessKey === b.secretAccessKey &&
+    a.region === b.region &&
+    a.definition === b.definition &&
+    a.config === b.config &&
+    a.tier === b.tier &&
+    a.profile === b.profile &&
+    (a.secretAccessKey === undefined ||
+      (a.sessionToken === b.sessionToken && a.expiration === b.expiration && a.credentialScope === b.credentialScope && a.accountId === b.accountId))
+  );
+}
+
+/**
+ * Fills the credential part of `key` from a call's `credentials`. Returns
+ * false for what only the full path can judge (an unknown field, a wrong type).
+ */
+export function readFastCredentials(credentials: unknown, key: FastKey): boolean {
+  if (credentials === undefined || typeof credentials === 'function') {
+    const keyed = credentials && keyedSourceOf(credentials)?.key;
+    key.kind = credentials === undefined ? 'chain' : keyed === undefined ? 'provider' : 'keyed';
+    key.credential = credentials === undefined ? CHAIN : (keyed ?? credentials);
+    key.secretAccessKey = undefined;
+    return true;
+  }
+  if (typeof credentials !== 'object' || credentials === null) return false;
+  if (readCredentials(credentials, key) !== undefined) return false;
+  key.kind = 'static';
+  key.credential = key.accessKeyId;
+  return true;
+}
+
+/** Config keys that are session aliases: their presence sends a call down the full path. */
+function hasSessionAlias(config: Record<string, unknown>): boolean {
+  return 'region' in config || 'credentials' in config || 'profile' in config;
+}
+
+/** Fills the config part of `key` from a call's config (not `undefined`); false for what only the full path can judge. */
+export function readFastConfig(config: unknown, key: FastKey): boolean {
+  if (!isPlainRecord(config) || hasSessionAlias(config)) return false;
+  try {
+    key.config = canonicalFlat(config);
+  } catch {
+    // A cycle or a symbol: the full path explains it.
+    return false;
+  }
+  return true;
+}
+
+/** The last flat config seen, as its own key/value pairs, and its canonical form. */
+let lastFlatKeys: string[] = [];
+let lastFlatValues: unknown[] = [];
+let lastFlatCanonical = '';
+
+/**
+ * `canonicalConfig`, remembered for the last config whose values are all
+ * primitives, functions or class instances (which the canonical form names by
+ * identity anyway): the next config with the same keys and `===` values has
+ * the same canonical form. Compared by value every call, never by the config
+ * object's identity, so mutating a config between calls is seen. Configs with
+ * nested plain objects, arrays, Dates or URLs are serialised every time.
+ */
+function canonicalFlat(config: Record<string, unknown>): string {
+  const keys = Object.keys(config);
+  let same = keys.length === lastFlatKeys.length;
+  let flat = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const value = config[key];
+    if (value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainRecord(value) || value instanceof Date || value instanceof URL))
+      flat = false;
+    if (same && (lastFlatKeys[i] !== key || lastFlatValues[i] !== value)) same = false;
+  }
+  if (same && flat) return lastFlatCanonical;
+  const canonical = canonicalConfig(config, NO_KEYS);
+  if (flat) {
+    lastFlatKeys = keys;
+    lastFlatValues = keys.map((key) => config[key]);
+    lastFlatCanonical = canonical;
+  }
+  return canonical;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+type Level = Map<unknown, unknown>;
+
+function pathOf(key: FastKey): unknown[] {
+  return [key.definition, key.tier, key.region, key.profile, key.credential, key.config];
+}
+
+/** Exact inputs → cache entry, as nested Maps; secrets compared at the leaf. */
+export class FastIndex {
+  readonly #root: Level = new Map();
+  /** The last entry found: most code asks for the same client many times in a row. */
+  #last: CacheEntry | undefined;
+
+  /** The entry for these exact inputs, if one is indexed and its secrets match. */
+  get(key: FastKey): CacheEntry | undefined {
+    // Compare with the last answer's own key (by value, never by the options'
+    // identity) before walking.
+    const last = this.#last;
+    return last !== undefined && sameKey(last.fastKey, key) ? last : this.#walk(key);
+  }
+
+  #walk(key: FastKey): CacheEntry | undefined {
+    const leaf = (
+      (((this.#root.get(key.definition) as Level | undefined)?.get(key.tier) as Level | undefined)?.get(key.region) as Level | undefined)?.get(key.profile) as
+        | Level
+        | undefined
+    )?.get(key.credential) as Level | undefined;
+    const found = leaf?.get(key.config) as [FastKey, CacheEntry] | undefined;
+    if (found === undefined || !sameKey(found[0], key)) return undefined;
+    this.#last = found[1];
+    return found[1];
+  }
+
+  /** Indexes an entry under its own key (computed from its snapshot); returns the path to pass to `delete`. */
+  set(key: FastKey, entry: CacheEntry): unknown[] {
+    const path = pathOf(key);
+    let level = this.#root;
+    for (let i = 0; i < path.length - 1; i++) {
+      let next = level.get(path[i]) as Level | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(path[i], next);
+      }
+      level = next;
+    }
+    level.set(path[path.length - 1], [key, entry]);
+    return path;
+  }
+
+  /** Removes the entry at `path` if it is still the one indexed there, pruning empty levels. */
+  delete(path: readonly unknown[], entry: CacheEntry): void {
+    if (this.#last === entry) this.#last = undefined;
+    const levels: Level[] = [this.#root];
+    for (let i = 0; i < path.length - 1; i++) {
+      const next = levels[i]?.get(path[i]) as Level | undefined;
+      if (next === undefined) return;
+      levels.push(next);
+    }
+    const leaf = levels[levels.length - 1] as Level;
+    if ((leaf.get(path[path.length - 1]) as [FastKey, CacheEntry] | undefined)?.[1] !== entry) return;
+    leaf.delete(path[path.length - 1]);
+    for (let i = levels.length - 1; i > 0 && (levels[i] as Level).size === 0; i--) (levels[i - 1] as Level).delete(path[i - 1]);
+  }
+
+  /** How many entries are indexed (for tests of pruning). */
+  get size(): number {
+    const count = (level: Level, depth: number): number => {
+      if (depth === 5) return level.size;
+      let total = 0;
+      for (const child of level.values()) total += count(child as Level, depth + 1);
+      return total;
+    };
+    return count(this.#root, 0);
+  }
+}
+
+/**
+ * The fast path of one factory: its index and the one key it reuses, so a
+ * hit allocates nothing. `ClientStore.hit` drives it.
+ */
+export class FastPath {
+  /** Exact inputs → entry. */
+  readonly index: FastIndex = new FastIndex();
+  /** The key every hit fills, so a hit allocates nothing. */
+  readonly #key: FastKey = emptyFastKey();
+
+  /**
+   * The entry indexed for a call's exact inputs, if any (servability is the
+   * caller's). The caller resolves what the factory decides: the definition,
+   * and the tier and region of a call that leaves them out.
+   */
+  find(definition: ServiceDefinition, read: CallRead, tier: unknown, region: unknown): CacheEntry | undefined {
+    const key = this.#key;
+    key.definition = definition.origin ?? definition;
+    key.tier = tier;
+    key.region = region;
+    key.profile = read.profile;
+    key.config = '';
+    if (!readFastCredentials(read.credentials, key) || (read.config !== undefined && !readFastConfig(read.config, key))) return undefined;
+    return this.index.get(key);
+  }
+
+  /** Indexes an entry under its own key (again, if another entry took its slot). */
+  add(entry: CacheEntry): void {
+    entry.fastPath = this.index.set(entry.fastKey, entry);
+  }
+
+  /** Forgets an entry. */
+  forget(entry: CacheEntry): void {
+    if (entry.fastPath !== undefined) this.index.delete(entry.fastPath, entry);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What the factory tells the outside world: log lines (through its logger)
+ * and events (see `events.ts`), from the facts of its lifecycle. Only ids,
+ * names and counts; never a secret.
+ *
+ * @module
+ */
+import { say } from '../errors.js';
+import type { Logger } from '../types.js';
+import type { CacheEntry, RemovalReason, TrackedBody } from './clientCache.js';
+import type { CredentialKind } from './credentialFingerprint.js';
+import type { ResolutionReport } from './credentialProviders.js';
+import { type EventFields, Events, type FactoryEvent } from './events.js';
+import { TRAP_WINDOW_MS } from './providerTrap.js';
+
+function describe(entry: CacheEntry): EventFields {
+  return { service: entry.service, region: entry.region, tier: entry.tier, credentialId: entry.credentialId };
+}
+
+/** Turns lifecycle facts into log lines and events. */
+export class Reporter {
+  readonly #logger: Logger;
+  readonly #events: Events;
+  readonly #clients: () => number;
+
+  constructor(logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number) {
+    this.#logger = logger;
+    this.#clients = clients;
+    this.#events = new Events(onEvent, (error) => logger.error('[@dbp/aws] an onEvent listener threw', error instanceof Error ? error.name : typeof error));
+  }
+
+  created(entry: CacheEntry): void {
+    this.#logger.debug(say('LOG.created', { ...describe(entry), region: entry.region ?? 'from the SDK' }));
+    this.#events.emit('client:create', () => ({ ...describe(entry), credentialKind: entry.credentialKind, clients: this.#clients() }));
+  }
+
+  removed(entry: CacheEntry, reason: RemovalReason): void {
+    this.#logger.debug(say('LOG.removed', { ...describe(entry), region: entry.region ?? 'from the SDK', reason, inFlight: entry.inFlight }));
+    this.#events.emit('client:evict', () => ({ ...describe(entry), reason, count: entry.inFlight, clients: this.#clients() }));
+  }
+
+  destroyed(entry: CacheEntry, reason: RemovalReason): void {
+    this.#events.emit('client:destroy', () => ({ ...describe(entry), reason, clients: this.#clients() }));
+  }
+
+  destroyFailed(entry: CacheEntry, error: unknown): void {
+    this.#logger.error(say('LOG.destroyFailed', { service: entry.service, reason: error instanceof Error ? error.name : 'unknown error' }));
+  }
+
+  /** Bodies newly found abandoned on one client: an event each time, a log line once per client. */
+  abandoned(entry: CacheEntry, found: readonly TrackedBody[], destroyed: boolean, afterMs: number): void {
+    const operations = [...new Set(found.map((body) => body.operation))].join(', ');
+    this.#events.emit('body:abandoned', () => ({ ...describe(entry), reason: operations, count: found.length }));
+    if (entry.abandonedReported) return;
+    entry.abandonedReported = true;
+    const count = [...entry.bodies].filter((body) => body.abandoned).length;
+    const details = { ...describe(entry), region: entry.region ?? 'from the SDK', count, operations, seconds: afterMs / 1000, destroyed };
+    this.#logger.warn(say('LOG.abandoned', details));
+  }
+
+  /** A credential resolution (first, or a refresh); a background refresh that failed is a warning. */
+  credentials(credentialId: string, credentialKind: CredentialKind, { refresh, ok, expiresAt, reason, background }: ResolutionReport): void {
+    this.#events.emit(refresh ? 'credentials:refresh' : 'credentials:resolve', () => ({ credentialId, credentialKind, reason: ok ? 'ok' : reason, expiresAt }));
+    if (background) this.#logger.warn(say('LOG.refreshFailed', { credentialId, reason }));
+  }
+
+  /** A service tripped the per-call provider threshold (see `providerTrap.ts`). */
+  providerPerCall(service: string, count: number): void {
+    this.#logger.warn(say('LOG.providerPerCall', { service, count, seconds: TRAP_WINDOW_MS / 1000 }));
+  }
+
+  /** A well-formed region the SDK does not list yet, used as given. */
+  newRegion(region: string): void {
+    this.#logger.warn(say('LOG.newRegion', { region }));
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The SDK configuration a client is built with, and where a tier is mapped to
+ * `requestHandler` options: the tier's attempts and retry mode, the tier's
+ * timeouts as this runtime's handler options (shaped by the service where it
+ * needs it, such as Bedrock Runtime's HTTP/2 handler), the caller's config
+ * snapshot over both, and the session's region, profile and memoised
+ * credentials. Also records what in that configuration belongs to the caller
+ * (a handler instance, agents), which the factory must never destroy.
+ *
+ * @module
+ */
+import { runtime } from '#runtime';
+import { fail } from '../errors.js';
+import type { SdkClientLike, ServiceDefinition } from '../serviceDefinition.js';
+import type { TierConfig } from '../tiers.js';
+import type { AwsSession } from '../types.js';
+import { isPlainRecord } from './configSnapshot.js';
+import { clip } from './text.js';
+
+/** What in a client's configuration the caller owns. */
+export interface Ownership {
+  /** The caller passed a `requestHandler` instance: it is theirs, whole. */
+  readonly handler: boolean;
+  /** Agents (`httpAgent`, `httpsAgent`) the caller passed in `requestHandler` options. */
+  readonly agents: readonly object[];
+}
+
+/** The `requestHandler` options a tier gives a service on this runtime. */
+export function tierHandlerOptions(definition: ServiceDefinition, tier: TierConfig): Record<string, unknown> {
+  const defaults = runtime.handlerOptions(tier);
+  return definition.handlerOptions ? definition.handlerOptions({ runtime: runtime.flavor, tier, defaults }) : defaults;
+}
+
+/** What the caller owns in a config snapshot. */
+export function ownershipOf(snapshot: Record<string, unknown> | undefined): Ownership {
+  const handler = snapshot?.requestHandler;
+  if (handler === undefined || handler === null) return NOTHING;
+  if (!isPlainRecord(handler)) return { handler: true, agents: [] };
+  const agents = [handler.httpAgent, handler.httpsAgent].filter(
+    (agent): agent is object => typeof agent === 'object' && agent !== null && !isPlainRecord(agent),
+  );
+  return agents.length === 0 ? NOTHING : { handler: false, agents };
+}
+
+const NOTHING: Ownership = Object.freeze({ handler: false, agents: [] });
+
+/**
+ * Builds the client: the tier, then the caller's snapshot (config wins; a
+ * plain-object `requestHandler` is merged over the tier's options, a handler
+ * instance replaces them), then the session. Constructor failures become
+ * `INVALID_CONFIG` with the cause.
+ */
+export function createClient(
+  definition: ServiceDefinition,
+  tier: TierConfig,
+  session: AwsSession,
+  snapshot: Record<string, unknown> | undefined,
+): SdkClientLike {
+  const handlerOptions = tierHandlerOptions(definition, tier);
+  const user = snapshot ?? {};
+  const userHandler = user.requestHandler;
+  const requestHandler = userHandler === undefined ? handlerOptions : isPlainRecord(userHandler) ? { ...handlerOptions, ...userHandler } : userHandler;
+  const config: Record<string, unknown> = {
+    maxAttempts: tier.maxAttempts,
+    retryMode: tier.retryMode,
+    ...user,
+    requestHandler,
+    credentials: session.credentials,
+  };
+  if (session.region !== undefined) config.region = session.region;
+  if (session.profile !== undefined) config.profile = session.profile;
+  try {
+    return (definition.create as (config: Record<string, unknown>) => SdkClientLike)(config);
+  } catch (error) {
+    throw fail(
+      'INVALID_CONFIG.create',
+      { service: definition.id, reason: error instanceof Error ? clip(error.message, 200) : 'unknown error' },
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import type { AwsClientFactory } from './clientFactory.js';
+import { fail } from './errors.js';
+import type { AwsCredentialProvider, AwsCredentials } from './types.js';
+
+/** Any function (a credential provider is looked up by its identity). */
+export type AnyFunction = (...args: never[]) => unknown;
+
+/** What the factory passes a keyed provider when it resolves it. */
+export interface CredentialContext {
+  /**
+   * The factory resolving the credentials (so a source such as `assumeRole`
+   * gets its STS client from the same factory). `undefined` when the
+   * provider is called directly, outside any factory.
+   */
+  readonly factory?: AwsClientFactory | undefined;
+}
+
+/** A credential provider that may use the factory resolving it. */
+export type KeyedCredentialProvider = (context: CredentialContext) => Promise<AwsCredentials> | AwsCredentials;
+
+/** Options of {@link keyedCredentials}. */
+export interface KeyedCredentialsOptions {
+  /**
+   * Refresh temporary credentials this long before they expire, in the
+   * background while the current ones keep serving requests.
+   * @default 300_000 (5 minutes)
+   */
+  readonly refreshWindowMs?: number | undefined;
+}
+
+/** What the factory knows of a keyed provider. */
+export interface KeyedSource {
+  readonly key: string;
+  readonly provider: KeyedCredentialProvider;
+  readonly refreshWindowMs: number | undefined;
+}
+
+// Shared by every copy of the package in the process (ESM and CJS builds), so
+// a provider keyed by one copy is recognised by another copy's factory. A
+// WeakMap, so a key (which may hold secret material, such as an assumed
+// role's static source) is never reachable from the function itself.
+const REGISTRY_KEY = Symbol.for('@dbp/aws-core/keyed-credentials@1');
+
+function registry(): WeakMap<object, KeyedSource> {
+  const holder = globalThis as { [REGISTRY_KEY]?: WeakMap<object, KeyedSource> };
+  let map = holder[REGISTRY_KEY];
+  if (map === undefined) {
+    map = new WeakMap();
+    Object.defineProperty(holder, REGISTRY_KEY, { value: map, enumerable: false, configurable: true });
+  }
+  return map;
+}
+
+/** What `keyedCredentials` recorded for a function, if anything. */
+export function keyedSourceOf(provider: object): KeyedSource | undefined {
+  return registry().get(provider);
+}
+
+/**
+ * Gives any credential provider a stable key, so a provider built per request
+ * (`fromIni({ profile })`, `fromTemporaryCredentials(…)`) is still a cache
+ * hit: the factory keys it by `key` (fingerprinted like any credential
+ * material, never shown), not by the function's identity. Every provider with
+ * the same key shares one client per service and one credential session, so
+ * it is resolved once, whichever of them the factory happens to call.
+ *
+ * The key must identify the credentials completely (role, account, external
+ * id, tenant, …): two providers with one key are taken to be the same.
+ *
+ * @example
+ * ```ts
+ * // in a request handler: one client and one credential session per tenant, not per request
+ * const client = getS3Client({
+ *   region: 'eu-west-1',
+ *   credentials: keyedCredentials(`tenant:${tenantId}`, fromTemporaryCredentials({ params: { RoleArn: roleFor(tenantId) } })),
+ * })
+ * ```
+ */
+export function keyedCredentials(
+  key: string,
+  provider: KeyedCredentialProvider | AwsCredentialProvider,
+  options?: KeyedCredentialsOptions,
+): AwsCredentialProvider {
+  if (typeof key !== 'string' || key.length === 0 || typeof provider !== 'function') throw fail('INVALID_CREDENTIALS.keyed');
+  const refreshWindowMs = options?.refreshWindowMs;
+  if (refreshWindowMs !== undefined && !(typeof refreshWindowMs === 'number' && refreshWindowMs >= 0 && Number.isFinite(refreshWindowMs))) {
+    throw fail('INVALID_CREDENTIALS.keyed');
+  }
+  const source: KeyedSource = { key, provider: provider as KeyedCredentialProvider, refreshWindowMs };
+  // Callable as it is by an SDK client too (outside any factory).
+  const keyed: AwsCredentialProvider = async () => source.provider({});
+  registry().set(keyed, source);
+  return keyed;
+}
