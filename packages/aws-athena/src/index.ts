@@ -18,7 +18,7 @@ import { defineService, type GetClientOptions, getClientFactory, type ServiceDef
  */
 export const athena: ServiceDefinition<AthenaClient, AthenaClientConfig> = /* @__PURE__ */ defineService({
   id: 'athena',
-  tier: 'data',
+  origin: '@dbp/aws-athena',
   create: (config: AthenaClientConfig) => new AthenaClient(config),
 });
 

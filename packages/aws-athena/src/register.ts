@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
+
+import { athena } from '@dbp/aws-athena';
 import { registerService } from '@dbp/aws-core';
-import { athena } from './index.js';
 
 registerService(athena);

@@ -19,7 +19,7 @@ import { withHttp2Guard } from './http2Guard.js';
  */
 export const bedrockRuntime: ServiceDefinition<BedrockRuntimeClient, BedrockRuntimeClientConfig> = /* @__PURE__ */ defineService({
   id: 'bedrock-runtime',
-  tier: 'ai',
+  origin: '@dbp/aws-bedrock',
   create: (config: BedrockRuntimeClientConfig) => withHttp2Guard(new BedrockRuntimeClient(config)),
   // On Node the Bedrock Runtime client uses the HTTP/2 handler. It takes
   // `requestTimeout` as the per-stream idle limit and has no connect timeout;

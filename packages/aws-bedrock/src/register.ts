@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
+
+import { bedrockRuntime } from '@dbp/aws-bedrock';
 import { registerService } from '@dbp/aws-core';
-import { bedrockRuntime } from './index.js';
 
 registerService(bedrockRuntime);

@@ -18,7 +18,7 @@ import { defineService, type GetClientOptions, getClientFactory, type ServiceDef
  */
 export const dynamodb: ServiceDefinition<DynamoDBClient, DynamoDBClientConfig> = /* @__PURE__ */ defineService({
   id: 'dynamodb',
-  tier: 'standard',
+  origin: '@dbp/aws-dynamodb',
   create: (config: DynamoDBClientConfig) => new DynamoDBClient(config),
 });
 

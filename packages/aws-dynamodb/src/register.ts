@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 import { registerService } from '@dbp/aws-core';
-import { dynamodb } from './index.js';
+import { dynamodb } from '@dbp/aws-dynamodb';
 
 registerService(dynamodb);

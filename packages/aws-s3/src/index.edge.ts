@@ -30,7 +30,7 @@ import { ensureDomParser } from './internal/domParser.js';
  */
 export const s3: ServiceDefinition<S3Client, S3ClientConfig> = /* @__PURE__ */ defineService({
   id: 's3',
-  tier: 'standard',
+  origin: '@dbp/aws-s3#edge',
   create: (config: S3ClientConfig) => {
     ensureDomParser();
     return new S3Client(config);

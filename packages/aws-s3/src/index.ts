@@ -18,7 +18,7 @@ import { defineService, type GetClientOptions, getClientFactory, type ServiceDef
  */
 export const s3: ServiceDefinition<S3Client, S3ClientConfig> = /* @__PURE__ */ defineService({
   id: 's3',
-  tier: 'standard',
+  origin: '@dbp/aws-s3',
   create: (config: S3ClientConfig) => new S3Client(config),
 });
 

@@ -7,6 +7,6 @@
  * @packageDocumentation
  */
 import { registerService } from '@dbp/aws-core';
-import { s3 } from './index.edge.js';
+import { s3 } from '@dbp/aws-s3';
 
 registerService(s3);

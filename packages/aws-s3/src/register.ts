@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 import { registerService } from '@dbp/aws-core';
-import { s3 } from './index.js';
+import { s3 } from '@dbp/aws-s3';
 
 registerService(s3);

@@ -18,7 +18,7 @@ import { defineService, type GetClientOptions, getClientFactory, type ServiceDef
  */
 export const sagemaker: ServiceDefinition<SageMakerClient, SageMakerClientConfig> = /* @__PURE__ */ defineService({
   id: 'sagemaker',
-  tier: 'ai',
+  origin: '@dbp/aws-sagemaker',
   create: (config: SageMakerClientConfig) => new SageMakerClient(config),
 });
 

@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 import { registerService } from '@dbp/aws-core';
-import { sagemaker } from './index.js';
+import { sagemaker } from '@dbp/aws-sagemaker';
 
 registerService(sagemaker);
