@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // The one test command (README: `pnpm test`; .ci/run runs exactly this).
 // Lint, typecheck and build every package, run every package's tests (unit,
-// contract, type, end-to-end and runtime suites) through turbo, check the
-// packages as published (publint, scripts/check-packages.mjs with attw, size
-// budgets, the release rehearsal), then print one closing total.
+// contract, type, end-to-end and runtime suites) through turbo on the host's
+// Node, run the Node matrix (the suites again on Node 22, 24 and 26, binaries
+// from the npm registry; scripts/lib/nodeMatrix.mjs), check the packages as
+// published (publint, scripts/check-packages.mjs with attw, size budgets, the
+// release rehearsal), then print the pass counts per runtime and one closing
+// total.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceDirs as listWorkspaceDirs, runMatrixEntry } from './lib/nodeMatrix.mjs';
+import { NODE_MAJORS, resolveRuntime } from './lib/runtimes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -18,14 +23,35 @@ const env = {
   AWS_EC2_METADATA_DISABLED: 'true',
   FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
 };
-const workspaceDirs = ['packages', 'internal', 'examples'].flatMap((group) => {
-  const dir = join(root, group);
-  return existsSync(dir)
-    ? readdirSync(dir)
-        .map((name) => join(dir, name))
-        .filter((path) => existsSync(join(path, 'package.json')))
-    : [];
-});
+const workspaceDirs = listWorkspaceDirs(root);
+
+// What each Node major runs besides the host's full turbo run. Node 24 is the
+// current LTS (and a Lambda runtime): every suite again. 22 (LTS, Lambda) and
+// 26 (current): the core, the contract suite of every service package and the
+// end-to-end suite. Every major runs the demo.
+const NODE_MATRIX = [
+  { runtime: 'node24', suites: ['all', 'demo'] },
+  { runtime: 'node22', suites: ['core', 'contract', 'e2e', 'demo'] },
+  { runtime: 'node26', suites: ['core', 'contract', 'e2e', 'demo'] },
+  { runtime: 'node20', suites: ['demo'] },
+];
+// Two entries at once: the suites mostly wait on local sockets and timers, and two cores are all CI has.
+const MATRIX_CONCURRENCY = 2;
+const hostMajor = Number(process.versions.node.split('.')[0]);
+for (const major of NODE_MAJORS) {
+  if (!NODE_MATRIX.some((entry) => entry.runtime === `node${major}`)) throw new Error(`NODE_MATRIX has no entry for Node ${major}`);
+}
+// Test files that prove a runtime of their own, for the per-runtime counts of the host run.
+const RUNTIME_FILES = {
+  'internal/runtime-tests/test/bun.test.ts': 'Bun (from the built dist)',
+  'internal/runtime-tests/test/deno.test.ts': 'Deno (npm: specifiers, dist)',
+  'internal/runtime-tests/test/bundlers.test.ts': 'Bundled to one file (esbuild, webpack), plain node',
+  'examples/lambda/test/lambdaRuntime.test.ts': 'AWS Lambda (aws-lambda-ric, Runtime API, Node 22/24)',
+  'internal/runtime-tests/test/chromium.test.ts': 'Chromium',
+  'internal/runtime-tests/test/workerd.test.ts': 'workerd (miniflare)',
+  'internal/runtime-tests/test/edgeRuntime.test.ts': 'Vercel edge runtime',
+};
+const matrixResults = [];
 const started = Date.now();
 const timings = [];
 
@@ -46,6 +72,7 @@ function summarise() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const byFile = {};
   for (const dir of workspaceDirs) {
     const report = join(dir, '.tmp', 'vitest-results.json');
     if (!existsSync(report)) continue;
@@ -53,10 +80,69 @@ function summarise() {
     passed += json.numPassedTests ?? 0;
     failed += json.numFailedTests ?? 0;
     skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+    for (const file of json.testResults ?? []) {
+      const statuses = (file.assertionResults ?? []).map((test) => test.status);
+      byFile[relative(root, file.name)] = { passed: statuses.filter((s) => s === 'passed').length, failed: statuses.filter((s) => s === 'failed').length };
+    }
   }
+  const hostPassed = passed;
+  const hostFailed = failed;
   console.log(`\n${timings.map((line) => `  ${line}`).join('\n')}\n  total: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  console.log('\nPer runtime:');
+  console.log(`  Node ${process.version} (host): ${hostPassed} passed, ${hostFailed} failed: every suite, type tests included`);
+  for (const result of matrixResults) {
+    passed += result.passed;
+    failed += result.failed;
+    skipped += result.skipped;
+    const runs = result.runs.filter((run) => run.what !== 'demo').length;
+    const demo = result.runs.some((run) => run.what === 'demo') ? `; demo ${result.demos ? 'ok' : 'FAILED'}` : '';
+    const what = result.runtime.name === `node${hostMajor}` ? 'the host runs every suite above' : `${runs} vitest runs (${result.suites.join(', ')})`;
+    console.log(
+      `  ${result.runtime.label} ${result.runtime.version}: ${result.passed} passed, ${result.failed} failed: ${what}${demo} (${result.seconds.toFixed(0)}s)`,
+    );
+  }
+  for (const [file, label] of Object.entries(RUNTIME_FILES)) {
+    const counts = byFile[file];
+    if (counts) console.log(`  ${label}: ${counts.passed} passed, ${counts.failed} failed (${file}, host run)`);
+  }
   console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return { passed, failed, skipped };
+}
+
+/** Runs the Node matrix, `MATRIX_CONCURRENCY` entries at a time; prints each entry's outcome as it ends. */
+async function nodeMatrix() {
+  const t0 = Date.now();
+  console.log(`\n▶ Node matrix: ${NODE_MATRIX.map((entry) => `${entry.runtime} (${entry.suites.join(', ')})`).join(' · ')}`);
+  const runtimes = await Promise.all(NODE_MATRIX.map((entry) => resolveRuntime(entry.runtime)));
+  for (const runtime of runtimes) console.log(`  ${runtime.label}: ${runtime.version} ${runtime.path}`);
+  let next = 0;
+  const worker = async () => {
+    while (next < NODE_MATRIX.length) {
+      const index = next++;
+      const entry = NODE_MATRIX[index];
+      const result = await runMatrixEntry({ root, runtime: runtimes[index], suiteNames: entry.suites, env });
+      result.suites = entry.suites;
+      matrixResults[index] = result;
+      const status = result.failures.length ? '✖' : '✓';
+      console.log(`  ${status} ${result.runtime.label}: ${result.passed} passed, ${result.failed} failed in ${result.seconds.toFixed(0)}s`);
+      for (const run of result.runs)
+        console.log(`      ${run.ok ? '✓' : '✖'} ${run.what}${run.passed !== undefined ? `: ${run.passed} passed` : ''} (${run.seconds.toFixed(1)}s)`);
+    }
+  };
+  await Promise.all(Array.from({ length: MATRIX_CONCURRENCY }, worker));
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  timings.push(`Node matrix (${NODE_MATRIX.map((entry) => entry.runtime).join(', ')}): ${seconds}s`);
+  const failures = matrixResults.flatMap((result) => result.failures.map((failure) => ({ ...failure, runtime: result.runtime })));
+  if (failures.length) {
+    for (const failure of failures) {
+      const log = readFileSync(failure.log, 'utf8').split('\n');
+      console.error(`\n✖ ${failure.runtime.label} ${failure.runtime.version}: ${failure.what}: ${failure.why}. Last lines of ${relative(root, failure.log)}:`);
+      console.error(log.slice(-120).join('\n'));
+    }
+    console.error(`\n✖ Node matrix failed after ${seconds}s`);
+    summarise();
+    process.exit(1);
+  }
 }
 
 for (const dir of workspaceDirs) rmSync(join(dir, '.tmp', 'vitest-results.json'), { force: true });
@@ -65,6 +151,7 @@ if (existsSync(join(root, 'scripts', 'ensure-chromium.sh'))) step('Chromium for 
 step('Lint and format (Biome)', bin('biome'), ['ci', '.']);
 step('Typecheck and build', bin('turbo'), ['run', 'typecheck', 'build', '--output-logs=errors-only', '--concurrency=2']);
 step('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']);
+await nodeMatrix();
 for (const dir of workspaceDirs.filter((path) => path.includes(`${join(root, 'packages')}`))) {
   step(`publint --strict ${dir.slice(root.length)}`, bin('publint'), ['--strict', dir]);
 }
