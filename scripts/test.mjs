@@ -111,6 +111,25 @@ function summarise() {
   return { passed, failed, skipped };
 }
 
+/**
+ * Fetches every runtime binary the tests use (Node majors, Bun, Deno) from the
+ * npm registry up front, so a fresh clone downloads them here rather than
+ * inside a test's time limit; the tests' own look-ups then hit npx's cache.
+ */
+async function fetchRuntimes() {
+  const t0 = Date.now();
+  const names = [...NODE_MAJORS.map((major) => `node${major}`), 'bun', 'deno'];
+  console.log(`\n▶ Runtimes from the npm registry: ${names.join(', ')}`);
+  try {
+    for (const runtime of await Promise.all(names.map((name) => resolveRuntime(name)))) console.log(`  ${runtime.label} ${runtime.version}: ${runtime.path}`);
+  } catch (error) {
+    console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
+    summarise();
+    process.exit(1);
+  }
+  timings.push(`Runtimes from the npm registry: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+}
+
 /** Runs the Node matrix, `MATRIX_CONCURRENCY` entries at a time; prints each entry's outcome as it ends. */
 async function nodeMatrix() {
   const t0 = Date.now();
@@ -152,6 +171,7 @@ for (const dir of workspaceDirs) rmSync(join(dir, '.tmp', 'vitest-results.json')
 if (existsSync(join(root, 'scripts', 'ensure-chromium.sh'))) step('Chromium for the browser tests', 'bash', [join(root, 'scripts', 'ensure-chromium.sh')]);
 step('Lint and format (Biome)', bin('biome'), ['ci', '.']);
 step('Typecheck and build', bin('turbo'), ['run', 'typecheck', 'build', '--output-logs=errors-only', '--concurrency=2']);
+await fetchRuntimes();
 step('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']);
 await nodeMatrix();
 for (const dir of workspaceDirs.filter((path) => path.includes(`${join(root, 'packages')}`))) {
