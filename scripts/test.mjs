@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // The one test command (README: `pnpm test`; .ci/run runs exactly this).
 // Lint, typecheck and build every package, run every package's tests (unit,
-// contract, type, end-to-end and runtime suites) through turbo, check the
-// packages as published (publint, scripts/check-packages.mjs with attw, size
-// budgets, the release rehearsal), then print one closing total.
+// contract, type, end-to-end and runtime suites) through turbo on the host's
+// Node, run the Node matrix (the suites again on Node 22, 24 and 26, binaries
+// from the npm registry; scripts/lib/nodeMatrix.mjs), check the packages as
+// published (publint, scripts/check-packages.mjs with attw, size budgets, the
+// release rehearsal), then print the pass counts per runtime and one closing
+// total.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceDirs as listWorkspaceDirs, runMatrixEntry } from './lib/nodeMatrix.mjs';
+import { BUN_VERSION, DENO_VERSION, NODE_MAJORS, resolveRuntime } from './lib/runtimes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -18,14 +23,35 @@ const env = {
   AWS_EC2_METADATA_DISABLED: 'true',
   FORCE_COLOR: process.env.FORCE_COLOR ?? '0',
 };
-const workspaceDirs = ['packages', 'internal', 'examples'].flatMap((group) => {
-  const dir = join(root, group);
-  return existsSync(dir)
-    ? readdirSync(dir)
-        .map((name) => join(dir, name))
-        .filter((path) => existsSync(join(path, 'package.json')))
-    : [];
-});
+const workspaceDirs = listWorkspaceDirs(root);
+
+// What each Node major runs besides the host's full turbo run. Node 24 is the
+// current LTS (and a Lambda runtime): every suite again. 22 (LTS, Lambda) and
+// 26 (current): the core, the contract suite of every service package and the
+// end-to-end suite. Every major runs the demo.
+const NODE_MATRIX = [
+  { runtime: 'node24', suites: ['all', 'demo'] },
+  { runtime: 'node22', suites: ['core', 'contract', 'e2e', 'demo'] },
+  { runtime: 'node26', suites: ['core', 'contract', 'e2e', 'demo'] },
+  { runtime: 'node20', suites: ['demo'] },
+];
+// Two entries at once: the suites mostly wait on local sockets and timers, and two cores are all CI has.
+const MATRIX_CONCURRENCY = 2;
+const hostMajor = Number(process.versions.node.split('.')[0]);
+for (const major of NODE_MAJORS) {
+  if (!NODE_MATRIX.some((entry) => entry.runtime === `node${major}`)) throw new Error(`NODE_MATRIX has no entry for Node ${major}`);
+}
+// Test files that prove a runtime of their own, for the per-runtime counts of the host run.
+const RUNTIME_FILES = {
+  'internal/runtime-tests/test/bun.test.ts': `Bun ${BUN_VERSION} (the built dist from node_modules)`,
+  'internal/runtime-tests/test/deno.test.ts': `Deno ${DENO_VERSION} (npm: specifiers, the built dist)`,
+  'internal/runtime-tests/test/bundlers.test.ts': 'one-file bundles (esbuild, webpack) run by plain node from an empty folder',
+  'examples/lambda/test/lambdaRuntime.test.ts': 'AWS Lambda (local Runtime API, nodejs22.x and nodejs24.x)',
+  'internal/runtime-tests/test/chromium.test.ts': 'Chromium',
+  'internal/runtime-tests/test/workerd.test.ts': 'workerd (miniflare)',
+  'internal/runtime-tests/test/edgeRuntime.test.ts': 'Vercel edge runtime',
+};
+const matrixResults = [];
 const started = Date.now();
 const timings = [];
 
@@ -46,6 +72,7 @@ function summarise() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const byFile = {};
   for (const dir of workspaceDirs) {
     const report = join(dir, '.tmp', 'vitest-results.json');
     if (!existsSync(report)) continue;
@@ -53,10 +80,90 @@ function summarise() {
     passed += json.numPassedTests ?? 0;
     failed += json.numFailedTests ?? 0;
     skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+    for (const file of json.testResults ?? []) {
+      const statuses = (file.assertionResults ?? []).map((test) => test.status);
+      byFile[relative(root, file.name)] = { passed: statuses.filter((s) => s === 'passed').length, failed: statuses.filter((s) => s === 'failed').length };
+    }
   }
+  const hostPassed = passed;
+  const hostFailed = failed;
   console.log(`\n${timings.map((line) => `  ${line}`).join('\n')}\n  total: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  console.log('\nPer runtime (vitest tests passed; the demo is one more check per Node):');
+  const results = matrixResults.filter(Boolean);
+  const hostDemo = results.find((result) => result.runtime.name === `node${hostMajor}` && result.suites.join() === 'demo');
+  const demoText = (result) => (result ? `; demo ${result.demos ? 'ok' : 'FAILED'}` : '');
+  console.log(`  Node ${process.version} (host): ${hostPassed} passed, ${hostFailed} failed: every suite, type tests included${demoText(hostDemo)}`);
+  for (const result of results) {
+    passed += result.passed;
+    failed += result.failed;
+    skipped += result.skipped;
+    if (result === hostDemo) continue;
+    const what = result.suites.includes('all') ? 'every suite but the type tests' : result.suites.filter((suite) => suite !== 'demo').join(', ');
+    console.log(
+      `  ${result.runtime.label} ${result.runtime.version}: ${result.passed} passed, ${result.failed} failed: ${what}${demoText(result)} (${result.seconds.toFixed(0)}s)`,
+    );
+  }
+  for (const [file, label] of Object.entries(RUNTIME_FILES)) {
+    const counts = byFile[file];
+    if (counts) console.log(`  ${label}: ${counts.passed} passed, ${counts.failed} failed (${file})`);
+  }
   console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return { passed, failed, skipped };
+}
+
+/**
+ * Fetches every runtime binary the tests use (Node majors, Bun, Deno) from the
+ * npm registry up front, so a fresh clone downloads them here rather than
+ * inside a test's time limit; the tests' own look-ups then hit npx's cache.
+ */
+async function fetchRuntimes() {
+  const t0 = Date.now();
+  const names = [...NODE_MAJORS.map((major) => `node${major}`), 'bun', 'deno'];
+  console.log(`\n▶ Runtimes from the npm registry: ${names.join(', ')}`);
+  try {
+    for (const runtime of await Promise.all(names.map((name) => resolveRuntime(name)))) console.log(`  ${runtime.label} ${runtime.version}: ${runtime.path}`);
+  } catch (error) {
+    console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
+    summarise();
+    process.exit(1);
+  }
+  timings.push(`Runtimes from the npm registry: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+}
+
+/** Runs the Node matrix, `MATRIX_CONCURRENCY` entries at a time; prints each entry's outcome as it ends. */
+async function nodeMatrix() {
+  const t0 = Date.now();
+  console.log(`\n▶ Node matrix: ${NODE_MATRIX.map((entry) => `${entry.runtime} (${entry.suites.join(', ')})`).join(' · ')}`);
+  const runtimes = await Promise.all(NODE_MATRIX.map((entry) => resolveRuntime(entry.runtime)));
+  for (const runtime of runtimes) console.log(`  ${runtime.label}: ${runtime.version} ${runtime.path}`);
+  let next = 0;
+  const worker = async () => {
+    while (next < NODE_MATRIX.length) {
+      const index = next++;
+      const entry = NODE_MATRIX[index];
+      const result = await runMatrixEntry({ root, runtime: runtimes[index], suiteNames: entry.suites, env });
+      result.suites = entry.suites;
+      matrixResults[index] = result;
+      const status = result.failures.length ? '✖' : '✓';
+      console.log(`  ${status} ${result.runtime.label}: ${result.passed} passed, ${result.failed} failed in ${result.seconds.toFixed(0)}s`);
+      for (const run of result.runs)
+        console.log(`      ${run.ok ? '✓' : '✖'} ${run.what}${run.passed !== undefined ? `: ${run.passed} passed` : ''} (${run.seconds.toFixed(1)}s)`);
+    }
+  };
+  await Promise.all(Array.from({ length: MATRIX_CONCURRENCY }, worker));
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  timings.push(`Node matrix (${NODE_MATRIX.map((entry) => entry.runtime).join(', ')}): ${seconds}s`);
+  const failures = matrixResults.filter(Boolean).flatMap((result) => result.failures.map((failure) => ({ ...failure, runtime: result.runtime })));
+  if (failures.length) {
+    for (const failure of failures) {
+      const log = readFileSync(failure.log, 'utf8').split('\n');
+      console.error(`\n✖ ${failure.runtime.label} ${failure.runtime.version}: ${failure.what}: ${failure.why}. Last lines of ${relative(root, failure.log)}:`);
+      console.error(log.slice(-120).join('\n'));
+    }
+    console.error(`\n✖ Node matrix failed after ${seconds}s`);
+    summarise();
+    process.exit(1);
+  }
 }
 
 for (const dir of workspaceDirs) rmSync(join(dir, '.tmp', 'vitest-results.json'), { force: true });
@@ -67,7 +174,9 @@ step('Lint and format (Biome)', bin('biome'), ['ci', '.']);
 step('Service manifest ↔ packages/ and the README table (scripts/services.mjs)', process.execPath, [join(root, 'scripts', 'services.mjs')]);
 step('API reference (TypeDoc: JSDoc on every export, links, Errors page; scripts/docs.mjs)', process.execPath, [join(root, 'scripts', 'docs.mjs')]);
 step('Typecheck and build', bin('turbo'), ['run', 'typecheck', 'build', '--output-logs=errors-only', '--concurrency=2']);
+await fetchRuntimes();
 step('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']);
+await nodeMatrix();
 for (const dir of workspaceDirs.filter((path) => path.includes(`${join(root, 'packages')}`))) {
   step(`publint --strict ${dir.slice(root.length)}`, bin('publint'), ['--strict', dir]);
 }

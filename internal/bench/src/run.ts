@@ -10,6 +10,7 @@ import { benchBundles } from './parts/bundle.js';
 import { benchCredentials } from './parts/credentials.js';
 import { benchGetClient } from './parts/getClient.js';
 import { benchImportCost } from './parts/importCost.js';
+import { benchLambdaInit } from './parts/lambdaInit.js';
 import { benchTenants } from './parts/tenants.js';
 import { benchThroughput } from './parts/throughput.js';
 
@@ -32,6 +33,7 @@ const TITLES: Record<number, string> = {
   4: 'Throughput: GetObject against the local S3',
   5: 'Many tenants',
   6: 'Credential resolution',
+  7: 'AWS Lambda: init time and bundle size',
 };
 
 const startedAt = new Date();
@@ -60,6 +62,7 @@ async function part(id: number, body: () => Promise<PartResult>): Promise<void> 
 await part(1, () => benchGetClient(quick));
 await part(2, () => benchImportCost(quick));
 await part(3, () => benchBundles());
+await part(7, () => benchLambdaInit(quick));
 
 let local: LocalAwsProcess | undefined;
 let localError = '';

@@ -3,9 +3,11 @@ import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OBJECT_KEYS } from '../src/apps/flows.js';
 import { bundle } from '../src/bundle.js';
-import { runInEdgeRuntime } from '../src/edgeRuntime.js';
+import { edgeFetchWithContentLength, runInEdgeRuntime } from '../src/edgeRuntime.js';
 
 const EDGE_APP = new URL('../src/apps/edge.ts', import.meta.url).pathname;
+/** @edge-runtime/vm 5.0.0 cannot send a content-length header on Node 24+ (see edgeFetchWithContentLength). */
+const UPSTREAM_CONTENT_LENGTH_BUG = Number(process.versions.node.split('.')[0]) >= 24;
 
 describe('Vercel edge runtime (@edge-runtime/vm)', () => {
   let local: LocalAws;
@@ -17,11 +19,22 @@ describe('Vercel edge runtime (@edge-runtime/vm)', () => {
     await local?.stop();
   });
 
+  it(`its fetch ${UPSTREAM_CONTENT_LENGTH_BUG ? 'fails (upstream, Node 24+)' : 'sends'} an explicit content-length header, as the SDK sets one`, async () => {
+    // When this fails on Node 24+, @edge-runtime/vm got fixed: drop UPSTREAM_CONTENT_LENGTH_BUG.
+    expect(await edgeFetchWithContentLength()).toBe(UPSTREAM_CONTENT_LENGTH_BUG ? 'invalid content-length header' : 'ok');
+  });
+
   it('runs the S3 and DynamoDB flows from a bundle built with the edge-light condition', async () => {
     const app = await bundle('vercelEdge', { file: EDGE_APP, format: 'iife' });
     expect(app.inputs).toContain('../../packages/aws-s3/dist/index.edge.js');
     expect(app.inputs).toContain('../../packages/aws-core/dist/runtime.web.js');
     local.requests.reset();
+    if (UPSTREAM_CONTENT_LENGTH_BUG) {
+      // The first request with a body fails in the emulator's fetch, before it leaves the VM, and for that reason only.
+      const failure = runInEdgeRuntime(app.code, { runId: randomUUID().slice(0, 8), s3: local.clientOptions('s3'), dynamodb: local.clientOptions('dynamodb') });
+      await expect(failure).rejects.toMatchObject({ message: 'fetch failed', cause: { message: 'invalid content-length header' } });
+      return;
+    }
 
     const { globals, result } = await runInEdgeRuntime(app.code, {
       runId: randomUUID().slice(0, 8),

@@ -1,0 +1,109 @@
+/**
+ * Runs `src/apps/serverRuntime.ts` in Bun or Deno, as a user of that runtime
+ * would: Bun straight from this package (its node_modules, the packages'
+ * built dist); Deno from a copy whose imports are `npm:` specifiers, next to
+ * a deno.json with `"nodeModulesDir": "manual"` (Deno resolves them from the
+ * node_modules above it), with the permissions the program needs and no more.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveRuntime } from '../../../scripts/lib/runtimes.mjs';
+import type { ServerRuntimeInput, Step } from './apps/serverRuntime.js';
+import { PACKAGE_DIR, TMP_DIR } from './bundle.js';
+
+const APP = fileURLToPath(new URL('./apps/serverRuntime.ts', import.meta.url));
+
+/** A run of the program. */
+export interface ServerRuntimeRun {
+  /** `Bun 1.4.4`. */
+  readonly runtime: string;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderr: string;
+  /** Each step's outcome, or `undefined` when the program printed no report. */
+  readonly steps: Record<string, Step> | undefined;
+  readonly stdout: string;
+}
+
+/** The `npm:` form of the program's bare package imports, for Deno. */
+export function withNpmSpecifiers(source: string): string {
+  return source.replace(/from '(@dbp\/[\w-]+|@aws-sdk\/[\w-]+)'/g, "from 'npm:$1'");
+}
+
+/**
+ * Runs the program in `runtime` with `input` and `env` (credentials for the
+ * default chain), killed after `timeoutMs`.
+ */
+export async function runServerRuntime(
+  runtime: 'bun' | 'deno',
+  input: ServerRuntimeInput,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<ServerRuntimeRun> {
+  const binary = await resolveRuntime(runtime);
+  let command: string[];
+  let cwd = PACKAGE_DIR;
+  if (runtime === 'bun') {
+    command = [APP];
+  } else {
+    cwd = join(TMP_DIR, 'deno');
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(join(cwd, 'deno.json'), `${JSON.stringify({ nodeModulesDir: 'manual' }, null, 2)}\n`);
+    writeFileSync(join(cwd, 'serverRuntime.ts'), withNpmSpecifiers(readFileSync(APP, 'utf8')));
+    command = [
+      'run',
+      '--no-lock',
+      '--no-prompt',
+      // The SDK reads its configuration from the environment; reads the packages from node_modules (and ~/.aws, absent here); connects to the testkit.
+      '--allow-env',
+      '--allow-read',
+      '--allow-net=127.0.0.1',
+      // os.homedir(), os.release() and friends, for the SDK's user agent and config paths.
+      '--allow-sys',
+      join(cwd, 'serverRuntime.ts'),
+    ];
+  }
+  const home = join(TMP_DIR, `${runtime}-home`);
+  mkdirSync(home, { recursive: true });
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary.path, command, {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        // An empty home: no ~/.aws of the machine's, no runtime caches shared with it.
+        HOME: home,
+        DENO_DIR: join(home, 'deno-cache'),
+        DENO_NO_UPDATE_CHECK: '1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        DBP_TARGET: JSON.stringify(input),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      let steps: Record<string, Step> | undefined;
+      try {
+        steps = JSON.parse(stdout) as Record<string, Step>;
+      } catch {
+        steps = undefined;
+      }
+      resolve({ runtime: `${binary.label} ${binary.version}`, code, signal, stderr, steps, stdout });
+    });
+  });
+}

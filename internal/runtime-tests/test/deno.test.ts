@@ -1,0 +1,3 @@
+import { serverRuntimeSuite } from '../src/serverRuntimeSuite.js';
+
+serverRuntimeSuite('deno');
