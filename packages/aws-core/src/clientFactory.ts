@@ -8,6 +8,7 @@ import { RegionCheck } from './internal/regions.js';
 import { Reporter } from './internal/reporter.js';
 import { type CallContext, resolveSession } from './internal/resolveCall.js';
 import { guardRead, readOptions, refuseProblem } from './internal/validateOptions.js';
+import type { CredentialContext } from './keyedCredentials.js';
 import type { ClientOf, ConfigOf, ConfigOfClass, SdkClientClass, SdkClientLike, ServiceDefinition, ServiceRegistry } from './serviceDefinition.js';
 import { ServiceTierOverrides } from './serviceTiers.js';
 import type { AwsSession, ClearCacheFilter, FactoryStats, FactorySummary, GetClientOptions, SessionOptions } from './types.js';
@@ -59,7 +60,15 @@ export class AwsClientFactory {
     const settings = readFactoryOptions(options);
     this.#settings = settings;
     const report = new Reporter(settings.logger, settings.onEvent, () => this.#store.counters().clients);
-    this.#store = new ClientStore(settings, report, { factory: this }, () => this.disposed);
+    // What a keyed credential source is given (assumeRole gets its STS client from here).
+    const credentialContext: CredentialContext = {
+      factory: this,
+      get region() {
+        return fallbackRegion();
+      },
+    };
+    const fallbackRegion = (): string | undefined => this.#fallbackRegion();
+    this.#store = new ClientStore(settings, report, credentialContext, () => this.disposed);
     this.#tiers = new ServiceTierOverrides(settings.serviceTiers);
     const regions = new RegionCheck(settings.regionValidation, (region) => report.newRegion(region), regionSuggestion);
     this.#context = {

@@ -1,5 +1,6 @@
 import type { AwsClientFactory } from './clientFactory.js';
 import { fail } from './errors.js';
+import { credentialMaterial } from './internal/credentialFingerprint.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 
 /** Any function (a credential provider is looked up by its identity). */
@@ -13,6 +14,12 @@ export interface CredentialContext {
    * provider is called directly, outside any factory.
    */
   readonly factory?: AwsClientFactory | undefined;
+  /**
+   * That factory's default region (`defaultRegion`, then `AWS_REGION` /
+   * `AWS_DEFAULT_REGION`), for a source that must pick one (an STS
+   * endpoint); `undefined` when there is none.
+   */
+  readonly region?: string | undefined;
 }
 
 /** A credential provider that may use the factory resolving it. */
@@ -26,11 +33,23 @@ export interface KeyedCredentialsOptions {
    * @default 300_000 (5 minutes)
    */
   readonly refreshWindowMs?: number | undefined;
+  /**
+   * The credentials the provider itself uses (an assumed role's source:
+   * explicit credentials, a provider, another keyed provider). They become
+   * part of the key by value, as the factory fingerprints them, so two
+   * providers with one `key` but different sources never share a client or a
+   * session, and no secret has to go into `key`. Absent: the provider uses
+   * the factory's own default credentials.
+   */
+  readonly dependsOn?: AwsCredentials | AwsCredentialProvider | undefined;
 }
 
 /** What the factory knows of a keyed provider. */
 export interface KeyedSource {
+  /** The caller's key. */
   readonly key: string;
+  /** The key with what the provider depends on, by value: what the factory fingerprints. Never shown. */
+  readonly identity: string;
   readonly provider: KeyedCredentialProvider;
   readonly refreshWindowMs: number | undefined;
 }
@@ -86,7 +105,9 @@ export function keyedCredentials(
   if (refreshWindowMs !== undefined && !(typeof refreshWindowMs === 'number' && refreshWindowMs >= 0 && Number.isFinite(refreshWindowMs))) {
     throw fail('INVALID_CREDENTIALS.keyed');
   }
-  const source: KeyedSource = { key, provider: provider as KeyedCredentialProvider, refreshWindowMs };
+  const dependsOn = options?.dependsOn;
+  const identity = dependsOn === undefined ? key : `${key}\u0000${credentialMaterial(dependsOn)}`;
+  const source: KeyedSource = { key, identity, provider: provider as KeyedCredentialProvider, refreshWindowMs };
   // Callable as it is by an SDK client too (outside any factory).
   const keyed: AwsCredentialProvider = async () => source.provider({});
   registry().set(keyed, source);

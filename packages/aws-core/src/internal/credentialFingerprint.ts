@@ -12,7 +12,9 @@
  * @module
  */
 import { runtime } from '#runtime';
-import { CREDENTIAL_FIELDS, type CredentialsRead } from './keySpec.js';
+import { keyedSourceOf } from '../keyedCredentials.js';
+import { identityOf } from './configSnapshot.js';
+import { CREDENTIAL_FIELDS, type CredentialsRead, emptyCredentialsRead, readCredentials } from './keySpec.js';
 
 /** What kind of credential input a call gave. */
 export type CredentialKind = 'static' | 'provider' | 'keyed' | 'chain';
@@ -43,6 +45,24 @@ export function keyedMaterial(key: string): string {
 /** Material of the runtime's default chain, for a profile or none. */
 export function chainMaterial(profile: string | undefined): string {
   return `chain|${field(profile)}`;
+}
+
+/**
+ * Material of any credential input, as the factory keys it: explicit
+ * credentials by value, a keyed provider by its identity, any other provider
+ * by its own identity, none as the default chain. (For `keyedCredentials`'
+ * `dependsOn`; `getClient` validates explicit credentials first.)
+ */
+export function credentialMaterial(credentials: unknown): string {
+  if (credentials === undefined) return chainMaterial(undefined);
+  if (typeof credentials === 'function') {
+    const keyed = keyedSourceOf(credentials);
+    return keyed === undefined ? providerMaterial(identityOf(credentials)) : keyedMaterial(keyed.identity);
+  }
+  if (typeof credentials !== 'object' || credentials === null) return `other|${field(typeof credentials)}`;
+  const read = emptyCredentialsRead();
+  readCredentials(credentials, read);
+  return staticMaterial(read);
 }
 
 function randomId(): string {

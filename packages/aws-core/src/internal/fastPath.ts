@@ -34,7 +34,7 @@ export interface FastKey extends CredentialsRead {
   tier: unknown;
   region: unknown;
   profile: unknown;
-  /** Access key id, provider function, keyed provider's key, or CHAIN. */
+  /** Access key id, provider function, keyed provider's identity (its key and what it depends on), or CHAIN. */
   credential: unknown;
   config: string;
   kind: CredentialKind;
@@ -85,7 +85,7 @@ function sameKey(a: FastKey, b: FastKey): boolean {
  */
 export function readFastCredentials(credentials: unknown, key: FastKey): boolean {
   if (credentials === undefined || typeof credentials === 'function') {
-    const keyed = credentials && keyedSourceOf(credentials)?.key;
+    const keyed = credentials && keyedSourceOf(credentials)?.identity;
     key.kind = credentials === undefined ? 'chain' : keyed === undefined ? 'provider' : 'keyed';
     key.credential = credentials === undefined ? CHAIN : (keyed ?? credentials);
     key.secretAccessKey = undefined;

@@ -94,10 +94,10 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
     const keyed = keyedSourceOf(credentials);
     if (keyed !== undefined) {
       return {
-        id: context.credentialIds.idFor(keyedMaterial(keyed.key)),
+        id: context.credentialIds.idFor(keyedMaterial(keyed.identity)),
         source: { kind: 'keyed', provider: keyed.provider, profile, refreshWindowMs: keyed.refreshWindowMs },
         expiresAt: undefined,
-        indexPart: keyed.key,
+        indexPart: keyed.identity,
         secrets: NO_SECRETS,
       };
     }

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { AwsCredentialError, type CredentialContext, createClientFactory, keyedCredentials } from './index.js';
+
+const alpha = fakeService('alpha');
+const beta = fakeService('beta');
+const creds = { accessKeyId: 'AKIDKEYED', secretAccessKey: 'keyed-secret', expiration: new Date(Date.now() + 3_600_000) };
+
+function countingSource() {
+  const seen: CredentialContext[] = [];
+  return {
+    seen,
+    provider: async (context: CredentialContext) => {
+      seen.push(context);
+      await null;
+      return { ...creds };
+    },
+  };
+}
+
+async function resolve(client: unknown): Promise<unknown> {
+  return ((client as FakeClient).config.credentials as () => Promise<unknown>)();
+}
+
+describe('keyedCredentials', () => {
+  it('makes a provider built per call a cache hit with one session and one resolution', async () => {
+    const factory = createClientFactory({ defaultRegion: 'eu-west-1' });
+    const source = countingSource();
+    const clients = Array.from({ length: 100 }, () => factory.getClient(alpha, { credentials: keyedCredentials('tenant-1', source.provider) }));
+    expect(new Set(clients).size).toBe(1);
+    expect(factory.stats()).toMatchObject({ clients: 1, misses: 1, hits: 99 });
+    await Promise.all(clients.map(resolve));
+    expect(source.seen).toHaveLength(1);
+  });
+
+  it('resolves one key once across services and regions, and gives it the factory and its region', async () => {
+    const factory = createClientFactory({ defaultRegion: 'eu-west-1' });
+    const source = countingSource();
+    const provider = () => keyedCredentials('role-a', source.provider);
+    const clients = ['us-east-1', 'eu-west-1'].flatMap((region) =>
+      [alpha, beta].map((service) => factory.getClient(service, { region, credentials: provider() })),
+    );
+    expect(new Set(clients).size).toBe(4);
+    await Promise.all(clients.map(resolve));
+    expect(source.seen).toHaveLength(1);
+    expect(source.seen[0]?.factory).toBe(factory);
+    expect(source.seen[0]?.region).toBe('eu-west-1');
+  });
+
+  it('keeps different keys apart, and the same key with different dependencies apart', async () => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    const source = countingSource();
+    const a = factory.getClient(alpha, { credentials: keyedCredentials('k', source.provider) });
+    expect(factory.getClient(alpha, { credentials: keyedCredentials('other', source.provider) })).not.toBe(a);
+    const onStatic = (secretAccessKey: string) =>
+      factory.getClient(alpha, { credentials: keyedCredentials('k', source.provider, { dependsOn: { accessKeyId: 'AKIDSOURCE', secretAccessKey } }) });
+    const first = onStatic('one');
+    expect(first).not.toBe(a);
+    expect(onStatic('one')).toBe(first);
+    expect(onStatic('two')).not.toBe(first);
+    // A keyed dependency counts by its own identity (key and dependencies), not the function.
+    const nested = (inner: string) =>
+      factory.getClient(alpha, { credentials: keyedCredentials('k', source.provider, { dependsOn: keyedCredentials(inner, source.provider) }) });
+    expect(nested('inner')).toBe(nested('inner'));
+    expect(nested('inner')).not.toBe(nested('other-inner'));
+  });
+
+  it('is never confused with explicit credentials whose access key id equals the key', () => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    const keyed = factory.getClient(alpha, { credentials: keyedCredentials('AKIDSAME', countingSource().provider) });
+    const explicit = factory.getClient(alpha, { credentials: { accessKeyId: 'AKIDSAME', secretAccessKey: 's' } });
+    expect(explicit).not.toBe(keyed);
+    expect(factory.getClient(alpha, { credentials: keyedCredentials('AKIDSAME', countingSource().provider) })).toBe(keyed);
+  });
+
+  it('does not trip the per-call provider warning, while plain providers built per call do', () => {
+    const logger = recordingLogger();
+    const factory = createClientFactory({ defaultRegion: 'us-east-1', logger });
+    for (let i = 0; i < 50; i++) factory.getClient(alpha, { credentials: keyedCredentials('tenant', countingSource().provider) });
+    expect(logger.lines.filter((line) => line.includes('credential provider functions'))).toEqual([]);
+    for (let i = 0; i < 50; i++) factory.getClient(beta, { credentials: async () => ({ ...creds }) });
+    const warnings = logger.lines.filter((line) => line.includes('credential provider functions'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/beta: 20 clients/);
+    expect(warnings[0]).toMatch(/keyedCredentials/);
+  });
+
+  it('can be called directly by an SDK client, outside any factory', async () => {
+    const source = countingSource();
+    await expect(keyedCredentials('k', source.provider)()).resolves.toMatchObject({ accessKeyId: creds.accessKeyId });
+    expect(source.seen).toEqual([{}]);
+  });
+
+  it('refuses a missing key or provider with a typed error', () => {
+    expect(() => keyedCredentials('', countingSource().provider)).toThrow(AwsCredentialError);
+    expect(() => keyedCredentials('k', undefined as never)).toThrow(AwsCredentialError);
+    expect(() => keyedCredentials('k', countingSource().provider, { refreshWindowMs: -1 })).toThrow(AwsCredentialError);
+  });
+});
