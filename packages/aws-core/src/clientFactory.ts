@@ -158,7 +158,7 @@ export class AwsClientFactory {
     const extra = read.config !== undefined ? 'config' : read.tier !== undefined ? 'tier' : undefined;
     const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
     if (problem !== undefined) refuseProblem('getSession()', problem, options, SESSION_NAMES);
-    const { region, profile, credentials } = resolveSession(read, undefined, this.#context);
+    const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
     if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now())
       throw fail('CREDENTIALS_EXPIRED', { at: new Date(credentials.expiresAt).toISOString() });
     return this.#store.session(region, profile, credentials);
@@ -179,7 +179,7 @@ export class AwsClientFactory {
    */
   clearCache(filter?: ClearCacheFilter): number {
     const { service, region } = readOptions('clearCache()', filter, ['service', 'region']);
-    const matches = filterEntries(service, region);
+    const matches = guardRead('clearCache()', () => filterEntries(service, region));
     // Sessions are shared by services; a region-only or full clear drops them too.
     return this.#store.clear(matches, service === undefined ? { region: region as string | undefined } : undefined);
   }
@@ -202,7 +202,12 @@ export class AwsClientFactory {
    * returns a new factory.
    */
   dispose(): Promise<void> {
-    this.#disposing ??= this.#store.close();
+    if (this.#disposing === undefined) {
+      // Disposed before anything runs: a logger or listener that re-enters
+      // getClient while clients are retired gets FACTORY_DISPOSED.
+      this.#disposing = Promise.resolve();
+      this.#disposing = this.#store.close();
+    }
     return this.#disposing;
   }
 

@@ -122,6 +122,89 @@ describe('credential providers', () => {
     expect(calls).toBe(2);
   });
 
+  it('retries a provider that throws synchronously, like one that rejects', async () => {
+    const factory = createClientFactory();
+    let calls = 0;
+    const provider = (() => {
+      calls++;
+      if (calls === 1) throw new Error('not yet');
+      return Promise.resolve({ accessKeyId: 'AKIDSYNC', secretAccessKey: secret });
+    }) as unknown as () => Promise<{ accessKeyId: string; secretAccessKey: string }>;
+    const session = factory.getSession({ region: 'us-east-1', credentials: provider });
+    await expect(session.credentials()).rejects.toBeInstanceOf(AwsCredentialError);
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDSYNC' });
+    expect(calls).toBe(2);
+  });
+
+  it('accepts an expiration given as a Date, an ISO string or epoch milliseconds, and refuses anything else with a typed error', async () => {
+    const factory = createClientFactory();
+    const later = Date.now() + 3_600_000;
+    for (const expiration of [new Date(later), new Date(later).toISOString(), later]) {
+      const session = factory.getSession({
+        region: 'us-east-1',
+        credentials: async () => ({ accessKeyId: 'AKIDEXP', secretAccessKey: secret, expiration }) as never,
+      });
+      const first = await session.credentials();
+      expect(first.expiration).toBeInstanceOf(Date);
+      expect(first.expiration?.getTime()).toBe(later);
+      // The second call reads the memoised expiration: once a TypeError here.
+      await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDEXP' });
+    }
+    for (const expiration of ['soon', {}, Number.NaN]) {
+      const session = factory.getSession({
+        region: 'us-east-1',
+        credentials: async () => ({ accessKeyId: 'AKIDEXP', secretAccessKey: secret, expiration }) as never,
+      });
+      await expect(session.credentials()).rejects.toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
+    }
+  });
+
+  it('keeps serving valid credentials while a refresh ahead of expiry fails, and retries it', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const warnings: string[] = [];
+    const factory = createClientFactory({ logger: { warn: (line: string) => warnings.push(line) } });
+    let calls = 0;
+    const session = factory.getSession({
+      region: 'us-east-1',
+      credentials: async () => {
+        calls++;
+        if (calls === 2) throw new Error('STS is down');
+        return { accessKeyId: `AKID${calls}`, secretAccessKey: secret, expiration: new Date(Date.now() + 600_000) };
+      },
+    });
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID1' });
+    vi.setSystemTime(600_000 - 60_000);
+    // In the window: served at once; the background refresh fails quietly.
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID1' });
+    await vi.waitFor(() => expect(warnings.some((line) => line.includes('ahead of their expiry failed'))).toBe(true));
+    expect(calls).toBe(2);
+    expect(warnings.join('\n')).not.toContain(secret);
+    // Retried on a later call (not sooner than a second later), then the new ones serve.
+    vi.setSystemTime(600_000 - 55_000);
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID1' });
+    await vi.waitFor(() => expect(calls).toBe(3));
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID3' });
+  });
+
+  it('makes callers wait for a fresh resolution once the credentials have expired', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const factory = createClientFactory();
+    let calls = 0;
+    const session = factory.getSession({
+      region: 'us-east-1',
+      credentials: async () => {
+        calls++;
+        return { accessKeyId: `AKID${calls}`, secretAccessKey: secret, expiration: new Date(Date.now() + 600_000) };
+      },
+    });
+    await session.credentials();
+    vi.setSystemTime(700_000);
+    const [a, b] = await Promise.all([session.credentials(), session.credentials()]);
+    expect(a).toMatchObject({ accessKeyId: 'AKID2' });
+    expect(b).toBe(a);
+    expect(calls).toBe(2);
+  });
+
   it('refuses a provider that resolves to something other than credentials', async () => {
     const factory = createClientFactory();
     const session = factory.getSession({ region: 'us-east-1', credentials: async () => ({ token: 'x' }) as never });

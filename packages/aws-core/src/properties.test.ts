@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory, type GetClientOptions } from './index.js';
 
 // Property-based tests over getClient's inputs: hostile shapes never escape
@@ -190,6 +190,100 @@ describe('getClient properties', () => {
         expect(factory.getClient(alpha, next)).not.toBe(first);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('every input shape gets exactly the client it asks for', () => {
+  type Shape = 'plain' | 'frozen' | 'class' | 'hidden' | 'proxy' | 'mutated';
+  interface Ask {
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined };
+    endpoint: string | undefined;
+    userAgent: string | undefined;
+  }
+  const KEYS = [
+    { accessKeyId: 'AKIDSHAPE0000000000A', secretAccessKey: 'zzSECRETshape-a' },
+    { accessKeyId: 'AKIDSHAPE0000000000A', secretAccessKey: 'zzSECRETshape-b' },
+    { accessKeyId: 'AKIDSHAPE0000000000B', secretAccessKey: 'zzSECRETshape-a', sessionToken: 'zzTOKENshape' },
+  ];
+  const askArb = fc.record({
+    region: fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2'),
+    credentials: fc.constantFrom(...KEYS),
+    endpoint: fc.constantFrom(undefined, 'http://127.0.0.1:4566', 'http://127.0.0.1:4567'),
+    userAgent: fc.constantFrom(undefined, 'app/1', 'app/2'),
+  });
+  const shapeArb = fc.constantFrom<Shape>('plain', 'frozen', 'class', 'hidden', 'proxy', 'mutated');
+
+  /** The options for an ask, in one of the shapes users pass. */
+  function build(ask: Ask, shape: Shape): { options: object; afterCall: () => void } {
+    const config = {
+      ...(ask.endpoint === undefined ? {} : { endpoint: ask.endpoint }),
+      ...(ask.userAgent === undefined ? {} : { customUserAgent: ask.userAgent }),
+    };
+    const credentials = { ...ask.credentials };
+    const plain: Record<string, unknown> = { region: ask.region, credentials, config };
+    switch (shape) {
+      case 'frozen':
+        return { options: Object.freeze({ region: ask.region, credentials: Object.freeze(credentials), config: Object.freeze(config) }), afterCall: () => {} };
+      case 'class': {
+        class Options {
+          get region(): string {
+            return ask.region;
+          }
+          get credentials(): object {
+            return credentials;
+          }
+          get config(): object {
+            return config;
+          }
+        }
+        return { options: new Options(), afterCall: () => {} };
+      }
+      case 'hidden':
+        return {
+          options: Object.defineProperties({}, { region: { value: ask.region }, credentials: { value: credentials }, config: { value: config } }),
+          afterCall: () => {},
+        };
+      case 'proxy':
+        return { options: new Proxy(plain, {}), afterCall: () => {} };
+      case 'mutated':
+        // Changed after the call: the client made for it must not change with it.
+        return {
+          options: plain,
+          afterCall: () => {
+            plain.region = 'sa-east-1';
+            credentials.secretAccessKey = 'zzSECRETmutated';
+            (config as Record<string, unknown>).endpoint = 'http://127.0.0.1:9';
+          },
+        };
+      default:
+        return { options: plain, afterCall: () => {} };
+    }
+  }
+
+  it('resolves region, credentials, endpoint and user agent to exactly what each call asked, whatever was asked before', async () => {
+    const factory = createClientFactory({ maxClients: 16 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(askArb, shapeArb), { minLength: 1, maxLength: 12 }), async (calls) => {
+        const made: Array<[Ask, unknown]> = [];
+        for (const [ask, shape] of calls) {
+          const { options, afterCall } = build(ask, shape);
+          const client = factory.getClient(alpha, options as GetClientOptions);
+          afterCall();
+          made.push([ask, client]);
+        }
+        for (const [ask, client] of made) {
+          const config = (client as FakeClient).config;
+          expect(config.region).toBe(ask.region);
+          expect(config.endpoint).toBe(ask.endpoint);
+          expect(config.customUserAgent).toBe(ask.userAgent);
+          const resolved = await (config.credentials as () => Promise<Record<string, unknown>>)();
+          expect(resolved).toMatchObject(ask.credentials);
+          if (ask.credentials.sessionToken === undefined) expect(resolved.sessionToken).toBeUndefined();
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

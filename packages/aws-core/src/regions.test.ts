@@ -70,6 +70,18 @@ describe('region validation', () => {
     expect(regionError('eu-north-9', 'strict').code).toBe('UNKNOWN_REGION');
   });
 
+  it('accepts, even under strict and without a warning, the forms the SDK itself accepts: FIPS pseudo-regions and local', () => {
+    const logger = recordingLogger();
+    const factory = createClientFactory({ regionValidation: 'strict', logger });
+    for (const region of ['us-east-1-fips', 'fips-us-east-1', 'us-gov-west-1-fips', 'local']) {
+      const client = factory.getClient(alpha, { region, credentials: creds }) as FakeClient;
+      expect(client.config.region).toBe(region);
+    }
+    expect(logger.lines.filter((line) => line.includes('not in the AWS SDK'))).toEqual([]);
+    // A FIPS form of a malformed region is still refused.
+    expect(regionError('us-east-l-fips', 'strict').code).toBe('INVALID_REGION');
+  });
+
   it('checks nothing under off', () => {
     const factory = createClientFactory({ regionValidation: 'off' });
     const client = factory.getClient(alpha, { region: 'local', credentials: creds }) as FakeClient;

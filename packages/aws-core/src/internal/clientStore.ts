@@ -19,7 +19,7 @@ import { Drain, release } from './drain.js';
 import { type CallRead, copyRead, readCall } from './keySpec.js';
 import { ProviderTrap } from './providerTrap.js';
 import type { Reporter } from './reporter.js';
-import { type CallContext, type ResolvedCredentials, resolveCall } from './resolveCall.js';
+import { type CallContext, type ResolvedCall, type ResolvedCredentials, resolveCall } from './resolveCall.js';
 import { createClient } from './sdkConfig.js';
 import { Sessions } from './sessions.js';
 import { unreadable } from './validateOptions.js';
@@ -75,28 +75,31 @@ export class ClientStore {
    * path ran.
    */
   clientFor(service: unknown, options: unknown, read: CallRead, context: CallContext): CacheEntry | undefined {
+    const fast = this.#fast;
+    let call: ResolvedCall;
+    // Reading and validating run the caller's getters and Proxy traps: what
+    // they throw (a revoked Proxy, a failing getter) becomes a typed error.
     try {
       readCall(options, read);
+      // Fast path (Node): exact repeated inputs, found by value without
+      // validating, hashing or copying again. Anything unusual falls through.
+      if (fast !== undefined && read.problem === undefined) {
+        const definition = typeof service === 'string' ? lookupService(service) : isServiceDefinition(service) ? service : peekClassDefinition(service);
+        if (definition !== undefined) {
+          const tier = read.tier === undefined ? context.serviceTiers.tierOf(definition) : read.tier;
+          const entry = fast.find(definition, read, tier, read.region === undefined ? context.fallbackRegion() : read.region);
+          if (entry !== undefined && this.#cache.serve(entry)) {
+            this.#hits++;
+            return entry;
+          }
+        }
+      }
+      // Full path: validate, key, find or create. It may run user code (a
+      // logger, a constructor) that re-enters getClient, so it works on a copy.
+      call = resolveCall(service, copyRead(read), context);
     } catch (error) {
       throw unreadable('getClient()', error);
     }
-    // Fast path (Node): exact repeated inputs, found by value without
-    // validating, hashing or copying again. Anything unusual falls through.
-    const fast = this.#fast;
-    if (fast !== undefined && read.problem === undefined) {
-      const definition = typeof service === 'string' ? lookupService(service) : isServiceDefinition(service) ? service : peekClassDefinition(service);
-      if (definition !== undefined) {
-        const tier = read.tier === undefined ? context.serviceTiers.tierOf(definition) : read.tier;
-        const entry = fast.find(definition, read, tier, read.region === undefined ? context.fallbackRegion() : read.region);
-        if (entry !== undefined && this.#cache.serve(entry)) {
-          this.#hits++;
-          return entry;
-        }
-      }
-    }
-    // Full path: validate, key, find or create. It may run user code (a
-    // logger, a constructor) that re-enters getClient, so it works on a copy.
-    const call = resolveCall(service, copyRead(read), context);
     const cached = this.#cache.get(call.key);
     if (cached !== undefined) {
       if (this.#cache.serve(cached)) {

@@ -120,24 +120,28 @@ export function memoizeProvider(source: () => unknown, options: MemoOptions): Aw
   let expiresAt: number | undefined;
   let pending: Promise<AwsCredentials> | undefined;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
+  const attempt = async (refresh: boolean): Promise<AwsCredentials> => {
+    try {
+      const resolved = toCredentials(await source());
+      current = resolved;
+      expiresAt = resolved.expiration?.getTime();
+      options.onResolution?.({ refresh, ok: true, expiresAt });
+      return resolved;
+    } catch (error) {
+      lastFailureAt = Date.now();
+      const background = expiresAt !== undefined && expiresAt > Date.now();
+      options.onResolution?.({ refresh, ok: false, reason: reasonOf(error), background });
+      throw options.wrapError(error);
+    }
+  };
   const resolve = (): Promise<AwsCredentials> => {
-    const refresh = current !== undefined;
-    pending ??= (async () => {
-      try {
-        const resolved = toCredentials(await source());
-        current = resolved;
-        expiresAt = resolved.expiration?.getTime();
-        options.onResolution?.({ refresh, ok: true, expiresAt });
-        return resolved;
-      } catch (error) {
-        lastFailureAt = Date.now();
-        const background = expiresAt !== undefined && expiresAt > Date.now();
-        options.onResolution?.({ refresh, ok: false, reason: reasonOf(error), background });
-        throw options.wrapError(error);
-      } finally {
-        pending = undefined;
-      }
-    })();
+    // Cleared when the attempt settles, never before it is stored: a provider
+    // that throws synchronously settles the attempt during this very call, and
+    // a `finally` inside it would run before the assignment and leave the
+    // failed attempt stored for good.
+    pending ??= attempt(current !== undefined).finally(() => {
+      pending = undefined;
+    });
     return pending;
   };
   return async () => {

@@ -137,10 +137,11 @@ const MESSAGES = {
   'LOG.providerPerCall': (d: Values): string =>
     `[@dbp/aws] ${d.service}: ${d.count} clients were created within ${d.seconds} s for ${d.count} different credential provider functions. A provider built per call (fromTemporaryCredentials(), fromCognitoIdentityPool(), a profile provider, …) makes every getClient a cache miss: a new client, a new credential session and, for an assumed role, an STS call each time. Build the provider once, give it a stable key with keyedCredentials(key, provider), use assumeRole() from @dbp/aws-sts, or pass profile.`,
   'LOG.abandoned': (d: Values): string =>
-    `[@dbp/aws] ${d.service} (region ${d.region}, credentials ${d.credentialId}): ${d.count} response bodies of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy(); onAbandonedBody: 'destroy' makes the factory destroy them.${d.destroyed ? ' They were destroyed.' : ''}`,
-  'LOG.created': (d: Values): string => `[@dbp/aws] created ${d.service} client (tier ${d.tier}, region ${d.region}, credentials ${d.credentialId})`,
+    `[@dbp/aws] ${d.service} (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}): ${d.count} response bodies of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy(); onAbandonedBody: 'destroy' makes the factory destroy them.${d.destroyed ? ' They were destroyed.' : ''}`,
+  'LOG.created': (d: Values): string =>
+    `[@dbp/aws] created ${d.service} client (tier ${clip(String(d.tier))}, region ${clip(String(d.region), 64)}, credentials ${d.credentialId})`,
   'LOG.removed': (d: Values): string =>
-    `[@dbp/aws] ${d.reason} ${d.service} client (region ${d.region}, credentials ${d.credentialId}, ${d.inFlight} in flight)`,
+    `[@dbp/aws] ${d.reason} ${d.service} client (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}, ${d.inFlight} in flight)`,
   'LOG.destroyFailed': (d: Values): string => `[@dbp/aws] destroying a ${d.service} client failed: ${d.reason}`,
   'LOG.refreshFailed': (d: Values): string =>
     `[@dbp/aws] refreshing credentials ${d.credentialId} ahead of their expiry failed (${d.reason}); the current ones stay in use until they expire, and the refresh is retried.`,

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory } from './index.js';
+
+// Whatever the shape of the input — plain, frozen, a class with getters,
+// non-enumerable properties, a Proxy, an object mutated after the call — a
+// call gets exactly the client its values ask for, or a typed error.
+
+const alpha = fakeService('alpha');
+const A = { accessKeyId: 'AKIDTENANTA', secretAccessKey: 'tenant-a-secret' };
+const B = { accessKeyId: 'AKIDTENANTB', secretAccessKey: 'tenant-b-secret' };
+
+/** Options as a DI container hands them out: values behind getters on the prototype, nothing enumerable. */
+class TenantOptions {
+  readonly #region: string;
+  readonly #credentials: AwsCredentials;
+  constructor(region: string, credentials: AwsCredentials) {
+    this.#region = region;
+    this.#credentials = credentials;
+  }
+  get region(): string {
+    return this.#region;
+  }
+  get credentials(): AwsCredentials {
+    return this.#credentials;
+  }
+}
+
+async function signedAs(client: unknown): Promise<string> {
+  const resolved = await ((client as FakeClient).config.credentials as () => Promise<AwsCredentials>)();
+  return resolved.accessKeyId;
+}
+
+describe('getClient with options of any shape', () => {
+  it('gives tenant B its own client when the options are class instances with getters', async () => {
+    const factory = createClientFactory();
+    const a = factory.getClient(alpha, new TenantOptions('us-east-1', A));
+    const b = factory.getClient(alpha, new TenantOptions('us-east-1', B));
+    expect(b).not.toBe(a);
+    expect(await signedAs(a)).toBe(A.accessKeyId);
+    expect(await signedAs(b)).toBe(B.accessKeyId);
+    // Both paths read them alike: again (the fast path), and as plain objects.
+    expect(factory.getClient(alpha, new TenantOptions('us-east-1', A))).toBe(a);
+    expect(factory.getClient(alpha, new TenantOptions('us-east-1', B))).toBe(b);
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: { ...B } })).toBe(b);
+    // A later plain call without credentials is neither tenant's client.
+    const plain = factory.getClient(alpha, { region: 'us-east-1' });
+    expect(plain).not.toBe(a);
+    expect(plain).not.toBe(b);
+  });
+
+  it('reads frozen objects, null-prototype objects, non-enumerable properties and Proxies by their values', async () => {
+    const factory = createClientFactory();
+    const reference = factory.getClient(alpha, { region: 'eu-west-1', credentials: { ...A } });
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { region: 'eu-west-1', credentials: { ...A } });
+    const hidden = Object.defineProperties({}, { region: { value: 'eu-west-1' }, credentials: { value: { ...A } } });
+    const proxied = new Proxy({ region: 'eu-west-1', credentials: { ...A } }, {});
+    const getterProxy = new Proxy({}, { get: (_, key) => (key === 'region' ? 'eu-west-1' : key === 'credentials' ? A : undefined) });
+    for (const options of [Object.freeze({ region: 'eu-west-1', credentials: Object.freeze({ ...A }) }), nullProto, hidden, proxied, getterProxy]) {
+      expect(factory.getClient(alpha, options as never)).toBe(reference);
+    }
+    // Credentials of those shapes too.
+    const credentialShapes = [
+      Object.defineProperties({}, { accessKeyId: { value: A.accessKeyId }, secretAccessKey: { value: A.secretAccessKey } }),
+      new Proxy({ ...A }, {}),
+      new (class {
+        get accessKeyId(): string {
+          return A.accessKeyId;
+        }
+        get secretAccessKey(): string {
+          return A.secretAccessKey;
+        }
+      })(),
+    ];
+    for (const credentials of credentialShapes) expect(factory.getClient(alpha, { region: 'eu-west-1', credentials: credentials as never })).toBe(reference);
+    expect(await signedAs(reference)).toBe(A.accessKeyId);
+  });
+
+  it('sees objects mutated after the call, and the first client keeps what it was made with', async () => {
+    const factory = createClientFactory();
+    const credentials = { ...A };
+    const options = { region: 'us-east-1', credentials };
+    const first = factory.getClient(alpha, options);
+    credentials.accessKeyId = B.accessKeyId;
+    credentials.secretAccessKey = B.secretAccessKey;
+    const second = factory.getClient(alpha, options);
+    expect(second).not.toBe(first);
+    expect(await signedAs(first)).toBe(A.accessKeyId);
+    expect(await signedAs(second)).toBe(B.accessKeyId);
+    options.region = 'eu-west-1';
+    expect(factory.getClient(alpha, options)).not.toBe(second);
+    expect((second as FakeClient).config.region).toBe('us-east-1');
+  });
+
+  it('reads each option once per call, so a getter that changes between reads cannot split the key from the client', async () => {
+    const factory = createClientFactory();
+    let reads = 0;
+    const flipping = {
+      region: 'us-east-1',
+      get credentials() {
+        reads++;
+        return reads % 2 === 1 ? A : B;
+      },
+    };
+    const client = factory.getClient(alpha, flipping);
+    const signer = await signedAs(client);
+    // Whichever value the call used, its key is that value's: asking for it plainly gives the same client.
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: signer === A.accessKeyId ? A : B })).toBe(client);
+  });
+
+  it('turns whatever an options object throws into a typed error', () => {
+    const factory = createClientFactory();
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const throwing = {
+      get region(): string {
+        throw new TypeError('boom');
+      },
+    };
+    for (const options of [revoked.proxy, throwing]) {
+      const error = (() => {
+        try {
+          factory.getClient(alpha, options as never);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(AwsClientError);
+      expect(error).toMatchObject({ code: 'INVALID_OPTIONS' });
+    }
+    for (const where of ['config', 'credentials'] as const) {
+      const inner = Proxy.revocable({}, {});
+      inner.revoke();
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', [where]: inner.proxy } as never)).toThrow(AwsClientError);
+    }
+    const filter = Proxy.revocable({}, {});
+    filter.revoke();
+    expect(() => factory.clearCache(filter.proxy as never)).toThrow(AwsClientError);
+    expect(() => factory.getSession(revoked.proxy as never)).toThrow(AwsClientError);
+  });
+
+  it('refuses on the fast path what the full path refuses', () => {
+    const factory = createClientFactory();
+    factory.getClient(alpha, {});
+    factory.getClient(alpha, { region: 'us-east-1', credentials: A });
+    expect(() => factory.getClient(alpha, [] as never)).toThrow(AwsClientError);
+    expect(() => factory.getClient(alpha, 'us-east-1' as never)).toThrow(AwsClientError);
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, regoin: 'x' } as never)).toThrow(/Did you mean 'region'/);
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...A, expiration: 1 } as never })).toThrow(AwsCredentialError);
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...A, extra: 1 } as never })).toThrow(AwsCredentialError);
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, tier: Object.create(null) })).toThrow(AwsClientError);
+  });
+});
+
+describe('config snapshots', () => {
+  it('keys URLs, Dates, arrays and nested objects by value and hands the client copies', () => {
+    const factory = createClientFactory();
+    const endpoint = new URL('http://host-a.example:4566');
+    const config = { endpoint, when: new Date(1_000), list: ['x'], nested: { deep: { value: 1 } } };
+    const first = factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: config as never }) as FakeClient;
+    expect(first.config.endpoint).not.toBe(endpoint);
+    expect(String(first.config.endpoint)).toBe('http://host-a.example:4566/');
+    endpoint.host = 'host-b.example';
+    config.when.setTime(2_000);
+    config.list.push('y');
+    config.nested.deep.value = 2;
+    // The cached client still talks to host A, with the values it was made with.
+    expect(String(first.config.endpoint)).toBe('http://host-a.example:4566/');
+    expect((first.config.when as Date).getTime()).toBe(1_000);
+    expect(first.config.list).toEqual(['x']);
+    expect(first.config.nested).toEqual({ deep: { value: 1 } });
+    // Asking for host B gets another client; asking for host A again gets the first.
+    const second = factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: config as never }) as FakeClient;
+    expect(second).not.toBe(first);
+    expect(String(second.config.endpoint)).toBe('http://host-b.example:4566/');
+    const again = { endpoint: new URL('http://host-a.example:4566'), when: new Date(1_000), list: ['x'], nested: { deep: { value: 1 } } };
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: again as never })).toBe(first);
+  });
+
+  it('keeps class instances and functions by identity', () => {
+    const factory = createClientFactory();
+    class Agent {}
+    const agent = new Agent();
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: { requestHandler: { httpAgent: agent } } }) as FakeClient;
+    expect((client.config.requestHandler as { httpAgent: unknown }).httpAgent).toBe(agent);
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: { requestHandler: { httpAgent: new Agent() } } })).not.toBe(client);
+  });
+});
+
+describe('credential fingerprints', () => {
+  it('refuses empty strings in every credential field rather than reading them as absent', () => {
+    const factory = createClientFactory();
+    for (const field of ['sessionToken', 'credentialScope', 'accountId'] as const) {
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...A, [field]: '' } })).toThrow(AwsCredentialError);
+    }
+  });
+
+  it('gives distinct credential sets distinct clients, however their values are crafted', () => {
+    const factory = createClientFactory();
+    const sets: AwsCredentials[] = [
+      { accessKeyId: 'K', secretAccessKey: 'S', sessionToken: 'T' },
+      { accessKeyId: 'K', secretAccessKey: 'S', credentialScope: 'T' },
+      { accessKeyId: 'K', secretAccessKey: 'S', accountId: 'T' },
+      { accessKeyId: 'K', secretAccessKey: 'S|1:T' },
+      { accessKeyId: 'K', secretAccessKey: 'S\u0000T' },
+      { accessKeyId: 'K', secretAccessKey: 'S', sessionToken: 'T|-' },
+      { accessKeyId: 'K', secretAccessKey: 'S', sessionToken: '1:T' },
+      { accessKeyId: 'K|S', secretAccessKey: 'T' },
+    ];
+    const clients = sets.map((credentials) => factory.getClient(alpha, { region: 'us-east-1', credentials }));
+    expect(new Set(clients).size).toBe(sets.length);
+    expect(new Set(factory.stats().entries.map((entry) => entry.credentialId)).size).toBe(sets.length);
+  });
+
+  it('never serves an expired set another set’s client', () => {
+    const factory = createClientFactory();
+    const past = new Date(Date.now() - 1_000);
+    factory.getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: 'K', secretAccessKey: 'S', sessionToken: String(past.getTime()) } });
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: 'K', secretAccessKey: 'S', expiration: past } })).toThrow(
+      expect.objectContaining({ code: 'CREDENTIALS_EXPIRED' }),
+    );
+  });
+
+  it('clips a long region in log lines and messages', () => {
+    const logger = recordingLogger();
+    const long = `us-${'x'.repeat(5_000)}-1`;
+    const factory = createClientFactory({ logger, regionValidation: 'off' });
+    factory.getClient(alpha, { region: long, credentials: A });
+    factory.clearCache();
+    expect(logger.lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of logger.lines) expect(line.length).toBeLessThan(300);
+    const strict = createClientFactory({ regionValidation: 'strict' });
+    expect(() => strict.getClient(alpha, { region: long, credentials: A })).toThrow(expect.objectContaining({ message: expect.stringMatching(/^.{1,300}$/s) }));
+  });
+});
