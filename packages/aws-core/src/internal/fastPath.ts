@@ -21,7 +21,7 @@ import type { ServiceDefinition } from '../serviceDefinition.js';
 import type { CacheEntry } from './clientCache.js';
 import { canonicalConfig, isPlainRecord } from './configSnapshot.js';
 import type { CredentialKind } from './credentialFingerprint.js';
-import { type CallRead, type CredentialsRead, emptyCredentialsRead, readCredentials } from './keySpec.js';
+import { type CallRead, type CredentialsRead, emptyCredentialsRead, readCredentials, sameCredentials } from './keySpec.js';
 
 /**
  * The exact inputs of a call, as the index sees them. It is a credentials
@@ -43,18 +43,34 @@ export interface FastKey extends CredentialsRead {
 /** The credential part of the index for "no explicit credentials". */
 export const CHAIN: unique symbol = Symbol('default-chain') as never;
 
+/**
+ * A key, built in one place with every field in one order, so every key has
+ * one shape (V8 hidden class) and the comparisons of a hit stay monomorphic.
+ */
+export function makeFastKey(parts: Omit<FastKey, keyof CredentialsRead>, secrets: Readonly<CredentialsRead>): FastKey {
+  return {
+    definition: parts.definition,
+    tier: parts.tier,
+    region: parts.region,
+    profile: parts.profile,
+    credential: parts.credential,
+    config: parts.config,
+    kind: parts.kind,
+    accessKeyId: secrets.accessKeyId,
+    secretAccessKey: secrets.secretAccessKey,
+    sessionToken: secrets.sessionToken,
+    expiration: secrets.expiration,
+    credentialScope: secrets.credentialScope,
+    accountId: secrets.accountId,
+  };
+}
+
 /** A fresh key. */
 export function emptyFastKey(): FastKey {
-  return {
-    definition: CHAIN as never,
-    tier: undefined,
-    region: undefined,
-    profile: undefined,
-    credential: undefined,
-    config: '',
-    kind: 'chain',
-    ...emptyCredentialsRead(),
-  };
+  return makeFastKey(
+    { definition: CHAIN, tier: undefined, region: undefined, profile: undefined, credential: undefined, config: '', kind: 'chain' },
+    emptyCredentialsRead(),
+  );
 }
 
 /**
@@ -98,20 +114,22 @@ export function readFastCredentials(credentials: unknown, key: FastKey): boolean
   return true;
 }
 
-/** Config keys that are session aliases: their presence sends a call down the full path. */
-function hasSessionAlias(config: Record<string, unknown>): boolean {
-  return 'region' in config || 'credentials' in config || 'profile' in config;
+/** Whether a call, as read, is exactly the one `key` was made for (see `sameKey`, which this mirrors). */
+function isLastCall(key: FastKey, service: unknown, read: CallRead, tier: unknown, region: unknown): boolean {
+  if (key.definition !== service || key.tier !== tier || key.region !== region || key.profile !== read.profile) return false;
+  const config = read.config;
+  if (config === undefined ? key.config !== '' : fastConfig(config) !== key.config) return false;
+  const credentials = read.credentials;
+  if (credentials === undefined) return key.credential === CHAIN;
+  if (typeof credentials === 'function') return key.credential === (keyedSourceOf(credentials)?.identity ?? credentials);
+  return key.kind === 'static' && typeof credentials === 'object' && credentials !== null && sameCredentials(credentials, key);
 }
 
 /** Fills the config part of `key` from a call's config (not `undefined`); false for what only the full path can judge. */
 export function readFastConfig(config: unknown, key: FastKey): boolean {
-  if (!isPlainRecord(config) || hasSessionAlias(config)) return false;
-  try {
-    key.config = canonicalFlat(config);
-  } catch {
-    // A cycle or a symbol: the full path explains it.
-    return false;
-  }
+  const canonical = fastConfig(config);
+  if (canonical === undefined) return false;
+  key.config = canonical;
   return true;
 }
 
@@ -121,29 +139,43 @@ let lastFlatValues: unknown[] = [];
 let lastFlatCanonical = '';
 
 /**
- * `canonicalConfig`, remembered for the last config whose values are all
- * primitives, functions or class instances (which the canonical form names by
- * identity anyway): the next config with the same keys and `===` values has
- * the same canonical form. Compared by value every call, never by the config
- * object's identity, so mutating a config between calls is seen. Configs with
- * nested plain objects, arrays, Dates or URLs are serialised every time.
+ * The canonical form of a call's config (`canonicalConfig`), or `undefined`
+ * for what only the full path can judge: not a plain object, a session alias
+ * (`region`, `credentials`, `profile` in config), a cycle, a symbol.
+ *
+ * Remembered for the last config whose values are all primitives, functions
+ * or class instances (which the canonical form names by identity anyway): the
+ * next config with the same own keys and `===` values has the same canonical
+ * form. Compared by value every call, never by the config object's identity,
+ * so mutating a config between calls is seen. Configs with nested plain
+ * objects, arrays, Dates or URLs are serialised every time. One pass over the
+ * keys, no allocation when it matches: this runs on every hit with a config.
  */
-function canonicalFlat(config: Record<string, unknown>): string {
-  const keys = Object.keys(config);
-  let same = keys.length === lastFlatKeys.length;
+function fastConfig(config: unknown): string | undefined {
+  if (!isPlainRecord(config)) return undefined;
+  let count = 0;
+  let same = true;
   let flat = true;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  // for…in also lists inherited enumerable keys (a polluted Object.prototype):
+  // they only ever make `same` false, and the canonical form reads own keys.
+  for (const key in config) {
+    if (key === 'region' || key === 'credentials' || key === 'profile') return undefined;
     const value = config[key];
-    if (value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainRecord(value) || value instanceof Date || value instanceof URL))
+    if (flat && value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainRecord(value) || value instanceof Date || value instanceof URL))
       flat = false;
-    if (same && (lastFlatKeys[i] !== key || lastFlatValues[i] !== value)) same = false;
+    if (same && (lastFlatKeys[count] !== key || lastFlatValues[count] !== value)) same = false;
+    count++;
   }
-  if (same && flat) return lastFlatCanonical;
-  const canonical = canonicalConfig(config, NO_KEYS);
+  if (same && flat && count === lastFlatKeys.length) return lastFlatCanonical;
+  let canonical: string;
+  try {
+    canonical = canonicalConfig(config, NO_KEYS);
+  } catch {
+    return undefined;
+  }
   if (flat) {
-    lastFlatKeys = keys;
-    lastFlatValues = keys.map((key) => config[key]);
+    lastFlatKeys = Object.keys(config);
+    lastFlatValues = lastFlatKeys.map((key) => config[key]);
     lastFlatCanonical = canonical;
   }
   return canonical;
@@ -162,6 +194,11 @@ export class FastIndex {
   readonly #root: Level = new Map();
   /** The last entry found: most code asks for the same client many times in a row. */
   #last: CacheEntry | undefined;
+
+  /** The last entry found (see `FastPath.find`). */
+  get last(): CacheEntry | undefined {
+    return this.#last;
+  }
 
   /** The entry for these exact inputs, if one is indexed and its secrets match. */
   get(key: FastKey): CacheEntry | undefined {
@@ -242,8 +279,13 @@ export class FastPath {
    * and the tier and region of a call that leaves them out.
    */
   find(definition: ServiceDefinition, read: CallRead, tier: unknown, region: unknown): CacheEntry | undefined {
+    const service = definition.origin ?? definition;
+    // The commonest hit asks for the last client again: compare the call with
+    // that client's own key in place, writing nothing.
+    const last = this.index.last;
+    if (last !== undefined && isLastCall(last.fastKey, service, read, tier, region)) return last;
     const key = this.#key;
-    key.definition = definition.origin ?? definition;
+    key.definition = service;
     key.tier = tier;
     key.region = region;
     key.profile = read.profile;

@@ -18,7 +18,7 @@ import { classDefinition } from './clientClass.js';
 import { canonicalConfig, identityOf, isPlainRecord, snapshotConfig } from './configSnapshot.js';
 import { type CredentialIds, type CredentialKind, chainMaterial, keyedMaterial, providerMaterial, staticMaterial } from './credentialFingerprint.js';
 import { staticProvider, validateCredentials } from './credentialProviders.js';
-import { CHAIN, type FastKey } from './fastPath.js';
+import { CHAIN, type FastKey, makeFastKey } from './fastPath.js';
 import { type CallRead, type CredentialsRead, emptyCredentialsRead, OPTION_NAMES, type OptionName, readCredentials, SESSION_NAMES } from './keySpec.js';
 import { refuseProblem } from './validateOptions.js';
 
@@ -170,15 +170,17 @@ export function resolveCall(service: unknown, read: CallRead, context: CallConte
   // and CJS copies) or, without one, its identity.
   const serviceKey = definition.origin ?? identityOf(definition);
   const key = JSON.stringify([definition.id, serviceKey, tierName, region ?? null, profile ?? null, credentials.id, configKey]);
-  const fastKey: FastKey = {
-    definition: definition.origin ?? definition,
-    tier: tierName,
-    region,
-    profile,
-    credential: credentials.indexPart,
-    config: configKey,
-    kind: credentials.source.kind,
-    ...credentials.secrets,
-  };
+  const fastKey = makeFastKey(
+    {
+      definition: definition.origin ?? definition,
+      tier: tierName,
+      region,
+      profile,
+      credential: credentials.indexPart,
+      config: configKey,
+      kind: credentials.source.kind,
+    },
+    credentials.secrets,
+  );
   return { definition, tierName: tierName as string, tier, region, profile, credentials, snapshot, key, fastKey };
 }
