@@ -138,8 +138,10 @@ export const runtime: RuntimeAdapter = {
     return {
       // A flowing body is being consumed as data arrives: NaN never equals the last value seen.
       progress: () => (stream.readableFlowing === true ? Number.NaN : reads),
-      destroy: () => {
-        stream.destroy();
+      // With an error, a reader still waiting for the body (transformToString,
+      // pipe) fails with it; destroyed without one, it would wait forever.
+      destroy: (error) => {
+        stream.destroy(error);
       },
     };
   },

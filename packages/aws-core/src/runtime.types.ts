@@ -7,8 +7,8 @@ import type { AwsCredentialProvider, SocketStats } from './types.js';
 export interface BodyWatch {
   /** A value that changes whenever the body is consumed (`NaN` while it flows). */
   progress(): number;
-  /** Destroys the body, freeing its socket. */
-  destroy(): void;
+  /** Destroys the body, freeing its socket; a reader still waiting for it fails with `error`. */
+  destroy(error?: Error): void;
 }
 
 /**
