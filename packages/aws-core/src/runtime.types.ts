@@ -34,9 +34,10 @@ export interface RuntimeAdapter {
   /**
    * When `body` is a response body stream still open, calls `done` once it
    * ends, fails or is destroyed, and returns a watch on it; otherwise
-   * `undefined` (nothing to wait for).
+   * `undefined` (nothing to wait for). An event stream in `output` (the
+   * command's output) ends the body when its iterator returns.
    */
-  watchBody(body: unknown, done: () => void): BodyWatch | undefined;
+  watchBody(body: unknown, output: Record<string, unknown> | undefined, done: () => void): BodyWatch | undefined;
   /** The sockets of a client's request handler, where the runtime exposes them. */
   socketStats(client: unknown): SocketStats | undefined;
   /** Whether anyone listens to an event's channel. */

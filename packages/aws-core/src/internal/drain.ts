@@ -55,34 +55,6 @@ function isStreaming(output: Record<string, unknown> | undefined, raw: unknown):
   return false;
 }
 
-type IterableLike = { [Symbol.asyncIterator]?: (this: unknown) => AsyncIterator<unknown> } | null;
-
-/**
- * Breaking out of an event stream's `for await` returns its iterator, but the
- * SDK's event-stream decoder never returns the body's own iterator under it
- * (`getChunkedStream` in @smithy/core's event-streams reads the body with
- * `next()` only), so the body would stay open, unread and in flight for good.
- * Destroys the body when an iterator of an event stream in the output returns.
- */
-function destroyOnReturn(output: Record<string, unknown> | undefined, raw: unknown, destroy: () => void): void {
-  if (output === undefined) return;
-  for (const key of Object.keys(output)) {
-    const stream = output[key] as IterableLike;
-    if (stream === raw || typeof stream !== 'object' || stream === null) continue;
-    const iterate = stream[Symbol.asyncIterator];
-    if (typeof iterate !== 'function') continue;
-    stream[Symbol.asyncIterator] = function iterateUntilReturned(this: unknown) {
-      const iterator = iterate.call(this);
-      const finish = iterator.return;
-      iterator.return = (value?: unknown) => {
-        destroy();
-        return finish ? finish.call(iterator, value) : Promise.resolve({ done: true, value });
-      };
-      return iterator;
-    };
-  }
-}
-
 interface HandlerWithAgents {
   readonly config?: { readonly httpAgent?: { destroy?: () => void }; readonly httpsAgent?: { destroy?: () => void } };
 }
@@ -173,14 +145,13 @@ export class Drain {
     const raw = result?.response?.body;
     if (!isStreaming(result?.output, raw)) return false;
     let body: TrackedBody | undefined;
-    const watch = runtime.watchBody(raw, () => {
+    const watch = runtime.watchBody(raw, result?.output, () => {
       if (body === undefined) return;
       entry.bodies.delete(body);
       this.#watchers?.delete(body);
       this.#settle(entry);
     });
     if (watch === undefined) return false;
-    destroyOnReturn(result?.output, raw, watch.destroy);
     body = {
       entry,
       operation: (commandName ?? 'unknown').replace(/Command$/, ''),
