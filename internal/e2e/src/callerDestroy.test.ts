@@ -49,9 +49,9 @@ async function whole(text: Promise<string>): Promise<string> {
   return read === BODY ? 'whole' : `${read.length} of ${BODY.length} bytes`;
 }
 
-/** A GetObject body still arriving (four pieces 100 ms apart), unread, and the socket under it. */
+/** A GetObject body still arriving (eight pieces 100 ms apart), unread, and the socket under it. */
 async function slowBody(client: S3Client): Promise<{ body: NodeBody; socket: Socket }> {
-  local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetObject' });
+  local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetObject' });
   const { Body } = await client.send(new GetObjectCommand({ Bucket: 'shared', Key: 'object' }));
   const body = Body as unknown as NodeBody;
   return { body, socket: body.socket as Socket };
@@ -83,6 +83,7 @@ describe('a caller’s client.destroy() on a cached client', () => {
     const callerB = factory.getClient(s3, local.clientOptions('s3'));
     expect(callerB).toBe(callerA);
     const { body, socket } = await slowBody(callerB);
+    expect(body.complete, 'the body is still arriving').toBe(false);
 
     callerA.destroy();
 
@@ -98,7 +99,7 @@ describe('a caller’s client.destroy() on a cached client', () => {
     const callerA = factory.getClient(dynamodb, local.clientOptions('dynamodb'));
     const callerB = factory.getClient(dynamodb, local.clientOptions('dynamodb'));
     local.requests.reset();
-    local.faults.inject('dynamodb', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetItem' });
+    local.faults.inject('dynamodb', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetItem' });
     const pending = callerB.send(new GetItemCommand({ TableName: 'shared', Key: { pk: { S: 'shared' } } }));
     expect(await eventually(() => local.requests.count('dynamodb', { operation: 'GetItem' }) === 1)).toBe(true);
 
@@ -115,6 +116,7 @@ describe('a caller’s client.destroy() on a cached client', () => {
     const { region, credentials, config } = local.clientOptions('s3');
     const shared = new S3Client({ region, credentials, ...config });
     const { body } = await slowBody(shared);
+    expect(body.complete, 'the body is still arriving').toBe(false);
     shared.destroy();
     await expect(whole(body.transformToString())).rejects.toThrow();
   });
@@ -123,7 +125,7 @@ describe('a caller’s client.destroy() on a cached client', () => {
     const { region, credentials, config } = local.clientOptions('dynamodb');
     const shared = new DynamoDBClient({ region, credentials, ...config });
     local.requests.reset();
-    local.faults.inject('dynamodb', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetItem' });
+    local.faults.inject('dynamodb', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetItem' });
     const pending = shared.send(new GetItemCommand({ TableName: 'shared', Key: { pk: { S: 'shared' } } }));
     expect(await eventually(() => local.requests.count('dynamodb', { operation: 'GetItem' }) === 1)).toBe(true);
     shared.destroy();

@@ -45,9 +45,9 @@ async function whole(text: Promise<string>): Promise<string> {
   return read === BODY ? 'whole' : `${read.length} of ${BODY.length} bytes`;
 }
 
-/** A testkit GetObject whose body arrives in four pieces 100 ms apart. */
+/** A testkit GetObject whose body arrives in eight pieces 100 ms apart. */
 async function slowBody(factory: AwsClientFactory): Promise<NodeBody> {
-  local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetObject' });
+  local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetObject' });
   const { Body } = await factory.getClient(s3, local.clientOptions('s3')).send(new GetObjectCommand({ Bucket: 'dispose', Key: 'object' }));
   return Body as unknown as NodeBody;
 }
@@ -74,6 +74,7 @@ describe('dispose()', () => {
   it('waits for a body being read: the promise settles after the body has ended', async () => {
     const factory = createClientFactory({ disposeGraceMs: 30_000 });
     const body = await slowBody(factory);
+    expect(body.complete, 'the body is still arriving').toBe(false);
     const reading = whole(body.transformToString());
 
     const disposing = factory.dispose();
@@ -88,6 +89,7 @@ describe('dispose()', () => {
   it('with disposeGraceMs 0, cuts the same body short (the check above can fail)', async () => {
     const factory = createClientFactory({ disposeGraceMs: 0 });
     const body = await slowBody(factory);
+    expect(body.complete, 'the body is still arriving').toBe(false);
     const reading = whole(body.transformToString());
     await factory.dispose();
     expect(body.destroyed).toBe(true);

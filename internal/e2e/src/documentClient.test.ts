@@ -141,7 +141,7 @@ describe('a cached document client', () => {
     expect(await readN(client)).toBe(42);
     const sockets = socketsOf(client);
     local.requests.reset();
-    local.faults.inject('dynamodb', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetItem' });
+    local.faults.inject('dynamodb', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetItem' });
     const pending = readN(client);
     expect(await eventually(() => local.requests.count('dynamodb', { operation: 'GetItem' }) === 1)).toBe(true);
     expect(factory.stats().entries.map((entry) => entry.inFlight)).toEqual([1]);

@@ -39,11 +39,11 @@ function tenant(tag: string) {
 
 /**
  * A GetObject whose body nobody has read yet, and the socket under it. With
- * `slow`, the body is still arriving (four pieces 100 ms apart), so destroying
+ * `slow`, the body is still arriving (eight pieces 100 ms apart), so destroying
  * the socket would cut it short.
  */
 async function unreadBody(client: S3Client, slow = false): Promise<{ body: IncomingMessage & { transformToString(): Promise<string> }; socket: Socket }> {
-  if (slow) local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetObject' });
+  if (slow) local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetObject' });
   const { Body } = await client.send(new GetObjectCommand({ Bucket: 'bodies', Key: 'object' }));
   const body = Body as unknown as IncomingMessage & { transformToString(): Promise<string> };
   expect(body.socket, 'a Node IncomingMessage holds its socket while unread').toBeTruthy();
@@ -110,6 +110,7 @@ describe('a GetObject body is in flight until it is done', () => {
       await using factory = removal.factory();
       const { body, socket } = await unreadBody(factory.getClient(s3, tenant('unread')), true);
       expect(row(factory)).toEqual({ inFlight: 1, bodies: 1 });
+      expect(body.complete, 'the body is still arriving').toBe(false);
 
       await removal.remove(factory);
 
@@ -126,6 +127,7 @@ describe('a GetObject body is in flight until it is done', () => {
     const { region, credentials, config } = local.clientOptions('s3');
     const client = new S3Client({ region, credentials, ...config });
     const { body } = await unreadBody(client, true);
+    expect(body.complete, 'the body is still arriving').toBe(false);
     client.destroy();
     await expect(whole(body.transformToString())).rejects.toThrow();
   });

@@ -1,8 +1,8 @@
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type AwsClientFactory, createClientFactory } from '@dbp/aws-core';
 import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
@@ -51,11 +51,19 @@ function socketsOf(agent: http.Agent): Socket[] {
   return [...Object.values(agent.sockets), ...Object.values(agent.freeSockets)].flat() as Socket[];
 }
 
-/** Starts a GetObject whose body arrives in four pieces 100 ms apart, on `client`; resolves to the body text. */
-async function slowRead(client: { send(command: GetObjectCommand): Promise<{ Body?: { transformToString(): Promise<string> } }> }): Promise<string> {
-  local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetObject' });
+type NodeBody = IncomingMessage & { transformToString(): Promise<string> };
+
+/** A GetObject on `client` whose body arrives in eight pieces 100 ms apart: resolves at its headers, the body still arriving. */
+async function slowBody(client: S3Client): Promise<NodeBody> {
+  local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetObject' });
   const { Body } = await client.send(new GetObjectCommand({ Bucket: 'owned', Key: 'object' }));
-  return (await Body?.transformToString()) ?? '';
+  return Body as unknown as NodeBody;
+}
+
+/** 'whole' when a body read gives back exactly the object (without printing 24 kB on failure). */
+async function whole(body: NodeBody): Promise<string> {
+  const read = await body.transformToString();
+  return read === BODY ? 'whole' : `${read.length} of ${BODY.length} bytes`;
 }
 
 interface Removal {
@@ -116,17 +124,18 @@ describe('the factory destroys only what it created', () => {
         const survivorFactory = createClientFactory();
         const survivor = survivorFactory.getClient(s3, options('s3', shared, 'survivor'));
         try {
-          const reading = slowRead(survivor);
+          const body = await slowBody(survivor);
           // Both clients now hold a socket of the caller's agent: the victim's idle, the survivor's busy.
-          expect(await eventually(() => socketsOf(agent).length === 2)).toBe(true);
           const held = socketsOf(agent);
+          expect(held).toHaveLength(2);
+          expect(body.complete, 'the body is still arriving').toBe(false);
 
           await removal.remove(factory);
 
           expect(held.map((socket) => socket.destroyed)).toEqual([false, false]);
-          await expect(reading).resolves.toBe(BODY);
+          await expect(whole(body)).resolves.toBe('whole');
           // The survivor's next request reuses the agent's pooled socket: the agent was never destroyed.
-          await expect(slowRead(survivor)).resolves.toBe(BODY);
+          await expect(whole(await slowBody(survivor))).resolves.toBe('whole');
           expect(socketsOf(agent).every((socket) => held.includes(socket))).toBe(true);
           expect(held.map((socket) => socket.destroyed)).toEqual([false, false]);
         } finally {
@@ -177,14 +186,15 @@ describe('the factory destroys only what it created', () => {
       const survivorFactory = createClientFactory();
       const survivor = survivorFactory.getClient(s3, options('s3', shared, 'plain-survivor'));
       try {
-        const reading = slowRead(survivor);
-        expect(await eventually(() => socketsOf(agent).length === 2)).toBe(true);
+        const body = await slowBody(survivor);
         const held = socketsOf(agent);
+        expect(held).toHaveLength(2);
+        expect(body.complete, 'the body is still arriving').toBe(false);
 
         victim.destroy();
 
         expect(held.map((socket) => socket.destroyed)).toEqual([true, true]);
-        await expect(reading).rejects.toThrow();
+        await expect(whole(body)).rejects.toThrow();
       } finally {
         await survivorFactory.dispose();
         agent.destroy();
