@@ -55,6 +55,34 @@ interface HandlerLike {
   readonly connectionManager?: { readonly connectionPools?: Map<string, Iterable<Http2SessionRefLike>> };
 }
 
+type IterableLike = { [Symbol.asyncIterator]?: (this: unknown) => AsyncIterator<unknown> } | null;
+
+/**
+ * Breaking out of an event stream's `for await` returns its iterator, but the
+ * SDK's event-stream decoder never returns the body's own iterator under it
+ * (`getChunkedStream` in @smithy/core's event-streams reads the body with
+ * `next()` only), so the body would stay open, unread and in flight for good.
+ * Destroys the body when an iterator of an event stream in the output returns.
+ */
+function destroyOnReturn(output: Record<string, unknown> | undefined, raw: unknown, destroy: () => void): void {
+  if (output === undefined) return;
+  for (const key of Object.keys(output)) {
+    const stream = output[key] as IterableLike;
+    if (stream === raw || typeof stream !== 'object' || stream === null) continue;
+    const iterate = stream[Symbol.asyncIterator];
+    if (typeof iterate !== 'function') continue;
+    stream[Symbol.asyncIterator] = function iterateUntilReturned(this: unknown) {
+      const iterator = iterate.call(this);
+      const finish = iterator.return;
+      iterator.return = (value?: unknown) => {
+        destroy();
+        return finish ? finish.call(iterator, value) : Promise.resolve({ done: true, value });
+      };
+      return iterator;
+    };
+  }
+}
+
 function count(record: Record<string, readonly unknown[] | undefined> | undefined): number {
   let total = 0;
   if (record) for (const key of Object.keys(record)) total += record[key]?.length ?? 0;
@@ -112,7 +140,7 @@ export const runtime: RuntimeAdapter = {
     // whole request and only log. https://github.com/smithy-lang/smithy-typescript/pull/1620
     return { connectionTimeout: tier.connectTimeoutMs, socketTimeout: tier.readTimeoutMs };
   },
-  watchBody(body, done) {
+  watchBody(body, output, done) {
     if (typeof body !== 'object' || body === null) return undefined;
     const stream = body as NodeStreamLike;
     if (typeof stream.once !== 'function' || typeof stream.pipe !== 'function' || typeof stream.read !== 'function') return undefined;
@@ -135,11 +163,14 @@ export const runtime: RuntimeAdapter = {
       reads++;
       return read.apply(this, args);
     };
+    destroyOnReturn(output, body, () => stream.destroy());
     return {
       // A flowing body is being consumed as data arrives: NaN never equals the last value seen.
       progress: () => (stream.readableFlowing === true ? Number.NaN : reads),
-      destroy: () => {
-        stream.destroy();
+      // With an error, a reader still waiting for the body (transformToString,
+      // pipe) fails with it; destroyed without one, it would wait forever.
+      destroy: (error) => {
+        stream.destroy(error);
       },
     };
   },

@@ -7,8 +7,8 @@ import type { AwsCredentialProvider, SocketStats } from './types.js';
 export interface BodyWatch {
   /** A value that changes whenever the body is consumed (`NaN` while it flows). */
   progress(): number;
-  /** Destroys the body, freeing its socket. */
-  destroy(): void;
+  /** Destroys the body, freeing its socket; a reader still waiting for it fails with `error`. */
+  destroy(error?: Error): void;
 }
 
 /**
@@ -34,9 +34,10 @@ export interface RuntimeAdapter {
   /**
    * When `body` is a response body stream still open, calls `done` once it
    * ends, fails or is destroyed, and returns a watch on it; otherwise
-   * `undefined` (nothing to wait for).
+   * `undefined` (nothing to wait for). An event stream in `output` (the
+   * command's output) ends the body when its iterator returns.
    */
-  watchBody(body: unknown, done: () => void): BodyWatch | undefined;
+  watchBody(body: unknown, output: Record<string, unknown> | undefined, done: () => void): BodyWatch | undefined;
   /** The sockets of a client's request handler, where the runtime exposes them. */
   socketStats(client: unknown): SocketStats | undefined;
   /** Whether anyone listens to an event's channel. */

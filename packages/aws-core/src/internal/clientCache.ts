@@ -24,8 +24,8 @@ export interface TrackedBody {
   readonly operation: string;
   /** How often it has been read so far, and whether it flows (from the runtime). */
   readonly progress: () => number;
-  /** Destroys the body (frees its socket). */
-  readonly destroy: () => void;
+  /** Destroys the body (frees its socket); a reader still waiting for it fails with `error`. */
+  readonly destroy: (error?: Error) => void;
   /** When the last read was seen (epoch ms). */
   lastProgressAt: number;
   lastProgress: number;

@@ -9,7 +9,8 @@
  * of an event stream's `for await` destroys it). A removed client is
  * destroyed when that count reaches zero, so clearing, eviction and ttl never
  * fail a running request. `dispose()` waits at most a grace period, then
- * destroys the bodies still open and every client.
+ * destroys the bodies still open (a reader still waiting for one fails with
+ * `FACTORY_DISPOSED`) and every client.
  *
  * Destroying releases only what the factory created: a `requestHandler`
  * instance or agents passed in config belong to the caller and survive.
@@ -17,6 +18,7 @@
  * @module
  */
 import { runtime } from '#runtime';
+import { fail } from '../errors.js';
 import type { CacheEntry, RemovalReason, TrackedBody } from './clientCache.js';
 
 /** Who is told of removals (the factory's reporter). */
@@ -134,7 +136,7 @@ export class Drain {
     }
     this.#onDrained = undefined;
     for (const entry of [...this.#draining]) {
-      for (const body of entry.bodies) body.destroy();
+      for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED'));
       this.#destroy(entry, 'disposed');
     }
   }
@@ -143,7 +145,7 @@ export class Drain {
     const raw = result?.response?.body;
     if (!isStreaming(result?.output, raw)) return false;
     let body: TrackedBody | undefined;
-    const watch = runtime.watchBody(raw, () => {
+    const watch = runtime.watchBody(raw, result?.output, () => {
       if (body === undefined) return;
       entry.bodies.delete(body);
       this.#watchers?.delete(body);

@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type AwsClientFactory, createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, openSockets, portOf } from './helpers.js';
+import { STALLED_SENT, type StallingServer, startStallingServer } from './stallingServer.js';
+
+// DESIGN.md, "Ownership and lifecycle": dispose() is final. It returns a
+// promise, waits at most disposeGraceMs (default 5 s, on an unref'd timer)
+// for in-flight responses, then destroys every client and any body still
+// open, so an unread body never keeps sockets or the process alive.
+
+let local: LocalAws;
+let server: StallingServer;
+const BODY = 'd'.repeat(40 * 1024);
+const credentials = { accessKeyId: 'AKIDDISPOSE', secretAccessKey: 'dispose-secret' };
+
+beforeAll(async () => {
+  local = await startLocalAws({ services: ['s3'] });
+  const setup = createClientFactory();
+  const client = setup.getClient(s3, local.clientOptions('s3'));
+  await client.send(new CreateBucketCommand({ Bucket: 'dispose' }));
+  await client.send(new PutObjectCommand({ Bucket: 'dispose', Key: 'object', Body: BODY }));
+  await setup.dispose();
+});
+
+afterAll(async () => {
+  await local.stop();
+});
+
+afterEach(async () => {
+  await server?.close();
+});
+
+type NodeBody = IncomingMessage & { transformToString(): Promise<string> };
+
+/** 'whole' when a body read gives back exactly the object (without printing 40 kB on failure). */
+async function whole(text: Promise<string>): Promise<string> {
+  const read = await text;
+  return read === BODY ? 'whole' : `${read.length} of ${BODY.length} bytes`;
+}
+
+/** A testkit GetObject whose body arrives in eight pieces 100 ms apart. */
+async function slowBody(factory: AwsClientFactory): Promise<NodeBody> {
+  local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 8 }, { operation: 'GetObject' });
+  const { Body } = await factory.getClient(s3, local.clientOptions('s3')).send(new GetObjectCommand({ Bucket: 'dispose', Key: 'object' }));
+  return Body as unknown as NodeBody;
+}
+
+/**
+ * Against the stalling server: one GetObject whose body stalls after 1 kB and
+ * is never read, then one complete GetObject (on a second connection, which
+ * goes back to the pool, idle). The server keeps both connections open until
+ * the client closes them.
+ */
+async function idleAndStalled(factory: AwsClientFactory): Promise<{ stalled: NodeBody; socket: Socket }> {
+  server = await startStallingServer();
+  const client = factory.getClient(s3, { region: 'us-east-1', credentials, config: { endpoint: server.endpoint, forcePathStyle: true } });
+  const { Body } = await client.send(new GetObjectCommand({ Bucket: 'dispose', Key: 'stalled' }));
+  const stalled = Body as unknown as NodeBody;
+  const complete = await client.send(new GetObjectCommand({ Bucket: 'dispose', Key: 'complete' }));
+  expect(await complete.Body?.transformToString()).toBe('done');
+  expect(await eventually(() => server.openConnections() === 2)).toBe(true);
+  expect(factory.stats().entries.map(({ inFlight, bodies }) => ({ inFlight, bodies }))).toEqual([{ inFlight: 1, bodies: 1 }]);
+  return { stalled, socket: stalled.socket as Socket };
+}
+
+describe('dispose()', () => {
+  it('waits for a body being read: the promise settles after the body has ended', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 30_000 });
+    const body = await slowBody(factory);
+    expect(body.complete, 'the body is still arriving').toBe(false);
+    const reading = whole(body.transformToString());
+
+    const disposing = factory.dispose();
+
+    expect(disposing).toBeInstanceOf(Promise);
+    await disposing;
+    expect(body.readableEnded).toBe(true);
+    await expect(reading).resolves.toBe('whole');
+    expect(factory.stats().draining).toBe(0);
+  });
+
+  it('with disposeGraceMs 0, cuts the same body short (the check above can fail)', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 0 });
+    const body = await slowBody(factory);
+    expect(body.complete, 'the body is still arriving').toBe(false);
+    const reading = whole(body.transformToString());
+    await factory.dispose();
+    expect(body.destroyed).toBe(true);
+    // The reader learns why, instead of waiting forever for a body that will not come.
+    await expect(reading).rejects.toMatchObject({ code: 'FACTORY_DISPOSED' });
+  });
+
+  it('then destroys a body nobody reads and closes every connection, against a server that never closes one itself', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 200 });
+    const { stalled, socket } = await idleAndStalled(factory);
+
+    await factory.dispose();
+
+    expect(stalled.destroyed).toBe(true);
+    expect(socket.destroyed).toBe(true);
+    expect(factory.stats()).toMatchObject({ clients: 0, draining: 0, entries: [] });
+    expect(await eventually(() => server.openConnections() === 0), `${server.openConnections()} connections open`).toBe(true);
+  });
+
+  it('where clearCache leaves the unread body and both connections open: it waits (the check above can fail)', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 200 });
+    const { stalled, socket } = await idleAndStalled(factory);
+
+    expect(factory.clearCache()).toBe(1);
+
+    expect(factory.stats().draining).toBe(1);
+    expect(stalled.destroyed).toBe(false);
+    expect(socket.destroyed).toBe(false);
+    expect(server.openConnections()).toBe(2);
+    await factory.dispose();
+    expect(socket.destroyed).toBe(true);
+    expect(await eventually(() => server.openConnections() === 0)).toBe(true);
+  });
+
+  it('destroys a testkit body stalled after its headers and closes the client’s sockets', async () => {
+    const port = portOf(local.endpoints.s3);
+    const baseline = openSockets(port);
+    const factory = createClientFactory({ disposeGraceMs: 200 });
+    local.faults.inject('s3', { kind: 'stall-after-headers' }, { operation: 'GetObject' });
+    const { Body } = await factory.getClient(s3, local.clientOptions('s3')).send(new GetObjectCommand({ Bucket: 'dispose', Key: 'object' }));
+    const body = Body as unknown as NodeBody;
+    expect(openSockets(port)).toBeGreaterThan(baseline);
+
+    await factory.dispose();
+
+    expect(body.destroyed).toBe(true);
+    expect(await eventually(() => openSockets(port) <= baseline)).toBe(true);
+  });
+});
+
+// A plain Node process (the built packages, resolved as an app resolves them)
+// does the same and must then exit on its own: nothing the factory made may
+// keep it alive. The SDK's own idle limit is set far beyond the test's
+// deadline, so only dispose() can end the stalled body in time.
+const script = `
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+const handles = () => process.getActiveResourcesInfo().filter((name) => name !== 'TTYWrap' && name !== 'PipeWrap');
+const factory = createClientFactory({ disposeGraceMs: 200 });
+const client = factory.getClient(s3, {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIDCHILD', secretAccessKey: 'child-secret' },
+  config: { endpoint: process.env.STALLING_ENDPOINT, forcePathStyle: true, requestHandler: { socketTimeout: 600_000 } },
+});
+// The stalled body holds one connection, so the complete one opens a second, left idle in the pool.
+const { Body } = await client.send(new GetObjectCommand({ Bucket: 'child', Key: 'stalled' }));
+await new Promise((resolve) => Body.once('readable', resolve));
+const received = Body.readableLength;
+const complete = await client.send(new GetObjectCommand({ Bucket: 'child', Key: 'complete' }));
+await complete.Body.transformToString();
+const before = handles();
+await factory.dispose();
+// Closed sockets release their handles in the loop's close phase.
+for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+console.log(JSON.stringify({ received, before, bodyDestroyed: Body.destroyed, after: handles() }));
+`;
+
+describe('a process that disposes its factory', () => {
+  it('exits on its own with a stalled body and an idle keep-alive connection open, and the server sees both closed', async () => {
+    server = await startStallingServer();
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const env: NodeJS.ProcessEnv = { ...process.env, STALLING_ENDPOINT: server.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+    clearTimeout(killer);
+
+    expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { received: number; before: string[]; bodyDestroyed: boolean; after: string[] };
+    expect(report.received).toBe(STALLED_SENT);
+    // Before dispose the stalled connection holds the process (the check below can fail).
+    expect(report.before).toContain('TCPSocketWrap');
+    expect(report.bodyDestroyed).toBe(true);
+    expect(report.after).toEqual([]);
+    expect(await eventually(() => server.openConnections() === 0), `${server.openConnections()} connections open`).toBe(true);
+  });
+});
