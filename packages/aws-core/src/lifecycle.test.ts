@@ -83,6 +83,15 @@ describe('shared clients', () => {
   });
 });
 
+describe('what the factory owns', () => {
+  it('destroys the handler the SDK builds from an options provider function, but not a handler instance', () => {
+    const factory = createClientFactory();
+    const fromProvider = factory.getClient(alpha, { ...options, config: { requestHandler: async () => ({ socketTimeout: 1 }) } }) as FakeClient;
+    factory.clearCache();
+    expect(fromProvider.destroyed).toBe(1);
+  });
+});
+
 describe('in flight until the body is done', () => {
   it('counts a streaming body in flight and waits for it before destroying a cleared client', async () => {
     const factory = createClientFactory();

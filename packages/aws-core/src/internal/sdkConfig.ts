@@ -34,7 +34,8 @@ export function tierHandlerOptions(definition: ServiceDefinition, tier: TierConf
 /** What the caller owns in a config snapshot. */
 export function ownershipOf(snapshot: Record<string, unknown> | undefined): Ownership {
   const handler = snapshot?.requestHandler;
-  if (handler === undefined || handler === null) return NOTHING;
+  // Nothing, or an options provider function: the SDK builds the handler, so it is the factory's.
+  if (handler === undefined || handler === null || typeof handler === 'function') return NOTHING;
   if (!isPlainRecord(handler)) return { handler: true, agents: [] };
   const agents = [handler.httpAgent, handler.httpsAgent].filter(
     (agent): agent is object => typeof agent === 'object' && agent !== null && !isPlainRecord(agent),
