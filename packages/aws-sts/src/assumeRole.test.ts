@@ -272,6 +272,26 @@ describe('assumeRole errors', () => {
     }
   });
 
+  it('says where to give a region when the STS client has none', async () => {
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = '/nonexistent/dbp-aws-sts-test-config';
+    try {
+      await using factory = createClientFactory();
+      // The consumer has a region; the role (resolved once for every region) has none of its own.
+      const client = factory.getClient(sts, { region: local.region, credentials: assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/nowhere', source: source() }) });
+      const error = await whoAmI(client).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'ASSUME_ROLE_FAILED' });
+      expect((error as Error).message).toMatch(/pass region to assumeRole\(\), or give the factory a defaultRegion/);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('absorbs STS throttling with the tier’s retries', async () => {
     await using factory = createClientFactory({ defaultRegion: local.region });
     local.faults.inject('sts', { kind: 'throttle', count: 2, retryAfterMs: false }, { operation: 'AssumeRole' });
