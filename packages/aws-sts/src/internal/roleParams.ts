@@ -46,6 +46,10 @@ export interface RoleSnapshot extends Readonly<RoleRead> {
   readonly refreshWindowMs: number | undefined;
   readonly webIdentityToken: string | undefined;
   readonly webIdentityTokenFile: string | undefined;
+  /** How many keys the static source snapshot has (0 for none). */
+  readonly sourceSize: number;
+  /** How many tags (0 for none). */
+  readonly tagCount: number;
 }
 
 /** One entry per key of a public options type: the compiler keeps the two in step. */
@@ -195,11 +199,11 @@ export function readWebIdentity(options: unknown, out: RoleRead): void {
 }
 
 /**
- * Whether a plain object equals a snapshot copy of one, by own enumerable
- * keys and values (a Date by its time). Used for a static source and for
- * tags, which callers often build afresh per call.
+ * Whether a plain object equals a snapshot copy of one (`size` own keys), by
+ * own enumerable keys and values (a Date by its time). Used for a static
+ * source and for tags, which callers often build afresh per call.
  */
-function sameRecord(snapshot: object, value: unknown): boolean {
+function sameRecord(snapshot: object, size: number, value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const a = snapshot as Record<string, unknown>;
   const b = value as Record<string, unknown>;
@@ -207,12 +211,15 @@ function sameRecord(snapshot: object, value: unknown): boolean {
   for (const key in b) {
     const mine = a[key];
     const theirs = b[key];
-    if (mine !== theirs && !(mine instanceof Date && theirs instanceof Date && mine.getTime() === theirs.getTime())) return false;
-    if (!Object.hasOwn(a, key)) return false;
+    if (mine !== theirs) {
+      if (!(mine instanceof Date && theirs instanceof Date && mine.getTime() === theirs.getTime())) return false;
+    } else if (mine === undefined && !Object.hasOwn(a, key)) {
+      // `{ sessionToken: undefined }` is not the snapshot of `{}` (nor the other way round: the counts differ).
+      return false;
+    }
     count++;
   }
-  for (const _ in a) count--;
-  return count === 0;
+  return count === size;
 }
 
 /**
@@ -232,8 +239,8 @@ export function sameRead(snapshot: RoleSnapshot, read: RoleRead): boolean {
     snapshot.refreshWindowMs === read.refreshWindowMs &&
     snapshot.webIdentityToken === read.webIdentityToken &&
     snapshot.webIdentityTokenFile === read.webIdentityTokenFile &&
-    (snapshot.source === read.source || (typeof snapshot.source === 'object' && sameRecord(snapshot.source, read.source))) &&
-    (snapshot.tags === read.tags || (snapshot.tags !== undefined && sameRecord(snapshot.tags, read.tags)))
+    (snapshot.source === read.source || (typeof snapshot.source === 'object' && sameRecord(snapshot.source, snapshot.sourceSize, read.source))) &&
+    (snapshot.tags === read.tags || (snapshot.tags !== undefined && sameRecord(snapshot.tags, snapshot.tagCount, read.tags)))
   );
 }
 
@@ -318,20 +325,24 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
       'pass exactly one of webIdentityToken (the token itself) and webIdentityTokenFile (a file holding it, read again at every refresh; Node only).',
     );
   }
+  const tags = copyTags(where, read.tags);
+  const source = copySource(where, read.source);
   return Object.freeze({
     kind: where,
     roleArn: read.roleArn,
     externalId: optionalString(where, 'externalId', read.externalId, EXTERNAL_ID, 'a string of 2 to 1224 characters from [\\w+=,.@:/-]'),
     roleSessionName: optionalString(where, 'roleSessionName', read.roleSessionName, SESSION_NAME, 'a string of 2 to 64 characters from [\\w+=,.@-]', true),
     durationSeconds: duration as number | undefined,
-    tags: copyTags(where, read.tags),
+    tags,
     policy: optionalString(where, 'policy', read.policy),
-    source: copySource(where, read.source),
+    source,
     region: optionalString(where, 'region', read.region),
     refreshWindowMs: refresh as number | undefined,
     webIdentityToken: optionalString(where, 'webIdentityToken', read.webIdentityToken, /^\S+$/, 'the token itself, with no whitespace'),
     webIdentityTokenFile: optionalString(where, 'webIdentityTokenFile', read.webIdentityTokenFile),
     problem: undefined,
+    sourceSize: typeof source === 'object' ? Object.keys(source).length : 0,
+    tagCount: tags === undefined ? 0 : Object.keys(tags).length,
   });
 }
 
