@@ -272,18 +272,24 @@ describe('assumeRole errors', () => {
     }
   });
 
-  it('says where to give a region when the STS client has none', async () => {
-    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE };
+  it("calls STS in us-east-1 when neither the options nor the factory name a region, as the SDK's role assumers do", async () => {
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
-    process.env.AWS_CONFIG_FILE = '/nonexistent/dbp-aws-sts-test-config';
     try {
       await using factory = createClientFactory();
-      // The consumer has a region; the role (resolved once for every region) has none of its own.
-      const client = factory.getClient(sts, { region: local.region, credentials: assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/nowhere', source: source() }) });
-      const error = await whoAmI(client).catch((caught: unknown) => caught);
-      expect(error).toMatchObject({ code: 'ASSUME_ROLE_FAILED' });
-      expect((error as Error).message).toMatch(/pass region to assumeRole\(\), or give the factory a defaultRegion/);
+      // The caller's client has a region; the role, resolved once for every region, has none of its own.
+      const client = factory.getClient(sts, {
+        region: 'eu-west-1',
+        credentials: assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/anywhere', source: source() }),
+      });
+      expect(await whoAmI(client)).toMatch(/assumed-role\/anywhere\//);
+      expect(
+        factory
+          .stats()
+          .entries.map((entry) => entry.region)
+          .sort(),
+      ).toEqual(['eu-west-1', 'us-east-1']);
     } finally {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];

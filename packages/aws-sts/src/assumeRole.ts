@@ -61,8 +61,9 @@ export interface AssumeRoleOptions {
    */
   readonly source?: AwsCredentials | AwsCredentialProvider | undefined;
   /**
-   * The region of the STS endpoint.
-   * @default the factory's default region (`defaultRegion`, then `AWS_REGION` / `AWS_DEFAULT_REGION`), else the SDK's own resolution
+   * The region of the STS endpoint. (The role is resolved once for every
+   * region its clients use, so it does not follow the client's region.)
+   * @default the factory's default region (`defaultRegion`, then `AWS_REGION` / `AWS_DEFAULT_REGION`), else `'us-east-1'`, as the SDK's own role assumers
    */
   readonly region?: string | undefined;
   /**
@@ -90,8 +91,9 @@ export interface WebIdentityRoleOptions {
   /** A session policy (IAM policy JSON) that narrows the role's permissions. */
   readonly policy?: string | undefined;
   /**
-   * The region of the STS endpoint.
-   * @default the factory's default region (`defaultRegion`, then `AWS_REGION` / `AWS_DEFAULT_REGION`), else the SDK's own resolution
+   * The region of the STS endpoint. (The role is resolved once for every
+   * region its clients use, so it does not follow the client's region.)
+   * @default the factory's default region (`defaultRegion`, then `AWS_REGION` / `AWS_DEFAULT_REGION`), else `'us-east-1'`, as the SDK's own role assumers
    */
   readonly region?: string | undefined;
   /**
@@ -145,10 +147,17 @@ function unsigned(): AwsCredentialProvider {
   return unsignedCredentials;
 }
 
+/**
+ * Where STS is called when neither the options nor the factory name a region:
+ * the SDK's own role assumers default to it too (`ASSUME_ROLE_DEFAULT_REGION`
+ * in `@aws-sdk/nested-clients`), and its credentials work in every region.
+ */
+const STS_DEFAULT_REGION = 'us-east-1';
+
 /** The STS client for a source, from the factory resolving it (the process-wide one when called directly). */
 function stsClient(context: CredentialContext, region: string | undefined, credentials: AwsCredentials | AwsCredentialProvider | undefined) {
   const factory = context.factory ?? getClientFactory();
-  return factory.getClient(sts, { region: region ?? context.region, credentials });
+  return factory.getClient(sts, { region: region ?? context.region ?? STS_DEFAULT_REGION, credentials });
 }
 
 function defaultSessionName(): string {

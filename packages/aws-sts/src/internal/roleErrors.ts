@@ -121,11 +121,7 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
   const name = nameOf(error);
   const raw = error instanceof Error ? error.message : '';
   const quoted = raw === '' ? name : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`;
-  // The SDK's own words when it has no region for the STS client.
-  const hint = /region is missing/i.test(raw)
-    ? `Its STS client has no region: pass region to ${where}(), or give the factory a defaultRegion (or set AWS_REGION).`
-    : hintFor(name, where);
-  return new AwsCredentialError(`Could not assume role ${roleArn} (${quoted}). ${hint} The SDK error is the cause.`, {
+  return new AwsCredentialError(`Could not assume role ${roleArn} (${quoted}). ${hintFor(name, where)} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',
     cause: error,
   });
