@@ -112,6 +112,7 @@ export type AssumeRoleWithWebIdentityOptions = WebIdentityRoleOptions &
     | {
         /** The OIDC token itself (a JWT). Part of the key by value, never shown. */
         readonly webIdentityToken: string;
+        /** Not with `webIdentityToken`: pass one or the other. */
         readonly webIdentityTokenFile?: undefined;
       }
     | {
@@ -121,6 +122,7 @@ export type AssumeRoleWithWebIdentityOptions = WebIdentityRoleOptions &
          * only: elsewhere pass `webIdentityToken`.
          */
         readonly webIdentityTokenFile: string;
+        /** Not with `webIdentityTokenFile`: pass one or the other. */
         readonly webIdentityToken?: undefined;
       }
   );
