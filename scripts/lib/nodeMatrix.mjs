@@ -59,6 +59,8 @@ const DEMO_EXPECTED = [
   'create + describe dbp-demo-endpoint → ',
   'query SUCCEEDED',
   'PutObject succeeded on attempt 4',
+  'built per request → 1 AssumeRole call',
+  'getClient(SQSClient) → send + receive → "hello from SQS"',
   'AwsRegionError (',
   'done.',
 ];

@@ -1,21 +1,24 @@
 /**
  * The @dbp/aws demo: the five service packages through one factory, doing
  * real work against embedded local endpoints (the testkit, on 127.0.0.1), or
- * against real AWS with `--aws` and the default credential chain.
+ * against real AWS with `--aws` and the default credential chain; then a role
+ * assumed once for all five (`@dbp/aws-sts`), and SQS by its client class.
  *
  * Run with `pnpm demo` (or `pnpm demo -- --aws`) from the repository root.
  */
-import { GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { GetQueryExecutionCommand, GetQueryResultsCommand, ListQueryExecutionsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, DescribeEndpointCommand } from '@aws-sdk/client-sagemaker';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateEndpointCommand, DescribeEndpointCommand, ListEndpointsCommand } from '@aws-sdk/client-sagemaker';
+import { CreateQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { athena } from '@dbp/aws-athena';
 import { bedrockRuntime } from '@dbp/aws-bedrock';
 import { type AwsClientFactory, type AwsCredentialProvider, AwsRegionError, createClientFactory, DEFAULT_TIERS, type GetClientOptions } from '@dbp/aws-core';
 import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
 import { sagemaker } from '@dbp/aws-sagemaker';
+import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, type LocalServiceName, startLocalAws } from '@dbp/aws-testkit';
 
 const useAws = process.argv.includes('--aws');
@@ -48,6 +51,8 @@ interface Target {
 
 async function localTarget(): Promise<Target> {
   const local = await startLocalAws();
+  // The SDK reads it: the STS clients the factory builds for assumeRole() talk to the local STS.
+  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
   let resolutions = 0;
   // One provider for all five clients: the factory shares one session, so it
   // resolves once however many services use it.
@@ -178,6 +183,69 @@ async function resilience(factory: AwsClientFactory, target: Target): Promise<vo
   );
 }
 
+async function assumedRole(factory: AwsClientFactory, target: Target): Promise<void> {
+  section('Multi-account: one assumed role, shared by five services');
+  const local = target.local;
+  if (!local) {
+    line('sts', 'shown on the local endpoints only (it assumes a role the testkit defines)');
+    return;
+  }
+  const roleArn = 'arn:aws:iam::111122223333:role/demo-tenant';
+  const externalId = 'demo-external-id';
+  local.sts.defineRole({ arn: roleArn, externalId, trustedCallers: [local.credentials.accessKeyId] });
+  const before = local.requests.count('sts', { operation: 'AssumeRole' });
+  // Built per request, as a request handler would: assumeRole() is a value, so
+  // equal options are one client per service and one STS call for all of them.
+  const as = (service: LocalServiceName) => ({
+    ...target.options(service),
+    credentials: assumeRole({ roleArn, externalId, source: { ...local.credentials } }),
+  });
+  const callers = 10;
+  const requests: Promise<unknown>[] = [];
+  for (let caller = 0; caller < callers; caller++) {
+    requests.push(
+      factory.getClient(s3, as('s3')).send(new ListBucketsCommand({})),
+      factory.getClient(dynamodb, as('dynamodb')).send(new ListTablesCommand({})),
+      factory
+        .getClient(bedrockRuntime, as('bedrock-runtime'))
+        .send(new ConverseCommand({ modelId: names.model, messages: [{ role: 'user', content: [{ text: 'hi' }] }] })),
+      factory.getClient(sagemaker, as('sagemaker')).send(new ListEndpointsCommand({})),
+      factory.getClient(athena, as('athena')).send(new ListQueryExecutionsCommand({})),
+    );
+  }
+  await Promise.all(requests);
+  const assumeRoles = local.requests.count('sts', { operation: 'AssumeRole' }) - before;
+  const issued = local.sts.issued().at(-1);
+  const services: LocalServiceName[] = ['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena'];
+  const signed = services.reduce((total, service) => total + local.requests.count(service, { accessKeyId: issued?.accessKeyId, status: 200 }), 0);
+  line(
+    'sts',
+    `${requests.length} requests (5 services × ${callers} callers), assumeRole({ roleArn, externalId }) built per request → ${assumeRoles} AssumeRole call`,
+  );
+  line('', `${signed} of them signed with the role's temporary key (${issued?.accessKeyId.slice(0, 4)}…), valid until ${issued?.expiration.toISOString()}`);
+}
+
+async function anyService(factory: AwsClientFactory, target: Target): Promise<void> {
+  section('Any other service, by its SDK client class');
+  const sqs = factory.getClient(SQSClient, target.options('sqs'));
+  const same = factory.getClient(SQSClient, target.options('sqs')) === sqs;
+  const tier = factory.stats().entries.find((entry) => entry.service === 'sqs')?.tier;
+  const settings = `tier ${tier} from SERVICE_TIERS, maxAttempts ${await sqs.config.maxAttempts()}, cached: ${same}`;
+  if (target.local) {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'dbp-demo-queue' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello from SQS' }));
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    line('sqs', `getClient(SQSClient) → send + receive → "${Messages[0]?.Body}" (${settings})`);
+  } else {
+    // Against real AWS: a read, and no failure if the account's policy does not allow it.
+    const listed = await sqs.send(new ListQueuesCommand({ MaxResults: 10 })).then(
+      ({ QueueUrls = [] }) => `${QueueUrls.length} queue(s)`,
+      (error: unknown) => `${error instanceof Error ? error.name : 'failed'}`,
+    );
+    line('sqs', `getClient(SQSClient) → ListQueues → ${listed} (${settings})`);
+  }
+}
+
 function safety(factory: AwsClientFactory): void {
   section('Safety: a typo region, caught before any request');
   try {
@@ -192,7 +260,7 @@ async function main(): Promise<void> {
   // The SDK warns once per process that its 2027 releases need Node 22; the
   // report is clearer without it (your application will still see it).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  console.log(bold('@dbp/aws demo: five services, one factory'));
+  console.log(bold('@dbp/aws demo: five services, one factory, one assumed role, any client'));
   console.log(
     useAws ? '  target: real AWS, default credential chain' : '  target: embedded local endpoints on 127.0.0.1 (no AWS account needed; --aws for real AWS)',
   );
@@ -202,6 +270,8 @@ async function main(): Promise<void> {
     await work(factory, target);
     await report(factory, target);
     await resilience(factory, target);
+    await assumedRole(factory, target);
+    await anyService(factory, target);
     safety(factory);
   } finally {
     factory.dispose();

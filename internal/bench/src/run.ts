@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { LocalAwsProcess } from './lib/localAws.js';
 import { BENCH_DIR, ROOT_DIR } from './lib/paths.js';
 import { chartSvg, consoleTable, type Machine, markdown, type PartResult, skipped, writeText } from './lib/report.js';
+import { benchAssumedRoles } from './parts/assumedRoles.js';
 import { benchBundles } from './parts/bundle.js';
 import { benchCredentials } from './parts/credentials.js';
 import { benchGetClient } from './parts/getClient.js';
@@ -34,6 +35,7 @@ const TITLES: Record<number, string> = {
   5: 'Many tenants',
   6: 'Credential resolution',
   7: 'AWS Lambda: init time and bundle size',
+  8: 'Assumed roles (@dbp/aws-sts)',
 };
 
 const startedAt = new Date();
@@ -66,9 +68,9 @@ await part(7, () => benchLambdaInit(quick));
 
 let local: LocalAwsProcess | undefined;
 let localError = '';
-if (wanted(4) || wanted(5) || wanted(6)) {
+if (wanted(4) || wanted(5) || wanted(6) || wanted(8)) {
   try {
-    local = await LocalAwsProcess.start({ services: ['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena'], verifySignatures: true });
+    local = await LocalAwsProcess.start({ services: ['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena', 'sts'], verifySignatures: true });
   } catch (error) {
     localError = `the testkit's local endpoints could not start: ${error instanceof Error ? error.message : String(error)}`;
     process.stdout.write(`[bench] ${localError}\n`);
@@ -83,6 +85,7 @@ process.once('SIGINT', () => {
 });
 try {
   await part(6, () => benchCredentials(local));
+  await part(8, () => benchAssumedRoles(local, quick));
   await part(4, async () => (local ? benchThroughput(local, quick) : skipped(4, TITLES[4]!, localError)));
   await part(5, async () => (local ? benchTenants(local, quick) : skipped(5, TITLES[5]!, localError)));
 } finally {

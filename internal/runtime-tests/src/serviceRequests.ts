@@ -44,6 +44,8 @@ export const SERVICE_REQUESTS: Readonly<Record<string, ServiceRequest>> = {
     expected: [],
   },
   athena: { command: 'ListQueryExecutionsCommand', input: '{}', pick: 'output.QueryExecutionIds', operation: 'ListQueryExecutions', expected: [] },
+  // The testkit answers a long-term key with arn:aws:iam::000000000000:user/<access key id>.
+  sts: { command: 'GetCallerIdentityCommand', input: '{}', pick: 'output.Account', operation: 'GetCallerIdentity', expected: '000000000000' },
 };
 
 /** The request for service `id`, or an error naming what to add. */

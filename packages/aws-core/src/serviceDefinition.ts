@@ -19,8 +19,13 @@ export interface SdkClientLike {
   };
 }
 
-/** An SDK v3 client class, as `getClient` takes it (`SQSClient`). */
-export type SdkClientClass<TClient extends SdkClientLike = SdkClientLike> = abstract new (...args: never[]) => TClient;
+/**
+ * An SDK v3 client class, as `getClient` takes it (`SQSClient`). The
+ * parameters are `never` (not `never[]`): SDK clients declare
+ * `constructor(...[configuration]: [] | [XClientConfig])`, a tuple that
+ * `never[]` is not assignable to.
+ */
+export type SdkClientClass<TClient extends SdkClientLike = SdkClientLike> = abstract new (...args: never) => TClient;
 
 /** The configuration type of an SDK client class (`SQSClient` → `SQSClientConfig`). */
 export type ConfigOfClass<TClass> = TClass extends abstract new (...args: infer TArgs) => unknown ? NonNullable<TArgs[0]> : never;

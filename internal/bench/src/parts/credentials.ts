@@ -1,40 +1,16 @@
-import { AthenaClient, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { ListEndpointsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { athena } from '@dbp/aws-athena';
-import { bedrockRuntime } from '@dbp/aws-bedrock';
 import { type AwsCredentials, createClientFactory } from '@dbp/aws-core';
-import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
-import { sagemaker } from '@dbp/aws-sagemaker';
 import type { LocalServiceName } from '@dbp/aws-testkit';
 import type { LocalAwsProcess } from '../lib/localAws.js';
 import { type Figure, type PartResult, verdict } from '../lib/report.js';
+import { CLASSES, DEFINITIONS, SERVICE_CALLS as SERVICES } from '../lib/serviceCalls.js';
 
 interface AnyClient {
   send(command: unknown): Promise<unknown>;
   destroy(): void;
   config: { credentials: () => Promise<unknown> };
 }
-
-const DEFINITIONS = { s3, dynamodb, 'bedrock-runtime': bedrockRuntime, sagemaker, athena } as const;
-
-// One cheap call per service; with the local endpoints the call is sent (the
-// SDK resolves credentials before signing), otherwise the client's own
-// credential provider is called, which is what signing would call.
-const SERVICES: { id: keyof typeof DEFINITIONS; command: () => unknown }[] = [
-  { id: 's3', command: () => new ListBucketsCommand({}) },
-  { id: 'dynamodb', command: () => new ListTablesCommand({}) },
-  {
-    id: 'bedrock-runtime',
-    command: () => new ConverseCommand({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }),
-  },
-  { id: 'sagemaker', command: () => new ListEndpointsCommand({}) },
-  { id: 'athena', command: () => new ListQueryExecutionsCommand({}) },
-];
-const CLASSES = { s3: S3Client, dynamodb: DynamoDBClient, 'bedrock-runtime': BedrockRuntimeClient, sagemaker: SageMakerClient, athena: AthenaClient } as const;
 
 async function resolveAll(clients: AnyClient[], local: LocalAwsProcess | undefined): Promise<string[]> {
   const outcomes = await Promise.allSettled(clients.map((client, i) => (local ? client.send(SERVICES[i]!.command()) : client.config.credentials())));

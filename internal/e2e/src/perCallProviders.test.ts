@@ -1,0 +1,95 @@
+/**
+ * The client-per-request trap with real STS calls: a provider built per
+ * request (what `fromTemporaryCredentials()` in a handler is) is a new
+ * function every time, so every request gets a new client and an STS call,
+ * and the factory warns; `assumeRole()` or `keyedCredentials()` built per
+ * request is one client and one STS call, and no warning.
+ */
+
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type AwsCredentialProvider, createClientFactory, keyedCredentials, type Logger } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+import { assumeRole } from '@dbp/aws-sts';
+import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+let local: LocalAws;
+let stsEndpointBefore: string | undefined;
+const ROLE = 'arn:aws:iam::999999999999:role/per-request';
+const REQUESTS = 25;
+const TRAP = /s3: \d+ clients were created within \d+ s for \d+ different credential provider functions/;
+
+beforeAll(async () => {
+  local = await startLocalAws({ services: ['s3', 'sts'] });
+  stsEndpointBefore = process.env.AWS_ENDPOINT_URL_STS;
+  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
+});
+
+afterAll(async () => {
+  if (stsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+  else process.env.AWS_ENDPOINT_URL_STS = stsEndpointBefore;
+  await local.stop();
+});
+
+afterEach(() => {
+  local.requests.reset();
+});
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, debug: () => {}, info: () => {}, warn: (...content) => warnings.push(content.map(String).join(' ')), error: () => {} };
+}
+
+/** What `fromTemporaryCredentials({ params: { RoleArn } })` is: a provider with its own STS client, calling AssumeRole when asked. */
+const stsClients: STSClient[] = [];
+function temporaryCredentialsProvider(): AwsCredentialProvider {
+  let client: STSClient | undefined;
+  return async () => {
+    client ??= new STSClient({ region: local.region, credentials: { ...local.credentials }, endpoint: local.endpoints.sts });
+    stsClients.push(client);
+    const { Credentials } = await client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'per-request' }));
+    return {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken,
+      expiration: Credentials!.Expiration,
+    };
+  };
+}
+
+async function handleRequests(credentials: () => AwsCredentialProvider) {
+  const logger = recordingLogger();
+  await using factory = createClientFactory({ defaultRegion: local.region, logger });
+  for (let i = 0; i < REQUESTS; i++) {
+    await factory.getClient(s3, { credentials: credentials(), config: local.clientOptions('s3').config }).send(new ListBucketsCommand({}));
+  }
+  const s3Clients = factory.stats().entries.filter((entry) => entry.service === 's3').length;
+  return { logger, s3Clients, assumeRoles: local.requests.count('sts', { operation: 'AssumeRole', status: 200 }) };
+}
+
+describe('credential providers built per request', () => {
+  afterAll(() => {
+    for (const client of stsClients) client.destroy();
+  });
+
+  it('a fromTemporaryCredentials-style provider per request: a client and an STS call each, and one warning', async () => {
+    const { logger, s3Clients, assumeRoles } = await handleRequests(temporaryCredentialsProvider);
+    expect(s3Clients).toBe(REQUESTS);
+    expect(assumeRoles).toBe(REQUESTS);
+    expect(logger.warnings.filter((line) => TRAP.test(line))).toHaveLength(1);
+    expect(logger.warnings.find((line) => TRAP.test(line))).toMatch(/assumeRole\(\) from @dbp\/aws-sts/);
+  });
+
+  it('assumeRole() per request: one client, one STS call, no warning', async () => {
+    const { logger, s3Clients, assumeRoles } = await handleRequests(() => assumeRole({ roleArn: ROLE, source: { ...local.credentials } }));
+    expect({ s3Clients, assumeRoles }).toEqual({ s3Clients: 1, assumeRoles: 1 });
+    expect(logger.warnings.filter((line) => TRAP.test(line))).toEqual([]);
+  });
+
+  it('keyedCredentials() around the same per-request provider: one client, one STS call, no warning', async () => {
+    const { logger, s3Clients, assumeRoles } = await handleRequests(() => keyedCredentials(`role:${ROLE}`, temporaryCredentialsProvider()));
+    expect({ s3Clients, assumeRoles }).toEqual({ s3Clients: 1, assumeRoles: 1 });
+    expect(logger.warnings.filter((line) => TRAP.test(line))).toEqual([]);
+  });
+});

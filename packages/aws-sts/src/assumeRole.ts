@@ -1,0 +1,353 @@
+/**
+ * `assumeRole` and `assumeRoleWithWebIdentity`: credential sources that are
+ * values. Equal options give the same source (the same function while it is
+ * remembered, always the same key), so
+ * `getClient(s3, { credentials: assumeRole({ … }) })` per request is a cache
+ * hit, and the factory resolves each key once, for every service, region and
+ * concurrent caller, refreshing it ahead of expiry. The STS client comes from
+ * the factory resolving the role.
+ *
+ * @module
+ */
+
+import { AssumeRoleCommand, type AssumeRoleResponse, AssumeRoleWithWebIdentityCommand, type AssumeRoleWithWebIdentityResponse } from '@aws-sdk/client-sts';
+import {
+  AwsCredentialError,
+  type AwsCredentialProvider,
+  type AwsCredentials,
+  type CredentialContext,
+  getClientFactory,
+  type KeyedCredentialProvider,
+  keyedCredentials,
+} from '@dbp/aws-core';
+import { tokenFileReader } from '#tokenFile';
+import { RecentSources } from './internal/recentSources.js';
+import { assumeRoleFailed, describeType } from './internal/roleErrors.js';
+import { emptyRead, keyOf, type RoleRead, type RoleSnapshot, readRole, readWebIdentity, snapshotOf } from './internal/roleParams.js';
+import { sts } from './sts.js';
+
+/** Options of {@link assumeRole}. Every value is part of the source's key. */
+export interface AssumeRoleOptions {
+  /** The role to assume: `arn:aws:iam::<account>:role/<name>`. */
+  readonly roleArn: string;
+  /**
+   * The external id the role's trust policy requires (`sts:ExternalId`), as
+   * for a role a customer's account lets you assume.
+   */
+  readonly externalId?: string | undefined;
+  /**
+   * The session name, shown in CloudTrail and in the assumed-role ARN
+   * (`[\w+=,.@-]`, 2 to 64 characters).
+   * @default `dbp-aws-<epoch milliseconds>`, new at every STS call
+   */
+  readonly roleSessionName?: string | undefined;
+  /**
+   * How long the credentials last, 900 to 43,200 seconds, within the role's
+   * maximum session duration (at most 3,600 when `source` is itself an
+   * assumed role).
+   * @default 3600 (STS's default)
+   */
+  readonly durationSeconds?: number | undefined;
+  /** Session tags, such as `{ tenant: 'acme' }` (at most 50). */
+  readonly tags?: Readonly<Record<string, string>> | undefined;
+  /** A session policy (IAM policy JSON) that narrows the role's permissions. */
+  readonly policy?: string | undefined;
+  /**
+   * The credentials that call `AssumeRole`: explicit credentials, a
+   * credential provider, or another `assumeRole(…)` (role chaining). Part of
+   * the key by value (explicit credentials) or identity (a provider; a keyed
+   * one by its key), never shown.
+   * @default the factory's own credentials (on Node the default chain: environment, profile, SSO, container, instance)
+   */
+  readonly source?: AwsCredentials | AwsCredentialProvider | undefined;
+  /**
+   * The region of the STS endpoint. (The role is resolved once for every
+   * region its clients use, so it does not follow the client's region.)
+   * @default the factory's default region (`defaultRegion`, then `AWS_REGION` / `AWS_DEFAULT_REGION`), else `'us-east-1'`, as the SDK's own role assumers
+   */
+  readonly region?: string | undefined;
+  /**
+   * Refresh the credentials this long before they expire, in the background
+   * while the current ones keep serving requests.
+   * @default 300_000 (5 minutes)
+   */
+  readonly refreshWindowMs?: number | undefined;
+}
+
+/** What every {@link assumeRoleWithWebIdentity} call takes besides its token. */
+export interface WebIdentityRoleOptions {
+  /** The role to assume: `arn:aws:iam::<account>:role/<name>`. */
+  readonly roleArn: string;
+  /**
+   * The session name (`[\w+=,.@-]`, 2 to 64 characters).
+   * @default `dbp-aws-<epoch milliseconds>`, new at every STS call
+   */
+  readonly roleSessionName?: string | undefined;
+  /**
+   * How long the credentials last, 900 to 43,200 seconds, within the role's maximum.
+   * @default 3600 (STS's default)
+   */
+  readonly durationSeconds?: number | undefined;
+  /** A session policy (IAM policy JSON) that narrows the role's permissions. */
+  readonly policy?: string | undefined;
+  /**
+   * The region of the STS endpoint. (The role is resolved once for every
+   * region its clients use, so it does not follow the client's region.)
+   * @default the factory's default region (`defaultRegion`, then `AWS_REGION` / `AWS_DEFAULT_REGION`), else `'us-east-1'`, as the SDK's own role assumers
+   */
+  readonly region?: string | undefined;
+  /**
+   * Refresh the credentials this long before they expire, in the background.
+   * @default 300_000 (5 minutes)
+   */
+  readonly refreshWindowMs?: number | undefined;
+}
+
+/**
+ * Options of {@link assumeRoleWithWebIdentity}: exactly one of
+ * `webIdentityToken` and `webIdentityTokenFile`.
+ */
+export type AssumeRoleWithWebIdentityOptions = WebIdentityRoleOptions &
+  (
+    | {
+        /** The OIDC token itself (a JWT). Part of the key by value, never shown. */
+        readonly webIdentityToken: string;
+        /** Not with `webIdentityToken`: pass one or the other. */
+        readonly webIdentityTokenFile?: undefined;
+      }
+    | {
+        /**
+         * A file holding the token, read again at every resolution and
+         * refresh (EKS/IRSA rotates it: `AWS_WEB_IDENTITY_TOKEN_FILE`). Node
+         * only: elsewhere pass `webIdentityToken`.
+         */
+        readonly webIdentityTokenFile: string;
+        /** Not with `webIdentityTokenFile`: pass one or the other. */
+        readonly webIdentityToken?: undefined;
+      }
+  );
+
+/** The source's key for a call that needs no signature: its STS client must never resolve credentials. */
+const UNSIGNED_KEY = '@dbp/aws-sts:unsigned';
+
+let unsignedCredentials: AwsCredentialProvider | undefined;
+
+/**
+ * The credentials of the STS client that sends `AssumeRoleWithWebIdentity`.
+ * The SDK sends that operation unsigned (its auth scheme is
+ * `smithy.api#noAuth`, so the client never asks for credentials); this
+ * provider exists so the factory builds that client without looking for
+ * credentials (off Node there is no chain), and fails loudly if ever called.
+ */
+function unsigned(): AwsCredentialProvider {
+  unsignedCredentials ??= keyedCredentials(UNSIGNED_KEY, () => {
+    throw new AwsCredentialError(
+      "assumeRoleWithWebIdentity(): the SDK asked for credentials to sign AssumeRoleWithWebIdentity, which is sent unsigned. Check the STS client's authSchemePreference; please report this to @dbp/aws-sts.",
+      { code: 'MISSING_CREDENTIALS' },
+    );
+  });
+  return unsignedCredentials;
+}
+
+/**
+ * Where STS is called when neither the options nor the factory name a region:
+ * the SDK's own role assumers default to it too (`ASSUME_ROLE_DEFAULT_REGION`
+ * in `@aws-sdk/nested-clients`), and its credentials work in every region.
+ */
+const STS_DEFAULT_REGION = 'us-east-1';
+
+/** The STS client for a source, from the factory resolving it (the process-wide one when called directly). */
+function stsClient(context: CredentialContext, region: string | undefined, credentials: AwsCredentials | AwsCredentialProvider | undefined) {
+  const factory = context.factory ?? getClientFactory();
+  return factory.getClient(sts, { region: region ?? context.region ?? STS_DEFAULT_REGION, credentials });
+}
+
+function defaultSessionName(): string {
+  return `dbp-aws-${Date.now()}`;
+}
+
+/** The secrets a source knows, cut out of any SDK message quoted in an error. */
+function secretsOf(source: RoleSnapshot['source']): string[] {
+  if (source === undefined || typeof source === 'function') return [];
+  return [source.secretAccessKey, source.sessionToken].filter((value): value is string => typeof value === 'string');
+}
+
+/** The credentials in an STS answer, with `expiration` and, from the assumed-role ARN, the account id. */
+function credentialsFrom(output: AssumeRoleResponse | AssumeRoleWithWebIdentityResponse, roleArn: string): AwsCredentials {
+  const issued = output.Credentials;
+  if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined) {
+    throw new AwsCredentialError(`Could not assume role ${roleArn}: STS answered without credentials. Check the STS endpoint (AWS_ENDPOINT_URL_STS).`, {
+      code: 'ASSUME_ROLE_FAILED',
+    });
+  }
+  // arn:aws:sts::<account>:assumed-role/<role>/<session>
+  const accountId = output.AssumedRoleUser?.Arn?.split(':')[4];
+  return {
+    accessKeyId: issued.AccessKeyId,
+    secretAccessKey: issued.SecretAccessKey,
+    sessionToken: issued.SessionToken,
+    expiration: issued.Expiration,
+    ...(accountId ? { accountId } : {}),
+  };
+}
+
+/** The provider of an `assumeRole` snapshot: one `AssumeRole` call per resolution. */
+function roleProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
+  const secrets = secretsOf(snapshot.source);
+  const tags = snapshot.tags === undefined ? undefined : Object.entries(snapshot.tags).map(([Key, Value]) => ({ Key, Value }));
+  return async (context) => {
+    let output: AssumeRoleResponse;
+    try {
+      output = await stsClient(context, snapshot.region, snapshot.source).send(
+        new AssumeRoleCommand({
+          RoleArn: snapshot.roleArn,
+          RoleSessionName: snapshot.roleSessionName ?? defaultSessionName(),
+          ExternalId: snapshot.externalId,
+          DurationSeconds: snapshot.durationSeconds,
+          Tags: tags,
+          Policy: snapshot.policy,
+        }),
+      );
+    } catch (error) {
+      throw assumeRoleFailed('assumeRole', snapshot.roleArn, error, secrets);
+    }
+    return credentialsFrom(output, snapshot.roleArn);
+  };
+}
+
+/** The provider of an `assumeRoleWithWebIdentity` snapshot: reads the token (file) at every resolution. */
+function webIdentityProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
+  const file = snapshot.webIdentityTokenFile;
+  // Web build: throws the typed error that says to pass webIdentityToken.
+  const readToken = file === undefined ? undefined : tokenFileReader(file);
+  return async (context) => {
+    let token = snapshot.webIdentityToken as string;
+    if (readToken !== undefined) {
+      try {
+        token = await readToken();
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        throw new AwsCredentialError(
+          `Could not assume role ${snapshot.roleArn}: the web identity token file ${file} could not be read (${typeof code === 'string' ? code : describeType(error)}). Check webIdentityTokenFile (on EKS, AWS_WEB_IDENTITY_TOKEN_FILE).`,
+          { code: 'ASSUME_ROLE_FAILED', cause: error },
+        );
+      }
+      if (token.length === 0) {
+        throw new AwsCredentialError(`Could not assume role ${snapshot.roleArn}: the web identity token file ${file} is empty.`, {
+          code: 'ASSUME_ROLE_FAILED',
+        });
+      }
+    }
+    let output: AssumeRoleWithWebIdentityResponse;
+    try {
+      output = await stsClient(context, snapshot.region, unsigned()).send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: snapshot.roleArn,
+          RoleSessionName: snapshot.roleSessionName ?? defaultSessionName(),
+          WebIdentityToken: token,
+          DurationSeconds: snapshot.durationSeconds,
+          Policy: snapshot.policy,
+        }),
+      );
+    } catch (error) {
+      throw assumeRoleFailed('assumeRoleWithWebIdentity', snapshot.roleArn, error, [token]);
+    }
+    return credentialsFrom(output, snapshot.roleArn);
+  };
+}
+
+/** Builds the keyed source of a snapshot. */
+function build(snapshot: RoleSnapshot): AwsCredentialProvider {
+  if (snapshot.kind === 'assumeRole') {
+    return keyedCredentials(keyOf(snapshot), roleProvider(snapshot), { refreshWindowMs: snapshot.refreshWindowMs, dependsOn: snapshot.source });
+  }
+  // The token is credential material: it reaches the key by value through
+  // dependsOn (interned by the factory like a secret), never the key string.
+  const token = snapshot.webIdentityToken;
+  return keyedCredentials(keyOf(snapshot), webIdentityProvider(snapshot), {
+    refreshWindowMs: snapshot.refreshWindowMs,
+    dependsOn: token === undefined ? undefined : { accessKeyId: 'web-identity-token', secretAccessKey: token },
+  });
+}
+
+const recent = /* @__PURE__ */ new RecentSources<AwsCredentialProvider>();
+const roleRead = /* @__PURE__ */ emptyRead('assumeRole');
+const webIdentityRead = /* @__PURE__ */ emptyRead('assumeRoleWithWebIdentity');
+/** Whether a call is running: a getter on the options that calls back in gets a read of its own. */
+let busy = false;
+
+/** Reads a call, returns the remembered source for equal options, else validates and builds one. */
+function sourceFor(options: unknown, read: RoleRead, reader: (options: unknown, out: RoleRead) => void): AwsCredentialProvider {
+  reader(options, read);
+  // Fast path: equal options as a remembered source, compared by value.
+  if (read.problem === undefined) {
+    const found = recent.find(read);
+    if (found !== undefined) return found;
+  }
+  // New options: validate (typed errors), snapshot, key, remember.
+  const snapshot = snapshotOf(read);
+  return recent.remember(snapshot, build(snapshot));
+}
+
+/**
+ * A credential source that assumes an IAM role: give it as `credentials` to
+ * any `getClient`. A value: equal options give an equal source (the same
+ * function while it is remembered, and always the same key), so calling it
+ * per request is a cache hit. The factory calls `AssumeRole` once per key,
+ * shared by every service, region and concurrent caller, and refreshes the
+ * credentials `refreshWindowMs` before they expire while the current ones
+ * keep serving. The STS client comes from the same factory (cached, tiered,
+ * `AWS_ENDPOINT_URL_STS` honoured). STS failures reject requests with an
+ * `AwsCredentialError` (`ASSUME_ROLE_FAILED`) that names the role and what to
+ * check, with the SDK error as `cause`.
+ *
+ * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options, at once.
+ * @example
+ * ```ts
+ * // per request, per tenant: one client and one STS call per tenant, not per request
+ * const client = getS3Client({
+ *   region: 'eu-west-1',
+ *   credentials: assumeRole({ roleArn: tenant.roleArn, externalId: tenant.externalId }),
+ * })
+ * // role chaining: a role assumed with another assumed role's credentials
+ * const audit = assumeRole({ roleArn: auditRoleArn, source: assumeRole({ roleArn: hubRoleArn }) })
+ * ```
+ */
+export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
+  if (busy) return sourceFor(options, emptyRead('assumeRole'), readRole);
+  busy = true;
+  try {
+    return sourceFor(options, roleRead, readRole);
+  } finally {
+    busy = false;
+  }
+}
+
+/**
+ * A credential source that assumes an IAM role with an OIDC token
+ * (`AssumeRoleWithWebIdentity`: EKS service accounts, GitHub Actions, a
+ * browser's identity provider). Keyed by value like {@link assumeRole}. The
+ * call is sent unsigned: it needs no other credentials. A
+ * `webIdentityTokenFile` is read again at every resolution and refresh, so a
+ * rotated token is picked up; it is Node only (elsewhere a typed error says
+ * to pass `webIdentityToken`).
+ *
+ * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options, or `webIdentityTokenFile` off Node.
+ * @example
+ * ```ts
+ * const credentials = assumeRoleWithWebIdentity({
+ *   roleArn: process.env.AWS_ROLE_ARN!,
+ *   webIdentityTokenFile: process.env.AWS_WEB_IDENTITY_TOKEN_FILE!,
+ * })
+ * const client = getDynamoDBClient({ region: 'eu-west-1', credentials })
+ * ```
+ */
+export function assumeRoleWithWebIdentity(options: AssumeRoleWithWebIdentityOptions): AwsCredentialProvider {
+  if (busy) return sourceFor(options, emptyRead('assumeRoleWithWebIdentity'), readWebIdentity);
+  busy = true;
+  try {
+    return sourceFor(options, webIdentityRead, readWebIdentity);
+  } finally {
+    busy = false;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * `@dbp/aws-sts` → the AWS STS client through `@dbp/aws-core` (cached, tiered
+ * `standard`, secret-safe), and assumed roles as credential sources keyed by
+ * value: `getClient(s3, { credentials: assumeRole({ roleArn }) })`.
+ *
+ * @packageDocumentation
+ */
+import type { sts } from './sts.js';
+
+export {
+  type AssumeRoleOptions,
+  type AssumeRoleWithWebIdentityOptions,
+  assumeRole,
+  assumeRoleWithWebIdentity,
+  type WebIdentityRoleOptions,
+} from './assumeRole.js';
+export { getSTSClient, sts } from './sts.js';
+
+declare module '@dbp/aws-core' {
+  interface ServiceRegistry {
+    /** AWS STS, from `@dbp/aws-sts`. */
+    sts: typeof sts;
+  }
+}

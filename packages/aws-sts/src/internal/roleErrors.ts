@@ -1,0 +1,128 @@
+/**
+ * Where the errors of `assumeRole` and `assumeRoleWithWebIdentity` are
+ * worded. Every one is an `AwsCredentialError`: bad options are
+ * `INVALID_CREDENTIALS` (thrown by the call that was given them), STS
+ * failures `ASSUME_ROLE_FAILED` (from the first request that needs the
+ * credentials), naming the role and what to check, with the SDK error as
+ * `cause`. No message ever holds a secret: the SDK's message is quoted only
+ * after the secrets this source knows (a static source's secret and session
+ * token, the web identity token), access key ids and anything shaped like a
+ * JWT are cut out.
+ *
+ * @module
+ */
+import { AwsClientError, AwsCredentialError } from '@dbp/aws-core';
+
+/** Which function an error is about. */
+export type SourceFunction = 'assumeRole' | 'assumeRoleWithWebIdentity';
+
+/** Describes a value's type for messages without printing the value. */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
+  if (typeof value === 'number') return Number.isFinite(value) ? `the number ${value}` : `the number ${String(value)}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** At most `max` characters, marked when cut. */
+export function clip(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Bad options: `${where}(): ${what}`. */
+export function invalidOption(where: SourceFunction, what: string): AwsCredentialError {
+  return new AwsCredentialError(`${where}(): ${what}`, { code: 'INVALID_CREDENTIALS' });
+}
+
+// Three base64url segments, the first two long: a JWT (a web identity token).
+const JWT_SHAPE = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
+// Long-term (AKIA) and temporary (ASIA) access key ids.
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+
+/** `text` with every known secret, access key id and anything JWT-shaped replaced. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return out.replace(JWT_SHAPE, '[redacted token]').replace(ACCESS_KEY_ID, '[access key id]');
+}
+
+/** What to check for an STS error, by its name. */
+function hintFor(name: string, where: SourceFunction): string {
+  const web = where === 'assumeRoleWithWebIdentity';
+  switch (name) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return web
+        ? "Check that the role's trust policy allows sts:AssumeRoleWithWebIdentity for the token's OIDC provider, audience (aud) and subject (sub)."
+        : "Check that the role's trust policy allows the caller (the source credentials' principal) to call sts:AssumeRole, and that externalId matches the trust policy's sts:ExternalId condition.";
+    case 'ValidationError':
+      return "Check roleArn, roleSessionName ([\\w+=,.@-], 2 to 64 characters) and that durationSeconds is within the role's maximum session duration (1 hour unless the role says more; at most 1 hour when the source is itself an assumed role).";
+    case 'InvalidIdentityToken':
+    case 'InvalidIdentityTokenException':
+      return "Check the token's issuer (iss) and audience (aud): the issuer must be an IAM OIDC identity provider in the role's account, the audience one of its client ids, and the role's trust policy must name that provider.";
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+      return web
+        ? 'The web identity token has expired: pass a fresh one (a token file is read again at every refresh; check that webIdentityTokenFile is the file your platform rotates).'
+        : 'The source credentials have expired: refresh them, or pass a source that refreshes itself (a provider, or another assumeRole()).';
+    case 'IDPCommunicationError':
+    case 'IDPCommunicationErrorException':
+    case 'IDPRejectedClaim':
+    case 'IDPRejectedClaimException':
+      return "STS could not verify the token with its issuer: check the role's OIDC provider (its URL and thumbprint) and that the issuer is reachable.";
+    case 'InvalidClientTokenId':
+    case 'SignatureDoesNotMatch':
+    case 'UnrecognizedClientException':
+    case 'IncompleteSignature':
+      return 'STS refused the source credentials: check the access key, the secret and, for temporary credentials, the session token (or the source provider that gives them).';
+    case 'MalformedPolicyDocument':
+    case 'MalformedPolicyDocumentException':
+      return 'Check policy: it must be an IAM policy document in JSON.';
+    case 'PackedPolicyTooLarge':
+    case 'PackedPolicyTooLargeException':
+      return 'The session policy and tags are too large once packed: shorten the policy or use fewer tags.';
+    case 'RegionDisabledException':
+      return 'STS is not activated in this region for the account: activate it (IAM, account settings) or pass another region.';
+    case 'Throttling':
+    case 'ThrottlingException':
+      return 'STS throttled every attempt the tier allows: share one source between callers (equal options give one) rather than assuming the role per request.';
+    default:
+      return web
+        ? "Check the role's trust policy (sts:AssumeRoleWithWebIdentity for the token's OIDC provider), the token's audience and issuer, and that durationSeconds is within the role's maximum."
+        : "Check that the role's trust policy allows the caller, that externalId matches, and that durationSeconds is within the role's maximum session duration.";
+  }
+}
+
+/** The name an error goes by: an SDK error's `name`, else its `code`, else `Error`. */
+function nameOf(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  if (typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string') return (error as { name: string }).name;
+  return 'Error';
+}
+
+/**
+ * The error for a failed `AssumeRole` / `AssumeRoleWithWebIdentity`: names
+ * the role, quotes the cause without secrets, says what to check.
+ */
+export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: unknown, secrets: readonly string[]): AwsCredentialError {
+  if (error instanceof AwsClientError && !(error instanceof AwsCredentialError && error.code === 'ASSUME_ROLE_FAILED')) {
+    // Ours, from the factory: the source credentials, the region or the token file.
+    const message = `Could not assume role ${roleArn}: the credentials or settings it is assumed with could not be used (${error.code}): ${redact(error.message, secrets)}`;
+    return new AwsCredentialError(message, { code: 'ASSUME_ROLE_FAILED', cause: error });
+  }
+  if (error instanceof AwsCredentialError) {
+    // A chained source's own ASSUME_ROLE_FAILED: say which link failed.
+    return new AwsCredentialError(`Could not assume role ${roleArn}: its source role could not be assumed. ${error.message}`, {
+      code: 'ASSUME_ROLE_FAILED',
+      cause: error,
+    });
+  }
+  const name = nameOf(error);
+  const raw = error instanceof Error ? error.message : '';
+  const quoted = raw === '' ? name : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`;
+  return new AwsCredentialError(`Could not assume role ${roleArn} (${quoted}). ${hintFor(name, where)} The SDK error is the cause.`, {
+    code: 'ASSUME_ROLE_FAILED',
+    cause: error,
+  });
+}
