@@ -28,6 +28,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 interface NodeStreamLike {
   readonly readableEnded?: boolean;
+  readonly readableLength?: number;
   readonly destroyed?: boolean;
   readonly readableFlowing?: boolean | null;
   once(event: string, listener: () => void): unknown;
@@ -128,16 +129,26 @@ export const runtime: RuntimeAdapter = {
     stream.once('error', finish);
     // Every way of consuming a Readable (paused reads, async iteration, pipe,
     // resume) goes through read(): count the calls, without adding a 'data'
-    // listener (which would start the flow).
+    // listener (which would start the flow). `read(0)` consumes nothing: the
+    // stream calls it itself to fill its buffer while data arrives, read or not.
     let reads = 0;
+    // The consumer's last read found nothing: it waits for the next bytes.
+    let waiting = false;
     const read = stream.read;
     stream.read = function countedRead(this: NodeStreamLike, ...args: unknown[]) {
-      reads++;
-      return read.apply(this, args);
+      const chunk = read.apply(this, args);
+      if (args[0] !== 0) {
+        reads++;
+        waiting = chunk === null;
+      }
+      return chunk;
     };
     return {
-      // A flowing body is being consumed as data arrives: NaN never equals the last value seen.
-      progress: () => (stream.readableFlowing === true ? Number.NaN : reads),
+      // NaN never equals the last value seen, so these count as progress: a
+      // flowing body is consumed as data arrives; a consumer waiting on an
+      // empty buffer waits for the server (a model thinking between two
+      // events), which the read timeout governs, not this watch.
+      progress: () => (stream.readableFlowing === true || (waiting && stream.readableLength === 0) ? Number.NaN : reads),
       destroy: () => {
         stream.destroy();
       },
