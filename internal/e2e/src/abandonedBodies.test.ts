@@ -178,3 +178,73 @@ describe('abandoned bodies (S3 GetObject, Node HTTP/1.1)', () => {
     body(controlObject).destroy();
   });
 });
+
+// A plain Node process (the built packages, as an app loads them) holds an
+// unread GetObject body whose socket it unrefs: the factory's watch is then
+// the only thing that could keep it alive. It must exit on its own, the body
+// still pending.
+const script = `
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+const local = JSON.parse(process.env.LOCAL_AWS);
+const warnings = [];
+const factory = createClientFactory({ abandonedBodyMs: Number(process.env.ABANDONED_MS), logger: { warn: (line) => warnings.push(line) } });
+const client = factory.getClient(s3, { region: local.region, credentials: local.credentials, config: { endpoint: local.endpoint, forcePathStyle: true } });
+const object = await client.send(new GetObjectCommand({ Bucket: local.bucket, Key: 'small' }));
+object.Body.socket.unref();
+// A ref'd timer of the script's own, so the watch has time to run once.
+if (process.env.HOLD_MS) setTimeout(() => {}, Number(process.env.HOLD_MS));
+let reported = false;
+process.on('beforeExit', () => {
+  if (reported) return;
+  reported = true;
+  const { inFlight, bodies } = factory.stats().entries[0];
+  console.log(JSON.stringify({ inFlight, bodies, warnings: warnings.length }));
+});
+`;
+
+async function runChild(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; report: unknown; output: string }> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...env,
+    LOCAL_AWS: JSON.stringify({ region: local.region, credentials: local.credentials, endpoint: local.endpoints.s3, bucket: BUCKET }),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  delete childEnv.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+  clearTimeout(killer);
+  const last = output.trim().split('\n').at(-1) ?? '';
+  return { code, signal, output, report: last.startsWith('{') ? JSON.parse(last) : undefined };
+}
+
+describe('the abandoned-body watch never keeps a process alive', () => {
+  it('exits on its own with a tracked body pending (default abandonedBodyMs: the timer is armed, unref’d)', async () => {
+    const { code, signal, report, output } = await runChild({ ABANDONED_MS: '60000' });
+    expect(signal, `the process did not exit on its own: ${output}`).toBeNull();
+    expect(code, output).toBe(0);
+    expect(report).toEqual({ inFlight: 1, bodies: 1, warnings: 0 });
+  });
+
+  it('exits on its own after the watch has run and reported the body', async () => {
+    const { code, signal, report, output } = await runChild({ ABANDONED_MS: '50', HOLD_MS: '500' });
+    expect(signal, `the process did not exit on its own: ${output}`).toBeNull();
+    expect(code, output).toBe(0);
+    expect(report).toEqual({ inFlight: 1, bodies: 1, warnings: 1 });
+  });
+});
