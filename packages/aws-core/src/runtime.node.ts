@@ -49,8 +49,8 @@ interface Http2SessionRefLike {
 }
 
 interface HandlerLike {
-  /** NodeHttpHandler: resolved options, with the agents once a request has run. */
-  readonly config?: { readonly httpAgent?: AgentLike; readonly httpsAgent?: AgentLike };
+  /** Resolved options once a request has run: NodeHttpHandler's agents, NodeHttp2Handler's `disableConcurrentStreams`. */
+  readonly config?: { readonly httpAgent?: AgentLike; readonly httpsAgent?: AgentLike; readonly disableConcurrentStreams?: boolean };
   readonly configProvider?: unknown;
   /** NodeHttp2Handler. */
   readonly connectionManager?: { readonly connectionPools?: Map<string, Iterable<Http2SessionRefLike>> };
@@ -159,6 +159,12 @@ export const runtime: RuntimeAdapter = {
     if (typeof handler !== 'object' || handler === null) return undefined;
     const pools = handler.connectionManager?.connectionPools;
     if (pools instanceof Map) {
+      // With disableConcurrentStreams (@dbp/aws-bedrock's default) the
+      // handler opens a session per request outside its pool and keeps no
+      // reference to it: the pool would read 0 while sessions are open, so
+      // there are no numbers to give. (Event streams always get such a
+      // session; pooled numbers leave them out too.)
+      if (handler.config?.disableConcurrentStreams === true) return undefined;
       let open = 0;
       let idle = 0;
       for (const pool of pools.values()) {
