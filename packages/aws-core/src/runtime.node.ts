@@ -62,6 +62,36 @@ function count(record: Record<string, readonly unknown[] | undefined> | undefine
   return total;
 }
 
+type EventStream = AsyncIterable<unknown>;
+
+function isEventStream(value: unknown): value is EventStream {
+  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The event stream, with `break` out of its `for await` (any early
+ * `return()`) destroying the raw body. The SDK's own iterators
+ * (`@smithy/core` event-streams: `getChunkedStream` and the serde wrapper)
+ * pull their source by hand with `next()` and never pass `return()` on, so
+ * without this a stream left by `break` stays open, in flight, holding its
+ * HTTP/2 session until the server finishes. The SDK's event stream objects
+ * have nothing but `Symbol.asyncIterator`.
+ */
+function endOnReturn(stream: EventStream, destroy: () => void): EventStream {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = stream[Symbol.asyncIterator]();
+      return {
+        next: (...args: [] | [unknown]) => inner.next(...args),
+        return(value?: unknown) {
+          destroy();
+          return inner.return?.(value) ?? Promise.resolve({ done: true, value });
+        },
+      };
+    },
+  };
+}
+
 const channels = new Map<FactoryEventName, ReturnType<typeof channel>>();
 
 function channelOf(name: FactoryEventName): ReturnType<typeof channel> {
@@ -113,7 +143,7 @@ export const runtime: RuntimeAdapter = {
     // whole request and only log. https://github.com/smithy-lang/smithy-typescript/pull/1620
     return { connectionTimeout: tier.connectTimeoutMs, socketTimeout: tier.readTimeoutMs };
   },
-  watchBody(body, done) {
+  watchBody(body, done, output) {
     if (typeof body !== 'object' || body === null) return undefined;
     const stream = body as NodeStreamLike;
     if (typeof stream.once !== 'function' || typeof stream.pipe !== 'function' || typeof stream.read !== 'function') return undefined;
@@ -143,15 +173,22 @@ export const runtime: RuntimeAdapter = {
       }
       return chunk;
     };
+    const destroy = (): void => {
+      stream.destroy();
+    };
+    if (output !== undefined) {
+      for (const key of Object.keys(output)) {
+        const value = output[key];
+        if (value !== body && isEventStream(value)) output[key] = endOnReturn(value, destroy);
+      }
+    }
     return {
       // NaN never equals the last value seen, so these count as progress: a
       // flowing body is consumed as data arrives; a consumer waiting on an
       // empty buffer waits for the server (a model thinking between two
       // events), which the read timeout governs, not this watch.
       progress: () => (stream.readableFlowing === true || (waiting && stream.readableLength === 0) ? Number.NaN : reads),
-      destroy: () => {
-        stream.destroy();
-      },
+      destroy,
     };
   },
   socketStats(client) {

@@ -34,9 +34,11 @@ export interface RuntimeAdapter {
   /**
    * When `body` is a response body stream still open, calls `done` once it
    * ends, fails or is destroyed, and returns a watch on it; otherwise
-   * `undefined` (nothing to wait for).
+   * `undefined` (nothing to wait for). The event streams of `output` (the
+   * operation's output) are tied to the body: an early `return()` of their
+   * iterator (`break` out of `for await`) destroys it.
    */
-  watchBody(body: unknown, done: () => void): BodyWatch | undefined;
+  watchBody(body: unknown, done: () => void, output?: Record<string, unknown>): BodyWatch | undefined;
   /** The sockets of a client's request handler, where the runtime exposes them. */
   socketStats(client: unknown): SocketStats | undefined;
   /** Whether anyone listens to an event's channel. */

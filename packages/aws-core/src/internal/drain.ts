@@ -42,49 +42,15 @@ interface MiddlewareResult {
 
 type Handler = (args: unknown) => Promise<MiddlewareResult>;
 
-type EventStream = AsyncIterable<unknown> & Record<PropertyKey, unknown>;
-
-function isEventStream(value: unknown): value is EventStream {
-  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
-}
-
 /** Whether an output streams: it holds the raw body itself (a `Body` blob) or an event stream (an async iterable). */
 function isStreaming(output: Record<string, unknown> | undefined, raw: unknown): boolean {
   if (typeof output !== 'object' || output === null || typeof raw !== 'object' || raw === null) return false;
   for (const key of Object.keys(output)) {
     const value = output[key];
-    if (value === raw || isEventStream(value)) return true;
+    if (value === raw) return true;
+    if (typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function') return true;
   }
   return false;
-}
-
-/**
- * The event stream, with `break` out of its `for await` (or any early
- * `return()`/`throw()`) destroying the raw body. The SDK's own iterators
- * (`@smithy/core` event-streams: `getChunkedStream` and the serde wrapper)
- * pull their source by hand with `next()` and never pass `return()` on, so
- * without this a stream left by `break` stays open, in flight, holding its
- * HTTP/2 session until the server finishes. Everything else is delegated.
- */
-function endOnReturn(stream: EventStream, destroy: () => void): EventStream {
-  return Object.create(stream, {
-    [Symbol.asyncIterator]: {
-      value(): AsyncIterator<unknown> {
-        const inner = stream[Symbol.asyncIterator]();
-        return {
-          next: (...args: [] | [unknown]) => inner.next(...args),
-          return: (value?: unknown) => {
-            destroy();
-            return inner.return ? inner.return(value) : Promise.resolve({ done: true, value });
-          },
-          throw: (error?: unknown) => {
-            destroy();
-            return inner.throw ? inner.throw(error) : Promise.reject(error);
-          },
-        };
-      },
-    },
-  }) as EventStream;
 }
 
 interface HandlerWithAgents {
@@ -177,12 +143,17 @@ export class Drain {
     const raw = result?.response?.body;
     if (!isStreaming(result?.output, raw)) return false;
     let body: TrackedBody | undefined;
-    const watch = runtime.watchBody(raw, () => {
-      if (body === undefined) return;
-      entry.bodies.delete(body);
-      this.#watchers?.delete(body);
-      this.#settle(entry);
-    });
+    // The output goes along: `break` out of one of its event streams must end the body too.
+    const watch = runtime.watchBody(
+      raw,
+      () => {
+        if (body === undefined) return;
+        entry.bodies.delete(body);
+        this.#watchers?.delete(body);
+        this.#settle(entry);
+      },
+      result?.output,
+    );
     if (watch === undefined) return false;
     body = {
       entry,
@@ -193,11 +164,6 @@ export class Drain {
       lastProgress: watch.progress(),
       abandoned: false,
     };
-    const output = result?.output as Record<string, unknown>;
-    for (const key of Object.keys(output)) {
-      const value = output[key];
-      if (value !== raw && isEventStream(value)) output[key] = endOnReturn(value, watch.destroy);
-    }
     entry.bodies.add(body);
     this.#watchers?.add(body);
     return true;
