@@ -10,8 +10,10 @@
 //   named by its specifier (`@dbp/aws-s3/register`), which is also what
 //   `{@link "@dbp/aws-core"!AwsClientError}` resolves against.
 // - The Errors page (.tmp/docs/errors.md, scripts/errors-page.mjs) is a
-//   project document with one anchor per AwsClientErrorCode; this script
-//   checks that `errorDocsUrl(code)` names an anchor that exists.
+//   project document with one anchor per AwsClientErrorCode, generated from
+//   the message catalog; this script checks that `errorDocsUrl(code)` and the
+//   link of every message's short form (`shortMessage(id)`) name an anchor
+//   that exists.
 // - Validation fails the run: an export or option without JSDoc
 //   (`requiredToBeDocumented`), a broken `{@link}`, and a type a public API
 //   mentions that the reference does not include (`notExported`, checked
@@ -88,7 +90,7 @@ function entryPoints() {
 const { DOCS_URL, ERRORS_PAGE, errorDocsUrl } = await docsUrls();
 const entries = entryPoints();
 const packageNames = [...new Set(entries.map((entry) => entry.name))];
-const { codes } = writeErrorsPage(ERRORS_PAGE_SOURCE);
+const { codes, catalog } = await writeErrorsPage(ERRORS_PAGE_SOURCE);
 
 const app = await Application.bootstrapWithPlugins({
   name: '@dbp/aws',
@@ -179,11 +181,22 @@ if (missing.length > 0) {
   console.error(`✖ ${ERRORS_PAGE} has no anchor for: ${missing.map((code) => `${code} (${errorDocsUrl(code)})`).join(', ')}`);
   process.exit(1);
 }
+// Every short message (what production web builds show, log lines included) links to an anchor that exists.
+const messageIds = catalog.messageIds();
+const brokenLinks = messageIds.filter((id) => {
+  const url = catalog.shortMessage(id).match(/https?:\/\/\S+/)?.[0];
+  if (url === undefined || !url.startsWith(`${DOCS_URL}${ERRORS_PAGE}#`)) return true;
+  return !html.includes(`id="${decodeURIComponent(new URL(url).hash.slice(1))}"`);
+});
+if (brokenLinks.length > 0) {
+  console.error(`✖ these short messages link to no anchor of ${ERRORS_PAGE}: ${brokenLinks.map((id) => `${id} (${catalog.shortMessage(id)})`).join(', ')}`);
+  process.exit(1);
+}
 if (!readFileSync(join(root, 'README.md'), 'utf8').includes(DOCS_URL)) {
   console.error(`✖ README.md does not link the API reference (${DOCS_URL})`);
   process.exit(1);
 }
 
 console.log(
-  `✓ API reference: ${entries.length} entry points of ${packageNames.length} packages, every export documented, every link resolved → ${relative(root, OUT)}/ (${pathToFileURL(join(OUT, 'index.html')).href}); Errors page with ${codes.length} code anchors (${errorDocsUrl(codes[0])})`,
+  `✓ API reference: ${entries.length} entry points of ${packageNames.length} packages, every export documented, every link resolved → ${relative(root, OUT)}/ (${pathToFileURL(join(OUT, 'index.html')).href}); Errors page with ${codes.length} code anchors (${errorDocsUrl(codes[0])}) and ${messageIds.length} messages, every short message's link resolved`,
 );

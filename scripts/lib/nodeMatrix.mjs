@@ -58,6 +58,7 @@ const DEMO_EXPECTED = [
   'Converse → "',
   'create + describe dbp-demo-endpoint → ',
   'query SUCCEEDED',
+  'caught and destroyed, one warning: "[@dbp/aws] s3 (',
   'PutObject succeeded on attempt 4',
   'built per request → 1 AssumeRole call',
   'getClient(SQSClient) → send + receive → "hello from SQS"',

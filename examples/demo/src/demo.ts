@@ -165,6 +165,7 @@ async function report(factory: AwsClientFactory, target: Target): Promise<void> 
   line('sessions', String(stats.sessions));
   const resolutions = target.resolutions();
   line('credentials', resolutions === undefined ? 'default chain, one shared session' : `${resolutions} resolution for all five services (one shared session)`);
+  line('unread body', await abandonedBody(target));
 }
 
 async function resilience(factory: AwsClientFactory, target: Target): Promise<void> {
@@ -244,6 +245,16 @@ async function anyService(factory: AwsClientFactory, target: Target): Promise<vo
     );
     line('sqs', `getClient(SQSClient) → ListQueues → ${listed} (${settings})`);
   }
+}
+
+/** An unread GetObject body, caught: a factory of its own that looks after 100 ms (the default is 60 s) and destroys it. */
+async function abandonedBody(target: Target): Promise<string> {
+  const warnings: string[] = [];
+  await using watched = createClientFactory({ abandonedBodyMs: 100, onAbandonedBody: 'destroy', logger: { warn: (text: string) => warnings.push(text) } });
+  await watched.getClient(s3, target.options('s3')).send(new GetObjectCommand({ Bucket: names.bucket, Key: 'demo/hello.txt' })); // Body never read
+  for (let i = 0; i < 80 && warnings.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  const warning = warnings[0];
+  return warning === undefined ? 'NOT caught' : `caught and destroyed, one warning: "${warning.slice(0, warning.indexOf('. ') + 1)}"`;
 }
 
 function safety(factory: AwsClientFactory): void {

@@ -28,6 +28,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 interface NodeStreamLike {
   readonly readableEnded?: boolean;
+  readonly readableLength?: number;
   readonly destroyed?: boolean;
   readonly readableFlowing?: boolean | null;
   once(event: string, listener: () => void): unknown;
@@ -48,8 +49,8 @@ interface Http2SessionRefLike {
 }
 
 interface HandlerLike {
-  /** NodeHttpHandler: resolved options, with the agents once a request has run. */
-  readonly config?: { readonly httpAgent?: AgentLike; readonly httpsAgent?: AgentLike };
+  /** Resolved options once a request has run: NodeHttpHandler's agents, NodeHttp2Handler's `disableConcurrentStreams`. */
+  readonly config?: { readonly httpAgent?: AgentLike; readonly httpsAgent?: AgentLike; readonly disableConcurrentStreams?: boolean };
   readonly configProvider?: unknown;
   /** NodeHttp2Handler. */
   readonly connectionManager?: { readonly connectionPools?: Map<string, Iterable<Http2SessionRefLike>> };
@@ -156,17 +157,27 @@ export const runtime: RuntimeAdapter = {
     stream.once('error', finish);
     // Every way of consuming a Readable (paused reads, async iteration, pipe,
     // resume) goes through read(): count the calls, without adding a 'data'
-    // listener (which would start the flow).
+    // listener (which would start the flow). `read(0)` consumes nothing: the
+    // stream calls it itself to fill its buffer while data arrives, read or not.
     let reads = 0;
+    // The consumer's last read found nothing: it waits for the next bytes.
+    let waiting = false;
     const read = stream.read;
     stream.read = function countedRead(this: NodeStreamLike, ...args: unknown[]) {
-      reads++;
-      return read.apply(this, args);
+      const chunk = read.apply(this, args);
+      if (args[0] !== 0) {
+        reads++;
+        waiting = chunk === null;
+      }
+      return chunk;
     };
     destroyOnReturn(output, body, () => stream.destroy());
     return {
-      // A flowing body is being consumed as data arrives: NaN never equals the last value seen.
-      progress: () => (stream.readableFlowing === true ? Number.NaN : reads),
+      // NaN never equals the last value seen, so these count as progress: a
+      // flowing body is consumed as data arrives; a consumer waiting on an
+      // empty buffer waits for the server (a model thinking between two
+      // events), which the read timeout governs, not this watch.
+      progress: () => (stream.readableFlowing === true || (waiting && stream.readableLength === 0) ? Number.NaN : reads),
       // With an error, a reader still waiting for the body (transformToString,
       // pipe) fails with it; destroyed without one, it would wait forever.
       destroy: (error) => {
@@ -179,6 +190,12 @@ export const runtime: RuntimeAdapter = {
     if (typeof handler !== 'object' || handler === null) return undefined;
     const pools = handler.connectionManager?.connectionPools;
     if (pools instanceof Map) {
+      // With disableConcurrentStreams (@dbp/aws-bedrock's default) the
+      // handler opens a session per request outside its pool and keeps no
+      // reference to it: the pool would read 0 while sessions are open, so
+      // there are no numbers to give. (Event streams always get such a
+      // session; pooled numbers leave them out too.)
+      if (handler.config?.disableConcurrentStreams === true) return undefined;
       let open = 0;
       let idle = 0;
       for (const pool of pools.values()) {

@@ -35,7 +35,8 @@ export interface RuntimeAdapter {
    * When `body` is a response body stream still open, calls `done` once it
    * ends, fails or is destroyed, and returns a watch on it; otherwise
    * `undefined` (nothing to wait for). An event stream in `output` (the
-   * command's output) ends the body when its iterator returns.
+   * command's output) is tied to the body: an early `return()` of its
+   * iterator (`break` out of `for await`) destroys it.
    */
   watchBody(body: unknown, output: Record<string, unknown> | undefined, done: () => void): BodyWatch | undefined;
   /** The sockets of a client's request handler, where the runtime exposes them. */

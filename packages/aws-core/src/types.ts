@@ -124,8 +124,10 @@ export interface ClientStatsEntry {
   readonly bodies: number;
   /**
    * The sockets of the client's request handler, where the runtime exposes
-   * them (Node's HTTP/1.1 agents and HTTP/2 session pools); absent elsewhere
-   * and for a caller's own handler that exposes nothing.
+   * them (Node's HTTP/1.1 agents and HTTP/2 session pools); absent elsewhere,
+   * for a caller's own handler that exposes nothing, and for an HTTP/2
+   * handler with `disableConcurrentStreams` (@dbp/aws-bedrock's default),
+   * whose per-request sessions are outside its pool (see `inFlight`).
    */
   readonly sockets?: SocketStats | undefined;
 }
@@ -139,9 +141,8 @@ export interface SocketStats {
   /** Requests waiting for a socket (the pool is at `maxSockets`). `0` for HTTP/2. */
   readonly queued: number;
   /**
-   * The protocol. Bedrock Runtime's HTTP/2 handler with
-   * `disableConcurrentStreams` opens a session per request outside the pool,
-   * so those do not appear here (see `inFlight`).
+   * The protocol. HTTP/2 numbers count the handler's pooled sessions only:
+   * event streams always get a session of their own outside the pool.
    */
   readonly protocol: 'http/1.1' | 'h2';
 }

@@ -145,6 +145,7 @@ export class Drain {
     const raw = result?.response?.body;
     if (!isStreaming(result?.output, raw)) return false;
     let body: TrackedBody | undefined;
+    // The output goes along: `break` out of one of its event streams must end the body too.
     const watch = runtime.watchBody(raw, result?.output, () => {
       if (body === undefined) return;
       entry.bodies.delete(body);
