@@ -3,7 +3,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { createClientFactory } from '@dbp/aws-core';
 import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
-import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
+import { type Fault, type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, heapAfterGc, openSockets, portOf } from './helpers.js';
 
@@ -50,9 +50,25 @@ describe('soak', () => {
     const failures: string[] = [];
     const worker = async (w: number) => {
       for (let n = 0; Date.now() - started < SOAK_MS && n < 100_000; n++) {
-        const i = (w * 7 + n) % TENANTS;
+        // Each worker has tenants of its own (w, w + 12), so the faults it injects for them
+        // below reach its own next request and no other worker's.
+        const i = w + WORKERS * (Math.floor(n / 2) % (TENANTS / WORKERS));
         const credentials = tenants[i] as { accessKeyId: string; secretAccessKey: string };
         const key = `w${w}-n${n}`;
+        if (n % 10 === 0) {
+          // Faults the tier's retries absorb, for this worker's own tenant and its next request
+          // to that service, so that no request meets more than one: S3 throttling, 503,
+          // resets and slow bodies in turn (n is even: S3); DynamoDB throttling (at n + 1).
+          const s3Faults: Array<[Fault, string]> = [
+            [{ kind: 'throttle' }, 'PutObject'],
+            [{ kind: 'status', status: 503 }, 'GetObject'],
+            [{ kind: 'reset' }, 'PutObject'],
+            [{ kind: 'slow-body', chunkDelayMs: 20 }, 'GetObject'],
+          ];
+          const [fault, operation] = s3Faults[(n / 10) % 4] as [Fault, string];
+          local.faults.inject('s3', fault, { accessKeyId: credentials.accessKeyId, operation });
+          local.faults.inject('dynamodb', { kind: 'throttle' }, { accessKeyId: credentials.accessKeyId });
+        }
         try {
           if (n % 2 === 0) {
             const client = factory.getClient(s3, { ...local.clientOptions('s3'), credentials });
@@ -70,23 +86,13 @@ describe('soak', () => {
           failures.push(`${key}: ${(error as Error).name}: ${(error as Error).message}`);
         }
         if (n % 25 === 0) factory.clearCache({ service: n % 50 === 0 ? 's3' : undefined });
-        if (n % 10 === 0) {
-          // Faults the tier's retries absorb: throttling, 503, resets, slow bodies.
-          local.faults.inject(
-            's3',
-            [
-              { kind: 'throttle' as const },
-              { kind: 'status' as const, status: 503 },
-              { kind: 'reset' as const },
-              { kind: 'slow-body' as const, chunkDelayMs: 20 },
-            ][n % 4] as never,
-          );
-          local.faults.inject('dynamodb', { kind: 'throttle' });
-        }
         if (heapAtThird === 0 && Date.now() - started > SOAK_MS / 3) heapAtThird = heapAfterGc();
       }
     };
     await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+    // Faults were met (and, with no failures, absorbed by retries).
+    expect(local.requests.count('s3', { status: 503 })).toBeGreaterThan(0);
+    expect(local.requests.count('dynamodb', { status: 400 })).toBeGreaterThan(0);
     local.faults.clear();
     const stats = factory.stats();
     factory.dispose();

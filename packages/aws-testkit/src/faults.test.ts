@@ -181,6 +181,24 @@ describe('fault matching', () => {
     }
   });
 
+  it('applies a fault only to requests signed with the matching access key id', async () => {
+    const tenant = { accessKeyId: 'AKIDFAULTTENANT00001', secretAccessKey: 'fault-tenant-secret-0000000000000000' };
+    local.addCredentials(tenant);
+    local.faults.inject('s3', { kind: 'status', status: 500, code: 'InternalError', message: 'tenant fault' }, { accessKeyId: tenant.accessKeyId });
+    const other = new S3Client(s3Options(fastRetries(1)));
+    const mine = new S3Client({ ...s3Options(fastRetries(1)), credentials: tenant });
+    try {
+      await other.send(new GetObjectCommand({ Bucket: 'faults', Key: 'object.txt' }));
+      expect(local.faults.pending('s3')).toBe(1);
+      const err = await rejection(mine.send(new GetObjectCommand({ Bucket: 'faults', Key: 'object.txt' })));
+      expect(err.message).toBe('tenant fault');
+      expect(local.faults.pending('s3')).toBe(0);
+    } finally {
+      other.destroy();
+      mine.destroy();
+    }
+  });
+
   it('validates faults', () => {
     expect(() => local.faults.inject('s3', { kind: 'status', status: 42 })).toThrow(TypeError);
     expect(() => local.faults.inject('s3', { kind: 'reset', count: 0 })).toThrow(TypeError);
@@ -188,6 +206,8 @@ describe('fault matching', () => {
     expect(() => local.faults.inject('s3', { kind: 'nope' } as never)).toThrow(TypeError);
     expect(() => local.faults.inject('s3', { kind: 'throttle', retryAfterMs: -1 })).toThrow(/retryAfterMs/);
     expect(() => local.faults.inject('s3', { kind: 'throttle', retryAfterMs: 1.5 })).toThrow(TypeError);
+    expect(() => local.faults.inject('s3', { kind: 'reset' }, { accessKeyId: '' })).toThrow(/match.accessKeyId/);
+    expect(() => local.faults.inject('s3', { kind: 'reset' }, { operation: 42 as never })).toThrow(/match.operation/);
     expect(local.faults.pending()).toBe(0);
   });
 

@@ -268,6 +268,11 @@ export type Fault =
 export interface FaultMatch {
   /** Only this operation (`'GetObject'`); any operation when omitted. */
   operation?: string | undefined;
+  /**
+   * Only requests signed with this access key id: one tenant of a multi-tenant test, so that
+   * concurrent work of other tenants neither takes the fault nor gets it. Any signer when omitted.
+   */
+  accessKeyId?: string | undefined;
 }
 
 /** Injects failures into the local endpoints. */

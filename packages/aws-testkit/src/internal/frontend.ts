@@ -428,7 +428,7 @@ export class Frontend {
       return;
     }
 
-    const fault: Fault | undefined = faults.take(backend.name, operation);
+    const fault: Fault | undefined = faults.take(backend.name, operation, auth.accessKeyId);
     if (fault?.kind === 'reset') {
       record(0);
       exchange.reset();

@@ -35,6 +35,7 @@ export const DEFAULT_RETRY_AFTER_MS = 100;
 interface PendingFault {
   readonly fault: Fault;
   readonly operation: string | undefined;
+  readonly accessKeyId: string | undefined;
   remaining: number;
 }
 
@@ -76,8 +77,13 @@ export class FaultInjectorImpl implements FaultInjector {
       default:
         throw new TypeError(`unknown fault kind '${(fault as { kind: unknown }).kind}'`);
     }
+    for (const name of ['operation', 'accessKeyId'] as const) {
+      const value = match[name];
+      if (value !== undefined && (typeof value !== 'string' || value === ''))
+        throw new TypeError(`match.${name} must be a non-empty string, got ${String(value)}`);
+    }
     const queue = this.queues.get(service) ?? [];
-    queue.push({ fault: { ...fault }, operation: match.operation, remaining });
+    queue.push({ fault: { ...fault }, operation: match.operation, accessKeyId: match.accessKeyId, remaining });
     this.queues.set(service, queue);
   }
 
@@ -96,10 +102,12 @@ export class FaultInjectorImpl implements FaultInjector {
   }
 
   /** Takes the first fault that applies to this request, if any. */
-  take(service: LocalServiceName, operation: string): Fault | undefined {
+  take(service: LocalServiceName, operation: string, accessKeyId: string | undefined): Fault | undefined {
     const queue = this.queues.get(service);
     if (!queue) return undefined;
-    const index = queue.findIndex((p) => p.operation === undefined || p.operation === operation);
+    const index = queue.findIndex(
+      (p) => (p.operation === undefined || p.operation === operation) && (p.accessKeyId === undefined || p.accessKeyId === accessKeyId),
+    );
     if (index < 0) return undefined;
     const pending = queue[index]!;
     pending.remaining--;

@@ -56,11 +56,42 @@ function listInByteOrder(store, libDir) {
     };
   };
 }
+// s3rver's putObject answers before the object file is written: it resolves when its own
+// pass-through stream finishes (or, for a Buffer, right after calling end()), not when the file
+// stream has flushed, and then writes the metadata. Under load a GetObject right after a
+// successful PutObject finds the metadata but no file (NoSuchKey) or a short one. This waits
+// for the file to be closed before the metadata is written and the PUT answered.
+function putWhenWritten(store) {
+  const fs = require('node:fs');
+  const { dirname } = require('node:path');
+  const { createHash } = require('node:crypto');
+  const { Readable, Transform } = require('node:stream');
+  const { pipeline } = require('node:stream/promises');
+  store.putObject = async function putObject(object) {
+    const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+    await fs.promises.mkdir(dirname(objectPath), { recursive: true });
+    const hash = createHash('md5');
+    let size = 0;
+    const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    const measure = new Transform({
+      transform(chunk, _encoding, callback) {
+        hash.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    await pipeline(source, measure, fs.createWriteStream(objectPath));
+    const md5 = hash.digest('hex');
+    await this.putMetadata(object.bucket, object.key, object.metadata, md5);
+    return { size, md5 };
+  };
+}
 (async () => {
   if (kind === 's3') {
     const S3rver = require(modulePath);
     const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false, resetOnClose: false, configureBuckets: [] });
     listInByteOrder(server.store, require('node:path').dirname(modulePath));
+    putWhenWritten(server.store);
     const { port } = await server.run();
     ready(port);
   } else if (kind === 'dynamodb') {
