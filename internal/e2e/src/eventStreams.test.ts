@@ -1,9 +1,9 @@
 import { ConverseStreamCommand, type ConverseStreamCommandOutput, InvokeModelWithResponseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { bedrockRuntime } from '@dbp/aws-bedrock';
-import { type AwsClientFactory, type ClientFactoryOptions, createClientFactory, type FactoryEvent } from '@dbp/aws-core';
+import { type ClientFactoryOptions, createClientFactory, type FactoryEvent } from '@dbp/aws-core';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, openSockets, portOf } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disposedAfterEach, eventually, openSockets, portOf } from './helpers.js';
 
 // Event streams stay in flight until their iterator finishes. The testkit's S3
 // (s3rver) has no SelectObjectContent, so these use Bedrock Runtime's
@@ -21,11 +21,7 @@ afterAll(async () => {
   await local.stop();
 });
 
-const factories: AwsClientFactory[] = [];
-afterEach(async () => {
-  local.faults.clear();
-  await Promise.all(factories.splice(0).map((factory) => factory.dispose()));
-});
+const disposeAfterTest = disposedAfterEach(() => local);
 
 function setup(options: ClientFactoryOptions = {}) {
   const events: FactoryEvent[] = [];
@@ -35,7 +31,7 @@ function setup(options: ClientFactoryOptions = {}) {
     onEvent: (event) => events.push(event),
     ...options,
   });
-  factories.push(factory);
+  disposeAfterTest(factory);
   const client = factory.getClient(bedrockRuntime, local.clientOptions('bedrock-runtime'));
   const entry = () => factory.stats().entries.find((row) => row.service === 'bedrock-runtime');
   return { factory, client, events, warnings, entry };
@@ -138,7 +134,7 @@ describe('event streams (Bedrock Runtime over HTTP/2)', () => {
       count: 1,
     });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('1 response bodies of ConverseStream');
+    expect(warnings[0]).toContain('1 response body of ConverseStream');
   });
 
   it("a stream read while the model pauses longer than abandonedBodyMs is not reported (and 'destroy' does not kill it)", async () => {

@@ -76,7 +76,9 @@ const tenant = (i: number) => {
 describe('events', () => {
   it('every channel, with its documented fields, for real flows; diagnostics_channel and onEvent see the same events', async () => {
     const { factory, viaChannel, viaOption, named } = observed({ maxClients: 1, abandonedBodyMs: 100 });
-    const provider = async () => ({ ...local.credentials, expiration: new Date(Date.now() + 60_000) });
+    // Credentials that live 1.2 s: refreshed in the background once half that has passed.
+    const LIFETIME_MS = 1_200;
+    const provider = async () => ({ ...local.credentials, expiration: new Date(Date.now() + LIFETIME_MS) });
 
     // create, and credentials:resolve on the first request
     const first = factory.getClient(s3, { ...tenant(1), credentials: provider });
@@ -97,7 +99,8 @@ describe('events', () => {
     expect(named('credentials:resolve')).toEqual([
       { name: 'dbp:aws:credentials:resolve', at: expect.any(Number), credentialId, credentialKind: 'provider', reason: 'ok', expiresAt: expect.any(Number) },
     ]);
-    // Within the refresh window (5 min before expiry): the next request refreshes in the background.
+    // Past half their lifetime: the next request refreshes them in the background.
+    await new Promise((resolve) => setTimeout(resolve, LIFETIME_MS / 2 + 50));
     await (await getObject(first)).Body?.transformToString();
     expect(await eventually(() => named('credentials:refresh').length > 0)).toBe(true);
     expect(named('credentials:refresh')[0]).toMatchObject({ credentialId, credentialKind: 'provider', reason: 'ok', expiresAt: expect.any(Number) });

@@ -2,6 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { afterEach } from 'vitest';
 
 // Every client socket this process opens, seen through Node's diagnostics
 // channel. (Idle keep-alive sockets are unref'd, so neither
@@ -45,4 +46,20 @@ export function heapAfterGc(): number {
   collect();
   collect();
   return process.memoryUsage().heapUsed;
+}
+
+/**
+ * Disposes every factory handed to the returned function after each test of
+ * the file, after clearing the faults left pending on `local()`.
+ */
+export function disposedAfterEach(local: () => { faults: { clear(): void } }): <F extends { dispose(): Promise<void> }>(factory: F) => F {
+  const factories: Array<{ dispose(): Promise<void> }> = [];
+  afterEach(async () => {
+    local().faults.clear();
+    await Promise.all(factories.splice(0).map((factory) => factory.dispose()));
+  });
+  return (factory) => {
+    factories.push(factory);
+    return factory;
+  };
 }

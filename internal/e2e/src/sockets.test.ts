@@ -5,8 +5,8 @@ import { type AwsClientFactory, createClientFactory, type SocketStats } from '@d
 import { s3 } from '@dbp/aws-s3';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, openSockets, portOf } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disposedAfterEach, eventually, openSockets, portOf } from './helpers.js';
 
 // stats().entries[].sockets against real traffic: the SDK's own handlers and
 // agents, the testkit's endpoints, and the sockets Node actually opened
@@ -28,15 +28,11 @@ afterAll(async () => {
   await local.stop();
 });
 
-const factories: AwsClientFactory[] = [];
-afterEach(async () => {
-  local.faults.clear();
-  await Promise.all(factories.splice(0).map((factory) => factory.dispose()));
-});
+const disposeAfterTest = disposedAfterEach(() => local);
 
 function factory(): AwsClientFactory {
   const created = createClientFactory({ disposeGraceMs: 0 });
-  factories.push(created);
+  disposeAfterTest(created);
   return created;
 }
 
@@ -94,7 +90,7 @@ describe('sockets in stats(): Node HTTP/1.1 (the S3 client’s NodeHttpHandler)'
     const inner = new NodeHttpHandler();
     const wrapper = { handle: inner.handle.bind(inner), destroy: () => inner.destroy(), updateHttpClientConfig() {}, httpHandlerConfigs: () => ({}) };
     const other = createClientFactory();
-    factories.push(other);
+    disposeAfterTest(other);
     const wrapped = other.getClient(s3, { ...options, config: { ...options.config, requestHandler: wrapper as never } });
     await expect(read(wrapped)).resolves.toBe('socket stats');
     const row = other.stats().entries[0];

@@ -122,6 +122,50 @@ describe('credential providers', () => {
     expect(calls).toBe(2);
   });
 
+  it('refreshes credentials that live shorter than the window at half their lifetime, not on every call', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const factory = createClientFactory();
+    let calls = 0;
+    const session = factory.getSession({
+      region: 'us-east-1',
+      // Two-minute credentials against the five-minute default window.
+      credentials: async () => {
+        calls++;
+        return { accessKeyId: `AKID${calls}`, secretAccessKey: secret, expiration: new Date(Date.now() + 120_000) };
+      },
+    });
+    await session.credentials();
+    for (let i = 0; i < 20; i++) await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID1' });
+    vi.setSystemTime(59_000);
+    for (let i = 0; i < 20; i++) await session.credentials();
+    await Promise.resolve();
+    expect(calls).toBe(1);
+    vi.setSystemTime(61_000);
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID1' });
+    await vi.waitFor(() => expect(calls).toBe(2));
+    // The new credentials are fresh for their first half again.
+    for (let i = 0; i < 20; i++) await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKID2' });
+    expect(calls).toBe(2);
+  });
+
+  it('names a failed refresh by an identifier-like error name only, never a name that carries text', async () => {
+    const lines: string[] = [];
+    const events: unknown[] = [];
+    const factory = createClientFactory({ logger: { warn: (line: string) => lines.push(line) }, onEvent: (event) => events.push(event) });
+    const session = factory.getSession({
+      region: 'us-east-1',
+      credentials: async () => {
+        const error = new Error('boom');
+        error.name = `token ${secret} rejected`;
+        throw error;
+      },
+    });
+    await expect(session.credentials()).rejects.toBeInstanceOf(AwsCredentialError);
+    const seen = JSON.stringify(events) + lines.join('\n');
+    expect(seen).not.toContain(secret);
+    expect(JSON.stringify(events)).toContain('"reason":"Error"');
+  });
+
   it('retries a provider that throws synchronously, like one that rejects', async () => {
     const factory = createClientFactory();
     let calls = 0;

@@ -63,6 +63,22 @@ describe('keyedCredentials', () => {
       factory.getClient(alpha, { credentials: keyedCredentials('k', source.provider, { dependsOn: keyedCredentials(inner, source.provider) }) });
     expect(nested('inner')).toBe(nested('inner'));
     expect(nested('inner')).not.toBe(nested('other-inner'));
+    // A secret string (a web identity token) counts by value, and never shows.
+    const onToken = (token: string) => factory.getClient(alpha, { credentials: keyedCredentials('k', source.provider, { dependsOn: token }) });
+    const tokenA = 'eyJhbGciOiJSUzI1NiJ9.token-a.signature';
+    expect(onToken(tokenA)).toBe(onToken(tokenA));
+    expect(onToken(tokenA)).not.toBe(onToken('eyJhbGciOiJSUzI1NiJ9.token-b.signature'));
+    expect(onToken(tokenA)).not.toBe(a);
+    expect(JSON.stringify(factory.stats())).not.toContain('token-a');
+    expect(() => keyedCredentials('k', source.provider, { dependsOn: '' })).toThrow(AwsCredentialError);
+  });
+
+  it('cannot be fooled by a key that spells out another key and its dependency', () => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    const source = countingSource();
+    const withSecret = factory.getClient(alpha, { credentials: keyedCredentials('k', source.provider, { dependsOn: 'x' }) });
+    expect(factory.getClient(alpha, { credentials: keyedCredentials('k\u0000secret|1:x', source.provider) })).not.toBe(withSecret);
+    expect(factory.getClient(alpha, { credentials: keyedCredentials('1:k|secret|1:x', source.provider) })).not.toBe(withSecret);
   });
 
   it('is never confused with explicit credentials whose access key id equals the key', () => {

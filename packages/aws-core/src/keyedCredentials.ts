@@ -29,19 +29,22 @@ export type KeyedCredentialProvider = (context: CredentialContext) => Promise<Aw
 export interface KeyedCredentialsOptions {
   /**
    * Refresh temporary credentials this long before they expire, in the
-   * background while the current ones keep serving requests.
+   * background while the current ones keep serving requests. Credentials
+   * that live shorter than twice this window are refreshed once half their
+   * lifetime has passed instead, not on every call.
    * @default 300_000 (5 minutes)
    */
   readonly refreshWindowMs?: number | undefined;
   /**
    * The credentials the provider itself uses (an assumed role's source:
-   * explicit credentials, a provider, another keyed provider). They become
-   * part of the key by value, as the factory fingerprints them, so two
-   * providers with one `key` but different sources never share a client or a
-   * session, and no secret has to go into `key`. Absent: the provider uses
-   * the factory's own default credentials.
+   * explicit credentials, a provider, another keyed provider), or a secret
+   * string it uses that is not credentials (a web identity token, an API
+   * key). They become part of the key by value, as the factory fingerprints
+   * them, so two providers with one `key` but different sources never share
+   * a client or a session, and no secret has to go into `key`. Absent: the
+   * provider uses the factory's own default credentials.
    */
-  readonly dependsOn?: AwsCredentials | AwsCredentialProvider | undefined;
+  readonly dependsOn?: AwsCredentials | AwsCredentialProvider | string | undefined;
 }
 
 /** What the factory knows of a keyed provider. */
@@ -106,7 +109,9 @@ export function keyedCredentials(
     throw fail('INVALID_CREDENTIALS.keyed');
   }
   const dependsOn = options?.dependsOn;
-  const identity = dependsOn === undefined ? key : `${key}\u0000${credentialMaterial(dependsOn)}`;
+  if (dependsOn === '') throw fail('INVALID_CREDENTIALS.keyed');
+  // Unambiguous: the key is length-prefixed, so no key can spell another's dependency.
+  const identity = `${key.length}:${key}|${dependsOn === undefined ? '-' : credentialMaterial(dependsOn)}`;
   const source: KeyedSource = { key, identity, provider: provider as KeyedCredentialProvider, refreshWindowMs };
   // Callable as it is by an SDK client too (outside any factory).
   const keyed: AwsCredentialProvider = async () => source.provider({});

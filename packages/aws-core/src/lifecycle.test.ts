@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { deferred, FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { deferred, FakeClient, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory, defineService } from './index.js';
 
 // The factory's lifecycle, where no wire matters: a stand-in client that runs

@@ -266,7 +266,7 @@ function build(snapshot: RoleSnapshot): AwsCredentialProvider {
   const token = snapshot.webIdentityToken;
   return keyedCredentials(keyOf(snapshot), webIdentityProvider(snapshot), {
     refreshWindowMs: snapshot.refreshWindowMs,
-    dependsOn: token === undefined ? undefined : { accessKeyId: 'web-identity-token', secretAccessKey: token },
+    dependsOn: token,
   });
 }
 

@@ -50,8 +50,9 @@ export function chainMaterial(profile: string | undefined): string {
 /**
  * Material of any credential input, as the factory keys it: explicit
  * credentials by value, a keyed provider by its identity, any other provider
- * by its own identity, none as the default chain. (For `keyedCredentials`'
- * `dependsOn`; `getClient` validates explicit credentials first.)
+ * by its own identity, none as the default chain, a string (a secret such as
+ * a web identity token) by value. (For `keyedCredentials`' `dependsOn`;
+ * `getClient` validates explicit credentials first.)
  */
 export function credentialMaterial(credentials: unknown): string {
   if (credentials === undefined) return chainMaterial(undefined);
@@ -59,6 +60,8 @@ export function credentialMaterial(credentials: unknown): string {
     const keyed = keyedSourceOf(credentials);
     return keyed === undefined ? providerMaterial(identityOf(credentials)) : keyedMaterial(keyed.identity);
   }
+  // A secret a keyed provider depends on (`dependsOn: token`), by value.
+  if (typeof credentials === 'string') return `secret|${field(credentials)}`;
   if (typeof credentials !== 'object' || credentials === null) return `other|${field(typeof credentials)}`;
   const read = emptyCredentialsRead();
   readCredentials(credentials, read);

@@ -99,15 +99,19 @@ function toCredentials(value: unknown): AwsCredentials {
   return { ...record, expiration } as AwsCredentials;
 }
 
+/** An error name fit for an event or log line: identifier-like, or else just `Error`. */
+const ERROR_NAME = /^[A-Za-z_$][\w$.-]{0,63}$/;
+
 function reasonOf(error: unknown): string {
   if (error instanceof AwsClientError) return error.code;
-  if (error instanceof Error) return clip(error.name);
+  if (error instanceof Error) return typeof error.name === 'string' && ERROR_NAME.test(error.name) ? error.name : 'Error';
   return describeType(error);
 }
 
 /**
  * Wraps a provider so that concurrent calls share one resolution; resolved
- * credentials are reused until `refreshWindowMs` before they expire, then
+ * credentials are reused until `refreshWindowMs` (at most half their
+ * lifetime) before they expire, then
  * refreshed in the background while the current ones keep serving (no
  * request waits while valid credentials remain); a failed background
  * refresh is retried on a later call (at most once a second), not surfaced;
@@ -118,13 +122,19 @@ function reasonOf(error: unknown): string {
 export function memoizeProvider(source: () => unknown, options: MemoOptions): AwsCredentialProvider {
   let current: AwsCredentials | undefined;
   let expiresAt: number | undefined;
+  // How long before `expiresAt` a background refresh starts: the configured
+  // window, but never more than half the credentials' lifetime, so that
+  // short-lived credentials are not refreshed on every call.
+  let refreshWindow = options.refreshWindowMs;
   let pending: Promise<AwsCredentials> | undefined;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
   const attempt = async (refresh: boolean): Promise<AwsCredentials> => {
     try {
       const resolved = toCredentials(await source());
+      const resolvedAt = Date.now();
       current = resolved;
       expiresAt = resolved.expiration?.getTime();
+      refreshWindow = expiresAt === undefined ? options.refreshWindowMs : Math.min(options.refreshWindowMs, Math.max(0, (expiresAt - resolvedAt) / 2));
       options.onResolution?.({ refresh, ok: true, expiresAt });
       return resolved;
     } catch (error) {
@@ -147,7 +157,7 @@ export function memoizeProvider(source: () => unknown, options: MemoOptions): Aw
   return async () => {
     const now = Date.now();
     if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {
-      if (expiresAt !== undefined && expiresAt - now <= options.refreshWindowMs && pending === undefined && now - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
+      if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && now - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
         // Still valid: refresh without making this request wait.
         resolve().catch(() => {});
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeService } from '../__fixtures__/fakeService.js';
 import { AwsClientError, AwsCredentialError, createClientFactory } from '../index.js';
-import { keyedCredentials } from '../keyedCredentials.js';
+import { keyedCredentials, keyedSourceOf } from '../keyedCredentials.js';
 import type { CacheEntry } from './clientCache.js';
 import { CHAIN, emptyFastKey, FastIndex, type FastKey, readFastConfig, readFastCredentials } from './fastPath.js';
 
@@ -39,11 +39,12 @@ describe('FastIndex', () => {
   it('tells explicit credentials, a provider, a keyed provider and the default chain apart', () => {
     const keyed = keyedCredentials('AKID', async () => creds);
     const keyedKey = keyFor(keyed);
-    expect(keyedKey).toMatchObject({ kind: 'keyed', credential: 'AKID', secretAccessKey: undefined });
+    const identity = keyedSourceOf(keyed)?.identity;
+    expect(keyedKey).toMatchObject({ kind: 'keyed', credential: identity, secretAccessKey: undefined });
     const index = new FastIndex();
-    const staticEntry = entryFor(keyFor(creds));
+    const staticEntry = entryFor(keyFor({ ...creds, accessKeyId: identity }));
     index.set(staticEntry.fastKey, staticEntry);
-    // Same index slot (the access key id equals the keyed provider's key), another kind: no match.
+    // Same index slot (the access key id equals the keyed provider's identity), another kind: no match.
     expect(index.get(keyedKey)).toBeUndefined();
     expect(keyFor(undefined)).toMatchObject({ kind: 'chain', credential: CHAIN });
     const provider = async () => creds;

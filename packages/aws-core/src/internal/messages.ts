@@ -111,7 +111,7 @@ const MESSAGES = {
     `Invalid credentials: ${d.field} contains white space (check how the value was copied). Pass { accessKeyId, secretAccessKey, sessionToken?, expiration? } with the exact values.`,
   'INVALID_CREDENTIALS.profile': (d: Values): string => `profile must be a non-empty profile name without surrounding spaces, got ${d.got}.`,
   'INVALID_CREDENTIALS.keyed': (): string =>
-    'keyedCredentials(key, provider, options?) takes a non-empty string key, a provider function and, optionally, { refreshWindowMs } in milliseconds (0 or more).',
+    'keyedCredentials(key, provider, options?) takes a non-empty string key, a provider function and, optionally, { refreshWindowMs } in milliseconds (0 or more) and { dependsOn }: credentials, a provider or a non-empty secret string.',
   CREDENTIALS_EXPIRED: (d: Values): string =>
     `The explicit credentials expired at ${d.at}. Pass fresh credentials, or a credential provider function that refreshes them.`,
   MISSING_CREDENTIALS: (): string =>
@@ -137,7 +137,7 @@ const MESSAGES = {
   'LOG.providerPerCall': (d: Values): string =>
     `[@dbp/aws] ${d.service}: ${d.count} clients were created within ${d.seconds} s for ${d.count} different credential provider functions. A provider built per call (fromTemporaryCredentials(), fromCognitoIdentityPool(), a profile provider, …) makes every getClient a cache miss: a new client, a new credential session and, for an assumed role, an STS call each time. Build the provider once, give it a stable key with keyedCredentials(key, provider), use assumeRole() from @dbp/aws-sts, or pass profile.`,
   'LOG.abandoned': (d: Values): string =>
-    `[@dbp/aws] ${d.service} (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}): ${d.count} response bodies of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy(); onAbandonedBody: 'destroy' makes the factory destroy them.${d.destroyed ? ' They were destroyed.' : ''}`,
+    `[@dbp/aws] ${d.service} (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}): ${d.count === 1 ? '1 response body' : `${d.count} response bodies`} of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy(); onAbandonedBody: 'destroy' makes the factory destroy them.${d.destroyed ? (d.count === 1 ? ' It was destroyed.' : ' They were destroyed.') : ''}`,
   'LOG.created': (d: Values): string =>
     `[@dbp/aws] created ${d.service} client (tier ${clip(String(d.tier))}, region ${clip(String(d.region), 64)}, credentials ${d.credentialId})`,
   'LOG.removed': (d: Values): string =>
