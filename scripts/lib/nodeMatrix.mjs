@@ -5,10 +5,10 @@
 // that same binary (`process.execPath`), and a module preloaded into every
 // worker (`--import`) fails the run when a worker runs another major than
 // the one asked for.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { run as runCommand } from './process.mjs';
 
 /** Workspace folders (`packages/*`, `internal/*`, `examples/*`) with a package.json. */
 export function workspaceDirs(root) {
@@ -66,29 +66,11 @@ const DEMO_EXPECTED = [
   'done.',
 ];
 
-function spawnCaptured(command, args, { cwd, env, timeoutMs, log }) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => {
-      output += `\n[killed after ${timeoutMs / 1000} s]\n`;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('error', (error) => {
-      output += `${error.message}\n`;
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      writeFileSync(log, output);
-      resolvePromise({ code: code ?? 1, signal, output });
-    });
-  });
+/** `run` with its output also written to `log`. */
+async function runLogged(command, args, { log, ...options }) {
+  const result = await runCommand(command, args, options);
+  writeFileSync(log, result.output);
+  return result;
 }
 
 /**
@@ -113,7 +95,7 @@ export async function runMatrixEntry({ root, runtime, suiteNames, env }) {
       const t0 = Date.now();
       if ('demo' in run) {
         const log = join(logDir, 'demo.log');
-        const { code, output } = await spawnCaptured(runtime.path, [join(root, 'examples', 'demo', 'dist', 'demo.js')], {
+        const { code, output } = await runLogged(runtime.path, [join(root, 'examples', 'demo', 'dist', 'demo.js')], {
           cwd: root,
           env,
           timeoutMs: DEMO_TIMEOUT_MS,
@@ -130,7 +112,7 @@ export async function runMatrixEntry({ root, runtime, suiteNames, env }) {
       const tag = `${suite}-${name}`;
       const log = join(logDir, `${tag}.log`);
       const json = join(logDir, `${tag}.json`);
-      const { code } = await spawnCaptured(
+      const { code } = await runLogged(
         runtime.path,
         [
           vitest,

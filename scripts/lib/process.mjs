@@ -1,5 +1,5 @@
-// Small helpers shared by scripts/check-packages.mjs, scripts/size.mjs and
-// scripts/release-rehearsal.mjs.
+// Small helpers shared by scripts/check-packages.mjs, scripts/size.mjs,
+// scripts/release-rehearsal.mjs and scripts/lib/nodeMatrix.mjs.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,10 @@ export function run(command, args, { cwd, env = process.env, timeoutMs }) {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let stdout = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      output += `\n[killed after ${timeoutMs / 1000} s]\n`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.stdout.on('data', (chunk) => {
       output += chunk;
       stdout += chunk;

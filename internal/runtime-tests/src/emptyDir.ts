@@ -1,17 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-
-/** How a program run ended. */
-export interface ProgramRun {
-  /** Exit code (`null` when killed by a signal). */
-  readonly code: number | null;
-  /** The signal that ended it, if any (`SIGKILL` after the time limit). */
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { type ProgramRun, runProgram } from './program.js';
 
 /** Every `node_modules` folder from `dir` up to the file system root: a bundle run there must find none. */
 export function nodeModulesAbove(dir: string): string[] {
@@ -39,29 +29,10 @@ export async function runInEmptyDir(
     const above = nodeModulesAbove(dir);
     if (above.length) throw new Error(`the empty folder ${dir} can resolve packages from ${above.join(', ')}`);
     for (const [name, contents] of Object.entries(files)) writeFileSync(join(dir, name), contents);
-    return await new Promise<ProgramRun>((resolve, reject) => {
-      const child = spawn(command, args(dir), {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stdout, stderr });
-      });
+    return await runProgram(command, args(dir), {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...options.env },
+      timeoutMs: options.timeoutMs,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,13 +5,13 @@
  * a deno.json with `"nodeModulesDir": "manual"` (Deno resolves them from the
  * node_modules above it), with the permissions the program needs and no more.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveRuntime } from '../../../scripts/lib/runtimes.mjs';
 import type { ServerRuntimeInput, Step } from './apps/serverRuntime.js';
 import { PACKAGE_DIR, TMP_DIR } from './bundle.js';
+import { runProgram } from './program.js';
 
 const APP = fileURLToPath(new URL('./apps/serverRuntime.ts', import.meta.url));
 
@@ -67,43 +67,25 @@ export async function runServerRuntime(
   }
   const home = join(TMP_DIR, `${runtime}-home`);
   mkdirSync(home, { recursive: true });
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary.path, command, {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        // An empty home: no ~/.aws of the machine's, no runtime caches shared with it.
-        HOME: home,
-        DENO_DIR: join(home, 'deno-cache'),
-        DENO_NO_UPDATE_CHECK: '1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        DBP_TARGET: JSON.stringify(input),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      let steps: Record<string, Step> | undefined;
-      try {
-        steps = JSON.parse(stdout) as Record<string, Step>;
-      } catch {
-        steps = undefined;
-      }
-      resolve({ runtime: `${binary.label} ${binary.version}`, code, signal, stderr, steps, stdout });
-    });
+  const { code, signal, stdout, stderr } = await runProgram(binary.path, command, {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      // An empty home: no ~/.aws of the machine's, no runtime caches shared with it.
+      HOME: home,
+      DENO_DIR: join(home, 'deno-cache'),
+      DENO_NO_UPDATE_CHECK: '1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      DBP_TARGET: JSON.stringify(input),
+      ...env,
+    },
+    timeoutMs,
   });
+  let steps: Record<string, Step> | undefined;
+  try {
+    steps = JSON.parse(stdout) as Record<string, Step>;
+  } catch {
+    steps = undefined;
+  }
+  return { runtime: `${binary.label} ${binary.version}`, code, signal, stderr, steps, stdout };
 }
