@@ -157,7 +157,7 @@ export class AwsClientFactory {
     // getClient's reader, with what only a client has (config, tier) refused too.
     const extra = read.config !== undefined ? 'config' : read.tier !== undefined ? 'tier' : undefined;
     const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
-    if (problem !== undefined) refuseProblem('getSession()', problem, options, SESSION_NAMES);
+    if (problem !== undefined) refuseProblem('getSession()', problem, SESSION_NAMES);
     const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
     if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now())
       throw fail('CREDENTIALS_EXPIRED', { at: new Date(credentials.expiresAt).toISOString() });

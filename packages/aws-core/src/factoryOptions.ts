@@ -2,6 +2,7 @@ import { describeType, fail } from './errors.js';
 import type { AbandonedBodyAction } from './internal/abandonedBodies.js';
 import { isPlainRecord } from './internal/configSnapshot.js';
 import type { FactoryEvent } from './internal/events.js';
+import { isTimerMs } from './internal/limits.js';
 import type { RegionValidation } from './internal/regions.js';
 import { readOptions } from './internal/validateOptions.js';
 import { DEFAULT_TIERS, type TierConfig, type TierName, validateTier } from './tiers.js';
@@ -34,12 +35,14 @@ export interface ClientFactoryOptions {
   maxClients?: number | undefined;
   /**
    * Remove clients not handed out for this many milliseconds, on an unref'd
-   * timer (no further calls needed; never keeps the process alive). Off by default.
+   * timer (no further calls needed; never keeps the process alive). Off by
+   * default. At most 2_147_483_647 (about 24.8 days, a timer's longest wait).
    */
   ttlMs?: number | undefined;
   /**
    * Receives the factory's own diagnostics (`{ debug, info, warn, error }`,
-   * SDK-compatible). Never receives a secret.
+   * SDK-compatible). Never receives a secret. A method that throws loses its
+   * line and nothing else.
    * @default warnings and errors to the console
    */
   logger?: Partial<Logger> | undefined;
@@ -63,7 +66,8 @@ export interface ClientFactoryOptions {
   /**
    * A streaming response body (a `GetObject` `Body`) neither read nor
    * destroyed for this many milliseconds is reported through the logger, once
-   * per client, naming the service and operation (Node). `0` turns it off.
+   * per client, naming the service and operation (Node). `0` turns it off;
+   * at most 2_147_483_647.
    * @default 60_000
    */
   abandonedBodyMs?: number | undefined;
@@ -75,7 +79,8 @@ export interface ClientFactoryOptions {
   onAbandonedBody?: AbandonedBodyAction | undefined;
   /**
    * How long `dispose()` waits for in-flight responses before it destroys
-   * every client (and the bodies still open), in milliseconds.
+   * every client (and the bodies still open), in milliseconds; at most
+   * 2_147_483_647.
    * @default 5_000
    */
   disposeGraceMs?: number | undefined;
@@ -134,8 +139,6 @@ function check<T>(name: keyof ClientFactoryOptions, value: unknown, fallback: T,
   return value as T;
 }
 
-const isMs = (value: unknown): boolean => typeof value === 'number' && value >= 0 && Number.isFinite(value);
-
 /** Reads and checks `createClientFactory` options. */
 export function readFactoryOptions(options: unknown): FactorySettings {
   const read = readOptions('createClientFactory()', options, FACTORY_OPTION_NAMES);
@@ -156,13 +159,13 @@ export function readFactoryOptions(options: unknown): FactorySettings {
     tiers,
     serviceTiers: serviceTiers === undefined ? undefined : Object.freeze({ ...(serviceTiers as Record<string, TierName>) }),
     maxClients: check('maxClients', read.maxClients, 256, (v) => Number.isInteger(v) && (v as number) >= 1),
-    ttlMs: check<number | undefined>('ttlMs', read.ttlMs, undefined, (v) => isMs(v) && (v as number) > 0),
+    ttlMs: check<number | undefined>('ttlMs', read.ttlMs, undefined, (v) => isTimerMs(v) && v > 0),
     logger: toLogger(read.logger),
     regionValidation: check('regionValidation', read.regionValidation, 'warn', (v) => v === 'strict' || v === 'warn' || v === 'off'),
     defaultRegion: read.defaultRegion,
     onEvent: check('onEvent', read.onEvent, undefined, (v) => typeof v === 'function'),
-    abandonedBodyMs: check('abandonedBodyMs', read.abandonedBodyMs, 60_000, isMs),
+    abandonedBodyMs: check('abandonedBodyMs', read.abandonedBodyMs, 60_000, isTimerMs),
     onAbandonedBody: check('onAbandonedBody', read.onAbandonedBody, 'warn', (v) => v === 'warn' || v === 'destroy'),
-    disposeGraceMs: check('disposeGraceMs', read.disposeGraceMs, 5_000, isMs),
+    disposeGraceMs: check('disposeGraceMs', read.disposeGraceMs, 5_000, isTimerMs),
   };
 }

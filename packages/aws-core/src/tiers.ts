@@ -1,4 +1,5 @@
 import { fail } from './errors.js';
+import { isTimerMs } from './internal/limits.js';
 
 /**
  * How the SDK retries: `standard` (exponential back-off with jitter, retry
@@ -21,11 +22,12 @@ export interface TierConfig {
   readonly maxAttempts: number;
   /** SDK retry strategy. */
   readonly retryMode: RetryMode;
-  /** Longest wait for a TCP/TLS connection, in milliseconds. */
+  /** Longest wait for a TCP/TLS connection, in milliseconds (at most 2_147_483_647). */
   readonly connectTimeoutMs: number;
   /**
    * Longest wait for the next bytes of a response, in milliseconds (botocore's
-   * read timeout): an idle limit, not a cap on the whole transfer.
+   * read timeout): an idle limit, not a cap on the whole transfer. At most
+   * 2_147_483_647.
    */
   readonly readTimeoutMs: number;
 }
@@ -67,8 +69,8 @@ export function validateTier(name: string, tier: unknown): TierConfig {
   const t = tier as Record<string, unknown>;
   if (!isPositiveInteger(t.maxAttempts)) return invalid('maxAttempts');
   if (typeof t.retryMode !== 'string' || !RETRY_MODES.has(t.retryMode)) return invalid('retryMode');
-  if (!isPositiveInteger(t.connectTimeoutMs)) return invalid('connectTimeoutMs');
-  if (!isPositiveInteger(t.readTimeoutMs)) return invalid('readTimeoutMs');
+  if (!isPositiveInteger(t.connectTimeoutMs) || !isTimerMs(t.connectTimeoutMs)) return invalid('connectTimeoutMs');
+  if (!isPositiveInteger(t.readTimeoutMs) || !isTimerMs(t.readTimeoutMs)) return invalid('readTimeoutMs');
   return Object.freeze({
     maxAttempts: t.maxAttempts as number,
     retryMode: t.retryMode as RetryMode,

@@ -110,6 +110,36 @@ describe('assumeRole', () => {
     ).toEqual([local.credentials.accessKeyId, TENANT_B.accessKeyId].sort());
   });
 
+  it('reads a class-instance source through its getters, and tells two such sources apart by value', async () => {
+    await using factory = createClientFactory({ defaultRegion: local.region });
+    class VaultCredentials {
+      readonly #id: string;
+      readonly #secret: string;
+      constructor(id: string, secret: string) {
+        this.#id = id;
+        this.#secret = secret;
+      }
+      get accessKeyId(): string {
+        return this.#id;
+      }
+      get secretAccessKey(): string {
+        return this.#secret;
+      }
+    }
+    const issuedBefore = local.sts.issued().length;
+    const a = assumeRole({ roleArn: ROLE, source: new VaultCredentials(local.credentials.accessKeyId, local.credentials.secretAccessKey) });
+    const b = assumeRole({ roleArn: ROLE, source: new VaultCredentials(TENANT_B.accessKeyId, TENANT_B.secretAccessKey) });
+    expect(b).not.toBe(a);
+    await Promise.all([whoAmI(factory.getClient(sts, { credentials: a })), whoAmI(factory.getClient(sts, { credentials: b }))]);
+    expect(
+      local.sts
+        .issued()
+        .slice(issuedBefore)
+        .map((set) => set.sourceAccessKeyId)
+        .sort(),
+    ).toEqual([local.credentials.accessKeyId, TENANT_B.accessKeyId].sort());
+  });
+
   it("uses the factory's own credentials when no source is given (the default chain on Node)", async () => {
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     process.env.AWS_ACCESS_KEY_ID = TENANT_B.accessKeyId;

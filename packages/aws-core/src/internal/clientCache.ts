@@ -12,7 +12,7 @@ import { looksLikeClientClass, peekClassDefinition } from './clientClass.js';
 import type { CredentialKind } from './credentialFingerprint.js';
 import type { FastKey } from './fastPath.js';
 import type { ResolvedCall } from './resolveCall.js';
-import { type Ownership, ownershipOf } from './sdkConfig.js';
+import type { Ownership } from './sdkConfig.js';
 
 /** Why a client left the cache. */
 export type RemovalReason = 'cleared' | 'evicted' | 'expired' | 'destroyed-by-caller' | 'disposed';
@@ -68,7 +68,7 @@ export interface CacheEntry {
 }
 
 /** A new, live entry for a resolved call and the client built for it. */
-export function newEntry(call: ResolvedCall, client: SdkClientLike, now: number, tick: number): CacheEntry {
+export function newEntry(call: ResolvedCall, client: SdkClientLike, ownership: Ownership, now: number, tick: number): CacheEntry {
   return {
     key: call.key,
     definition: call.definition,
@@ -80,7 +80,7 @@ export function newEntry(call: ResolvedCall, client: SdkClientLike, now: number,
     credentialKind: call.credentials.source.kind,
     client,
     sdkDestroy: client.destroy.bind(client),
-    ownership: ownershipOf(call.snapshot),
+    ownership,
     expiresAt: call.credentials.expiresAt,
     createdAt: now,
     fastKey: call.fastKey,

@@ -11,13 +11,14 @@
  */
 import { fail } from '../errors.js';
 import { defineService, type SdkClientClass, type SdkClientLike, type ServiceDefinition } from '../serviceDefinition.js';
+import { errorName } from './text.js';
 
 function probe(Class: SdkClientClass): string {
   let client: Partial<SdkClientLike> & { config?: { serviceId?: unknown } };
   try {
     client = new (Class as unknown as new (config: object) => typeof client)({});
   } catch (error) {
-    throw fail('UNKNOWN_SERVICE.notClient', { threw: error instanceof Error ? error.name : 'a non-Error' }, { cause: error });
+    throw fail('UNKNOWN_SERVICE.notClient', { threw: errorName(error) }, { cause: error });
   }
   const serviceId = client.config?.serviceId;
   if (typeof client.destroy !== 'function' || typeof client.middlewareStack?.add !== 'function' || typeof serviceId !== 'string') {

@@ -20,7 +20,7 @@ import { type CallRead, copyRead, readCall } from './keySpec.js';
 import { ProviderTrap } from './providerTrap.js';
 import type { Reporter } from './reporter.js';
 import { type CallContext, type ResolvedCall, type ResolvedCredentials, resolveCall } from './resolveCall.js';
-import { createClient } from './sdkConfig.js';
+import { createClient, ownershipOf } from './sdkConfig.js';
 import { Sessions } from './sessions.js';
 import { unreadable } from './validateOptions.js';
 
@@ -114,7 +114,8 @@ export class ClientStore {
     if (expiresAt !== undefined && expiresAt <= now) throw expiredError(expiresAt);
     this.#cache.sweep(now);
     const session = this.session(call.region, call.profile, call.credentials);
-    const entry = newEntry(call, createClient(call.definition, call.tier, session, call.snapshot), now, this.#cache.nextTick());
+    const ownership = ownershipOf(call.snapshot);
+    const entry = newEntry(call, createClient(call.definition, call.tier, session, call.snapshot, ownership), ownership, now, this.#cache.nextTick());
     const raced = this.#cache.get(call.key);
     if (this.#closed() || raced?.state === 'live') {
       // The constructor re-entered the factory: it was disposed, or the same
@@ -134,7 +135,9 @@ export class ClientStore {
       const count = this.#trap.note(entry, now);
       if (count !== undefined) this.#report.providerPerCall(entry.service, count);
     }
-    return entry;
+    // A logger or listener just ran: if it disposed the factory, the caller
+    // gets FACTORY_DISPOSED, never the client dispose destroyed.
+    return this.#closed() ? undefined : entry;
   }
 
   /** The session for resolved inputs; its provider is memoised once per credential id. */

@@ -10,7 +10,7 @@ import { AwsClientError, describeType, fail } from '../errors.js';
 import type { AwsCredentialProvider, AwsCredentials } from '../types.js';
 import { CREDENTIAL_FIELDS, type CredentialField, type CredentialsRead, WrongType } from './keySpec.js';
 import type { ResolvedCredentials } from './resolveCall.js';
-import { clip } from './text.js';
+import { clip, errorName } from './text.js';
 
 /** Refresh temporary credentials this long before they expire (the SDK's own window). */
 export const DEFAULT_REFRESH_WINDOW_MS: number = 5 * 60_000;
@@ -31,7 +31,8 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
     if (value === undefined && !spec.required) continue;
     const ok = spec.type === 'date' ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string' && value.length > 0;
     if (!ok) {
-      const shown = value instanceof WrongType ? value.value : typeof value === 'number' ? new Date(Number.NaN) : value;
+      // A date field is read as epoch ms: a number here was a Date that is not a valid one.
+      const shown = value instanceof WrongType ? value.value : spec.type === 'date' && typeof value === 'number' ? new Date(Number.NaN) : value;
       throw fail('INVALID_CREDENTIALS.field', { field: spec.name, required: spec.required, type: spec.type, got: describeType(shown) });
     }
     if (spec.required && /\s/.test(value as string)) throw fail('INVALID_CREDENTIALS.whitespace', { field: spec.name });
@@ -99,13 +100,8 @@ function toCredentials(value: unknown): AwsCredentials {
   return { ...record, expiration } as AwsCredentials;
 }
 
-/** An error name fit for an event or log line: identifier-like, or else just `Error`. */
-const ERROR_NAME = /^[A-Za-z_$][\w$.-]{0,63}$/;
-
 function reasonOf(error: unknown): string {
-  if (error instanceof AwsClientError) return error.code;
-  if (error instanceof Error) return typeof error.name === 'string' && ERROR_NAME.test(error.name) ? error.name : 'Error';
-  return describeType(error);
+  return error instanceof AwsClientError ? error.code : errorName(error);
 }
 
 /**
@@ -178,11 +174,8 @@ export function wrapProviderError(error: unknown, profile: string | undefined, p
   if (profile !== undefined && /profile|could not resolve credentials/i.test(message)) {
     return fail('PROFILE_NOT_FOUND', { profile, sources: profileSources() }, { cause: error });
   }
-  return fail(
-    'CREDENTIAL_PROVIDER_FAILED.rejected',
-    { reason: error instanceof Error ? `${clip(error.name)}: ${clip(error.message, 200)}` : 'the provider rejected with a non-Error value' },
-    { cause: error },
-  );
+  // The provider's own message stays on `cause`: it may quote what the provider read.
+  return fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error) }, { cause: error });
 }
 
 /**

@@ -41,7 +41,10 @@ export interface FastKey extends CredentialsRead {
 }
 
 /** The credential part of the index for "no explicit credentials". */
-export const CHAIN: unique symbol = Symbol('default-chain') as never;
+// Symbol.for: the Node build bundles this module twice (into the factory,
+// which builds entries' keys, and into the runtime module, which looks them
+// up), and the two must agree on it.
+export const CHAIN: unique symbol = Symbol.for('@dbp/aws-core/default-chain@1') as never;
 
 /**
  * A key, built in one place with every field in one order, so every key has
@@ -121,7 +124,10 @@ function isLastCall(key: FastKey, service: unknown, read: CallRead, tier: unknow
   if (config === undefined ? key.config !== '' : fastConfig(config) !== key.config) return false;
   const credentials = read.credentials;
   if (credentials === undefined) return key.credential === CHAIN;
-  if (typeof credentials === 'function') return key.credential === (keyedSourceOf(credentials)?.identity ?? credentials);
+  if (typeof credentials === 'function') {
+    const keyed = keyedSourceOf(credentials)?.identity;
+    return keyed === undefined ? key.kind === 'provider' && key.credential === credentials : key.kind === 'keyed' && key.credential === keyed;
+  }
   return key.kind === 'static' && typeof credentials === 'object' && credentials !== null && sameCredentials(credentials, key);
 }
 
@@ -137,12 +143,17 @@ export function readFastConfig(config: unknown, key: FastKey): boolean {
 let lastFlatKeys: string[] = [];
 let lastFlatValues: unknown[] = [];
 let lastFlatCanonical = '';
+/** This call's keys and values as read, reused from call to call (filled in place: no allocation). */
+const readKeys: string[] = [];
+const readValues: unknown[] = [];
 
 /**
  * The canonical form of a call's config (`canonicalConfig`), or `undefined`
  * for what only the full path can judge: not a plain object, a session alias
  * (`region`, `credentials`, `profile` in config), a cycle, a symbol.
  *
+ * Each value is read exactly once (a getter may answer differently on every
+ * read); the canonical form and the memo are built from those reads.
  * Remembered for the last config whose values are all primitives, functions
  * or class instances (which the canonical form names by identity anyway): the
  * next config with the same own keys and `===` values has the same canonical
@@ -157,25 +168,39 @@ function fastConfig(config: unknown): string | undefined {
   let same = true;
   let flat = true;
   // for…in also lists inherited enumerable keys (a polluted Object.prototype):
-  // they only ever make `same` false, and the canonical form reads own keys.
+  // they only ever make `same` false, and are left out below.
   for (const key in config) {
     if (key === 'region' || key === 'credentials' || key === 'profile') return undefined;
     const value = config[key];
     if (flat && value !== null && typeof value === 'object' && (Array.isArray(value) || isPlainRecord(value) || value instanceof Date || value instanceof URL))
       flat = false;
     if (same && (lastFlatKeys[count] !== key || lastFlatValues[count] !== value)) same = false;
+    readKeys[count] = key;
+    readValues[count] = value;
     count++;
   }
   if (same && flat && count === lastFlatKeys.length) return lastFlatCanonical;
+  // Serialise what was read, own keys only, as the full path's snapshot does.
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  const snapshot: Record<string, unknown> = Object.create(null);
+  for (let i = 0; i < count; i++) {
+    const key = readKeys[i] as string;
+    if (!Object.hasOwn(config, key)) continue;
+    keys.push(key);
+    values.push(readValues[i]);
+    snapshot[key] = readValues[i];
+  }
+  readValues.fill(undefined, 0, count);
   let canonical: string;
   try {
-    canonical = canonicalConfig(config, NO_KEYS);
+    canonical = canonicalConfig(snapshot, NO_KEYS);
   } catch {
     return undefined;
   }
-  if (flat) {
-    lastFlatKeys = Object.keys(config);
-    lastFlatValues = lastFlatKeys.map((key) => config[key]);
+  if (flat && keys.length === count) {
+    lastFlatKeys = keys;
+    lastFlatValues = values;
     lastFlatCanonical = canonical;
   }
   return canonical;

@@ -89,7 +89,7 @@ describe('the key spec', () => {
     expect(read.problem).toEqual({ kind: 'unknown-key', key: 'regoin' });
     for (const unusual of [null, [], 'us-east-1', 42, () => undefined]) {
       readCall(unusual, read);
-      expect(read.problem).toEqual({ kind: 'not-an-object' });
+      expect(read.problem).toEqual({ kind: 'not-an-object', value: unusual });
     }
     readCall(undefined, read);
     expect(read).toEqual(emptyRead());

@@ -141,7 +141,7 @@ export interface CallRead {
 }
 
 /** What is wrong with an options object as a whole. */
-export type OptionsProblem = { readonly kind: 'unknown-key'; readonly key: string } | { readonly kind: 'not-an-object' };
+export type OptionsProblem = { readonly kind: 'unknown-key'; readonly key: string } | { readonly kind: 'not-an-object'; readonly value: unknown };
 
 /** A fresh, empty read. */
 export function emptyRead(): CallRead {
@@ -183,10 +183,9 @@ export function readCall(options: unknown, out: CallRead): void {
 /** `readCall` for `undefined` (no options) and anything that is not an options object. */
 function readUnusual(options: unknown, out: CallRead): void {
   out.region = out.profile = out.credentials = out.config = out.tier = undefined;
-  out.problem = options === undefined ? undefined : NOT_AN_OBJECT;
+  // Allocated only for what getClient refuses anyway; the value names its type in the message.
+  out.problem = options === undefined ? undefined : { kind: 'not-an-object', value: options };
 }
-
-const NOT_AN_OBJECT: OptionsProblem = Object.freeze({ kind: 'not-an-object' });
 
 /** A credential field value of the wrong type, kept for the full path to describe. */
 export class WrongType {

@@ -17,6 +17,7 @@
 
 import { errorDocsUrl } from '../docsUrl.js';
 import type { AwsClientErrorCode } from '../errors.js';
+import { MAX_TIMER_MS } from './limits.js';
 import { clip, closest } from './text.js';
 
 type Values = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -35,13 +36,13 @@ const FACTORY_RULES: Record<string, string> = {
   tiers: 'must be an object of tier name → tier',
   serviceTiers: 'must be an object of service id → tier name',
   maxClients: 'must be a positive integer',
-  ttlMs: 'when given, must be a positive number of milliseconds',
+  ttlMs: `when given, must be a positive number of milliseconds, at most ${MAX_TIMER_MS} (a timer's longest wait, about 24.8 days)`,
   logger: 'must be an object with debug/info/warn/error methods',
   regionValidation: "must be 'strict', 'warn' or 'off'",
   onEvent: 'when given, must be a function',
-  abandonedBodyMs: 'must be a number of milliseconds (0 turns it off)',
+  abandonedBodyMs: `must be a number of milliseconds (0 turns it off), at most ${MAX_TIMER_MS}`,
   onAbandonedBody: "must be 'warn' or 'destroy'",
-  disposeGraceMs: 'must be a number of milliseconds',
+  disposeGraceMs: `must be a number of milliseconds, at most ${MAX_TIMER_MS}`,
 };
 
 /** What each field of a tier must be (the `INVALID_FACTORY_OPTIONS.tier` text). */
@@ -49,8 +50,8 @@ const TIER_RULES: Record<string, string> = {
   tier: 'it must be an object',
   maxAttempts: 'maxAttempts must be a positive integer (total attempts, first included)',
   retryMode: "retryMode must be 'standard' or 'adaptive'",
-  connectTimeoutMs: 'connectTimeoutMs must be a positive integer of milliseconds',
-  readTimeoutMs: 'readTimeoutMs must be a positive integer of milliseconds',
+  connectTimeoutMs: `connectTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
+  readTimeoutMs: `readTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
 };
 
 /** What each field of a service definition must be (the `INVALID_SERVICE_DEFINITION` text). */
@@ -119,7 +120,7 @@ const MESSAGES = {
   PROFILE_NOT_FOUND: (d: Values): string =>
     `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}. Check the profile name, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
   'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
-    `Could not resolve AWS credentials (${d.reason}). Pass credentials explicitly, choose a profile, or configure the default chain (environment variables, shared files, SSO, container or instance role).`,
+    `Could not resolve AWS credentials: the credential provider failed with ${d.reason} (the provider's error is this error's cause). Pass credentials explicitly, choose a profile, or configure the default chain (environment variables, shared files, SSO, container or instance role).`,
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': (): string =>
     'The credential provider resolved to something that is not credentials ({ accessKeyId, secretAccessKey, … }). Fix the provider function.',
   'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
@@ -143,6 +144,8 @@ const MESSAGES = {
   'LOG.removed': (d: Values): string =>
     `[@dbp/aws] ${d.reason} ${d.service} client (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}, ${d.inFlight} in flight)`,
   'LOG.destroyFailed': (d: Values): string => `[@dbp/aws] destroying a ${d.service} client failed: ${d.reason}`,
+  'LOG.listenerThrew': (d: Values): string =>
+    `[@dbp/aws] an onEvent listener threw ${d.reason}. The factory carried on; make the listener catch its own errors.`,
   'LOG.refreshFailed': (d: Values): string =>
     `[@dbp/aws] refreshing credentials ${d.credentialId} ahead of their expiry failed (${d.reason}); the current ones stay in use until they expire, and the refresh is retried.`,
 };

@@ -12,6 +12,7 @@ import type { CredentialKind } from './credentialFingerprint.js';
 import type { ResolutionReport } from './credentialProviders.js';
 import { type EventFields, Events, type FactoryEvent } from './events.js';
 import { TRAP_WINDOW_MS } from './providerTrap.js';
+import { errorName } from './text.js';
 
 function describe(entry: CacheEntry): EventFields {
   return { service: entry.service, region: entry.region, tier: entry.tier, credentialId: entry.credentialId };
@@ -26,16 +27,28 @@ export class Reporter {
   constructor(logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number) {
     this.#logger = logger;
     this.#clients = clients;
-    this.#events = new Events(onEvent, (error) => logger.error('[@dbp/aws] an onEvent listener threw', error instanceof Error ? error.name : typeof error));
+    this.#events = new Events(onEvent, (error) => this.#log('error', say('LOG.listenerThrew', { reason: errorName(error) })));
+  }
+
+  /**
+   * A logger that throws must not break getClient, clearCache or dispose (nor
+   * leave a client half removed): the line is lost, nothing else.
+   */
+  #log(level: 'debug' | 'warn' | 'error', line: string): void {
+    try {
+      this.#logger[level](line);
+    } catch {
+      // Nowhere left to report it.
+    }
   }
 
   created(entry: CacheEntry): void {
-    this.#logger.debug(say('LOG.created', { ...describe(entry), region: entry.region ?? 'from the SDK' }));
+    this.#log('debug', say('LOG.created', { ...describe(entry), region: entry.region ?? 'from the SDK' }));
     this.#events.emit('client:create', () => ({ ...describe(entry), credentialKind: entry.credentialKind, clients: this.#clients() }));
   }
 
   removed(entry: CacheEntry, reason: RemovalReason): void {
-    this.#logger.debug(say('LOG.removed', { ...describe(entry), region: entry.region ?? 'from the SDK', reason, inFlight: entry.inFlight }));
+    this.#log('debug', say('LOG.removed', { ...describe(entry), region: entry.region ?? 'from the SDK', reason, inFlight: entry.inFlight }));
     this.#events.emit('client:evict', () => ({ ...describe(entry), reason, count: entry.inFlight, clients: this.#clients() }));
   }
 
@@ -44,7 +57,7 @@ export class Reporter {
   }
 
   destroyFailed(entry: CacheEntry, error: unknown): void {
-    this.#logger.error(say('LOG.destroyFailed', { service: entry.service, reason: error instanceof Error ? error.name : 'unknown error' }));
+    this.#log('error', say('LOG.destroyFailed', { service: entry.service, reason: errorName(error) }));
   }
 
   /** Bodies newly found abandoned on one client: an event each time, a log line once per client. */
@@ -55,22 +68,22 @@ export class Reporter {
     entry.abandonedReported = true;
     const count = [...entry.bodies].filter((body) => body.abandoned).length;
     const details = { ...describe(entry), region: entry.region ?? 'from the SDK', count, operations, seconds: afterMs / 1000, destroyed };
-    this.#logger.warn(say('LOG.abandoned', details));
+    this.#log('warn', say('LOG.abandoned', details));
   }
 
   /** A credential resolution (first, or a refresh); a background refresh that failed is a warning. */
   credentials(credentialId: string, credentialKind: CredentialKind, { refresh, ok, expiresAt, reason, background }: ResolutionReport): void {
     this.#events.emit(refresh ? 'credentials:refresh' : 'credentials:resolve', () => ({ credentialId, credentialKind, reason: ok ? 'ok' : reason, expiresAt }));
-    if (background) this.#logger.warn(say('LOG.refreshFailed', { credentialId, reason }));
+    if (background) this.#log('warn', say('LOG.refreshFailed', { credentialId, reason }));
   }
 
   /** A service tripped the per-call provider threshold (see `providerTrap.ts`). */
   providerPerCall(service: string, count: number): void {
-    this.#logger.warn(say('LOG.providerPerCall', { service, count, seconds: TRAP_WINDOW_MS / 1000 }));
+    this.#log('warn', say('LOG.providerPerCall', { service, count, seconds: TRAP_WINDOW_MS / 1000 }));
   }
 
   /** A well-formed region the SDK does not list yet, used as given. */
   newRegion(region: string): void {
-    this.#logger.warn(say('LOG.newRegion', { region }));
+    this.#log('warn', say('LOG.newRegion', { region }));
   }
 }

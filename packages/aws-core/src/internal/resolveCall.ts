@@ -151,7 +151,7 @@ export function resolveSession(read: CallRead, config: Record<string, unknown> |
 
 /** Validates a `getClient` call and computes its keys. */
 export function resolveCall(service: unknown, read: CallRead, context: CallContext): ResolvedCall {
-  if (read.problem !== undefined) refuseProblem('getClient()', read.problem, undefined, OPTION_NAMES as readonly OptionName[]);
+  if (read.problem !== undefined) refuseProblem('getClient()', read.problem, OPTION_NAMES as readonly OptionName[]);
   const definition = resolveService(service);
   const tierName = read.tier === undefined ? context.serviceTiers.tierOf(definition) : read.tier;
   const tier = typeof tierName === 'string' ? context.tiers.get(tierName) : undefined;

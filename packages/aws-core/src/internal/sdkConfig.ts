@@ -21,8 +21,11 @@ import { clip } from './text.js';
 export interface Ownership {
   /** The caller passed a `requestHandler` instance: it is theirs, whole. */
   readonly handler: boolean;
-  /** Agents (`httpAgent`, `httpsAgent`) the caller passed in `requestHandler` options. */
-  readonly agents: readonly object[];
+  /**
+   * Agents (`httpAgent`, `httpsAgent`) the caller passed in `requestHandler`
+   * options; for an options provider function, filled in as the SDK resolves it.
+   */
+  readonly agents: object[];
 }
 
 /** The `requestHandler` options a tier gives a service on this runtime. */
@@ -31,24 +34,47 @@ export function tierHandlerOptions(definition: ServiceDefinition, tier: TierConf
   return definition.handlerOptions ? definition.handlerOptions({ runtime: runtime.flavor, tier, defaults }) : defaults;
 }
 
+/** The agent instances in `requestHandler` options (not plain option objects for one). */
+function agentsIn(options: Record<string, unknown>): object[] {
+  return [options.httpAgent, options.httpsAgent].filter((agent): agent is object => typeof agent === 'object' && agent !== null && !isPlainRecord(agent));
+}
+
 /** What the caller owns in a config snapshot. */
 export function ownershipOf(snapshot: Record<string, unknown> | undefined): Ownership {
   const handler = snapshot?.requestHandler;
-  // Nothing, or an options provider function: the SDK builds the handler, so it is the factory's.
-  if (handler === undefined || handler === null || typeof handler === 'function') return NOTHING;
+  if (handler === undefined || handler === null) return NOTHING;
+  // An options provider: the SDK builds the handler (the factory's), from
+  // options that may hold the caller's agents (learnt when it resolves).
+  if (typeof handler === 'function') return { handler: false, agents: [] };
   if (!isPlainRecord(handler)) return { handler: true, agents: [] };
-  const agents = [handler.httpAgent, handler.httpsAgent].filter(
-    (agent): agent is object => typeof agent === 'object' && agent !== null && !isPlainRecord(agent),
-  );
+  const agents = agentsIn(handler);
   return agents.length === 0 ? NOTHING : { handler: false, agents };
 }
 
-const NOTHING: Ownership = Object.freeze({ handler: false, agents: [] });
+const NOTHING: Ownership = Object.freeze({ handler: false, agents: Object.freeze([]) as unknown as object[] });
+
+/**
+ * `requestHandler` options: the tier's, with the caller's over them. A
+ * provider function is wrapped so that its options get the same merge and the
+ * agents it hands over are recorded as the caller's.
+ */
+function handlerConfig(tierOptions: Record<string, unknown>, userHandler: unknown, ownership: Ownership): unknown {
+  if (userHandler === undefined) return tierOptions;
+  if (isPlainRecord(userHandler)) return { ...tierOptions, ...userHandler };
+  if (typeof userHandler !== 'function') return userHandler;
+  return async () => {
+    const options: unknown = await (userHandler as () => unknown)();
+    if (!isPlainRecord(options)) return options;
+    for (const agent of agentsIn(options)) if (!ownership.agents.includes(agent)) ownership.agents.push(agent);
+    return { ...tierOptions, ...options };
+  };
+}
 
 /**
  * Builds the client: the tier, then the caller's snapshot (config wins; a
- * plain-object `requestHandler` is merged over the tier's options, a handler
- * instance replaces them), then the session. Constructor failures become
+ * plain-object `requestHandler`, or what an options provider function
+ * resolves to, is merged over the tier's options; a handler instance
+ * replaces them), then the session. Constructor failures become
  * `INVALID_CONFIG` with the cause.
  */
 export function createClient(
@@ -56,11 +82,10 @@ export function createClient(
   tier: TierConfig,
   session: AwsSession,
   snapshot: Record<string, unknown> | undefined,
+  ownership: Ownership,
 ): SdkClientLike {
-  const handlerOptions = tierHandlerOptions(definition, tier);
   const user = snapshot ?? {};
-  const userHandler = user.requestHandler;
-  const requestHandler = userHandler === undefined ? handlerOptions : isPlainRecord(userHandler) ? { ...handlerOptions, ...userHandler } : userHandler;
+  const requestHandler = handlerConfig(tierHandlerOptions(definition, tier), user.requestHandler, ownership);
   const config: Record<string, unknown> = {
     maxAttempts: tier.maxAttempts,
     retryMode: tier.retryMode,

@@ -32,3 +32,18 @@ export function closest(input: string, candidates: Iterable<string>, maxDistance
 export function clip(value: string, max = 40): string {
   return value.length > max ? `${value.slice(0, max)}…` : value;
 }
+
+/** An error name fit for a message, event or log line: identifier-like names only. */
+const ERROR_NAME = /^[A-Za-z_$][\w$.-]{0,63}$/;
+
+/**
+ * What to call a thrown value in a message, event or log line: an Error's
+ * name when it is identifier-like (`TypeError`, `CredentialsProviderError`),
+ * else `Error`; `a non-Error value` for anything else. Never its message,
+ * which may quote what the thrower read (a token, a file).
+ */
+export function errorName(error: unknown): string {
+  if (!(error instanceof Error)) return 'a non-Error value';
+  const name = error.name;
+  return typeof name === 'string' && ERROR_NAME.test(name) ? name : 'Error';
+}

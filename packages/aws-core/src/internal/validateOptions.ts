@@ -11,7 +11,7 @@
  */
 import { AwsClientError, describeType, fail } from '../errors.js';
 import type { OptionsProblem } from './keySpec.js';
-import { clip } from './text.js';
+import { clip, errorName } from './text.js';
 
 type Where = 'getClient()' | 'getSession()' | 'clearCache()' | 'createClientFactory()';
 
@@ -20,15 +20,15 @@ function codeOf(where: Where): 'INVALID_OPTIONS' | 'INVALID_FACTORY_OPTIONS' {
 }
 
 /** Throws the typed error for what is wrong with an options object as a whole. */
-export function refuseProblem(where: Where, problem: OptionsProblem, got: unknown, allowed: readonly string[]): never {
-  if (problem.kind === 'not-an-object') throw fail(`${codeOf(where)}.notObject`, { where, got: describeType(got) });
+export function refuseProblem(where: Where, problem: OptionsProblem, allowed: readonly string[]): never {
+  if (problem.kind === 'not-an-object') throw fail(`${codeOf(where)}.notObject`, { where, got: describeType(problem.value) });
   throw fail(`${codeOf(where)}.unknownKey`, { where, key: clip(problem.key), allowed });
 }
 
 /** The typed error for whatever an options object threw while being read (a revoked Proxy, a failing getter). */
 export function unreadable(where: Where, error: unknown): AwsClientError {
   if (error instanceof AwsClientError) return error;
-  return fail('INVALID_OPTIONS.unreadable', { where, reason: error instanceof Error ? clip(error.name) : describeType(error) }, { cause: error });
+  return fail('INVALID_OPTIONS.unreadable', { where, reason: errorName(error) }, { cause: error });
 }
 
 /** Runs a read of user-supplied options, turning whatever the object throws into a typed error. */
@@ -48,9 +48,9 @@ export function guardRead<TResult>(where: Where, read: () => TResult): TResult {
 export function readOptions<TName extends string>(where: Where, value: unknown, names: readonly TName[]): Partial<Record<TName, unknown>> {
   return guardRead(where, () => {
     if (value === undefined) return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) refuseProblem(where, { kind: 'not-an-object' }, value, names);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) refuseProblem(where, { kind: 'not-an-object', value }, names);
     const record = value as Record<string, unknown>;
-    for (const key in record) if (!(names as readonly string[]).includes(key)) refuseProblem(where, { kind: 'unknown-key', key }, value, names);
+    for (const key in record) if (!(names as readonly string[]).includes(key)) refuseProblem(where, { kind: 'unknown-key', key }, names);
     const read: Partial<Record<TName, unknown>> = {};
     for (const name of names) read[name] = record[name];
     return read;

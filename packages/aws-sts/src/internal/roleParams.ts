@@ -284,13 +284,26 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
     );
   }
   // A snapshot: mutating the caller's object later changes no built source.
+  // The credential fields are read by name (a class instance's getters live
+  // on its prototype, out of for…in's sight); any other enumerable key is
+  // kept too, so the factory refuses it with its typed error.
+  const record = source as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const key in source) {
-    const value = (source as Record<string, unknown>)[key];
-    copy[key] = value instanceof Date ? new Date(value.getTime()) : value;
-  }
+  const take = (key: string): void => {
+    const value = record[key];
+    if (value !== undefined) copy[key] = value instanceof Date ? new Date(value.getTime()) : value;
+  };
+  for (const key of CREDENTIAL_FIELDS) take(key);
+  for (const key in record) if (!(key in copy)) take(key);
   return Object.freeze(copy) as unknown as AwsCredentials;
 }
+
+/** The fields of `AwsCredentials` (the compiler checks the list names every one). */
+const CREDENTIAL_FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'expiration', 'credentialScope', 'accountId'] as const satisfies ReadonlyArray<
+  keyof AwsCredentials
+>;
+const everyField: Exclude<keyof AwsCredentials, (typeof CREDENTIAL_FIELDS)[number]> extends never ? true : false = true;
+void everyField;
 
 /** Validates a read and returns its snapshot, or throws the typed error that says what to fix. */
 export function snapshotOf(read: RoleRead): RoleSnapshot {

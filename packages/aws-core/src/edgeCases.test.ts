@@ -1,0 +1,199 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
+import { AwsClientError, createClientFactory, keyedCredentials } from './index.js';
+
+// Regressions found by an adversarial review (probes a user could write):
+// each failed before its fix. None asserts a duration.
+
+const alpha = fakeService('alpha');
+const region = 'us-east-1';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the last-call shortcut compares credential kinds', () => {
+  it('never hands a keyed provider the static-credential client whose access key id equals its key', async () => {
+    const factory = createClientFactory();
+    const staticA = () => ({ accessKeyId: 'tenant-a', secretAccessKey: 'secret-of-a' });
+    const a = factory.getClient(alpha, { region, credentials: staticA() });
+    factory.getClient(alpha, { region, credentials: staticA() }); // a hit: A is now the fast path's last entry
+    const keyed = keyedCredentials('tenant-a', async () => ({ accessKeyId: 'B', secretAccessKey: 'secret-of-b' }));
+    const b = factory.getClient(alpha, { region, credentials: keyed }) as unknown as FakeClient;
+    expect(b).not.toBe(a);
+    const provider = b.config.credentials as () => Promise<{ secretAccessKey: string }>;
+    expect((await provider()).secretAccessKey).toBe('secret-of-b');
+  });
+});
+
+describe('a config getter that changes between reads cannot poison other calls', () => {
+  it('gives a plain caller the client its own config asks for, in this factory and in another one', async () => {
+    const credentials = { accessKeyId: 'AKIDREVIEW', secretAccessKey: 'review-secret' };
+    const factory = createClientFactory();
+    const two = factory.getClient(alpha, { region, credentials, config: { maxAttempts: 2 } });
+    let reads = 0;
+    // A round-robin getter: 1, 2, 3, … on successive reads.
+    const rotating = {
+      get maxAttempts() {
+        reads++;
+        return reads;
+      },
+    };
+    factory.getClient(alpha, { region, credentials, config: rotating });
+    const three = factory.getClient(alpha, { region, credentials, config: { maxAttempts: 3 } }) as unknown as FakeClient;
+    expect(three).not.toBe(two);
+    expect(three.config.maxAttempts).toBe(3);
+
+    // The memo is module state: a caller of one factory poisons another factory.
+    const other = createClientFactory();
+    const otherTwo = other.getClient(alpha, { region, credentials, config: { maxAttempts: 2 } });
+    reads = 0;
+    factory.getClient(alpha, { region, credentials, config: rotating });
+    const otherThree = other.getClient(alpha, { region, credentials, config: { maxAttempts: 3 } }) as unknown as FakeClient;
+    expect(otherThree).not.toBe(otherTwo);
+    expect(otherThree.config.maxAttempts).toBe(3);
+  });
+});
+
+describe('the built Node package serves default-chain hits from the fast path', () => {
+  // Under the @dbp/source condition there is one fastPath module; the Node
+  // build bundles it twice (index.js and runtime.node.js), each with its own
+  // `CHAIN` symbol. Observable without a clock: the full path reads a config
+  // getter once more than the fast path does.
+  const packageDir = fileURLToPath(new URL('..', import.meta.url));
+  const script = `
+const { createClientFactory, defineService } = await import('@dbp/aws-core');
+const service = defineService({ id: 'review', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) });
+const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+const readsPerHit = (credentials) => {
+  let reads = 0;
+  const config = { get maxAttempts() { reads++; return 3; } };
+  factory.getClient(service, { credentials, config });
+  factory.getClient(service, { credentials, config });
+  reads = 0;
+  factory.getClient(service, { credentials, config });
+  return reads;
+};
+console.log(JSON.stringify({ chain: readsPerHit(undefined), static: readsPerHit({ accessKeyId: 'AKID', secretAccessKey: 's' }) }));
+`;
+
+  it('reads a default-chain hit the way it reads an explicit-credentials hit', () => {
+    expect(existsSync(`${packageDir}/dist/index.js`), 'build the package first (turbo runs build before test)').toBe(true);
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const reads = JSON.parse(out.trim().split('\n').pop() as string) as { chain: number; static: number };
+    expect(reads.static).toBe(1);
+    expect(reads.chain).toBe(reads.static);
+  });
+});
+
+describe('millisecond options beyond what a Node timer can hold', () => {
+  const TIMER_MAX = 2 ** 31 - 1;
+  const SIXTY_DAYS = 60 * 24 * 3_600_000;
+
+  it.each(['ttlMs', 'disposeGraceMs', 'abandonedBodyMs'] as const)(
+    '%s of 60 days is refused with a typed error or never handed to a timer as is',
+    async (name) => {
+      const delays: number[] = [];
+      const realSetTimeout = globalThis.setTimeout;
+      const realSetInterval = globalThis.setInterval;
+      vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+        delays.push(ms ?? 0);
+        return realSetTimeout(fn, Math.min(ms ?? 0, 1));
+      }) as typeof setTimeout);
+      vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms?: number) => {
+        delays.push(ms ?? 0);
+        return realSetInterval(fn, 1_000_000);
+      }) as typeof setInterval);
+      let factory: ReturnType<typeof createClientFactory>;
+      try {
+        factory = createClientFactory({ [name]: SIXTY_DAYS });
+      } catch (error) {
+        expect(error).toBeInstanceOf(AwsClientError);
+        return;
+      }
+      const client = factory.getClient(alpha, { region, credentials: { accessKeyId: 'AKIDTIMER', secretAccessKey: 'timer-secret' } }) as unknown as FakeClient;
+      // A request in flight with a streaming body, so dispose has something to wait for.
+      const { PassThrough } = await import('node:stream');
+      const body = new PassThrough();
+      await client.send(async () => ({ Body: body }));
+      const disposed = factory.dispose();
+      body.end();
+      await disposed;
+      expect(Math.max(0, ...delays)).toBeLessThanOrEqual(TIMER_MAX);
+    },
+  );
+});
+
+describe('a logger that throws cannot break getClient or leak clients', () => {
+  it('returns the client, and clearCache destroys every client', async () => {
+    let broken = true;
+    const factory = createClientFactory({
+      logger: {
+        debug() {
+          if (broken) throw new TypeError('log transport down');
+        },
+      },
+    });
+    const make = (key: string) => () => factory.getClient(alpha, { region, credentials: { accessKeyId: key, secretAccessKey: 'logger-secret' } });
+    expect(make('AKIDONE')).not.toThrow();
+    broken = false;
+    const one = make('AKIDONE')() as unknown as FakeClient;
+    const two = make('AKIDTWO')() as unknown as FakeClient;
+    broken = true;
+    expect(() => factory.clearCache()).not.toThrow();
+    broken = false;
+    await factory.dispose();
+    expect([one.destroyed, two.destroyed]).toEqual([1, 1]);
+  });
+});
+
+describe('messages describe what was given', () => {
+  it.each([
+    ['null', null, 'null'],
+    ['a number', 42, 'a number'],
+    ['an array', [], 'an array'],
+  ])('getClient(service, %s) names it', (_label, value, shown) => {
+    const factory = createClientFactory();
+    expect(() => factory.getClient(alpha, value as never)).toThrow(expect.objectContaining({ message: expect.stringContaining(`got ${shown}`) }));
+  });
+
+  it('a numeric secretAccessKey is "a number", not "a Date"', () => {
+    const factory = createClientFactory();
+    expect(() => factory.getClient(alpha, { region, credentials: { accessKeyId: 'AKID', secretAccessKey: 12345 as never } })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('got a number') }),
+    );
+  });
+});
+
+describe('a listener that disposes the factory while a client is being created', () => {
+  it('makes that getClient throw FACTORY_DISPOSED instead of handing out the destroyed client', () => {
+    const factory = createClientFactory({
+      onEvent: (event) => {
+        if (event.name === 'dbp:aws:client:create') void factory.dispose();
+      },
+    });
+    expect(() => factory.getClient(alpha, { region, credentials: { accessKeyId: 'AKIDLISTEN', secretAccessKey: 'listener-secret' } })).toThrow(
+      expect.objectContaining({ code: 'FACTORY_DISPOSED' }),
+    );
+  });
+});
+
+describe('a provider failure message', () => {
+  it('names the error, keeps the provider text on cause only, and never in the message', async () => {
+    const secretText = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYPROVIDERSECRET';
+    const factory = createClientFactory();
+    const session = factory.getSession({ region, credentials: keyedCredentials('k', async () => Promise.reject(new TypeError(secretText))) });
+    const error = (await session.credentials().catch((e: unknown) => e)) as AwsClientError;
+    expect(error).toBeInstanceOf(AwsClientError);
+    expect(error.message).toContain('TypeError');
+    expect(error.message).not.toContain(secretText);
+    expect((error.cause as Error).message).toBe(secretText);
+  });
+});
