@@ -40,6 +40,19 @@ function handWrittenCache(): (options: Options) => S3Client {
   };
 }
 
+/** The floor for the default chain: one client per region, by hand. */
+function handWrittenChainCache(): (region: string) => S3Client {
+  const cache = new Map<string, S3Client>();
+  return (region) => {
+    let client = cache.get(region);
+    if (client === undefined) {
+      client = new S3Client({ region });
+      cache.set(region, client);
+    }
+    return client;
+  };
+}
+
 const REGION = 'us-east-1';
 const WAYS = [
   { id: 'same', label: 'same options object', short: 'same object' },
@@ -47,6 +60,7 @@ const WAYS = [
   { id: 'creds', label: 'fresh credentials object', short: 'fresh credentials' },
   { id: 'rotate', label: '8 clients in turn, fresh objects', short: '8 clients in turn' },
   { id: 'config', label: 'fresh objects with config { endpoint, forcePathStyle }', short: 'with config' },
+  { id: 'chain', label: 'default credential chain, fresh { region }', short: 'default chain' },
 ] as const;
 /** The three ways the brief names; the others are extra. */
 const CORE_WAYS: ReadonlySet<string> = new Set(['same', 'fresh', 'creds']);
@@ -62,6 +76,7 @@ const TENANTS = Array.from({ length: 8 }, (_, i) => ({
 export async function benchGetClient(quick: boolean): Promise<PartResult> {
   const factory = createClientFactory();
   const floor = handWrittenCache();
+  const chainFloor = handWrittenChainCache();
   const shared: Options = { region: REGION, credentials: { ...FAKE_CREDENTIALS } };
   const { accessKeyId, secretAccessKey } = FAKE_CREDENTIALS;
   let sink: unknown;
@@ -87,6 +102,9 @@ export async function benchGetClient(quick: boolean): Promise<PartResult> {
         sink = factory.getClient(s3, { region: t.region, credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey } });
       }
     },
+    chain: () => {
+      for (let i = 0; i < BATCH; i++) sink = factory.getClient(s3, { region: REGION });
+    },
   };
   const floors: Record<Way, () => void> = {
     same: () => {
@@ -108,6 +126,9 @@ export async function benchGetClient(quick: boolean): Promise<PartResult> {
         const t = TENANTS[i & 7]!;
         sink = floor({ region: t.region, credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey } });
       }
+    },
+    chain: () => {
+      for (let i = 0; i < BATCH; i++) sink = chainFloor(REGION);
     },
   };
   const construct = (): void => {
@@ -142,6 +163,7 @@ export async function benchGetClient(quick: boolean): Promise<PartResult> {
   factory.getClient(s3, shared);
   for (const t of TENANTS) factory.getClient(s3, { region: t.region, credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey } });
   factory.getClient(s3, { region: REGION, credentials: { accessKeyId, secretAccessKey }, config: { endpoint: ENDPOINT, forcePathStyle: true } });
+  checks.push(['the default chain is a hit for equal { region } objects', factory.getClient(s3, { region: REGION }) === factory.getClient(s3, { region: REGION })]);
 
   const rounds = quick ? 1 : 3;
   const names = [...WAYS.flatMap((w) => [`floor:${w.id}`, `factory:${w.id}`]), 'new'];
@@ -177,13 +199,15 @@ export async function benchGetClient(quick: boolean): Promise<PartResult> {
     const base = ns(`floor:${way.id}`);
     const ratio = hit / base;
     if (CORE_WAYS.has(way.id)) worstHit = Math.max(worstHit, hit);
+    // The default chain's floor is one Map.get by region (no credentials to
+    // read or compare): the ratio is shown, the absolute cost is what matters.
+    const informational = way.id === 'chain';
     figures.push({
       metric: `getClient hit, ${way.label}: × hand-written Map`,
       value: `${fmtNs(hit)} vs ${fmtNs(base)} = ${fmt(ratio)}×`,
-      target: '≤ 3×',
-      verdict: verdict(ratio <= 3),
-      budget: ratio / 3,
-      chart: `hit ÷ Map, ${way.short}`,
+      target: informational ? '(≤ 3×)' : '≤ 3×',
+      verdict: informational ? 'INFO' : verdict(ratio <= 3),
+      ...(informational ? {} : { budget: ratio / 3, chart: `hit ÷ Map, ${way.short}` }),
     });
     rows.push([way.label, fmtNs(base), fmtNs(hit), `${fmt(ratio)}×`, `${fmt(newNs / hit)}×`, `${fmt(newNs / base)}×`]);
     bars.push({ label: `Map, ${way.short}`, value: base, group: 'floor' });
