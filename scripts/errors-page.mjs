@@ -83,7 +83,10 @@ function wrapRuleTables(context) {
             init &&
             ts.isObjectLiteralExpression(init) &&
             init.properties.length > 0 &&
-            init.properties.every((property) => ts.isPropertyAssignment(property) && ts.isStringLiteralLike(property.initializer));
+            init.properties.every(
+              (property) =>
+                ts.isPropertyAssignment(property) && (ts.isStringLiteralLike(property.initializer) || ts.isTemplateExpression(property.initializer)),
+            );
           if (!isTable || !ts.isIdentifier(declaration.name)) return declaration;
           const call = factory.createCallExpression(
             factory.createPropertyAccessExpression(factory.createIdentifier('globalThis'), '__dbpRuleTable'),
