@@ -224,7 +224,8 @@ describe('events', () => {
     cleanups.push(() => factory.dispose());
     const client = factory.getClient(s3, local.clientOptions('s3'));
     await expect((await getObject(client)).Body?.transformToString()).resolves.toBe('events');
-    expect(lines).toEqual(['[@dbp/aws] an onEvent listener threw Error']);
+    expect(lines).toEqual(['[@dbp/aws] an onEvent listener threw Error. The factory carried on; make the listener catch its own errors.']);
+    expect(lines.join('\n')).not.toContain('listener secret');
   });
 });
 
