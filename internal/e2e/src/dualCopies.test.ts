@@ -1,0 +1,58 @@
+/**
+ * The ESM and CJS builds of a service package in one process share clients
+ * (a definition is keyed by its `origin`), so clearing by either copy's
+ * definition must clear them.
+ *
+ * FAILS ON PURPOSE (second adversarial review): `filterEntries` in
+ * packages/aws-core/src/internal/clientCache.ts compares
+ * `entry.definition === service` (identity), while the cache keys a
+ * definition by its origin: `clearCache({ service: s3 })` with the other
+ * copy's `s3` removes nothing, and the next getClient returns the old client.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// A plain Node process (no test-runner resolution): the built ESM and CJS
+// copies of @dbp/aws-s3, as an app that mixes `import` and `require` loads them.
+const script = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const esm = await import('@dbp/aws-s3');
+const cjs = require('@dbp/aws-s3');
+const { createClientFactory } = await import('@dbp/aws-core');
+const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+const options = { credentials: { accessKeyId: 'AKIDDUAL', secretAccessKey: 'dual-secret' } };
+const first = factory.getClient(esm.s3, options);
+const results = {
+  distinctDefinitions: esm.s3 !== cjs.s3,
+  sharedClient: factory.getClient(cjs.s3, options) === first,
+  removedByOtherCopy: factory.clearCache({ service: cjs.s3 }),
+};
+results.freshAfterClear = factory.getClient(cjs.s3, options) !== first;
+await factory.dispose();
+console.log(JSON.stringify(results));
+`;
+
+describe('clearCache with the other copy of a service package', () => {
+  it('removes the clients the two copies share (ESM getClient, CJS clearCache)', () => {
+    const require = createRequire(import.meta.url);
+    expect(existsSync(require.resolve('@dbp/aws-s3')), 'build the packages first (turbo runs build before test)').toBe(true);
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: here,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({
+      distinctDefinitions: true,
+      sharedClient: true,
+      removedByOtherCopy: 1,
+      freshAfterClear: true,
+    });
+  });
+});

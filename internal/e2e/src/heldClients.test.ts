@@ -1,0 +1,118 @@
+/**
+ * A client a caller keeps (`const s3 = getS3Client()` at module level, a
+ * paginator, an Upload) outlives its cache entry: clearCache, ttl and LRU
+ * eviction destroy it once idle, and the caller goes on sending. Those
+ * requests work (Node's agent opens new sockets), but the factory no longer
+ * knows the client: the new sockets are never closed by the factory, not even
+ * by `dispose()` (only the server's idle timeout ends them), a body left
+ * unread on one keeps its connection past `dispose()`, and `stats()` shows
+ * nothing.
+ *
+ * FAILS ON PURPOSE (second adversarial review): `drain.ts` destroys a
+ * retired client once, when its in-flight count first reaches zero; a request
+ * started on it afterwards is tracked (`inFlight` goes up and down) but
+ * nothing destroys the client again, and `dispose()` only visits cached and
+ * draining entries.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type AwsClientFactory, createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './helpers.js';
+
+let local: LocalAws;
+const BUCKET = 'held';
+
+// The sockets opened during the current test (a server's idle timeout may
+// close a socket an earlier test leaked at any moment, so no baseline count).
+const opened = new Set<Socket>();
+const onSocket = (message: unknown) => {
+  opened.add((message as { socket: Socket }).socket);
+};
+// Checked when counting: a socket has no remote port until it connects.
+const stillOpen = () => [...opened].filter((socket) => socket.remotePort === Number(new URL(local.endpoints.s3).port) && !socket.destroyed).length;
+
+beforeAll(async () => {
+  local = await startLocalAws({ services: ['s3'] });
+  await using setup = createClientFactory();
+  const client = setup.getClient(s3, local.clientOptions('s3'));
+  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'object', Body: 'x'.repeat(64 * 1024) }));
+  diagnosticsChannel.subscribe('net.client.socket', onSocket);
+});
+
+afterAll(async () => {
+  diagnosticsChannel.unsubscribe('net.client.socket', onSocket);
+  await local.stop();
+});
+
+afterEach(() => {
+  local.faults.clear();
+  for (const socket of opened) socket.destroy();
+  opened.clear();
+});
+
+const REMOVALS: { name: string; options: Parameters<typeof createClientFactory>[0]; remove: (factory: AwsClientFactory) => Promise<void> }[] = [
+  {
+    name: 'clearCache()',
+    options: {},
+    remove: async (factory) => {
+      expect(factory.clearCache()).toBe(1);
+    },
+  },
+  {
+    name: 'ttl expiry',
+    options: { ttlMs: 50 },
+    remove: async (factory) => {
+      expect(await eventually(() => factory.stats().clients === 0)).toBe(true);
+    },
+  },
+  {
+    name: 'LRU eviction',
+    options: { maxClients: 1 },
+    remove: async (factory) => {
+      const options = local.clientOptions('s3');
+      factory.getClient(s3, { ...options, config: { ...options.config, customUserAgent: 'another tenant' } });
+      expect(factory.stats().evictions).toBe(1);
+    },
+  },
+];
+
+describe('a client held by its caller after the factory removed it', () => {
+  it.each(REMOVALS)('after $name, dispose() closes the sockets its later requests opened', async ({ options, remove }) => {
+    const factory = createClientFactory({ disposeGraceMs: 0, ...options });
+    const held: S3Client = factory.getClient(s3, local.clientOptions('s3'));
+    await held.send(new ListBucketsCommand({}));
+    expect(stillOpen()).toBe(1);
+    await remove(factory);
+    expect(await eventually(() => stillOpen() === 0), 'the removed client was destroyed').toBe(true);
+
+    await expect(held.send(new ListBucketsCommand({}))).resolves.toBeDefined();
+    expect(factory.stats().draining).toBe(0);
+    await factory.dispose();
+    expect(await eventually(() => stillOpen() === 0), `sockets still open after dispose(): ${stillOpen()}`).toBe(true);
+  });
+
+  it('after clearCache(), dispose() destroys a body left unread on it', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 0 });
+    const held: S3Client = factory.getClient(s3, local.clientOptions('s3'));
+    expect(factory.clearCache()).toBe(1);
+    local.faults.inject('s3', { kind: 'stall-after-headers' }, { operation: 'GetObject' });
+    const object = await held.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'object' }));
+    expect(stillOpen()).toBe(1);
+    await factory.dispose();
+    expect(await eventually(() => stillOpen() === 0), 'the unread body keeps its connection (and the process) alive').toBe(true);
+    expect((object.Body as { destroyed?: boolean }).destroyed).toBe(true);
+  });
+
+  it('without a request on the removed client, dispose() leaves no socket open (the checks above can fail)', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 0 });
+    await factory.getClient(s3, local.clientOptions('s3')).send(new ListBucketsCommand({}));
+    expect(stillOpen()).toBe(1);
+    await factory.dispose();
+    expect(await eventually(() => stillOpen() === 0)).toBe(true);
+  });
+});
