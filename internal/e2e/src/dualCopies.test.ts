@@ -1,13 +1,8 @@
 /**
  * The ESM and CJS builds of a service package in one process share clients
  * (a definition is keyed by its `origin`), so clearing by either copy's
- * definition must clear them.
- *
- * FAILS ON PURPOSE (second adversarial review): `filterEntries` in
- * packages/aws-core/src/internal/clientCache.ts compares
- * `entry.definition === service` (identity), while the cache keys a
- * definition by its origin: `clearCache({ service: s3 })` with the other
- * copy's `s3` removes nothing, and the next getClient returns the old client.
+ * definition clears them. (Found by an adversarial review: `clearCache`
+ * once compared definitions by identity.)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

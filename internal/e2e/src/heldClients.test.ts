@@ -2,17 +2,10 @@
  * A client a caller keeps (`const s3 = getS3Client()` at module level, a
  * paginator, an Upload) outlives its cache entry: clearCache, ttl and LRU
  * eviction destroy it once idle, and the caller goes on sending. Those
- * requests work (Node's agent opens new sockets), but the factory no longer
- * knows the client: the new sockets are never closed by the factory, not even
- * by `dispose()` (only the server's idle timeout ends them), a body left
- * unread on one keeps its connection past `dispose()`, and `stats()` shows
- * nothing.
- *
- * FAILS ON PURPOSE (second adversarial review): `drain.ts` destroys a
- * retired client once, when its in-flight count first reaches zero; a request
- * started on it afterwards is tracked (`inFlight` goes up and down) but
- * nothing destroys the client again, and `dispose()` only visits cached and
- * draining entries.
+ * requests work (Node's agent opens new sockets); the client then drains
+ * again and is destroyed again once idle, and `dispose()` closes what they
+ * opened, unread bodies included. After `dispose()` such a request fails with
+ * FACTORY_DISPOSED: dispose is final. (Found by an adversarial review.)
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
@@ -106,6 +99,16 @@ describe('a client held by its caller after the factory removed it', () => {
     await factory.dispose();
     expect(await eventually(() => stillOpen() === 0), 'the unread body keeps its connection (and the process) alive').toBe(true);
     expect((object.Body as { destroyed?: boolean }).destroyed).toBe(true);
+  });
+
+  it('after dispose(), a request on it fails with FACTORY_DISPOSED and opens no socket', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 0 });
+    const held: S3Client = factory.getClient(s3, local.clientOptions('s3'));
+    await held.send(new ListBucketsCommand({}));
+    await factory.dispose();
+    expect(await eventually(() => stillOpen() === 0)).toBe(true);
+    await expect(held.send(new ListBucketsCommand({}))).rejects.toMatchObject({ name: 'AwsClientError', code: 'FACTORY_DISPOSED' });
+    expect(stillOpen()).toBe(0);
   });
 
   it('without a request on the removed client, dispose() leaves no socket open (the checks above can fail)', async () => {

@@ -3,17 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory, keyedCredentials, type Logger } from './index.js';
 
-// Findings of a second adversarial review: probes a user could write. Every
-// test here FAILS ON PURPOSE until its finding is fixed (see each comment).
+// Findings of a second adversarial review: probes a user could write. Each
+// failed before its fix.
 
 const alpha = fakeService('alpha');
 const region = 'us-east-1';
 
 describe('a listener that clears the cache while a client is being created', () => {
-  // clientStore.ts `clientFor`: after `report.created(entry)` only a dispose
-  // is checked; a clearCache() run by the logger or a listener has already
-  // destroyed the entry, and the caller gets the destroyed client (and its
-  // later requests open sockets nothing closes; see internal/e2e heldClients).
+  // A clearCache() run by the logger or a listener while the client is being
+  // created removes it: the factory makes it again (clientStore.ts).
   it.each([
     ['a logger', (clear: () => void) => ({ options: { logger: { debug: clear } as Logger } })],
     ['an onEvent listener', (clear: () => void) => ({ options: { onEvent: clear } })],
@@ -35,12 +33,8 @@ describe('a listener that clears the cache while a client is being created', () 
 });
 
 describe('the per-call provider warning', () => {
-  // providerTrap.ts counts only `credentialKind === 'provider'`: a keyed
-  // provider whose dependsOn is a provider built per call has a new identity
-  // every call, so it is the same client-per-request trap (a new client and a
-  // new resolution each time) and goes unwarned. (assumeRole({ source:
-  // fromIni() }) per request is the same: its STS clients trip the warning,
-  // which names 'sts' and tells the caller to use assumeRole().)
+  // A keyed provider whose dependsOn is a provider built per call has a new
+  // identity every call: the same client-per-request trap, warned like it.
   it('fires for keyed providers whose dependsOn is a provider built per call', () => {
     const warnings: string[] = [];
     const factory = createClientFactory({ logger: { warn: (line: unknown) => warnings.push(String(line)) } });
@@ -57,10 +51,10 @@ describe('the per-call provider warning', () => {
 });
 
 describe('a provider failure, inspected', () => {
-  // edgeCases.test.ts keeps the provider's text on `cause` (on purpose), but
-  // util.inspect / console.error print the cause's message: a provider that
-  // quotes what it read (credential_process output, an HTTP body) puts the
-  // secret in every log line of `console.error(error)`.
+  // The provider's text stays on `cause` (edgeCases.test.ts), and
+  // util.inspect / console.error show the cause by its name only: a provider
+  // that quotes what it read (credential_process output, an HTTP body) must
+  // not put it in every log line of `console.error(error)`.
   it('shows no secret the provider quoted, through util.inspect of the error', async () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYINSPECTSECRET';
     const factory = createClientFactory();

@@ -11,6 +11,7 @@
  */
 import { formatMessage } from '#runtime';
 import { type MessageId, type MessageValues, shortMessage } from './internal/messages.js';
+import { errorName } from './internal/text.js';
 
 const BRAND: unique symbol = Symbol.for('@dbp/aws-core/error-brand') as never;
 
@@ -154,9 +155,31 @@ export function say(id: MessageId, details: MessageValues = {}): string {
   }
 }
 
+/** Node's (and Bun's, Deno's) hook for how `util.inspect` / `console.log` show a value. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Makes `util.inspect(error)` (and so `console.error(error)`) show the cause
+ * by its name only, for a cause that is a credential provider's own error:
+ * its message may quote what the provider read (credential_process output, an
+ * HTTP body, a token). `error.cause` itself is untouched.
+ */
+function withholdCauseText(error: AwsClientError): void {
+  Object.defineProperty(error, INSPECT, {
+    value(this: AwsClientError): string {
+      const cause = `${errorName(this.cause)}: its message is not shown, as it may quote what the credential provider read (read error.cause)`;
+      return `${this.stack ?? `${this.name}: ${this.message}`} {\n  code: '${this.code}',\n  [cause]: ${cause}\n}`;
+    },
+    enumerable: false,
+    configurable: true,
+  });
+}
+
 /** Extra fields of the errors `fail` builds. */
 interface FailOptions {
   readonly cause?: unknown;
+  /** The cause is a credential provider's own error: inspecting the error shows its name only. */
+  readonly withholdCauseText?: boolean;
   readonly region?: string;
   readonly suggestion?: string | undefined;
 }
@@ -172,8 +195,9 @@ export function fail(id: MessageId, details: MessageValues = {}, options: FailOp
   const message = say(id, details);
   const errorOptions = { code, cause: options.cause };
   if (code.includes('REGION')) return new AwsRegionError(message, { ...errorOptions, region: options.region ?? '', suggestion: options.suggestion });
-  if (/CREDENTIAL|PROFILE|ROLE/.test(code)) return new AwsCredentialError(message, errorOptions);
-  return new AwsClientError(message, errorOptions);
+  const error = /CREDENTIAL|PROFILE|ROLE/.test(code) ? new AwsCredentialError(message, errorOptions) : new AwsClientError(message, errorOptions);
+  if (options.withholdCauseText) withholdCauseText(error);
+  return error;
 }
 
 /** Describes a value's type for messages without ever printing the value. */

@@ -55,6 +55,11 @@ export interface KeyedSource {
   readonly identity: string;
   readonly provider: KeyedCredentialProvider;
   readonly refreshWindowMs: number | undefined;
+  /**
+   * Whether the identity holds a plain provider function's identity
+   * (`dependsOn: fromIni()`): built per call, it is a new key each time.
+   */
+  readonly byIdentity: boolean;
 }
 
 // Shared by every copy of the package in the process (ESM and CJS builds), so
@@ -112,7 +117,8 @@ export function keyedCredentials(
   if (dependsOn === '') throw fail('INVALID_CREDENTIALS.keyed');
   // Unambiguous: the key is length-prefixed, so no key can spell another's dependency.
   const identity = `${key.length}:${key}|${dependsOn === undefined ? '-' : credentialMaterial(dependsOn)}`;
-  const source: KeyedSource = { key, identity, provider: provider as KeyedCredentialProvider, refreshWindowMs };
+  const byIdentity = typeof dependsOn === 'function' && (keyedSourceOf(dependsOn)?.byIdentity ?? true);
+  const source: KeyedSource = { key, identity, provider: provider as KeyedCredentialProvider, refreshWindowMs, byIdentity };
   // Callable as it is by an SDK client too (outside any factory).
   const keyed: AwsCredentialProvider = async () => source.provider({});
   registry().set(keyed, source);

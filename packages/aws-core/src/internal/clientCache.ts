@@ -65,6 +65,8 @@ export interface CacheEntry {
   /** Why it left the cache, once it has. */
   removal: RemovalReason | undefined;
   abandonedReported: boolean;
+  /** Destroyed once, then sent a request by a caller who kept it (it drains and is destroyed again). */
+  reopened: boolean;
 }
 
 /** A new, live entry for a resolved call and the client built for it. */
@@ -93,6 +95,7 @@ export function newEntry(call: ResolvedCall, client: SdkClientLike, ownership: O
     state: 'live',
     removal: undefined,
     abandonedReported: false,
+    reopened: false,
   };
 }
 
@@ -100,6 +103,10 @@ export function newEntry(call: ResolvedCall, client: SdkClientLike, ownership: O
 export function statsRow(entry: CacheEntry, sockets: SocketStats | undefined): ClientStatsEntry {
   const { service, region, profile, tier, credentialId, hits, createdAt, lastUsedAt, inFlight } = entry;
   return { service, region, profile, tier, credentialId, hits, createdAt, lastUsedAt, inFlight, bodies: entry.bodies.size, ...(sockets && { sockets }) };
+}
+
+function sameDefinition(a: ServiceDefinition, b: ServiceDefinition): boolean {
+  return a === b || (a.origin !== undefined && a.origin === b.origin && a.id === b.id);
 }
 
 /**
@@ -110,9 +117,13 @@ export function statsRow(entry: CacheEntry, sockets: SocketStats | undefined): C
 export function filterEntries(service: unknown, region: unknown): (entry: CacheEntry) => boolean {
   let sameService: (entry: CacheEntry) => boolean = () => true;
   if (typeof service === 'string') sameService = (entry) => entry.service === service;
-  else if (isServiceDefinition(service)) sameService = (entry) => entry.definition === service;
-  else if (typeof service === 'function' && looksLikeClientClass(service)) sameService = (entry) => entry.definition === peekClassDefinition(service);
-  else if (service !== undefined) throw fail('INVALID_OPTIONS.filterService');
+  // A definition counts by its origin, as the cache keys it: the ESM and CJS
+  // copies of a service package share clients, so either copy clears them.
+  else if (isServiceDefinition(service)) sameService = (entry) => sameDefinition(entry.definition, service);
+  else if (typeof service === 'function' && looksLikeClientClass(service)) {
+    const definition = peekClassDefinition(service);
+    sameService = (entry) => definition !== undefined && sameDefinition(entry.definition, definition);
+  } else if (service !== undefined) throw fail('INVALID_OPTIONS.filterService');
   if (region !== undefined && typeof region !== 'string') throw fail('INVALID_OPTIONS.filterRegion');
   return (entry) => sameService(entry) && (region === undefined || entry.region === region);
 }

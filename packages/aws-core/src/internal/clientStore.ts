@@ -24,6 +24,12 @@ import { createClient, ownershipOf } from './sdkConfig.js';
 import { Sessions } from './sessions.js';
 import { unreadable } from './validateOptions.js';
 
+/**
+ * How many times a client removed by a logger or listener while it was being
+ * created is made again; past that the last one is returned (a client the
+ * factory removed still works, drained and destroyed again when idle).
+ */
+const MAX_CREATE_ATTEMPTS = 3;
 /** A factory's clients. */
 export class ClientStore {
   readonly credentialIds: CredentialIds;
@@ -114,30 +120,36 @@ export class ClientStore {
     if (expiresAt !== undefined && expiresAt <= now) throw expiredError(expiresAt);
     this.#cache.sweep(now);
     const session = this.session(call.region, call.profile, call.credentials);
-    const ownership = ownershipOf(call.snapshot);
-    const entry = newEntry(call, createClient(call.definition, call.tier, session, call.snapshot, ownership), ownership, now, this.#cache.nextTick());
-    const raced = this.#cache.get(call.key);
-    if (this.#closed() || raced?.state === 'live') {
-      // The constructor re-entered the factory: it was disposed, or the same
-      // client was made meanwhile. Keep one client, leave none undestroyed.
-      release(entry);
-      return raced;
+    // Loggers and listeners run below and may clear the cache (or evict this
+    // very client) while it is being created: then it is made again, a few
+    // times at most, so a caller is not handed a client already removed.
+    for (let attempt = 1; ; attempt++) {
+      const ownership = ownershipOf(call.snapshot);
+      const entry = newEntry(call, createClient(call.definition, call.tier, session, call.snapshot, ownership), ownership, now, this.#cache.nextTick());
+      const raced = this.#cache.get(call.key);
+      if (this.#closed() || raced?.state === 'live') {
+        // The constructor re-entered the factory: it was disposed, or the same
+        // client was made meanwhile. Keep one client, leave none undestroyed.
+        release(entry);
+        return raced;
+      }
+      // A caller's destroy() retires the shared client instead of breaking
+      // other callers' requests; the next getClient builds a fresh one.
+      Object.defineProperty(entry.client, 'destroy', { value: () => this.remove(entry, 'destroyed-by-caller'), configurable: true, writable: true });
+      this.#drain.track(entry);
+      this.#misses++;
+      this.#cache.add(entry);
+      fast?.add(entry);
+      this.#report.created(entry);
+      if (call.credentials.source.byIdentity) {
+        const count = this.#trap.note(entry, now);
+        if (count !== undefined) this.#report.providerPerCall(entry.service, count);
+      }
+      // If a logger or listener disposed the factory, the caller gets
+      // FACTORY_DISPOSED, never the client dispose destroyed.
+      if (this.#closed()) return undefined;
+      if (entry.state === 'live' || attempt === MAX_CREATE_ATTEMPTS) return entry;
     }
-    // A caller's destroy() retires the shared client instead of breaking
-    // other callers' requests; the next getClient builds a fresh one.
-    Object.defineProperty(entry.client, 'destroy', { value: () => this.remove(entry, 'destroyed-by-caller'), configurable: true, writable: true });
-    this.#drain.track(entry);
-    this.#misses++;
-    this.#cache.add(entry);
-    fast?.add(entry);
-    this.#report.created(entry);
-    if (entry.credentialKind === 'provider') {
-      const count = this.#trap.note(entry, now);
-      if (count !== undefined) this.#report.providerPerCall(entry.service, count);
-    }
-    // A logger or listener just ran: if it disposed the factory, the caller
-    // gets FACTORY_DISPOSED, never the client dispose destroyed.
-    return this.#closed() ? undefined : entry;
   }
 
   /** The session for resolved inputs; its provider is memoised once per credential id. */

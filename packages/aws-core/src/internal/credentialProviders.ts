@@ -172,10 +172,10 @@ export function wrapProviderError(error: unknown, profile: string | undefined, p
   if (error instanceof AwsClientError) return error;
   const message = error instanceof Error ? error.message : '';
   if (profile !== undefined && /profile|could not resolve credentials/i.test(message)) {
-    return fail('PROFILE_NOT_FOUND', { profile, sources: profileSources() }, { cause: error });
+    return fail('PROFILE_NOT_FOUND', { profile, sources: profileSources() }, { cause: error, withholdCauseText: true });
   }
   // The provider's own message stays on `cause`: it may quote what the provider read.
-  return fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error) }, { cause: error });
+  return fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error) }, { cause: error, withholdCauseText: true });
 }
 
 /**

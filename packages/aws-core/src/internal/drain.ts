@@ -81,6 +81,8 @@ export class Drain {
   readonly #report: DrainReport;
   readonly #watchers: BodyWatchers | undefined;
   #onDrained: (() => void) | undefined;
+  /** Set by `close()`: a held client's later request is refused. */
+  #closed = false;
 
   constructor(report: DrainReport, watchers: BodyWatchers | undefined) {
     this.#report = report;
@@ -95,6 +97,7 @@ export class Drain {
   /** Counts a client's requests, from `send()` to the end of the response. */
   track(entry: CacheEntry): void {
     const tracker = (next: Handler, context: { commandName?: string } | undefined) => async (args: unknown) => {
+      if (entry.state === 'destroyed') this.#reopen(entry);
       entry.inFlight++;
       let streaming = false;
       try {
@@ -106,6 +109,20 @@ export class Drain {
       }
     };
     entry.client.middlewareStack.add(tracker as never, { step: 'initialize', priority: 'high', name: 'dbpAwsInFlightTracker' } as never);
+  }
+
+  /**
+   * A request on a client the factory already destroyed, sent by a caller
+   * who kept it (`const s3 = getS3Client()` at module level, a paginator, an
+   * Upload): it works (the handler opens new sockets), so the client drains
+   * again and is destroyed again once idle, and `dispose()` sees it. After
+   * `dispose()` such a request is refused: dispose is final.
+   */
+  #reopen(entry: CacheEntry): void {
+    if (this.#closed) throw fail('FACTORY_DISPOSED');
+    entry.state = 'retired';
+    entry.reopened = true;
+    this.#draining.add(entry);
   }
 
   /** Takes a client out of service: destroyed now if idle, else once its last request ends. */
@@ -123,6 +140,7 @@ export class Drain {
    * unref'd timer), then destroys the bodies still open and the clients.
    */
   async close(entries: readonly CacheEntry[], graceMs: number): Promise<void> {
+    this.#closed = true;
     for (const entry of entries) this.retire(entry, 'disposed');
     if (this.#draining.size > 0) {
       await new Promise<void>((resolve) => {
@@ -181,7 +199,8 @@ export class Drain {
     } catch (error) {
       this.#report.destroyFailed(entry, error);
     }
-    this.#report.destroyed(entry, reason);
+    // A held client destroyed again (see `#reopen`) was reported the first time.
+    if (!entry.reopened) this.#report.destroyed(entry, reason);
     if (this.#draining.size === 0) this.#onDrained?.();
   }
 }

@@ -20,13 +20,13 @@ export const TRAP_CLIENTS = 20;
 /** Within how long (milliseconds). */
 export const TRAP_WINDOW_MS = 60_000;
 
-/** Watches, per service, the clients made for unkeyed provider functions. */
+/** Watches, per service, the clients keyed by a provider function's identity (a provider, or a keyed provider depending on one). */
 export class ProviderTrap {
   readonly #recent = new Map<string, CacheEntry[]>();
   readonly #warned = new Set<string>();
 
   /**
-   * Notes a client made for an unkeyed provider function. Returns the count
+   * Notes a client keyed by a provider function's identity. Returns the count
    * when this service just tripped the threshold (once per service).
    */
   note(entry: CacheEntry, now: number): number | undefined {

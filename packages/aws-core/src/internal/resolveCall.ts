@@ -31,6 +31,12 @@ export interface CredentialSource {
   readonly profile: string | undefined;
   /** A keyed provider's own refresh window. */
   readonly refreshWindowMs: number | undefined;
+  /**
+   * Keyed by a function's identity: a provider, or a keyed provider that
+   * depends on one. Built per call, each is a new client (the per-call
+   * provider warning watches these).
+   */
+  readonly byIdentity: boolean;
 }
 
 /** Credentials, resolved. */
@@ -95,7 +101,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
     if (keyed !== undefined) {
       return {
         id: context.credentialIds.idFor(keyedMaterial(keyed.identity)),
-        source: { kind: 'keyed', provider: keyed.provider, profile, refreshWindowMs: keyed.refreshWindowMs },
+        source: { kind: 'keyed', provider: keyed.provider, profile, refreshWindowMs: keyed.refreshWindowMs, byIdentity: keyed.byIdentity },
         expiresAt: undefined,
         indexPart: keyed.identity,
         secrets: NO_SECRETS,
@@ -103,7 +109,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
     }
     return {
       id: context.credentialIds.idFor(providerMaterial(identityOf(credentials))),
-      source: { kind: 'provider', provider: credentials as AwsCredentialProvider, profile, refreshWindowMs: undefined },
+      source: { kind: 'provider', provider: credentials as AwsCredentialProvider, profile, refreshWindowMs: undefined, byIdentity: true },
       expiresAt: undefined,
       indexPart: credentials,
       secrets: NO_SECRETS,
@@ -116,7 +122,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
     const valid = validateCredentials(secrets, readCredentials(credentials, secrets));
     return {
       id: context.credentialIds.idFor(staticMaterial(secrets)),
-      source: { kind: 'static', provider: staticProvider(valid), profile, refreshWindowMs: undefined },
+      source: { kind: 'static', provider: staticProvider(valid), profile, refreshWindowMs: undefined, byIdentity: false },
       expiresAt: valid.expiration?.getTime(),
       indexPart: secrets.accessKeyId,
       secrets,
@@ -126,7 +132,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
   if (chain === undefined) throw fail('MISSING_CREDENTIALS');
   return {
     id: context.credentialIds.idFor(chainMaterial(profile)),
-    source: { kind: 'chain', provider: chain, profile, refreshWindowMs: undefined },
+    source: { kind: 'chain', provider: chain, profile, refreshWindowMs: undefined, byIdentity: false },
     expiresAt: undefined,
     indexPart: CHAIN,
     secrets: NO_SECRETS,
