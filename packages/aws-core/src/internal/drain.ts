@@ -113,7 +113,7 @@ export class Drain {
 
   /**
    * A request on a client the factory already destroyed, sent by a caller
-   * who kept it (`const s3 = getS3Client()` at module level, a paginator, an
+   * who kept it (a client held at module level, a paginator, an
    * Upload): it works (the handler opens new sockets), so the client drains
    * again and is destroyed again once idle, and `dispose()` sees it. After
    * `dispose()` such a request is refused: dispose is final.
