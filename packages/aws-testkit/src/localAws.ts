@@ -39,6 +39,19 @@ function checkCredentials(c: unknown, what: string): LocalAwsCredentials {
   return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
 }
 
+/**
+ * The regions a service's signatures may be scoped to: the endpoint's region, as in AWS. STS also
+ * takes `us-east-1`, the signing region of its global endpoint (`sts.amazonaws.com`), which the
+ * one local STS endpoint stands for as well as for the regional one: the SDK's role assumers sign
+ * for `us-east-1` when no region is configured.
+ */
+function signingRegions(service: LocalServiceName, region: string): [string, ...string[]] {
+  return service === 'sts' && region !== STS_GLOBAL_REGION ? [region, STS_GLOBAL_REGION] : [region];
+}
+
+/** The signing region of STS's global endpoint. */
+const STS_GLOBAL_REGION = 'us-east-1';
+
 /** What every backend may need besides its own options. */
 interface Shared {
   readonly region: string;
@@ -116,7 +129,10 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
       [...started].map(async (service) => {
         const backend = await createBackend(service, { region, options, identities, sts });
         backends.push(backend);
-        frontends.set(service, await Frontend.start({ backend, cors, verify, lookup: (id) => identities.lookup(id), log, faults }));
+        frontends.set(
+          service,
+          await Frontend.start({ backend, cors, verify, regions: signingRegions(service, region), lookup: (id) => identities.lookup(id), log, faults }),
+        );
       }),
     );
   } catch (err) {

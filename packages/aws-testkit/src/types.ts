@@ -13,13 +13,19 @@ export interface LocalAwsCredentials {
 export interface StartLocalAwsOptions {
   /** The services to start. Default: all seven (`LOCAL_SERVICES`). */
   services?: LocalServiceName[] | undefined;
-  /** The region the endpoints claim to be in (ARNs, S3 bucket locations). Default `'us-east-1'`. */
+  /**
+   * The region the endpoints are in: ARNs, S3 bucket locations, and the region every signature's
+   * credential scope must name, as in AWS (a client configured for another region is refused with
+   * the service's error; STS also takes `us-east-1`, the signing region of its global endpoint).
+   * Default `'us-east-1'`.
+   */
   region?: string | undefined;
   /** The first accepted key pair. Default: freshly generated test credentials. */
   credentials?: LocalAwsCredentials | undefined;
   /**
-   * Check the SigV4 signature of every request against the accepted key pairs and answer with the
-   * service's own auth error when it does not match. Default `true`.
+   * Check the SigV4 signature of every request against the accepted key pairs (and its region,
+   * its signing time within 15 minutes of the endpoints' clock, its session token) and answer with
+   * the service's own auth error when it does not match. Default `true`.
    */
   verifySignatures?: boolean | undefined;
   /**

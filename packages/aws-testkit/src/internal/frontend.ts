@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault } from '../types.js';
+import { httpDate, serverNow } from './clock.js';
 import type { ServiceBackend } from './protocols.js';
 import { type AwsRequest, type AwsResponse, parseQuery, splitTarget } from './request.js';
 import { type AuthResult, type KeyRecord, verifySigV4 } from './sigv4.js';
@@ -14,6 +15,8 @@ export interface FrontendConfig {
   readonly backend: ServiceBackend;
   readonly cors: boolean;
   readonly verify: boolean;
+  /** The regions a signature's credential scope may name; the first is the endpoint's own. */
+  readonly regions: readonly [string, ...string[]];
   readonly lookup: (accessKeyId: string) => KeyRecord | undefined;
   readonly log: RequestLogImpl;
   readonly faults: FaultInjectorImpl;
@@ -123,6 +126,9 @@ function outgoingHeaders(res: AwsResponse, method: string): Record<string, strin
     if (!HOP_BY_HOP.has(lower)) out[lower] = value;
   }
   if (out['content-length'] === undefined && method !== 'HEAD' && res.status !== 204 && res.status !== 304) out['content-length'] = res.body.length;
+  // From the clock signatures are checked against (upstream answers included): the SDK corrects
+  // its clock skew from this header, as against AWS.
+  out.date = httpDate(serverNow());
   return out;
 }
 
@@ -390,7 +396,7 @@ export class Frontend {
   }
 
   private async serve(req: AwsRequest, exchange: Exchange): Promise<void> {
-    const { backend, cors, faults, log, verify, lookup } = this.config;
+    const { backend, cors, faults, log, verify, regions, lookup } = this.config;
     const at = Date.now();
     const origin = req.headers.origin;
     if (cors && origin !== undefined && req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
@@ -409,7 +415,7 @@ export class Frontend {
       auth =
         unsigned && backend.unsignedOperations?.has(operation)
           ? { accessKeyId: undefined, signatureValid: undefined }
-          : await verifySigV4(req, { signingName: backend.signingName, lookup, verify, now: Date.now() });
+          : await verifySigV4(req, { signingName: backend.signingName, regions, lookup, verify, now: serverNow() });
     } catch (err) {
       auth = {
         accessKeyId: undefined,
@@ -422,7 +428,7 @@ export class Frontend {
     const decorate = (res: AwsResponse): AwsResponse => (cors && origin !== undefined ? withCors(res, origin) : res);
 
     if (auth.failure) {
-      const res = decorate(backend.authError(req, auth.failure.kind, auth.failure.message, auth.accessKeyId));
+      const res = decorate(backend.authError(req, auth.failure, auth.accessKeyId));
       record(res.status);
       exchange.send(res);
       return;

@@ -1,7 +1,7 @@
 import type { LocalServiceName } from '../types.js';
 import type { AwsRequest, AwsResponse } from './request.js';
 import { jsonBody, requestId, uuid } from './request.js';
-import type { AuthFailureKind, SigningContext } from './sigv4.js';
+import type { AuthFailure, AuthFailureKind, SigningContext } from './sigv4.js';
 
 /** What each service does with a request. */
 export interface ServiceBackend {
@@ -13,7 +13,7 @@ export interface ServiceBackend {
   /** An error in the service's wire format. */
   error(req: AwsRequest, status: number, code: string, message: string): AwsResponse;
   /** The service's answer to a failed authentication. */
-  authError(req: AwsRequest, kind: AuthFailureKind, message: string, accessKeyId: string | undefined): AwsResponse;
+  authError(req: AwsRequest, failure: AuthFailure, accessKeyId: string | undefined): AwsResponse;
   /** The service's throttling error. */
   throttle(req: AwsRequest): AwsResponse;
   /** Operations the SDK sends unsigned (STS `AssumeRoleWithWebIdentity`): served without a signature, checked when signed. */
@@ -94,6 +94,8 @@ export function jsonAuthCode(kind: AuthFailureKind): string {
     case 'expired-token':
       return 'ExpiredTokenException';
     default:
+      // A wrong signature, and so a scope for another region and a signing time too far from the
+      // server's ("Credential should be scoped to a valid region, not '…'", "Signature expired: …").
       return 'InvalidSignatureException';
   }
 }
@@ -114,6 +116,7 @@ export function queryAuthError(kind: AuthFailureKind): { status: number; code: s
     case 'expired-token':
       return { status: 403, code: 'ExpiredToken' };
     default:
+      // As above: a wrong signature, region or signing time.
       return { status: 403, code: 'SignatureDoesNotMatch' };
   }
 }

@@ -1,4 +1,5 @@
 import type { IssuedCredentials, LocalRoleDefinition, LocalSts, LocalStsOptions, WebIdentityClaims } from '../types.js';
+import { serverNow } from './clock.js';
 import type { IdentityStore } from './identities.js';
 
 /** `arn:aws:iam::<account>:role/<path/><name>`: the shape STS accepts as a role ARN. */
@@ -111,7 +112,7 @@ export class LocalStsImpl implements LocalSts {
 
   createWebIdentityToken(claims: Partial<WebIdentityClaims> & { expiresInSeconds?: number | undefined } = {}): string {
     const { expiresInSeconds = 3600, ...rest } = claims;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(serverNow() / 1000);
     const payload = {
       sub: 'system:serviceaccount:default:app',
       aud: 'sts.amazonaws.com',
@@ -126,7 +127,7 @@ export class LocalStsImpl implements LocalSts {
   }
 
   expireCredentials(accessKeyId?: string): number {
-    return this.identities.expire(Date.now(), accessKeyId);
+    return this.identities.expire(serverNow(), accessKeyId);
   }
 
   issued(): ReadonlyArray<IssuedCredentials> {

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { amzDate, MAX_CLOCK_SKEW_MS } from './clock.js';
 import { NodeSha256, sha256Hex } from './hash.js';
 import type { AwsRequest } from './request.js';
 
@@ -9,18 +10,36 @@ export type AuthFailureKind =
   | 'malformed' // unparseable Authorization, bad scope, missing date
   | 'unknown-key' // access key id not accepted
   | 'bad-signature' // signature does not match
+  | 'wrong-region' // credential scope names another region than the endpoint's
+  | 'skewed' // signing time more than 15 minutes from the server's clock (presigned: in the future)
   | 'expired' // presigned URL past its expiry
-  | 'invalid-token' // temporary key with a missing or wrong session token
+  | 'invalid-token' // temporary key with a missing or wrong session token, or a long-term key with one
   | 'expired-token' // temporary key whose credentials have expired
   | 'missing-content-sha256' // S3 without x-amz-content-sha256
   | 'content-sha256-mismatch'; // S3 body does not hash to x-amz-content-sha256
+
+/** Why authentication failed, with what a service's error may report besides the message. */
+export interface AuthFailure {
+  readonly kind: AuthFailureKind;
+  readonly message: string;
+  /** `wrong-region`: the region the credential scope names. */
+  readonly scopeRegion?: string | undefined;
+  /** `wrong-region`: the region the endpoint expects (S3 names it in the error). */
+  readonly expectedRegion?: string | undefined;
+  /** `skewed`, `expired`: the signing time as sent (`X-Amz-Date`). */
+  readonly requestTime?: string | undefined;
+  /** `skewed`, `expired`: the server's clock when it checked, epoch ms. */
+  readonly serverTime?: number | undefined;
+  /** `expired`, and `skewed` for a presigned URL: `X-Amz-Expires`, seconds. */
+  readonly expiresInSeconds?: number | undefined;
+}
 
 /** What the verifier found out. */
 export interface AuthResult {
   accessKeyId: string | undefined;
   /** `undefined` when not verified (verification off, or nothing to verify). */
   signatureValid: boolean | undefined;
-  failure?: { kind: AuthFailureKind; message: string } | undefined;
+  failure?: AuthFailure | undefined;
   /** Present after a successful header-signature check: what chunk signatures chain from. */
   context?: SigningContext | undefined;
 }
@@ -46,13 +65,15 @@ export interface KeyRecord {
 
 /** How to verify requests of one service. */
 export interface VerifyOptions {
-  /** The SigV4 signing name (`s3`, `dynamodb`, `bedrock`, `sagemaker`, `athena`). */
+  /** The SigV4 signing name (`s3`, `dynamodb`, `bedrock`, `sagemaker`, `athena`, `sts`, `sqs`). */
   readonly signingName: string;
+  /** The regions a credential scope may name; the first is the endpoint's own (named in S3's error). */
+  readonly regions: readonly [string, ...string[]];
   /** Look up an access key id. */
   readonly lookup: (accessKeyId: string) => KeyRecord | undefined;
   /** Check signatures at all. */
   readonly verify: boolean;
-  /** Now, epoch ms (presigned expiry, temporary credentials). */
+  /** Now on the server's clock, epoch ms (clock skew, presigned expiry, temporary credentials). */
   readonly now: number;
 }
 
@@ -138,12 +159,14 @@ function makeSigner(credential: ParsedCredential, secretAccessKey: string, sessi
 const UNKNOWN_KEY_MESSAGE = 'The security token included in the request is invalid.';
 
 /**
- * The session check of temporary credentials: the token must be the one issued with the key, and
- * the credentials must not have expired. Long-term keys are not checked (a token sent with one is
- * signed over and ignored).
+ * The session check: temporary credentials need the token issued with their key and must not have
+ * expired; a long-term key must come without a token (AWS refuses the pair: the token is not one
+ * of that key's sessions).
  */
-function sessionProblem(record: KeyRecord, token: string | undefined, now: number): { kind: AuthFailureKind; message: string } | undefined {
-  if (record.sessionToken === undefined) return undefined;
+function sessionProblem(record: KeyRecord, token: string | undefined, now: number): AuthFailure | undefined {
+  if (record.sessionToken === undefined) {
+    return token === undefined || token === '' ? undefined : { kind: 'invalid-token', message: UNKNOWN_KEY_MESSAGE };
+  }
   if (token === undefined || !safeEqual(token, record.sessionToken)) return { kind: 'invalid-token', message: UNKNOWN_KEY_MESSAGE };
   if (record.expiresAt !== undefined && now >= record.expiresAt) {
     return { kind: 'expired-token', message: 'The security token included in the request is expired' };
@@ -151,15 +174,43 @@ function sessionProblem(record: KeyRecord, token: string | undefined, now: numbe
   return undefined;
 }
 
-function scopeProblem(credential: ParsedCredential, shortDate: string, options: VerifyOptions): string | undefined {
+function scopeProblem(credential: ParsedCredential, shortDate: string, options: VerifyOptions): AuthFailure | undefined {
+  const malformed = (message: string): AuthFailure => ({ kind: 'malformed', message });
   if (credential.terminator !== 'aws4_request') {
-    return `Credential should be scoped with a valid terminator: 'aws4_request', not '${credential.terminator}'.`;
+    return malformed(`Credential should be scoped with a valid terminator: 'aws4_request', not '${credential.terminator}'.`);
   }
   if (credential.service !== options.signingName) {
-    return `Credential should be scoped to correct service: '${options.signingName}'.`;
+    return malformed(`Credential should be scoped to correct service: '${options.signingName}'.`);
   }
   if (credential.shortDate !== shortDate) {
-    return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${credential.shortDate}' != '${shortDate}'.`;
+    return malformed(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${credential.shortDate}' != '${shortDate}'.`);
+  }
+  if (!options.regions.includes(credential.region)) {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html (credential scope errors)
+    return {
+      kind: 'wrong-region',
+      message: `Credential should be scoped to a valid region, not '${credential.region}'.`,
+      scopeRegion: credential.region,
+      expectedRegion: options.regions[0],
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A signing time more than 15 minutes from the server's clock, in the words of the IAM
+ * troubleshooting guide ("Signature expired: … is now earlier than …", "Signature not yet
+ * current: … is still later than …"). `pastToo: false` for presigned URLs, which may be old (their
+ * `X-Amz-Expires` bounds them) but not from the future.
+ */
+function skewProblem(longDate: string, signingDate: Date, now: number, pastToo: boolean): AuthFailure | undefined {
+  const at = signingDate.getTime();
+  const skew = { kind: 'skewed' as const, requestTime: longDate, serverTime: now };
+  if (pastToo && at < now - MAX_CLOCK_SKEW_MS) {
+    return { ...skew, message: `Signature expired: ${longDate} is now earlier than ${amzDate(now - MAX_CLOCK_SKEW_MS)} (${amzDate(now)} - 15 min.)` };
+  }
+  if (at > now + MAX_CLOCK_SKEW_MS) {
+    return { ...skew, message: `Signature not yet current: ${longDate} is still later than ${amzDate(now + MAX_CLOCK_SKEW_MS)} (${amzDate(now)} + 15 min.)` };
   }
   return undefined;
 }
@@ -196,8 +247,8 @@ async function verifyHeader(req: AwsRequest, auth: string, options: VerifyOption
       failure: { kind: 'malformed', message: "Authorization header requires existence of a valid 'X-Amz-Date' header." },
     };
   }
-  const problem = scopeProblem(credential, longDate.slice(0, 8), options);
-  if (problem) return { accessKeyId, signatureValid: false, failure: { kind: 'malformed', message: problem } };
+  const problem = scopeProblem(credential, longDate.slice(0, 8), options) ?? skewProblem(longDate, signingDate, options.now, true);
+  if (problem) return { accessKeyId, signatureValid: false, failure: problem };
   const record = options.lookup(accessKeyId);
   if (record === undefined) return { accessKeyId, signatureValid: false, failure: { kind: 'unknown-key', message: UNKNOWN_KEY_MESSAGE } };
   const sessionToken = req.headers['x-amz-security-token'];
@@ -293,7 +344,7 @@ async function verifyPresigned(req: AwsRequest, options: VerifyOptions): Promise
     };
   }
   const problem = scopeProblem(credential, longDate.slice(0, 8), options);
-  if (problem) return { accessKeyId, signatureValid: false, failure: { kind: 'malformed', message: problem } };
+  if (problem) return { accessKeyId, signatureValid: false, failure: problem };
   const record = options.lookup(credential.accessKeyId);
   if (record === undefined) return { accessKeyId, signatureValid: false, failure: { kind: 'unknown-key', message: UNKNOWN_KEY_MESSAGE } };
   const sessionToken = q('X-Amz-Security-Token');
@@ -330,8 +381,14 @@ async function verifyPresigned(req: AwsRequest, options: VerifyOptions): Promise
   if (!safeEqual(expected, signature) || presigned.query?.['X-Amz-SignedHeaders'] !== signedHeaders) {
     return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
   }
+  const early = skewProblem(longDate, signingDate, options.now, false);
+  if (early) return { accessKeyId, signatureValid: true, failure: { ...early, expiresInSeconds: expiresIn } };
   if (options.now > signingDate.getTime() + expiresIn * 1000) {
-    return { accessKeyId, signatureValid: true, failure: { kind: 'expired', message: 'Request has expired' } };
+    return {
+      accessKeyId,
+      signatureValid: true,
+      failure: { kind: 'expired', message: 'Request has expired', requestTime: longDate, serverTime: options.now, expiresInSeconds: expiresIn },
+    };
   }
   return { accessKeyId, signatureValid: true };
 }

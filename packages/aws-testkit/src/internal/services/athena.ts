@@ -152,7 +152,7 @@ export function createAthenaBackend(region: string): ServiceBackend {
       code === 'InvalidRequestException' ? { ...invalid(message), status } : awsJsonError('1.1', status, code, message, { messageKey: 'Message' }),
     throttle: () =>
       awsJsonError('1.1', 400, 'TooManyRequestsException', 'Rate exceeded', { messageKey: 'Message', extra: { Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED' } }),
-    authError: (_req, kind, message) => awsJsonError('1.1', 400, jsonAuthCode(kind), message),
+    authError: (_req, { kind, message }) => awsJsonError('1.1', 400, jsonAuthCode(kind), message),
     async handle(req) {
       const operation = targetOperation(req, 'AmazonAthena');
       const input = parseJsonObject(req.body);

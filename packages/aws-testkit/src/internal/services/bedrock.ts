@@ -358,7 +358,7 @@ export function createBedrockBackend(extraModels: readonly string[]): ServiceBac
     codeForStatus,
     error: (_req, status, code, message) => restJsonError(status, code, message),
     throttle: () => restJsonError(429, 'ThrottlingException', 'Too many requests, please wait before trying again.'),
-    authError: (_req, kind, message) => restJsonError(403, jsonAuthCode(kind), message),
+    authError: (_req, { kind, message }) => restJsonError(403, jsonAuthCode(kind), message),
     async handle(req) {
       const r = route(req);
       if (!r) return restJsonError(404, 'UnknownOperationException', `No operation matches ${req.method} ${req.path}`);

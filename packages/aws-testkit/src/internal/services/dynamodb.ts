@@ -24,7 +24,7 @@ export async function createDynamoDBBackend(): Promise<ServiceBackend> {
     codeForStatus,
     error: (_req, status, code, message) => awsJsonError('1.0', status, code.includes('#') ? code : `${NS}${code}`, message),
     throttle: () => awsJsonError('1.0', 400, `${NS}ThrottlingException`, 'Rate of requests exceeds the allowed throughput.'),
-    authError: (_req, kind, message) => awsJsonError('1.0', 400, `com.amazon.coral.service#${jsonAuthCode(kind)}`, message),
+    authError: (_req, { kind, message }) => awsJsonError('1.0', 400, `com.amazon.coral.service#${jsonAuthCode(kind)}`, message),
     async handle(req, context) {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {

@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checksumMismatch, type DecodedAwsChunked, decodeAwsChunked, verifyChunkSignatures } from '../awsChunked.js';
+import { isoSeconds, MAX_CLOCK_SKEW_MS, serverNow } from '../clock.js';
 import { restXmlError, type ServiceBackend } from '../protocols.js';
 import { type AwsRequest, type AwsResponse, queryValue, requestId } from '../request.js';
+import { type AuthFailure, parseAmzDate } from '../sigv4.js';
 import { Upstream } from '../upstream.js';
 import { startUpstreamProcess, type UpstreamProcess } from '../upstreamProcess.js';
 
@@ -44,11 +46,21 @@ function safeDecode(value: string): string {
   }
 }
 
+/** The bucket of a path-style request, `''` for none. */
+function bucketOf(req: AwsRequest): string {
+  return pathSegments(req)[0] ?? '';
+}
+
+/** The segments of a path-style request's path: the bucket, then the key's. */
+function pathSegments(req: AwsRequest): string[] {
+  return req.path.split('/').filter((s, i) => i > 0 || s !== '');
+}
+
 /** The S3 operation of a path-style request. */
 export function s3Operation(req: AwsRequest): string {
   const xId = queryValue(req.query, 'x-id');
   if (xId) return xId;
-  const segments = req.path.split('/').filter((s, i) => i > 0 || s !== '');
+  const segments = pathSegments(req);
   const bucket = segments[0] ?? '';
   const hasKey = segments.length > 1 && segments.slice(1).join('/') !== '';
   const q = (name: string): boolean => req.query[name] !== undefined;
@@ -102,6 +114,60 @@ function codeForStatus(status: number): string {
   return codes[status] ?? (status >= 500 ? 'InternalError' : 'InvalidRequest');
 }
 
+/**
+ * A scope for another region: S3 names the region it expects, in the message and in `<Region>`,
+ * and for a bucket's request in `x-amz-bucket-region` (what the SDK's `followRegionRedirects`
+ * reads).
+ */
+function wrongRegion(req: AwsRequest, presigned: boolean, failure: AuthFailure): AwsResponse {
+  const expected = failure.expectedRegion ?? '';
+  const given = failure.scopeRegion ?? '';
+  const res = presigned
+    ? restXmlError(
+        req,
+        400,
+        'AuthorizationQueryParametersError',
+        `Error parsing the X-Amz-Credential parameter; the region '${given}' is wrong; expecting '${expected}'`,
+        {
+          Region: expected,
+        },
+      )
+    : restXmlError(req, 400, 'AuthorizationHeaderMalformed', `The authorization header is malformed; the region '${given}' is wrong; expecting '${expected}'`, {
+        Region: expected,
+      });
+  if (bucketOf(req) !== '') res.headers['x-amz-bucket-region'] = expected;
+  return res;
+}
+
+/** A header-signed request more than 15 minutes from the server's clock; the SDK reads `ServerTime` to correct its clock. */
+function tooSkewed(req: AwsRequest, failure: AuthFailure): AwsResponse {
+  return restXmlError(req, 403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', {
+    RequestTime: failure.requestTime ?? '',
+    ServerTime: isoSeconds(failure.serverTime ?? serverNow()),
+    MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS),
+  });
+}
+
+/** A presigned URL signed more than 15 minutes in the future. (S3 gives its `X-Amz-Date` in epoch ms here.) */
+function notYetValid(req: AwsRequest, failure: AuthFailure): AwsResponse {
+  const signedAt = parseAmzDate(failure.requestTime)?.getTime() ?? 0;
+  return restXmlError(req, 403, 'AccessDenied', 'Request is not yet valid', {
+    'X-Amz-Date': String(signedAt),
+    Expires: isoSeconds(signedAt + (failure.expiresInSeconds ?? 0) * 1000),
+    ServerTime: isoSeconds(failure.serverTime ?? serverNow()),
+  });
+}
+
+/** The fields of S3's "Request has expired". */
+function presignedTimes(failure: AuthFailure): Record<string, string> {
+  const signedAt = parseAmzDate(failure.requestTime)?.getTime() ?? 0;
+  return {
+    'X-Amz-Expires': String(failure.expiresInSeconds ?? 0),
+    Expires: isoSeconds(signedAt + (failure.expiresInSeconds ?? 0) * 1000),
+    ServerTime: isoSeconds(failure.serverTime ?? serverNow()),
+  };
+}
+
 /** S3: s3rver (in its own process, storing in a temporary directory) behind our verifying proxy. */
 export async function createS3Backend(): Promise<ServiceBackend> {
   const directory = await mkdtemp(join(tmpdir(), 'dbp-aws-testkit-s3-'));
@@ -121,13 +187,18 @@ export async function createS3Backend(): Promise<ServiceBackend> {
     codeForStatus,
     error: (req, status, code, message) => restXmlError(req, status, code, message),
     throttle: (req) => restXmlError(req, 503, 'SlowDown', 'Please reduce your request rate.'),
-    authError(req, kind, message, accessKeyId) {
+    authError(req, failure, accessKeyId) {
+      const { kind, message } = failure;
       const presigned = req.query['X-Amz-Algorithm'] !== undefined;
       switch (kind) {
         case 'missing':
           return restXmlError(req, 403, 'AccessDenied', 'Access Denied');
         case 'malformed':
           return restXmlError(req, 400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', message);
+        case 'wrong-region':
+          return wrongRegion(req, presigned, failure);
+        case 'skewed':
+          return presigned ? notYetValid(req, failure) : tooSkewed(req, failure);
         case 'unknown-key':
           return restXmlError(req, 403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
             AWSAccessKeyId: accessKeyId ?? '',
@@ -141,7 +212,7 @@ export async function createS3Backend(): Promise<ServiceBackend> {
             { AWSAccessKeyId: accessKeyId ?? '' },
           );
         case 'expired':
-          return restXmlError(req, 403, 'AccessDenied', 'Request has expired');
+          return restXmlError(req, 403, 'AccessDenied', 'Request has expired', presignedTimes(failure));
         case 'invalid-token':
           return restXmlError(req, 400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
         case 'expired-token':

@@ -52,7 +52,7 @@ export function createSageMakerBackend(region: string): ServiceBackend {
     codeForStatus,
     error: (_req, status, code, message) => awsJsonError('1.1', status, code, message),
     throttle: () => awsJsonError('1.1', 400, 'ThrottlingException', 'Rate exceeded'),
-    authError: (_req, kind, message) => awsJsonError('1.1', 400, jsonAuthCode(kind), message),
+    authError: (_req, { kind, message }) => awsJsonError('1.1', 400, jsonAuthCode(kind), message),
     async handle(req) {
       const operation = targetOperation(req, 'SageMaker');
       const input = parseJsonObject(req.body);

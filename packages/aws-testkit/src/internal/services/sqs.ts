@@ -565,7 +565,7 @@ export function createSqsBackend(region: string): ServiceBackend {
     codeForStatus,
     error: (_req, status, code, message) => sqsError(status, code, message),
     throttle: () => sqsError(403, 'RequestThrottled', 'Request is throttled.'),
-    authError(_req, kind, message) {
+    authError(_req, { kind, message }) {
       // The JSON shape names the coral exception; the query-compatible header carries the code the SDK names the error by.
       const res = awsJsonError('1.0', queryAuthError(kind).status, `com.amazon.coral.service#${jsonAuthCode(kind)}`, message);
       res.headers['x-amzn-query-error'] = `${queryAuthError(kind).code};Sender`;

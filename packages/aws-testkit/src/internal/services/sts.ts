@@ -1,4 +1,5 @@
 import type { LocalRoleDefinition } from '../../types.js';
+import { serverNow } from '../clock.js';
 import { type IdentityStore, LOCAL_ACCOUNT_ID, type TemporaryCredentials } from '../identities.js';
 import { queryAuthError, queryXmlError, type ServiceBackend, xmlEscape } from '../protocols.js';
 import { type AwsRequest, type AwsResponse, parseQuery, queryValue, uuid } from '../request.js';
@@ -161,7 +162,7 @@ export function createStsBackend(identities: IdentityStore, sts: LocalStsImpl): 
         lifetimeMs: sts.lifetimeMs(sts.role(input.roleArn), input.durationSeconds),
         sourceAccessKeyId,
       },
-      Date.now(),
+      serverNow(),
     );
   };
 
@@ -173,7 +174,7 @@ export function createStsBackend(identities: IdentityStore, sts: LocalStsImpl): 
     codeForStatus,
     error: (_req, status, code, message) => error(status, code, message),
     throttle: () => error(400, 'Throttling', 'Rate exceeded'),
-    authError(_req, kind, message) {
+    authError(_req, { kind, message }) {
       const { status, code } = queryAuthError(kind);
       return error(status, code, message);
     },
@@ -211,7 +212,7 @@ export function createStsBackend(identities: IdentityStore, sts: LocalStsImpl): 
           if (token === undefined) return constraint(undefined, 'webIdentityToken', 'Member must not be null');
           if (token.length < 4) return constraint(token, 'webIdentityToken', 'Member must have length greater than or equal to 4');
           if (token.length > 20_000) return constraint('[token]', 'webIdentityToken', 'Member must have length less than or equal to 20000');
-          const checked = sts.checkWebIdentity(token, sts.role(input.roleArn), Date.now());
+          const checked = sts.checkWebIdentity(token, sts.role(input.roleArn), serverNow());
           if (!checked.accepted) return error(checked.code === 'AccessDenied' ? 403 : 400, checked.code, checked.message);
           const { claims } = checked;
           const issued = issue(input, undefined);
