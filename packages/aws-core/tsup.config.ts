@@ -8,6 +8,11 @@ export default defineConfig(
       // `#runtime` stays an import so the consumer's conditions pick the Node
       // or the web variant (see "imports" in package.json).
       external: ['#runtime'],
+      // The factory (index) and the Node runtime module share the core's
+      // modules (errors, messages, key spec, fast path): split, they share one
+      // copy of each, and so one copy of module state, instead of each
+      // bundling its own.
+      splitting: true,
       dts: { entry: { index: 'src/index.ts' } },
     },
   ),

@@ -242,7 +242,7 @@ describe('events hold no secret', () => {
         fc.constantFrom('static', 'provider'),
         async (keySuffix, secretAccessKey, sessionToken, kind) => {
           const accessKeyId = `AKIA${keySuffix}`;
-          local.addCredentials({ accessKeyId, secretAccessKey });
+          local.addCredentials({ accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) });
           const secrets = [secretAccessKey, ...(sessionToken ? [sessionToken] : [])];
           const channel = subscribeAll();
           const viaOption: FactoryEvent[] = [];

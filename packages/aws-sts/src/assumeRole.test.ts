@@ -306,6 +306,9 @@ describe('assumeRole errors', () => {
     const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
+    // STS in eu-west-1, as the caller's client asks: it takes signatures for its own region and for
+    // us-east-1 (its global endpoint's), as AWS does, and refuses any other.
+    const regional = await startLocalSts({ region: 'eu-west-1', credentials: local.credentials });
     try {
       await using factory = createClientFactory();
       // The caller's client has a region; the role, resolved once for every region, has none of its own.
@@ -320,7 +323,13 @@ describe('assumeRole errors', () => {
           .entries.map((entry) => entry.region)
           .sort(),
       ).toEqual(['eu-west-1', 'us-east-1']);
+      // Both signatures were checked: the caller's for eu-west-1, the role assumer's for us-east-1.
+      expect(regional.requests.entries('sts').map((entry) => [entry.operation, entry.signatureValid])).toEqual([
+        ['AssumeRole', true],
+        ['GetCallerIdentity', true],
+      ]);
     } finally {
+      await regional.stopSts();
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;

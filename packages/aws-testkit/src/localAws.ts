@@ -106,7 +106,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const cors = options.cors ?? true;
 
   const identities = new IdentityStore();
-  identities.addLongTerm(credentials);
+  identities.add(credentials);
   const sts = new LocalStsImpl(identities, options.sts);
   const log = new RequestLogImpl();
   const faults = new FaultInjectorImpl(started);
@@ -178,7 +178,11 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     faults,
     sts,
     addCredentials(c) {
-      identities.addLongTerm(checkCredentials(c, 'addCredentials()'));
+      const token = (c as { sessionToken?: unknown } | undefined)?.sessionToken;
+      if (token !== undefined && (typeof token !== 'string' || token === '')) {
+        throw new TypeError('addCredentials().sessionToken must be a non-empty string when given');
+      }
+      identities.add(checkCredentials(c, 'addCredentials()'), token);
     },
     clientOptions(service): LocalClientOptions {
       const endpoint = endpoints[service];

@@ -9,7 +9,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rejection } from '../test/helpers.js';
-import { type LocalAws, type LocalServiceName, startLocalAws } from './index.js';
+import { generateTestCredentials, type LocalAws, type LocalServiceName, startLocalAws } from './index.js';
 import { NodeSha256 } from './internal/hash.js';
 
 // Requests AWS refuses, refused by the testkit with the error AWS answers, so that a test built on
@@ -177,6 +177,20 @@ describe.each(CASES)('$service refuses what AWS refuses', (testCase) => {
   it(`answers a long-term key sent with a session token with ${token.status} ${token.name}`, async () => {
     const error = await failure(send(testCase, { credentials: { ...local.credentials, sessionToken: 'not-a-session-token-of-this-key' } }));
     expect([error.name, error.$metadata?.httpStatusCode]).toEqual([token.name, token.status]);
+  });
+
+  it(`takes a pair added with a session token only with that token, as a role's credentials (${token.name} otherwise)`, async () => {
+    const role = { ...generateTestCredentials(), sessionToken: `IQoJb3JpZ2luX2VjE${service.replace(/[^a-z]/g, '')}TOKEN` };
+    local.addCredentials(role);
+    await expect(send(testCase, { credentials: role })).resolves.toBeDefined();
+    expect(local.requests.entries(service).at(-1)).toMatchObject({ status: 200, accessKeyId: role.accessKeyId, signatureValid: true });
+    for (const credentials of [
+      { accessKeyId: role.accessKeyId, secretAccessKey: role.secretAccessKey },
+      { ...role, sessionToken: `${role.sessionToken}-other` },
+    ]) {
+      const error = await failure(send(testCase, { credentials }));
+      expect([error.name, error.$metadata?.httpStatusCode]).toEqual([token.name, token.status]);
+    }
   });
 });
 

@@ -307,8 +307,14 @@ export interface LocalAws extends AsyncDisposable {
   readonly credentials: LocalAwsCredentials;
   /** The endpoint of each started service, such as `http://127.0.0.1:43123`. Services not started are absent. */
   readonly endpoints: Record<LocalServiceName, string>;
-  /** Accept one more long-term key pair (multi-tenant tests). Temporary credentials come from the local STS. */
-  addCredentials(credentials: { accessKeyId: string; secretAccessKey: string }): void;
+  /**
+   * Accept one more key pair (multi-tenant tests). With a `sessionToken` the pair is accepted only
+   * with that token, as AWS treats a role's temporary credentials (Lambda's `AWS_SESSION_TOKEN`,
+   * a container's role credentials); without one, a request that carries a token is refused, as
+   * AWS refuses a long-term key with a session token. Credentials with an expiry come from the
+   * local STS (`local.sts`).
+   */
+  addCredentials(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined }): void;
   /** Client options for a started service: `factory.getClient(s3, local.clientOptions('s3'))`. */
   clientOptions(service: LocalServiceName): LocalClientOptions;
   /** Counters of the requests received. */

@@ -63,17 +63,24 @@ export interface IssueRequest {
  */
 export class IdentityStore {
   private readonly longTerm = new Map<string, string>();
+  /** Session tokens of the pairs a test added with one (`addCredentials`): accepted only with it, and never expiring. */
+  private readonly givenTokens = new Map<string, string>();
   private readonly temporary = new Map<string, TemporaryCredentials>();
 
-  /** Accept a long-term key pair. */
-  addLongTerm(credentials: LocalAwsCredentials): void {
+  /** Accept a key pair; with a session token, only requests that carry that token. */
+  add(credentials: LocalAwsCredentials, sessionToken?: string): void {
     this.longTerm.set(credentials.accessKeyId, credentials.secretAccessKey);
+    if (sessionToken === undefined) this.givenTokens.delete(credentials.accessKeyId);
+    else this.givenTokens.set(credentials.accessKeyId, sessionToken);
   }
 
   /** What the signature verifier needs for an access key id. */
   lookup(accessKeyId: string): KeyRecord | undefined {
     const secret = this.longTerm.get(accessKeyId);
-    if (secret !== undefined) return { secretAccessKey: secret };
+    if (secret !== undefined) {
+      const sessionToken = this.givenTokens.get(accessKeyId);
+      return sessionToken === undefined ? { secretAccessKey: secret } : { secretAccessKey: secret, sessionToken };
+    }
     const temporary = this.temporary.get(accessKeyId);
     if (!temporary) return undefined;
     return { secretAccessKey: temporary.secretAccessKey, sessionToken: temporary.sessionToken, expiresAt: temporary.expiresAt };
