@@ -93,7 +93,10 @@ describe('a credentials getter that throws with a secret in its message', () => 
   }
 
   it.each([
-    ['getClient', (factory: ReturnType<typeof createClientFactory>) => factory.getClient(fakeService('vault'), { region, credentials: new VaultCredentials() })],
+    [
+      'getClient',
+      (factory: ReturnType<typeof createClientFactory>) => factory.getClient(fakeService('vault'), { region, credentials: new VaultCredentials() }),
+    ],
     ['getSession', (factory: ReturnType<typeof createClientFactory>) => factory.getSession({ region, credentials: new VaultCredentials() })],
   ])('%s: util.inspect of the error shows no secret (fails: the cause is inspected in full)', async (_name, call) => {
     await using factory = createClientFactory();
