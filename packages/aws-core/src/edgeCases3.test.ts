@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClient, type FakeConfig, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory, defineService } from './index.js';
 
@@ -109,6 +109,32 @@ describe('a credentials getter that throws with a secret in its message', () => 
     expect(caught).toBeInstanceOf(AwsClientError);
     expect((caught as AwsClientError).message).not.toContain(secret);
     expect(inspect(caught)).not.toContain(secret);
+  });
+});
+
+describe('stats().entries[].lastUsedAt', () => {
+  // A hit stamps `lastUsedAt` with the cache's remembered clock reading,
+  // refreshed only every 256th hit unless a ttl or expiring credentials need
+  // it (clientCache.ts `serve`). A factory made an hour before its first
+  // hits reports every client as last used an hour ago, before it was even
+  // created.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is never before createdAt, and is the time of the last hit (fails: a hit stamps a stale clock reading)', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    await using factory = createClientFactory();
+    vi.setSystemTime(1_000_000 + 3_600_000);
+    const clock = fakeService('clock');
+    const options = { region, credentials: { accessKeyId: 'AKIDCLOCK', secretAccessKey: 'clock-secret' } };
+    factory.getClient(clock, options);
+    vi.setSystemTime(1_000_000 + 3_660_000);
+    factory.getClient(clock, options);
+    expect(factory.stats().clients).toBe(1);
+    const [entry] = factory.stats().entries;
+    expect(entry?.lastUsedAt).toBeGreaterThanOrEqual(entry?.createdAt as number);
+    expect(entry?.lastUsedAt).toBe(1_000_000 + 3_660_000);
   });
 });
 
