@@ -75,6 +75,24 @@ describe('an options getter that uses the factory itself', () => {
     const resolved = await (client.config.credentials as () => Promise<{ accessKeyId: string }>)();
     expect(resolved.accessKeyId).toBe('AKIDTENANT');
   });
+
+  it('a getter inside config that builds another client: the call gets its own config (fails: the fast path runs it between reading the call and copying the read)', async () => {
+    await using factory = createClientFactory();
+    const credentials = { accessKeyId: 'AKIDCONFIG', secretAccessKey: 'config-secret' };
+    const client = factory.getClient(queue, {
+      region,
+      credentials,
+      config: {
+        endpoint: 'https://outer.example',
+        get maxAttempts() {
+          factory.getClient(sts, { region, credentials, config: { endpoint: 'https://inner.example', maxAttempts: 9 } });
+          return 2;
+        },
+      },
+    });
+    expect(client.config.endpoint).toBe('https://outer.example');
+    expect(client.config.maxAttempts).toBe(2);
+  });
 });
 
 describe('a credentials getter that throws with a secret in its message', () => {
