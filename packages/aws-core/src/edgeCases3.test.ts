@@ -1,0 +1,187 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeClient, type FakeConfig, fakeService } from './__fixtures__/fakeService.js';
+import { AwsClientError, createClientFactory, defineService } from './index.js';
+
+// Findings of a third adversarial review: probes a user could write. The
+// tests named "(fails: …)" fail on purpose until the core is fixed.
+
+const region = 'us-east-1';
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+describe('two services one package defines (one origin, two ids)', () => {
+  // `origin` is the defining package's name, so a package that defines two
+  // services gives both the same origin. The full key holds the id and the
+  // origin; the fast path's key (fastPath.ts, `definition.origin ??
+  // definition`) holds only the origin, so the second service is handed the
+  // first one's client.
+  const sqsLike = defineService({ id: 'queue', origin: '@acme/aws-clients', create: (config: FakeConfig) => new FakeClient({ ...config, made: 'queue' }) });
+  const snsLike = defineService({ id: 'topic', origin: '@acme/aws-clients', create: (config: FakeConfig) => new FakeClient({ ...config, made: 'topic' }) });
+  const credentials = { accessKeyId: 'AKIDORIGIN', secretAccessKey: 'origin-secret' };
+
+  it('each get their own client (fails: the fast path keys a definition by its origin only)', async () => {
+    await using factory = createClientFactory();
+    const queue = factory.getClient(sqsLike, { region, credentials });
+    const topic = factory.getClient(snsLike, { region, credentials });
+    expect(topic.config.made).toBe('topic');
+    expect(topic).not.toBe(queue);
+  });
+
+  it('each get their own client on a repeated call (fails: the fast path keys a definition by its origin only)', async () => {
+    await using factory = createClientFactory();
+    const first = factory.getClient(sqsLike, { region, credentials });
+    // The second call is a hit for the queue client: it becomes the "last" entry.
+    expect(factory.getClient(sqsLike, { region, credentials })).toBe(first);
+    expect(factory.getClient(snsLike, { region, credentials }).config.made).toBe('topic');
+  });
+});
+
+describe('an options getter that uses the factory itself', () => {
+  // getClient reads a call into one reusable record (`#read` in
+  // clientFactory.ts, filled field by field by keySpec.ts `readCall`). A
+  // getter run while it is being filled (a DI container resolving
+  // credentials or config lazily, which builds another client) re-enters
+  // getClient, which refills the same record; the outer call then carries on
+  // with the inner call's region and credentials.
+  const queue = fakeService('queue');
+  const sts = fakeService('sts');
+
+  it('a credentials getter that builds a client for another region: the call gets its own region (fails: the re-entrant call overwrites the read)', async () => {
+    await using factory = createClientFactory();
+    const tenant = { accessKeyId: 'AKIDTENANT', secretAccessKey: 'tenant-secret' };
+    const client = factory.getClient(queue, {
+      region: 'us-east-1',
+      get credentials() {
+        factory.getClient(sts, { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDBASE', secretAccessKey: 'base-secret' } });
+        return tenant;
+      },
+    });
+    expect(client.config.region).toBe('us-east-1');
+  });
+
+  it("a config getter that builds a client with the platform's credentials: the tenant's call never gets them (fails: the re-entrant call overwrites the read)", async () => {
+    await using factory = createClientFactory();
+    const client = factory.getClient(queue, {
+      region,
+      credentials: { accessKeyId: 'AKIDTENANT', secretAccessKey: 'tenant-secret' },
+      get config() {
+        factory.getClient(sts, { region, credentials: { accessKeyId: 'AKIDPLATFORM', secretAccessKey: 'platform-secret' } });
+        return { maxAttempts: 2 };
+      },
+    });
+    const resolved = await (client.config.credentials as () => Promise<{ accessKeyId: string }>)();
+    expect(resolved.accessKeyId).toBe('AKIDTENANT');
+  });
+
+  it('a getter inside config that builds another client: the call gets its own config (fails: the fast path runs it between reading the call and copying the read)', async () => {
+    await using factory = createClientFactory();
+    const credentials = { accessKeyId: 'AKIDCONFIG', secretAccessKey: 'config-secret' };
+    const client = factory.getClient(queue, {
+      region,
+      credentials,
+      config: {
+        endpoint: 'https://outer.example',
+        get maxAttempts() {
+          factory.getClient(sts, { region, credentials, config: { endpoint: 'https://inner.example', maxAttempts: 9 } });
+          return 2;
+        },
+      },
+    });
+    expect(client.config.endpoint).toBe('https://outer.example');
+    expect(client.config.maxAttempts).toBe(2);
+  });
+});
+
+describe('a credentials getter that throws with a secret in its message', () => {
+  // Review 2 made util.inspect of provider failures show the cause by name
+  // only (errors.ts `withholdCauseText`). A getter that fails while the
+  // options are read becomes INVALID_OPTIONS.unreadable with the getter's
+  // error as `cause` (validateOptions.ts `unreadable`), shown in full by
+  // util.inspect / console.error: a getter reading a secret store quotes
+  // what it read or the token it used.
+  const secret = 'hvs.CAESIGETTERQUOTEDTHISTOKEN';
+  class VaultCredentials {
+    readonly accessKeyId = 'AKIDVAULT';
+    get secretAccessKey(): string {
+      throw new Error(`vault read with token ${secret} failed: permission denied`);
+    }
+  }
+
+  it.each([
+    [
+      'getClient',
+      (factory: ReturnType<typeof createClientFactory>) => factory.getClient(fakeService('vault'), { region, credentials: new VaultCredentials() }),
+    ],
+    ['getSession', (factory: ReturnType<typeof createClientFactory>) => factory.getSession({ region, credentials: new VaultCredentials() })],
+  ])('%s: util.inspect of the error shows no secret (fails: the cause is inspected in full)', async (_name, call) => {
+    await using factory = createClientFactory();
+    let caught: unknown;
+    try {
+      call(factory);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AwsClientError);
+    expect((caught as AwsClientError).message).not.toContain(secret);
+    expect(inspect(caught)).not.toContain(secret);
+  });
+});
+
+describe('stats().entries[].lastUsedAt', () => {
+  // A hit stamps `lastUsedAt` with the cache's remembered clock reading,
+  // refreshed only every 256th hit unless a ttl or expiring credentials need
+  // it (clientCache.ts `serve`). A factory made an hour before its first
+  // hits reports every client as last used an hour ago, before it was even
+  // created.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is never before createdAt, and is the time of the last hit (fails: a hit stamps a stale clock reading)', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    await using factory = createClientFactory();
+    vi.setSystemTime(1_000_000 + 3_600_000);
+    const clock = fakeService('clock');
+    const options = { region, credentials: { accessKeyId: 'AKIDCLOCK', secretAccessKey: 'clock-secret' } };
+    factory.getClient(clock, options);
+    vi.setSystemTime(1_000_000 + 3_660_000);
+    factory.getClient(clock, options);
+    expect(factory.stats().clients).toBe(1);
+    const [entry] = factory.stats().entries;
+    expect(entry?.lastUsedAt).toBeGreaterThanOrEqual(entry?.createdAt as number);
+    expect(entry?.lastUsedAt).toBe(1_000_000 + 3_660_000);
+  });
+});
+
+// The built package's main entry, its chunk of shared modules and its Node
+// runtime module import each other (index → chunk → #runtime → chunk): the
+// runtime module is evaluated before the chunk that defines the fast path, so
+// `FastPathIndex = FastPath` captures `undefined` and every cache hit takes
+// the full path (validating, hashing, copying: ~1.5–2.5 µs instead of ~0.15 µs
+// per hit, measured in the review). Tests run the sources, where the cycle is
+// harmless, so nothing else sees it. Loaded in a plain Node process, the
+// runtime module a factory uses must still carry the fast path.
+const esmScript = `
+await import('@dbp/aws-core');
+const runtime = await import('./dist/runtime.node.js');
+console.log(JSON.stringify({ fastPath: typeof runtime.FastPathIndex }));
+`;
+const cjsScript = `
+require('@dbp/aws-core');
+const runtime = require('./dist/runtime.node.cjs');
+console.log(JSON.stringify({ fastPath: typeof runtime.FastPathIndex }));
+`;
+
+describe('the built package, loaded through its main entry', () => {
+  it.each([
+    ['ESM (import)', ['--input-type=module', '-e', esmScript]],
+    ['CJS (require)', ['-e', cjsScript]],
+  ])('%s keeps the fast path of getClient (fails: the split chunks form an import cycle)', (_name, args) => {
+    expect(existsSync(`${packageDir}/dist/runtime.node.js`), 'build the package first (turbo runs build before test)').toBe(true);
+    const out = execFileSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({ fastPath: 'function' });
+  });
+});
