@@ -8,11 +8,10 @@ export default defineConfig(
       // `#runtime` stays an import so the consumer's conditions pick the Node
       // or the web variant (see "imports" in package.json).
       external: ['#runtime'],
-      // The factory (index) and the Node runtime module share the core's
-      // modules (errors, messages, key spec, fast path): split, they share one
-      // copy of each, and so one copy of module state, instead of each
-      // bundling its own.
-      splitting: true,
+      // No code splitting: index → shared chunk → #runtime → shared chunk is
+      // an import cycle, and runtime.node would read the chunk's exports
+      // before they exist (FastPathIndex undefined: no fast path). Module
+      // state the two copies must share is keyed by Symbol.for instead.
       dts: { entry: { index: 'src/index.ts' } },
     },
   ),

@@ -109,6 +109,8 @@ export type ServiceId = keyof ServiceRegistry & string;
 
 const DEFINITION: unique symbol = Symbol.for('@dbp/aws-core/service-definition') as never;
 const REGISTRY_KEY = Symbol.for('@dbp/aws-core/registry@1');
+/** Where `defineService` keeps a definition's `definitionKey` (computed once). */
+const SHARED_KEY = Symbol.for('@dbp/aws-core/definition-key');
 const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** What `defineService` takes: a definition whose `tier` may be left to `SERVICE_TIERS`. */
@@ -144,7 +146,32 @@ export function defineService<TClient extends SdkClientLike, TConfig extends obj
   if (typeof create !== 'function') return invalid('create', create);
   if (handlerOptions !== undefined && typeof handlerOptions !== 'function') return invalid('handlerOptions', handlerOptions);
   if (origin !== undefined && (typeof origin !== 'string' || origin.length === 0)) return invalid('origin', origin);
-  return Object.freeze({ id, tier, create, handlerOptions, origin, [DEFINITION]: true });
+  return Object.freeze({
+    id,
+    tier,
+    create,
+    handlerOptions,
+    origin,
+    [DEFINITION]: true,
+    [SHARED_KEY]: origin === undefined ? undefined : sharedKey(id, origin),
+  });
+}
+
+/** `id` cannot hold a space (`ID_PATTERN`), so the first space ends it: unambiguous. */
+function sharedKey(id: string, origin: string): string {
+  return `${id} ${origin}`;
+}
+
+/**
+ * What the cache tells definitions apart by. With an `origin`, its id and
+ * origin: one service of one package, the same string from every copy of that
+ * package (ESM and CJS builds, two installs), and another for each service a
+ * package defines. Without one, the definition itself (by identity).
+ */
+export function definitionKey(definition: ServiceDefinition): ServiceDefinition | string {
+  const { origin } = definition;
+  if (origin === undefined) return definition;
+  return (definition as { [SHARED_KEY]?: string })[SHARED_KEY] ?? sharedKey(definition.id, origin);
 }
 
 /** Whether a value is a definition made by `defineService` (from any copy of the core). */

@@ -111,8 +111,9 @@ export interface ClientStatsEntry {
   readonly createdAt: number;
   /**
    * When the client was last handed out (epoch milliseconds). Exact when the
-   * factory has `ttlMs` or the credentials expire; otherwise cache hits read
-   * the clock every 256th call, so it may lag by that many hits.
+   * factory has `ttlMs` or the credentials expire; otherwise to within a
+   * second (a hit reuses a clock reading at most one second old). Never
+   * before `createdAt`.
    */
   readonly lastUsedAt: number;
   /**

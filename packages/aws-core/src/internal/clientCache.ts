@@ -6,7 +6,7 @@
  * @module
  */
 import { fail } from '../errors.js';
-import { isServiceDefinition, type SdkClientLike, type ServiceDefinition } from '../serviceDefinition.js';
+import { definitionKey, isServiceDefinition, type SdkClientLike, type ServiceDefinition } from '../serviceDefinition.js';
 import type { ClientStatsEntry, SocketStats } from '../types.js';
 import { looksLikeClientClass, peekClassDefinition } from './clientClass.js';
 import type { CredentialKind } from './credentialFingerprint.js';
@@ -106,7 +106,7 @@ export function statsRow(entry: CacheEntry, sockets: SocketStats | undefined): C
 }
 
 function sameDefinition(a: ServiceDefinition, b: ServiceDefinition): boolean {
-  return a === b || (a.origin !== undefined && a.origin === b.origin && a.id === b.id);
+  return a === b || (a.origin !== undefined && definitionKey(a) === definitionKey(b));
 }
 
 /**
@@ -139,7 +139,10 @@ export class ClientCache {
   readonly #expire: Expire;
   #tick = 0;
   /** The last clock reading (see `serve`). */
-  #clock = Date.now();
+  #clock = 0;
+  /** Whether `#clock` is at most `CLOCK_GRAIN_MS` old. */
+  #clockFresh = false;
+  #clockTimer: ReturnType<typeof setTimeout> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
 
@@ -167,23 +170,39 @@ export class ClientCache {
   /**
    * Hands an entry out if it is still servable (within its credentials'
    * expiry, not idle past `ttlMs`), counting the hit and making it the most
-   * recently used. Reading the clock costs more than the rest of a hit on
-   * some VMs (kvm-clock: ~50–80 ns), so it is read only when correctness
-   * needs it (expiring credentials, ttl) and every 256th hit; otherwise
-   * `lastUsedAt` keeps the last reading. (A removed entry is never asked
-   * for: the factory takes it out of the cache and the fast path first.)
+   * recently used. Reading the clock costs as much as the rest of a hit
+   * (~40 ns; more on some VMs), so it is read on every hit only when
+   * correctness needs it (expiring credentials, ttl); otherwise `lastUsedAt`
+   * takes a reading at most `CLOCK_GRAIN_MS` old (as Node's HTTP server
+   * caches its `Date` header). (A removed entry is never asked for: the
+   * factory takes it out of the cache and the fast path first.)
    */
   serve(entry: CacheEntry): boolean {
     const ttl = this.#ttlMs;
     const expiresAt = entry.expiresAt;
-    const tick = ++this.#tick;
-    if (expiresAt !== undefined || ttl !== undefined || (tick & 255) === 0) this.#clock = Date.now();
-    const now = this.#clock;
+    let now: number;
+    if (expiresAt !== undefined || ttl !== undefined) {
+      now = Date.now();
+      this.#clock = now;
+    } else now = this.#clockFresh ? this.#clock : this.#readClock();
     if ((expiresAt !== undefined && expiresAt <= now) || (ttl !== undefined && now - entry.lastUsedAt >= ttl)) return false;
     entry.hits++;
-    entry.lastUsedAt = now;
-    entry.tick = tick;
+    // A reading from before the entry was made (or a clock set back) never moves it back.
+    if (now > entry.lastUsedAt) entry.lastUsedAt = now;
+    entry.tick = ++this.#tick;
     return true;
+  }
+
+  /** Reads the clock, and trusts the reading for `CLOCK_GRAIN_MS` (an unref'd timer says when not to). */
+  #readClock(): number {
+    this.#clock = Date.now();
+    this.#clockFresh = true;
+    this.#clockTimer = setTimeout(() => {
+      this.#clockFresh = false;
+      this.#clockTimer = undefined;
+    }, CLOCK_GRAIN_MS);
+    (this.#clockTimer as { unref?: () => void }).unref?.();
+    return this.#clock;
   }
 
   /** The next recency tick, for a new entry. */
@@ -216,6 +235,8 @@ export class ClientCache {
 
   /** Stops the ttl timer (dispose). */
   stop(): void {
+    clearTimeout(this.#clockTimer);
+    this.#clockFresh = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
@@ -247,3 +268,6 @@ export class ClientCache {
 
 /** How late after an entry goes idle the timer fires, at most (timers are not exact). */
 const TIMER_SLACK_MS = 10;
+
+/** How old a clock reading `lastUsedAt` may take on a hit without ttl or expiring credentials. */
+const CLOCK_GRAIN_MS = 1000;

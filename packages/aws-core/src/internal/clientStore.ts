@@ -16,7 +16,7 @@ import { peekClassDefinition } from './clientClass.js';
 import { CredentialIds } from './credentialFingerprint.js';
 import { expiredError, sessionProvider } from './credentialProviders.js';
 import { Drain, release } from './drain.js';
-import { type CallRead, copyRead, readCall } from './keySpec.js';
+import { type CallRead, copyRead, emptyRead, readCall } from './keySpec.js';
 import { ProviderTrap } from './providerTrap.js';
 import type { Reporter } from './reporter.js';
 import { type CallContext, type ResolvedCall, type ResolvedCredentials, resolveCall } from './resolveCall.js';
@@ -46,6 +46,8 @@ export class ClientStore {
   readonly #bodies: AbandonedBodies | undefined;
   readonly #trap = new ProviderTrap();
   #hits = 0;
+  /** How deep in reading a call `clientFor` is (a getter on the options may call back in). */
+  #reading = 0;
   #misses = 0;
   #evictions = 0;
 
@@ -80,11 +82,18 @@ export class ClientStore {
    * Returns `undefined` when the factory was disposed by user code the full
    * path ran.
    */
-  clientFor(service: unknown, options: unknown, read: CallRead, context: CallContext): CacheEntry | undefined {
-    const fast = this.#fast;
+  clientFor(service: unknown, options: unknown, reusable: CallRead, context: CallContext): CacheEntry | undefined {
+    // A getter or Proxy trap on the options may itself call getClient while
+    // this call is being read. The reusable read and the fast path's scratch
+    // key belong to the outermost read: a call made from inside one reads
+    // into a record of its own and takes the full path, which copies.
+    const nested = this.#reading > 0;
+    const fast = nested ? undefined : this.#fast;
+    const read = nested ? emptyRead() : reusable;
     let call: ResolvedCall;
     // Reading and validating run the caller's getters and Proxy traps: what
     // they throw (a revoked Proxy, a failing getter) becomes a typed error.
+    this.#reading++;
     try {
       readCall(options, read);
       // Fast path (Node): exact repeated inputs, found by value without
@@ -105,6 +114,8 @@ export class ClientStore {
       call = resolveCall(service, copyRead(read), context);
     } catch (error) {
       throw unreadable('getClient()', error);
+    } finally {
+      this.#reading--;
     }
     const cached = this.#cache.get(call.key);
     if (cached !== undefined) {

@@ -17,7 +17,7 @@
  */
 
 import { keyedSourceOf } from '../keyedCredentials.js';
-import type { ServiceDefinition } from '../serviceDefinition.js';
+import { definitionKey, type ServiceDefinition } from '../serviceDefinition.js';
 import type { CacheEntry } from './clientCache.js';
 import { canonicalConfig, isPlainRecord } from './configSnapshot.js';
 import type { CredentialKind } from './credentialFingerprint.js';
@@ -29,7 +29,7 @@ import { type CallRead, type CredentialsRead, emptyCredentialsRead, readCredenti
  * credentials are explicit.
  */
 export interface FastKey extends CredentialsRead {
-  /** The definition's origin (`'@dbp/aws-s3'`), or the definition itself when it has none. */
+  /** `definitionKey`: the definition's id and origin (`'s3 @dbp/aws-s3'`), or the definition itself when it has no origin. */
   definition: unknown;
   tier: unknown;
   region: unknown;
@@ -304,7 +304,7 @@ export class FastPath {
    * and the tier and region of a call that leaves them out.
    */
   find(definition: ServiceDefinition, read: CallRead, tier: unknown, region: unknown): CacheEntry | undefined {
-    const service = definition.origin ?? definition;
+    const service = definitionKey(definition);
     // The commonest hit asks for the last client again: compare the call with
     // that client's own key in place, writing nothing.
     const last = this.index.last;

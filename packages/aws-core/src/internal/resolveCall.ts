@@ -10,7 +10,7 @@
 import { runtime } from '#runtime';
 import { describeType, fail } from '../errors.js';
 import { keyedSourceOf } from '../keyedCredentials.js';
-import { isServiceDefinition, lookupService, registeredServiceIds, type SdkClientClass, type ServiceDefinition } from '../serviceDefinition.js';
+import { definitionKey, isServiceDefinition, lookupService, registeredServiceIds, type SdkClientClass, type ServiceDefinition } from '../serviceDefinition.js';
 import type { ServiceTierOverrides } from '../serviceTiers.js';
 import type { TierConfig } from '../tiers.js';
 import type { AwsCredentialProvider } from '../types.js';
@@ -172,13 +172,20 @@ export function resolveCall(service: unknown, read: CallRead, context: CallConte
   const snapshot = config === undefined ? undefined : snapshotConfig(config, SESSION_KEYS);
   const configKey = snapshot === undefined ? '' : canonicalConfig(snapshot, SESSION_KEYS);
   const { region, profile, credentials } = session;
-  // A definition is its origin (one per package, shared by the package's ESM
-  // and CJS copies) or, without one, its identity.
-  const serviceKey = definition.origin ?? identityOf(definition);
-  const key = JSON.stringify([definition.id, serviceKey, tierName, region ?? null, profile ?? null, credentials.id, configKey]);
+  // A definition is its id and origin (shared by the package's ESM and CJS
+  // copies) or, without an origin, its identity.
+  const serviceKey = definitionKey(definition);
+  const key = JSON.stringify([
+    typeof serviceKey === 'string' ? serviceKey : identityOf(definition),
+    tierName,
+    region ?? null,
+    profile ?? null,
+    credentials.id,
+    configKey,
+  ]);
   const fastKey = makeFastKey(
     {
-      definition: definition.origin ?? definition,
+      definition: serviceKey,
       tier: tierName,
       region,
       profile,

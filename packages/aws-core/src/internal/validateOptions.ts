@@ -28,7 +28,9 @@ export function refuseProblem(where: Where, problem: OptionsProblem, allowed: re
 /** The typed error for whatever an options object threw while being read (a revoked Proxy, a failing getter). */
 export function unreadable(where: Where, error: unknown): AwsClientError {
   if (error instanceof AwsClientError) return error;
-  return fail('INVALID_OPTIONS.unreadable', { where, reason: errorName(error) }, { cause: error });
+  // The cause is the caller's own error (a vault read, a DI container), which may quote a secret:
+  // kept for `error.cause`, withheld from `util.inspect` and the stack as the provider errors are.
+  return fail('INVALID_OPTIONS.unreadable', { where, reason: errorName(error) }, { cause: error, withholdCauseText: true });
 }
 
 /** Runs a read of user-supplied options, turning whatever the object throws into a typed error. */
