@@ -16,11 +16,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The target for the core's overhead over the bare SDK client (browser, minified + gzip). */
 const OVERHEAD_TARGET_BYTES = 2 * 1024;
 /**
- * What CI enforces today: the measured overhead (10.0 to 10.9 kB across the services) plus a little.
+ * What CI enforces today: the measured overhead (11.2 to 12.0 kB across the services) plus a little.
  * The core's web build is over the target (see the report this prints); lower
- * this as it shrinks, never raise it without a reason in the commit.
+ * this as it shrinks, never raise it without a reason in the commit. (Raised
+ * from 11.0 kB for the fixes of two adversarial reviews: held clients that
+ * drain and close again, creation retried after a re-entrant clear, one
+ * definition key, re-entrant getters, a one-second clock for lastUsedAt.)
  */
-const OVERHEAD_BUDGET_BYTES = 11_000;
+const OVERHEAD_BUDGET_BYTES = 12_250;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -94,6 +94,30 @@ describe('an options getter that uses the factory itself', () => {
     expect(client.config.endpoint).toBe('https://outer.example');
     expect(client.config.maxAttempts).toBe(2);
   });
+
+  it("a getter inside config that uses another factory: the call's config is read whole (the fast path's scratch is shared by factories)", async () => {
+    await using platform = createClientFactory();
+    await using tenant = createClientFactory();
+    const credentials = { accessKeyId: 'AKIDCONFIG', secretAccessKey: 'config-secret' };
+    // Cached first: the client a config read without its endpoint would find.
+    const withoutEndpoint = tenant.getClient(queue, { region, credentials, config: { maxAttempts: 2 } });
+    const options = () => ({
+      region,
+      credentials,
+      config: {
+        endpoint: 'https://outer.example',
+        get maxAttempts() {
+          platform.getClient(sts, { region, credentials, config: { endpoint: 'https://inner.example', maxAttempts: 9 } });
+          return 2;
+        },
+      },
+    });
+    const client = tenant.getClient(queue, options());
+    // Asked again: now the fast path reads it, with the other factory's call in the middle.
+    expect(tenant.getClient(queue, options())).toBe(client);
+    expect(client).not.toBe(withoutEndpoint);
+    expect(client.config.endpoint).toBe('https://outer.example');
+  });
 });
 
 describe('a credentials getter that throws with a secret in its message', () => {

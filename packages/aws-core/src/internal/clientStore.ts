@@ -30,6 +30,9 @@ import { unreadable } from './validateOptions.js';
  * factory removed still works, drained and destroyed again when idle).
  */
 const MAX_CREATE_ATTEMPTS = 3;
+/** How many `getClient` calls of any factory (of this copy of the core) are reading their options now: more than one when a getter calls back in. */
+let reading = 0;
+
 /** A factory's clients. */
 export class ClientStore {
   readonly credentialIds: CredentialIds;
@@ -46,8 +49,6 @@ export class ClientStore {
   readonly #bodies: AbandonedBodies | undefined;
   readonly #trap = new ProviderTrap();
   #hits = 0;
-  /** How deep in reading a call `clientFor` is (a getter on the options may call back in). */
-  #reading = 0;
   #misses = 0;
   #evictions = 0;
 
@@ -83,17 +84,18 @@ export class ClientStore {
    * path ran.
    */
   clientFor(service: unknown, options: unknown, reusable: CallRead, context: CallContext): CacheEntry | undefined {
-    // A getter or Proxy trap on the options may itself call getClient while
-    // this call is being read. The reusable read and the fast path's scratch
-    // key belong to the outermost read: a call made from inside one reads
-    // into a record of its own and takes the full path, which copies.
-    const nested = this.#reading > 0;
+    // A getter or Proxy trap on the options may itself call getClient (of
+    // this factory or another) while this call is being read. The reusable
+    // read, the fast path's scratch key and its module-level scratch arrays
+    // belong to the outermost read: a call made from inside one reads into a
+    // record of its own and takes the full path, which copies.
+    const nested = reading > 0;
     const fast = nested ? undefined : this.#fast;
     const read = nested ? emptyRead() : reusable;
     let call: ResolvedCall;
     // Reading and validating run the caller's getters and Proxy traps: what
     // they throw (a revoked Proxy, a failing getter) becomes a typed error.
-    this.#reading++;
+    reading++;
     try {
       readCall(options, read);
       // Fast path (Node): exact repeated inputs, found by value without
@@ -115,7 +117,7 @@ export class ClientStore {
     } catch (error) {
       throw unreadable('getClient()', error);
     } finally {
-      this.#reading--;
+      reading--;
     }
     const cached = this.#cache.get(call.key);
     if (cached !== undefined) {
