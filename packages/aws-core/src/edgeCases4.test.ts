@@ -1,0 +1,236 @@
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
+import { AwsClientError, createClientFactory, defineService, keyedCredentials } from './index.js';
+
+// Findings of a fourth adversarial review. Tests named "FAILS ON PURPOSE"
+// show a defect that is still there; the others pin what held.
+
+const region = 'us-east-1';
+const credentials = { accessKeyId: 'AKIDREVIEWFOUR', secretAccessKey: 'review-four-secret' };
+
+describe('a getter that changes the factory while a repeated call is matched on the fast path', () => {
+  // The fast path first compares a call with the last client it handed out
+  // (fastPath.ts `FastPath.find` → `isLastCall`), reading the call's config
+  // and credentials, and so running their getters, as it compares. A getter
+  // that clears the cache, evicts that client (a nested getClient past
+  // `maxClients`) or disposes the factory removes it meanwhile; the
+  // comparison still matches and `clientStore.ts` `clientFor` serves it
+  // (`ClientCache.serve` assumes "a removed entry is never asked for").
+  // The full path checks this (`#closed()`, `raced?.state`); the fast path
+  // does not.
+  const queue = fakeService('queue');
+  const other = fakeService('other');
+
+  /** Makes the client, then hits it once so it is the fast path's last entry. */
+  function warm(factory: ReturnType<typeof createClientFactory>): FakeClient {
+    const client = factory.getClient(queue, { region, credentials, config: { maxAttempts: 2 } });
+    expect(factory.getClient(queue, { region, credentials, config: { maxAttempts: 2 } })).toBe(client);
+    return client;
+  }
+
+  /** A config equal to `{ maxAttempts: 2 }` whose getter runs `effect` once. */
+  function configThat(effect: () => void): { maxAttempts: number } {
+    let ran = false;
+    return {
+      get maxAttempts() {
+        if (!ran) {
+          ran = true;
+          effect();
+        }
+        return 2;
+      },
+    };
+  }
+
+  it('FAILS ON PURPOSE: clearCache() in a getter: the call is handed a live, cached client, not the one just cleared', async () => {
+    await using factory = createClientFactory();
+    warm(factory);
+    const client = factory.getClient(queue, { region, credentials, config: configThat(() => factory.clearCache()) });
+    expect(client.destroyed).toBe(0);
+    expect(factory.getClient(queue, { region, credentials, config: { maxAttempts: 2 } })).toBe(client);
+  });
+
+  it('FAILS ON PURPOSE: a nested getClient that evicts the client (maxClients: 1): the call is not handed the evicted client', async () => {
+    await using factory = createClientFactory({ maxClients: 1 });
+    warm(factory);
+    const client = factory.getClient(queue, {
+      region,
+      credentials,
+      config: configThat(() => factory.getClient(other, { region, credentials })),
+    });
+    expect(client.destroyed).toBe(0);
+    expect(factory.stats().entries.map((entry) => entry.service)).toContain('queue');
+  });
+
+  it('FAILS ON PURPOSE: dispose() in a getter: FACTORY_DISPOSED, as on the full path, never the client dispose destroyed', async () => {
+    const factory = createClientFactory();
+    warm(factory);
+    let caught: unknown;
+    try {
+      factory.getClient(queue, { region, credentials, config: configThat(() => void factory.dispose()) });
+    } catch (error) {
+      caught = error;
+    }
+    await factory.dispose();
+    expect(caught).toBeInstanceOf(AwsClientError);
+    expect((caught as AwsClientError).code).toBe('FACTORY_DISPOSED');
+  });
+
+  it('the same getters on a first call (full path) are handled: a live client, or FACTORY_DISPOSED', async () => {
+    await using cleared = createClientFactory();
+    const client = cleared.getClient(queue, { region, credentials, config: configThat(() => cleared.clearCache()) });
+    expect(client.destroyed).toBe(0);
+    expect(cleared.getClient(queue, { region, credentials, config: { maxAttempts: 2 } })).toBe(client);
+    const disposed = createClientFactory();
+    expect(() => disposed.getClient(queue, { region, credentials, config: configThat(() => void disposed.dispose()) })).toThrow(
+      expect.objectContaining({ code: 'FACTORY_DISPOSED' }),
+    );
+    await disposed.dispose();
+  });
+});
+
+describe('the re-entrancy count of getClient (clientStore.ts `reading`)', () => {
+  const queue = fakeService('queue');
+
+  /** How often a hit asks a config Proxy for its prototype: 2 on the fast path (isPlainRecord, for…in), 1 on the full path alone. */
+  function prototypeReadsPerHit(factory: ReturnType<typeof createClientFactory>): number {
+    let reads = 0;
+    const config = new Proxy(
+      { maxAttempts: 3 },
+      {
+        getPrototypeOf(target) {
+          reads++;
+          return Reflect.getPrototypeOf(target);
+        },
+      },
+    );
+    factory.getClient(queue, { region, credentials, config });
+    factory.getClient(queue, { region, credentials, config });
+    reads = 0;
+    factory.getClient(queue, { region, credentials, config });
+    return reads;
+  }
+
+  it('is restored after getters that call back in and throw, and after a stack overflow: hits take the fast path again', async () => {
+    await using factory = createClientFactory();
+    const fastHit = prototypeReadsPerHit(factory);
+    expect(fastHit).toBe(2);
+    for (let i = 0; i < 1000; i++) {
+      expect(() =>
+        factory.getClient(queue, {
+          region,
+          credentials,
+          get tier(): string {
+            factory.getClient(queue, { region, credentials });
+            throw new Error('after calling back in');
+          },
+        }),
+      ).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    }
+    const deep = (): unknown =>
+      factory.getClient(queue, {
+        region,
+        credentials,
+        get config() {
+          deep();
+          return {};
+        },
+      });
+    expect(deep).toThrow(AwsClientError);
+    expect(prototypeReadsPerHit(factory)).toBe(fastHit);
+  });
+});
+
+describe('stats().entries[].lastUsedAt and fake timers', () => {
+  // A hit without ttl or expiring credentials stamps a clock reading trusted
+  // until an unref'd 1 s timer says otherwise (clientCache.ts `#readClock`).
+  // Armed while a test faked timers, that timer belongs to the fake clock:
+  // after `vi.useRealTimers()` it never fires, the reading is trusted for
+  // good, and every later hit of that factory (the process-wide one, in a
+  // test file) reports the time of the first faked hit.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('FAILS ON PURPOSE: a reading taken under fake timers is not trusted forever once they are gone', async () => {
+    await using factory = createClientFactory();
+    const clock = fakeService('clock');
+    const options = { region, credentials };
+    vi.useFakeTimers({ now: 1_000_000 });
+    factory.getClient(clock, options);
+    factory.getClient(clock, options); // a hit: reads the (fake) clock and arms the fake timer
+    vi.useRealTimers();
+    // Another fake clock, an hour later, that runs well past the grain of a second.
+    vi.useFakeTimers({ now: 1_000_000 + 3_600_000 });
+    vi.advanceTimersByTime(5_000);
+    factory.getClient(clock, options);
+    expect(factory.stats().entries[0]?.lastUsedAt).toBeGreaterThanOrEqual(Date.now() - 1_000);
+  });
+});
+
+describe('what a getter throws, across the other entry points that read user objects', () => {
+  // getClient, getSession and clearCache turn a getter's error into
+  // INVALID_OPTIONS.unreadable, with the error as `cause` withheld from
+  // util.inspect (validateOptions.ts `unreadable`): a getter reading a secret
+  // store may quote the token it used. These entry points let the getter's
+  // own error out as it is, message and all.
+  const secret = 'hvs.REVIEWFOURGETTERTOKEN';
+  const failing = <T extends object>(target: T, name: string): T =>
+    Object.defineProperty(target, name, {
+      enumerable: true,
+      get() {
+        throw new Error(`vault read with token ${secret} failed`);
+      },
+    });
+
+  function caught(run: () => unknown): unknown {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  }
+
+  it.each([
+    ['createClientFactory({ tiers })', () => createClientFactory({ tiers: failing({}, 'custom') })],
+    ['createClientFactory({ serviceTiers })', () => createClientFactory({ serviceTiers: failing({}, 's3') })],
+    ['createClientFactory({ logger })', () => createClientFactory({ logger: failing({}, 'warn') as never })],
+    ['defineService(definition)', () => defineService(failing({ id: 'vault' }, 'create') as never)],
+    ['keyedCredentials(key, provider, options)', () => keyedCredentials('tenant', () => credentials, failing({}, 'refreshWindowMs'))],
+    [
+      'keyedCredentials(…, { dependsOn })',
+      () => keyedCredentials('tenant', () => credentials, { dependsOn: failing({ accessKeyId: 'AKIDVAULT' }, 'secretAccessKey') as never }),
+    ],
+  ])('FAILS ON PURPOSE: %s: a typed error, with no secret in util.inspect', (_name, run) => {
+    const error = caught(run);
+    expect(error).toBeInstanceOf(AwsClientError);
+    expect(inspect(error)).not.toContain(secret);
+  });
+
+  it('FAILS ON PURPOSE: createClientFactory() with an unreadable option answers INVALID_FACTORY_OPTIONS, as its other refusals do', () => {
+    const error = caught(() => createClientFactory(failing({}, 'maxClients')));
+    expect(error).toBeInstanceOf(AwsClientError);
+    expect(inspect(error)).not.toContain(secret);
+    expect((error as AwsClientError).code).toBe('INVALID_FACTORY_OPTIONS');
+  });
+
+  it.each([
+    ['getClient options', (factory: ReturnType<typeof createClientFactory>) => factory.getClient(fakeService('vault'), failing({ region }, 'credentials'))],
+    [
+      'getClient nested config',
+      (factory: ReturnType<typeof createClientFactory>) =>
+        factory.getClient(fakeService('vault'), { region, credentials, config: { nested: failing({}, 'x') } }),
+    ],
+    ['getSession', (factory: ReturnType<typeof createClientFactory>) => factory.getSession(failing({ region }, 'credentials'))],
+    ['clearCache', (factory: ReturnType<typeof createClientFactory>) => factory.clearCache(failing({}, 'service'))],
+  ])('%s: a typed error whose message, stack, inspect and JSON hold no secret', async (_name, run) => {
+    await using factory = createClientFactory();
+    const error = caught(() => run(factory));
+    expect(error).toBeInstanceOf(AwsClientError);
+    for (const shown of [(error as Error).message, (error as Error).stack, inspect(error), inspect({ error }, { depth: 8 }), JSON.stringify(error)]) {
+      expect(shown).not.toContain(secret);
+    }
+  });
+});
