@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The target for the core's overhead over the bare SDK client (browser, minified + gzip). */
 const OVERHEAD_TARGET_BYTES = 2 * 1024;
 /**
- * What CI enforces today: the measured overhead (11.2 to 12.0 kB across the services) plus a little.
+ * What CI enforces today: the measured overhead (11.3 to 12.1 kB across the services) plus a little.
  * The core's web build is over the target (see the report this prints); lower
  * this as it shrinks, never raise it without a reason in the commit. (Raised
  * from 11.0 kB for the fixes of two adversarial reviews: held clients that

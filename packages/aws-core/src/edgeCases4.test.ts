@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory, defineService, keyedCredentials } from './index.js';
 
-// Findings of a fourth adversarial review. Tests named "FAILS ON PURPOSE"
-// show a defect that is still there; the others pin what held.
+// Findings of a fourth adversarial review: each comment says what the defect
+// was and what fixed it; the other tests pin what held.
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'AKIDREVIEWFOUR', secretAccessKey: 'review-four-secret' };
@@ -18,7 +18,7 @@ describe('a getter that changes the factory while a repeated call is matched on 
   // comparison still matches and `clientStore.ts` `clientFor` serves it
   // (`ClientCache.serve` assumes "a removed entry is never asked for").
   // The full path checks this (`#closed()`, `raced?.state`); the fast path
-  // does not.
+  // did not, and now serves only a live entry (falling through otherwise).
   const queue = fakeService('queue');
   const other = fakeService('other');
 
@@ -43,7 +43,7 @@ describe('a getter that changes the factory while a repeated call is matched on 
     };
   }
 
-  it('FAILS ON PURPOSE: clearCache() in a getter: the call is handed a live, cached client, not the one just cleared', async () => {
+  it('clearCache() in a getter: the call is handed a live, cached client, not the one just cleared', async () => {
     await using factory = createClientFactory();
     warm(factory);
     const client = factory.getClient(queue, { region, credentials, config: configThat(() => factory.clearCache()) });
@@ -51,7 +51,7 @@ describe('a getter that changes the factory while a repeated call is matched on 
     expect(factory.getClient(queue, { region, credentials, config: { maxAttempts: 2 } })).toBe(client);
   });
 
-  it('FAILS ON PURPOSE: a nested getClient that evicts the client (maxClients: 1): the call is not handed the evicted client', async () => {
+  it('a nested getClient that evicts the client (maxClients: 1): the call is not handed the evicted client', async () => {
     await using factory = createClientFactory({ maxClients: 1 });
     warm(factory);
     const client = factory.getClient(queue, {
@@ -63,7 +63,7 @@ describe('a getter that changes the factory while a repeated call is matched on 
     expect(factory.stats().entries.map((entry) => entry.service)).toContain('queue');
   });
 
-  it('FAILS ON PURPOSE: dispose() in a getter: FACTORY_DISPOSED, as on the full path, never the client dispose destroyed', async () => {
+  it('dispose() in a getter: FACTORY_DISPOSED, as on the full path, never the client dispose destroyed', async () => {
     const factory = createClientFactory();
     warm(factory);
     let caught: unknown;
@@ -148,12 +148,13 @@ describe('stats().entries[].lastUsedAt and fake timers', () => {
   // Armed while a test faked timers, that timer belongs to the fake clock:
   // after `vi.useRealTimers()` it never fires, the reading is trusted for
   // good, and every later hit of that factory (the process-wide one, in a
-  // test file) reports the time of the first faked hit.
+  // test file) reported the time of the first faked hit. The reading is now
+  // trusted only while `setTimeout` is the one its timer was set with.
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it('FAILS ON PURPOSE: a reading taken under fake timers is not trusted forever once they are gone', async () => {
+  it('a reading taken under fake timers is not trusted forever once they are gone', async () => {
     await using factory = createClientFactory();
     const clock = fakeService('clock');
     const options = { region, credentials };
@@ -174,7 +175,8 @@ describe('what a getter throws, across the other entry points that read user obj
   // INVALID_OPTIONS.unreadable, with the error as `cause` withheld from
   // util.inspect (validateOptions.ts `unreadable`): a getter reading a secret
   // store may quote the token it used. These entry points let the getter's
-  // own error out as it is, message and all.
+  // own error out as it was, message and all; now each gives its own code's
+  // `.unreadable` error, the cause withheld likewise.
   const secret = 'hvs.REVIEWFOURGETTERTOKEN';
   const failing = <T extends object>(target: T, name: string): T =>
     Object.defineProperty(target, name, {
@@ -203,13 +205,13 @@ describe('what a getter throws, across the other entry points that read user obj
       'keyedCredentials(…, { dependsOn })',
       () => keyedCredentials('tenant', () => credentials, { dependsOn: failing({ accessKeyId: 'AKIDVAULT' }, 'secretAccessKey') as never }),
     ],
-  ])('FAILS ON PURPOSE: %s: a typed error, with no secret in util.inspect', (_name, run) => {
+  ])('%s: a typed error, with no secret in util.inspect', (_name, run) => {
     const error = caught(run);
     expect(error).toBeInstanceOf(AwsClientError);
     expect(inspect(error)).not.toContain(secret);
   });
 
-  it('FAILS ON PURPOSE: createClientFactory() with an unreadable option answers INVALID_FACTORY_OPTIONS, as its other refusals do', () => {
+  it('createClientFactory() with an unreadable option answers INVALID_FACTORY_OPTIONS, as its other refusals do', () => {
     const error = caught(() => createClientFactory(failing({}, 'maxClients')));
     expect(error).toBeInstanceOf(AwsClientError);
     expect(inspect(error)).not.toContain(secret);

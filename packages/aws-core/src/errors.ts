@@ -41,6 +41,13 @@ export interface AwsClientErrorOptions {
   code: AwsClientErrorCode;
   /** The error that caused this one (an SDK error, for example). */
   cause?: unknown;
+  /**
+   * The cause is the caller's or a provider's own error, whose message may
+   * quote a secret (what a credential provider or a getter read): inspecting
+   * this error (`util.inspect`, `console.error`) shows the cause by its name
+   * only. `error.cause` itself is untouched.
+   */
+  withholdCauseText?: boolean | undefined;
 }
 
 function brandsOf(ctor: unknown): string[] {
@@ -93,6 +100,7 @@ export class AwsClientError extends Error {
     this.code = options.code;
     Object.defineProperty(this, BRAND, { value: brandsOf(new.target), enumerable: false });
     Object.defineProperty(this, 'name', { value: brandsOf(new.target)[0] ?? 'AwsClientError', enumerable: false, configurable: true, writable: true });
+    if (options.withholdCauseText === true) withholdCauseText(this);
   }
 
   /**
@@ -167,7 +175,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 function withholdCauseText(error: AwsClientError): void {
   Object.defineProperty(error, INSPECT, {
     value(this: AwsClientError): string {
-      const cause = `${errorName(this.cause)}: its message is not shown, as it may quote what the credential provider read (read error.cause)`;
+      const cause = `${errorName(this.cause)}: its message is not shown, as it may quote a secret (read error.cause)`;
       return `${this.stack ?? `${this.name}: ${this.message}`} {\n  code: '${this.code}',\n  [cause]: ${cause}\n}`;
     },
     enumerable: false,
@@ -193,11 +201,9 @@ interface FailOptions {
 export function fail(id: MessageId, details: MessageValues = {}, options: FailOptions = {}): AwsClientError {
   const code = id.split('.')[0] as AwsClientErrorCode;
   const message = say(id, details);
-  const errorOptions = { code, cause: options.cause };
+  const errorOptions = { code, cause: options.cause, withholdCauseText: options.withholdCauseText };
   if (code.includes('REGION')) return new AwsRegionError(message, { ...errorOptions, region: options.region ?? '', suggestion: options.suggestion });
-  const error = /CREDENTIAL|PROFILE|ROLE/.test(code) ? new AwsCredentialError(message, errorOptions) : new AwsClientError(message, errorOptions);
-  if (options.withholdCauseText) withholdCauseText(error);
-  return error;
+  return /CREDENTIAL|PROFILE|ROLE/.test(code) ? new AwsCredentialError(message, errorOptions) : new AwsClientError(message, errorOptions);
 }
 
 /** Describes a value's type for messages without ever printing the value. */

@@ -4,7 +4,7 @@ import { isPlainRecord } from './internal/configSnapshot.js';
 import type { FactoryEvent } from './internal/events.js';
 import { isTimerMs } from './internal/limits.js';
 import type { RegionValidation } from './internal/regions.js';
-import { readOptions } from './internal/validateOptions.js';
+import { guardRead, readOptions } from './internal/validateOptions.js';
 import { DEFAULT_TIERS, type TierConfig, type TierName, validateTier } from './tiers.js';
 import type { Logger } from './types.js';
 
@@ -139,8 +139,16 @@ function check<T>(name: keyof ClientFactoryOptions, value: unknown, fallback: T,
   return value as T;
 }
 
-/** Reads and checks `createClientFactory` options. */
+/**
+ * Reads and checks `createClientFactory` options. What the objects throw
+ * while being read (a getter on a tier, a logger, a `serviceTiers` map)
+ * becomes a typed error.
+ */
 export function readFactoryOptions(options: unknown): FactorySettings {
+  return guardRead('createClientFactory()', () => checkFactoryOptions(options));
+}
+
+function checkFactoryOptions(options: unknown): FactorySettings {
   const read = readOptions('createClientFactory()', options, FACTORY_OPTION_NAMES);
   const tiers = new Map<string, TierConfig>(Object.entries(DEFAULT_TIERS));
   if (read.tiers !== undefined) {

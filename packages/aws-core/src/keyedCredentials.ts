@@ -1,6 +1,7 @@
 import type { AwsClientFactory } from './clientFactory.js';
 import { fail } from './errors.js';
 import { credentialMaterial } from './internal/credentialFingerprint.js';
+import { guardRead } from './internal/validateOptions.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 
 /** Any function (a credential provider is looked up by its identity). */
@@ -109,14 +110,18 @@ export function keyedCredentials(
   options?: KeyedCredentialsOptions,
 ): AwsCredentialProvider {
   if (typeof key !== 'string' || key.length === 0 || typeof provider !== 'function') throw fail('INVALID_CREDENTIALS.keyed');
-  const refreshWindowMs = options?.refreshWindowMs;
+  // Read once, by name; what a getter throws becomes a typed error.
+  const { refreshWindowMs, dependsOn, material } = guardRead('keyedCredentials()', () => {
+    const refreshWindowMs = options?.refreshWindowMs;
+    const dependsOn = options?.dependsOn;
+    return { refreshWindowMs, dependsOn, material: dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(dependsOn) };
+  });
   if (refreshWindowMs !== undefined && !(typeof refreshWindowMs === 'number' && refreshWindowMs >= 0 && Number.isFinite(refreshWindowMs))) {
     throw fail('INVALID_CREDENTIALS.keyed');
   }
-  const dependsOn = options?.dependsOn;
   if (dependsOn === '') throw fail('INVALID_CREDENTIALS.keyed');
   // Unambiguous: the key is length-prefixed, so no key can spell another's dependency.
-  const identity = `${key.length}:${key}|${dependsOn === undefined ? '-' : credentialMaterial(dependsOn)}`;
+  const identity = `${key.length}:${key}|${material}`;
   const byIdentity = typeof dependsOn === 'function' && (keyedSourceOf(dependsOn)?.byIdentity ?? true);
   const source: KeyedSource = { key, identity, provider: provider as KeyedCredentialProvider, refreshWindowMs, byIdentity };
   // Callable as it is by an SDK client too (outside any factory).

@@ -1,4 +1,5 @@
 import { describeType, fail } from './errors.js';
+import { guardRead } from './internal/validateOptions.js';
 import { tierForService } from './serviceTiers.js';
 import type { TierConfig, TierName } from './tiers.js';
 
@@ -140,7 +141,18 @@ export function defineService<TClient extends SdkClientLike, TConfig extends obj
     throw fail('INVALID_SERVICE_DEFINITION', { field, got: describeType(got) });
   };
   if (typeof definition !== 'object' || definition === null) return invalid('definition', definition);
-  const { id, tier = typeof id === 'string' ? tierForService(id) : undefined, create, handlerOptions, origin } = definition;
+  // Read once, each field by name; what a getter throws becomes a typed error.
+  const {
+    id,
+    tier: givenTier,
+    create,
+    handlerOptions,
+    origin,
+  } = guardRead('defineService()', () => {
+    const { id, tier, create, handlerOptions, origin } = definition;
+    return { id, tier, create, handlerOptions, origin };
+  });
+  const tier = givenTier === undefined && typeof id === 'string' ? tierForService(id) : givenTier;
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) return invalid('id', id);
   if (typeof tier !== 'string' || tier.length === 0) return invalid('tier', tier);
   if (typeof create !== 'function') return invalid('create', create);

@@ -12,6 +12,7 @@
 
 import { AssumeRoleCommand, type AssumeRoleResponse, AssumeRoleWithWebIdentityCommand, type AssumeRoleWithWebIdentityResponse } from '@aws-sdk/client-sts';
 import {
+  AwsClientError,
   AwsCredentialError,
   type AwsCredentialProvider,
   type AwsCredentials,
@@ -22,7 +23,7 @@ import {
 } from '@dbp/aws-core';
 import { tokenFileReader } from '#tokenFile';
 import { RecentSources } from './internal/recentSources.js';
-import { assumeRoleFailed, describeType } from './internal/roleErrors.js';
+import { assumeRoleFailed, describeType, unreadableOptions } from './internal/roleErrors.js';
 import { emptyRead, keyOf, type RoleRead, type RoleSnapshot, readRole, readWebIdentity, snapshotOf } from './internal/roleParams.js';
 import { sts } from './sts.js';
 
@@ -276,8 +277,21 @@ const webIdentityRead = /* @__PURE__ */ emptyRead('assumeRoleWithWebIdentity');
 /** Whether a call is running: a getter on the options that calls back in gets a read of its own. */
 let busy = false;
 
-/** Reads a call, returns the remembered source for equal options, else validates and builds one. */
+/**
+ * Reads a call, returns the remembered source for equal options, else
+ * validates and builds one. What the options throw while being read (a
+ * getter reading a secret store) becomes a typed error that shows the
+ * getter's error by name only.
+ */
 function sourceFor(options: unknown, read: RoleRead, reader: (options: unknown, out: RoleRead) => void): AwsCredentialProvider {
+  try {
+    return readSource(options, read, reader);
+  } catch (error) {
+    throw error instanceof AwsClientError ? error : unreadableOptions(read.kind, error);
+  }
+}
+
+function readSource(options: unknown, read: RoleRead, reader: (options: unknown, out: RoleRead) => void): AwsCredentialProvider {
   reader(options, read);
   // Fast path: equal options as a remembered source, compared by value.
   if (read.problem === undefined) {

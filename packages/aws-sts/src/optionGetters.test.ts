@@ -8,7 +8,9 @@ import { assumeRole, assumeRoleWithWebIdentity } from './index.js';
 // error (which may quote the token a secret-store read used) out of
 // util.inspect (aws-core validateOptions.ts `unreadable`). The role sources
 // read their options with getters too (a DI container, a config class) and let
-// the getter's error out as it is: message, stack and util.inspect quote it.
+// the getter's error out as it was: message, stack and util.inspect quoted it.
+// Now an INVALID_CREDENTIALS error whose cause is withheld (roleErrors.ts
+// `unreadableOptions`).
 
 const ROLE = 'arn:aws:iam::111122223333:role/app';
 const secret = 'hvs.REVIEWFOURSTSGETTERTOKEN';
@@ -37,7 +39,7 @@ describe('a getter on role options that throws with a secret in its message', ()
     ['assumeRole({ source })', () => assumeRole({ roleArn: ROLE, source: failing({ accessKeyId: 'AKIDSOURCE' }, 'secretAccessKey') as never })],
     ['assumeRole({ tags })', () => assumeRole({ roleArn: ROLE, tags: failing({}, 'tenant') })],
     ['assumeRoleWithWebIdentity({ webIdentityToken })', () => assumeRoleWithWebIdentity(failing({ roleArn: ROLE }, 'webIdentityToken') as never)],
-  ])('FAILS ON PURPOSE: %s: a typed error, with no secret in util.inspect', (_name, run) => {
+  ])('%s: a typed error, with no secret in util.inspect', (_name, run) => {
     const error = caught(run);
     expect(error).toBeInstanceOf(AwsClientError);
     expect(inspect(error)).not.toContain(secret);

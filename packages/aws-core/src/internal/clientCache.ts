@@ -143,6 +143,8 @@ export class ClientCache {
   /** Whether `#clock` is at most `CLOCK_GRAIN_MS` old. */
   #clockFresh = false;
   #clockTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The `setTimeout` that `#clockTimer` was set with. */
+  #clockArmedWith: unknown;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
 
@@ -184,7 +186,7 @@ export class ClientCache {
     if (expiresAt !== undefined || ttl !== undefined) {
       now = Date.now();
       this.#clock = now;
-    } else now = this.#clockFresh ? this.#clock : this.#readClock();
+    } else now = this.#clockFresh && this.#clockArmedWith === setTimeout ? this.#clock : this.#readClock();
     if ((expiresAt !== undefined && expiresAt <= now) || (ttl !== undefined && now - entry.lastUsedAt >= ttl)) return false;
     entry.hits++;
     // A reading from before the entry was made (or a clock set back) never moves it back.
@@ -193,10 +195,17 @@ export class ClientCache {
     return true;
   }
 
-  /** Reads the clock, and trusts the reading for `CLOCK_GRAIN_MS` (an unref'd timer says when not to). */
+  /**
+   * Reads the clock, and trusts the reading for `CLOCK_GRAIN_MS` (an unref'd
+   * timer says when not to). The reading is trusted only while `setTimeout`
+   * is the one the timer was set with: a test that installs or removes fake
+   * timers would otherwise leave a timer that never fires.
+   */
   #readClock(): number {
+    clearTimeout(this.#clockTimer);
     this.#clock = Date.now();
     this.#clockFresh = true;
+    this.#clockArmedWith = setTimeout;
     this.#clockTimer = setTimeout(() => {
       this.#clockFresh = false;
       this.#clockTimer = undefined;

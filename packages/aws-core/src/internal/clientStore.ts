@@ -105,7 +105,8 @@ export class ClientStore {
         if (definition !== undefined) {
           const tier = read.tier === undefined ? context.serviceTiers.tierOf(definition) : read.tier;
           const entry = fast.find(definition, read, tier, read.region === undefined ? context.fallbackRegion() : read.region);
-          if (entry !== undefined && this.#cache.serve(entry)) {
+          // Live: a getter run by the match may have cleared, evicted or disposed it.
+          if (entry !== undefined && entry.state === 'live' && this.#cache.serve(entry)) {
             this.#hits++;
             return entry;
           }

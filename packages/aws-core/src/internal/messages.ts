@@ -24,6 +24,11 @@ type Values = Record<string, string | number | boolean | readonly string[] | und
 
 const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
 
+/** What an options object threw while being read (a failing getter, a revoked Proxy): its error's name, never its text. */
+function unreadable(d: Values): string {
+  return `${d.where} could not read its options (${d.reason}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`;
+}
+
 function unknownKey(d: Values): string {
   const key = String(d.key);
   const allowed = (d.allowed ?? []) as readonly string[];
@@ -73,12 +78,12 @@ const MESSAGES = {
 
   'INVALID_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
   'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
-  'INVALID_OPTIONS.unreadable': (d: Values): string =>
-    `${d.where} could not read its options (${d.reason}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`,
+  'INVALID_OPTIONS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_OPTIONS.filterService': (): string =>
     "clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).",
   'INVALID_OPTIONS.filterRegion': (): string => "clearCache({ region }) takes a region string such as 'us-east-1'.",
 
+  'INVALID_FACTORY_OPTIONS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => `createClientFactory() takes an options object, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `createClientFactory(): ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
@@ -99,6 +104,7 @@ const MESSAGES = {
     `getClient() was given a function that is not an AWS SDK v3 client class (${d.threw ? `constructing it threw ${d.threw}` : 'its instances have no config.serviceId, destroy() or middlewareStack'}). Pass the class itself, such as SQSClient from @aws-sdk/client-sqs.`,
   UNKNOWN_TIER: (d: Values): string =>
     `Unknown tier '${clip(String(d.tier))}'. Known tiers: ${list(d.known as readonly string[])}. Add one with createClientFactory({ tiers }).`,
+  'INVALID_SERVICE_DEFINITION.unreadable': (d: Values): string => unreadable(d),
   INVALID_SERVICE_DEFINITION: (d: Values): string =>
     `Invalid service definition: ${DEFINITION_RULES[String(d.field)]}, got ${d.got}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) } to defineService(), and a definition made by defineService() to registerService().`,
 
@@ -111,6 +117,7 @@ const MESSAGES = {
   'INVALID_CREDENTIALS.whitespace': (d: Values): string =>
     `Invalid credentials: ${d.field} contains white space (check how the value was copied). Pass { accessKeyId, secretAccessKey, sessionToken?, expiration? } with the exact values.`,
   'INVALID_CREDENTIALS.profile': (d: Values): string => `profile must be a non-empty profile name without surrounding spaces, got ${d.got}.`,
+  'INVALID_CREDENTIALS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_CREDENTIALS.keyed': (): string =>
     'keyedCredentials(key, provider, options?) takes a non-empty string key, a provider function and, optionally, { refreshWindowMs } in milliseconds (0 or more) and { dependsOn }: credentials, a provider or a non-empty secret string.',
   CREDENTIALS_EXPIRED: (d: Values): string =>

@@ -30,6 +30,20 @@ export function clip(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * Options that threw while being read (a getter reading a secret store, a
+ * revoked Proxy): the thrower's error is `cause`, shown by `util.inspect` by
+ * its name only, as its message may quote a secret.
+ */
+export function unreadableOptions(where: SourceFunction, error: unknown): AwsCredentialError {
+  const name = nameOf(error);
+  const shown = /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
+  return new AwsCredentialError(
+    `${where}(): could not read its options (${shown}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`,
+    { code: 'INVALID_CREDENTIALS', cause: error, withholdCauseText: true },
+  );
+}
+
 /** Bad options: `${where}(): ${what}`. */
 export function invalidOption(where: SourceFunction, what: string): AwsCredentialError {
   return new AwsCredentialError(`${where}(): ${what}`, { code: 'INVALID_CREDENTIALS' });
