@@ -3,11 +3,12 @@ import { defineBuild } from '../../tsup.config.base.js';
 
 export default defineConfig(
   defineBuild(
-    { index: 'src/index.ts', 'runtime.node': 'src/runtime.node.ts', 'runtime.web': 'src/runtime.web.ts' },
+    { index: 'src/index.ts', 'runtime.node': 'src/runtime.node.ts', 'runtime.web': 'src/runtime.web.ts', sdkCore: 'src/sdkCore.cjs' },
     {
       // `#runtime` stays an import so the consumer's conditions pick the Node
       // or the web variant (see "imports" in package.json).
-      external: ['#runtime'],
+      // `#sdkCore` stays a require of its own CommonJS file (see src/sdkCore.cjs).
+      external: ['#runtime', '#sdkCore'],
       // No code splitting: index → shared chunk → #runtime → shared chunk is
       // an import cycle, and runtime.node would read the chunk's exports
       // before they exist (FastPathIndex undefined: no fast path). Module

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
 import { AwsClientError, AwsRegionError, createClientFactory } from './index.js';
 import { knownRegions, suggestRegion } from './internal/knownRegions.js';
+import { sdkPartition } from './runtime.node.js';
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'region-test-secret' };
@@ -89,14 +90,14 @@ describe('region validation', () => {
   });
 
   it('enumerates the regions the SDK lists', () => {
-    const regions = knownRegions();
+    const regions = knownRegions(sdkPartition);
     expect(regions).toContain('us-east-1');
     expect(regions).toContain('eu-west-3');
     expect(regions.length).toBeGreaterThan(25);
   });
 
   it('suggests nothing for something far from any region', () => {
-    expect(suggestRegion('mars-olympus-mons')).toBeUndefined();
+    expect(suggestRegion('mars-olympus-mons', sdkPartition)).toBeUndefined();
   });
 });
 

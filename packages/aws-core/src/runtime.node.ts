@@ -2,6 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { partition } from '#sdkCore';
 import { AbandonedBodies } from './internal/abandonedBodies.js';
 import type { FactoryEventName } from './internal/events.js';
 import { FastPath } from './internal/fastPath.js';
@@ -10,6 +11,13 @@ import { fullMessage } from './internal/messages.js';
 import type { RuntimeAdapter } from './runtime.types.js';
 import type { AwsCredentialProvider, SocketStats } from './types.js';
 
+/**
+ * The SDK's region data (`@aws-sdk/core/client`'s `partition`), required from
+ * a CommonJS file (`src/sdkCore.cjs`): Node runs the SDK's CommonJS build, and
+ * importing it from an ES module would cost ~20 ms of startup.
+ */
+export const sdkPartition: (region: string) => unknown = partition;
+
 /** The Node build has the fast path of `getClient` (see `internal/fastPath.ts`). */
 export const FastPathIndex: typeof FastPath | undefined = FastPath;
 
@@ -17,7 +25,9 @@ export const FastPathIndex: typeof FastPath | undefined = FastPath;
 export const AbandonedBodyWatch: typeof AbandonedBodies | undefined = AbandonedBodies;
 
 /** The Node build suggests the closest region for a malformed one. */
-export const regionSuggestion: typeof suggestRegion = suggestRegion;
+export function regionSuggestion(region: string): string | undefined {
+  return suggestRegion(region, sdkPartition);
+}
 
 /** The Node build shows every message in full. */
 export const formatMessage: typeof fullMessage = fullMessage;

@@ -1,3 +1,4 @@
+import { partition } from '@aws-sdk/core/client';
 import type { AbandonedBodies } from './internal/abandonedBodies.js';
 import type { FastPath } from './internal/fastPath.js';
 import { suggestRegion } from './internal/knownRegions.js';
@@ -7,6 +8,9 @@ import type { RuntimeAdapter } from './runtime.types.js';
 // Bundlers replace `process.env.NODE_ENV` textually; the web build needs no
 // Node types for it (a worker's tsconfig has none).
 declare const process: { readonly env: Readonly<Record<string, string | undefined>> };
+
+/** The SDK's region data (`@aws-sdk/core/client`'s `partition`); bundlers follow this import. */
+export const sdkPartition: (region: string) => unknown = partition;
 
 /**
  * The web build has no fast path: a cache hit takes the full path, a few
@@ -23,7 +27,7 @@ export const AbandonedBodyWatch: typeof AbandonedBodies | undefined = undefined;
  * is then `undefined`; the error keeps its class, code and region).
  */
 export function regionSuggestion(region: string): string | undefined {
-  if (process.env.NODE_ENV !== 'production') return suggestRegion(region);
+  if (process.env.NODE_ENV !== 'production') return suggestRegion(region, sdkPartition);
   return undefined;
 }
 

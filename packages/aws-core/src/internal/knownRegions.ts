@@ -5,12 +5,15 @@
  *
  * @module
  */
-// Every SDK v3 client already loads `@aws-sdk/core/client` (its endpoint
-// rules call `partition`), so this import costs nothing once a client is
-// loaded, and bundlers follow it (a Lambda bundle must not keep a bare
-// `require` of a package that is not there).
-import { partition } from '@aws-sdk/core/client';
 import { editDistance } from './text.js';
+
+/**
+ * The SDK's `partition` (`@aws-sdk/core/client`, which every SDK v3 client's
+ * endpoint rules call). The runtime module loads it the way that costs least
+ * where it runs and that bundlers follow (`sdkPartition` in runtime.node.ts
+ * and runtime.web.ts), and passes it in.
+ */
+export type Partition = (region: string) => unknown;
 
 /** Shaped like an AWS region: `us-east-1`, `us-gov-west-1`, `eusc-de-east-1`. */
 export const WELL_FORMED: RegExp = /^[a-z]{2,4}(?:-[a-z]+){1,3}-\d{1,2}$/;
@@ -25,7 +28,7 @@ export const DIRECTIONS: readonly string[] = ['east', 'west', 'north', 'south', 
 let knownRegionsCache: string[] | undefined;
 
 /** Whether the SDK's partition data lists `region` (it describes only the regions it lists). */
-export function isListed(region: string): boolean {
+export function isListed(region: string, partition: Partition): boolean {
   try {
     return (partition(region) as { description?: string }).description !== undefined;
   } catch {
@@ -34,14 +37,14 @@ export function isListed(region: string): boolean {
 }
 
 /** The regions the SDK's partition data lists (enumerated once, on demand). */
-export function knownRegions(): readonly string[] {
+export function knownRegions(partition: Partition): readonly string[] {
   if (!knownRegionsCache) {
     const found: string[] = [];
     for (const prefix of PREFIXES) {
       for (const direction of DIRECTIONS) {
         for (let n = 1; n <= 9; n++) {
           const candidate = `${prefix}-${direction}-${n}`;
-          if (isListed(candidate)) found.push(candidate);
+          if (isListed(candidate, partition)) found.push(candidate);
         }
       }
     }
@@ -51,7 +54,7 @@ export function knownRegions(): readonly string[] {
 }
 
 /** The closest listed region to a malformed one, when one is close enough. */
-export function suggestRegion(input: string): string | undefined {
+export function suggestRegion(input: string, partition: Partition): string | undefined {
   if (input.length === 0 || input.length > 64) return undefined;
   const cleaned = input
     .trim()
@@ -59,10 +62,10 @@ export function suggestRegion(input: string): string | undefined {
     .replace(/[\s_.]+/g, '-');
   // Common slips: a letter l / i / o typed for the digit at the end.
   const digitFixed = cleaned.replace(/-([lio])$/, (_, c: string) => (c === 'o' ? '-0' : '-1'));
-  for (const candidate of [cleaned, digitFixed]) if (isListed(candidate) && WELL_FORMED.test(candidate)) return candidate;
+  for (const candidate of [cleaned, digitFixed]) if (isListed(candidate, partition) && WELL_FORMED.test(candidate)) return candidate;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const region of knownRegions()) {
+  for (const region of knownRegions(partition)) {
     const distance = Math.min(editDistance(cleaned, region), editDistance(digitFixed, region));
     if (distance < bestDistance) {
       best = region;

@@ -1,3 +1,4 @@
+import { sdkPartition } from '#runtime';
 import { describeType, fail } from '../errors.js';
 import { DIRECTIONS, isListed, WELL_FORMED } from './knownRegions.js';
 
@@ -26,7 +27,7 @@ export function checkRegion(region: unknown, mode: RegionValidation, suggest: (r
   if (typeof region !== 'string') throw fail('INVALID_REGION.type', { got: describeType(region) }, { region: describeType(region) });
   if (mode === 'off' || region === 'local') return 'ok';
   const base = baseRegion(region);
-  if (isListed(base)) return 'ok';
+  if (isListed(base, sdkPartition)) return 'ok';
   if (WELL_FORMED.test(base) && DIRECTION_SET.has(base.split('-').at(-2) as string)) {
     if (mode === 'strict') throw fail('UNKNOWN_REGION', { region }, { region });
     return 'new';
