@@ -15,11 +15,12 @@ export default defineConfig(
       // before they exist (FastPathIndex undefined: no fast path). Module
       // state the two copies must share is keyed by Symbol.for instead.
       dts: { entry: { index: 'src/index.ts' } },
-      // src/sdkCore.cjs ships as it is: CommonJS only, its `require` a
-      // literal that Node runs and bundlers follow (an ESM build of it would
-      // turn the require into esbuild's shim, which neither can).
+      // `#sdkCore` ships as written: src/sdkCore.cjs for Node (CommonJS only:
+      // an ESM build of it would turn its require into esbuild's shim) and
+      // src/sdkCore.module.js for bundlers (the `module` condition).
       onSuccess: async () => {
         await copyFile('src/sdkCore.cjs', 'dist/sdkCore.cjs');
+        await copyFile('src/sdkCore.module.js', 'dist/sdkCore.module.js');
       },
     },
   ),
