@@ -6,7 +6,7 @@ import { partition } from '#sdkCore';
 import { AbandonedBodies } from './internal/abandonedBodies.js';
 import type { FactoryEventName } from './internal/events.js';
 import { FastPath } from './internal/fastPath.js';
-import { suggestRegion } from './internal/knownRegions.js';
+import { type Partition, suggestRegion } from './internal/knownRegions.js';
 import { fullMessage } from './internal/messages.js';
 import type { RuntimeAdapter } from './runtime.types.js';
 import type { AwsCredentialProvider, SocketStats } from './types.js';
@@ -16,7 +16,7 @@ import type { AwsCredentialProvider, SocketStats } from './types.js';
  * a CommonJS file (`src/sdkCore.cjs`): Node runs the SDK's CommonJS build, and
  * importing it from an ES module would cost ~20 ms of startup.
  */
-export const sdkPartition: (region: string) => unknown = partition;
+export const sdkPartition: Partition = partition;
 
 /** The Node build has the fast path of `getClient` (see `internal/fastPath.ts`). */
 export const FastPathIndex: typeof FastPath | undefined = FastPath;

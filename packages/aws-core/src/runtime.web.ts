@@ -1,7 +1,7 @@
 import { partition } from '@aws-sdk/core/client';
 import type { AbandonedBodies } from './internal/abandonedBodies.js';
 import type { FastPath } from './internal/fastPath.js';
-import { suggestRegion } from './internal/knownRegions.js';
+import { type Partition, suggestRegion } from './internal/knownRegions.js';
 import { fullMessage, type MessageId, type MessageValues, shortMessage } from './internal/messages.js';
 import type { RuntimeAdapter } from './runtime.types.js';
 
@@ -10,7 +10,7 @@ import type { RuntimeAdapter } from './runtime.types.js';
 declare const process: { readonly env: Readonly<Record<string, string | undefined>> };
 
 /** The SDK's region data (`@aws-sdk/core/client`'s `partition`); bundlers follow this import. */
-export const sdkPartition: (region: string) => unknown = partition;
+export const sdkPartition: Partition = partition;
 
 /**
  * The web build has no fast path: a cache hit takes the full path, a few

@@ -140,10 +140,12 @@ export class ClientCache {
   #tick = 0;
   /** The last clock reading (see `serve`). */
   #clock = 0;
-  /** Whether `#clock` is at most `CLOCK_GRAIN_MS` old. */
-  #clockFresh = false;
   #clockTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The `setTimeout` that `#clockTimer` was set with. */
+  /**
+   * The `setTimeout` that `#clockTimer` was set with while `#clock` is at most
+   * `CLOCK_GRAIN_MS` old, else `undefined`: the reading is trusted while this
+   * is the current `setTimeout`.
+   */
   #clockArmedWith: unknown;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -186,7 +188,7 @@ export class ClientCache {
     if (expiresAt !== undefined || ttl !== undefined) {
       now = Date.now();
       this.#clock = now;
-    } else now = this.#clockFresh && this.#clockArmedWith === setTimeout ? this.#clock : this.#readClock();
+    } else now = this.#clockArmedWith === setTimeout ? this.#clock : this.#readClock();
     if ((expiresAt !== undefined && expiresAt <= now) || (ttl !== undefined && now - entry.lastUsedAt >= ttl)) return false;
     entry.hits++;
     // A reading from before the entry was made (or a clock set back) never moves it back.
@@ -204,10 +206,9 @@ export class ClientCache {
   #readClock(): number {
     clearTimeout(this.#clockTimer);
     this.#clock = Date.now();
-    this.#clockFresh = true;
     this.#clockArmedWith = setTimeout;
     this.#clockTimer = setTimeout(() => {
-      this.#clockFresh = false;
+      this.#clockArmedWith = undefined;
       this.#clockTimer = undefined;
     }, CLOCK_GRAIN_MS);
     (this.#clockTimer as { unref?: () => void }).unref?.();
@@ -245,7 +246,7 @@ export class ClientCache {
   /** Stops the ttl timer (dispose). */
   stop(): void {
     clearTimeout(this.#clockTimer);
-    this.#clockFresh = false;
+    this.#clockArmedWith = undefined;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
