@@ -106,7 +106,8 @@ export function statsRow(entry: CacheEntry, sockets: SocketStats | undefined): C
 }
 
 function sameDefinition(a: ServiceDefinition, b: ServiceDefinition): boolean {
-  return a === b || (a.origin !== undefined && definitionKey(a) === definitionKey(b));
+  // The definition itself without an origin, else one string per service of a package.
+  return definitionKey(a) === definitionKey(b);
 }
 
 /**
