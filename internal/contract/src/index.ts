@@ -1,6 +1,7 @@
 import {
   AwsClientError,
   AwsRegionError,
+  configureClientFactory,
   createClientFactory,
   DEFAULT_TIERS,
   type GetClientOptions,
@@ -87,6 +88,29 @@ export function runServiceContract<TClient extends SdkClientLike>(contract: Serv
       expect(getClient({ region: 'us-east-1', credentials: { ...credentials } })).toBe(client);
       expect(getClientFactory().getClient(definition, { region: 'us-east-1', credentials: { ...credentials } })).toBe(client);
       expect(getClient({ region: 'eu-west-1', credentials: { ...credentials } })).not.toBe(client);
+    });
+
+    it(`${service.getter}() honours configureClientFactory(): tiers, serviceTiers and defaultRegion of the process-wide factory`, async () => {
+      await getClientFactory().dispose();
+      try {
+        configureClientFactory({
+          defaultRegion: 'eu-central-1',
+          tiers: { contract: { maxAttempts: 2, retryMode: 'standard', connectTimeoutMs: 1_500, readTimeoutMs: 2_500 } },
+          serviceTiers: { [id]: 'contract' },
+        });
+        const client = getClient({ credentials });
+        const config = (client as unknown as ClientInternals).config;
+        expect(await value(config.maxAttempts)).toBe(2);
+        expect(await value(config.region)).toBe('eu-central-1');
+        expect(await handlerConfig(client)).toMatchObject(
+          nodeHandler === 'http1' ? { connectionTimeout: 1_500, socketTimeout: 2_500 } : { requestTimeout: 2_500 },
+        );
+        expect(() => configureClientFactory({})).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
+        expect(getClient({ credentials })).toBe(client);
+      } finally {
+        await getClientFactory().dispose();
+        configureClientFactory({});
+      }
     });
 
     it(`configures the client with the ${tier} tier: ${expected.maxAttempts} attempts, standard retries`, async () => {

@@ -17,6 +17,8 @@ export type { ClientFactoryOptions } from './factoryOptions.js';
 export type { RegionValidation } from './internal/regions.js';
 
 const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');
+/** The process-wide factory's settings (`configureClientFactory`), beside the instance on `globalThis`. */
+const SETTINGS_KEY = Symbol.for('@dbp/aws-core/factory-settings@1');
 const FACTORY_BRAND = Symbol.for('@dbp/aws-core/factory-brand');
 const CONSTRUCT: unique symbol = Symbol('construct') as never;
 
@@ -43,10 +45,10 @@ const CONSTRUCT: unique symbol = Symbol('construct') as never;
  * ```
  */
 export class AwsClientFactory {
-  readonly #settings: FactorySettings;
-  readonly #store: ClientStore;
-  readonly #tiers: ServiceTierOverrides;
-  readonly #context: CallContext;
+  // Set by #setUp: once by the constructor, and again by configureClientFactory while the factory is unused.
+  #settings!: FactorySettings;
+  #store!: ClientStore;
+  #context!: CallContext;
   /** The reusable read of a call (a hit allocates nothing). */
   readonly #read: CallRead = emptyRead();
   #disposing: Promise<void> | undefined;
@@ -57,8 +59,11 @@ export class AwsClientFactory {
    */
   constructor(token?: unknown, options?: ClientFactoryOptions) {
     if (token !== CONSTRUCT) throw fail('CONSTRUCTOR_IS_PRIVATE');
-    const settings = readFactoryOptions(options);
-    this.#settings = settings;
+    this.#setUp(readFactoryOptions(options));
+    Object.defineProperty(this, FACTORY_BRAND, { value: true });
+  }
+
+  #setUp(settings: FactorySettings): void {
     const report = new Reporter(settings.logger, settings.onEvent, () => this.#store.counters().clients);
     // What a keyed credential source is given (assumeRole gets its STS client from here).
     const credentialContext: CredentialContext = {
@@ -68,12 +73,13 @@ export class AwsClientFactory {
       },
     };
     const fallbackRegion = (): string | undefined => this.#fallbackRegion();
-    this.#store = new ClientStore(settings, report, credentialContext, () => this.disposed);
-    this.#tiers = new ServiceTierOverrides(settings.serviceTiers);
     const regions = new RegionCheck(settings.regionValidation, (region) => report.newRegion(region), regionSuggestion);
+    if (settings.defaultRegion !== undefined) regions.check(settings.defaultRegion);
+    this.#settings = settings;
+    this.#store = new ClientStore(settings, report, credentialContext, () => this.disposed);
     this.#context = {
       tiers: settings.tiers,
-      serviceTiers: this.#tiers,
+      serviceTiers: new ServiceTierOverrides(settings.serviceTiers),
       region: (region) => {
         const value = region !== undefined ? region : this.#fallbackRegion();
         return value === undefined ? undefined : regions.check(value);
@@ -81,8 +87,26 @@ export class AwsClientFactory {
       fallbackRegion: () => this.#fallbackRegion(),
       credentialIds: this.#store.credentialIds,
     };
-    if (settings.defaultRegion !== undefined) regions.check(settings.defaultRegion);
-    Object.defineProperty(this, FACTORY_BRAND, { value: true });
+  }
+
+  /**
+   * `configureClientFactory`: applies settings to the process-wide factory
+   * in place (a reference kept to it stays valid), or to the one
+   * `getInstance()` makes next. Refused once it has built anything from its
+   * current settings.
+   * @internal
+   */
+  static configure(settings: FactorySettings): AwsClientFactory {
+    const holder = processWide();
+    const existing = holder[INSTANCE_KEY];
+    if (existing !== undefined && !existing.disposed) {
+      const { clients, sessions, misses } = existing.#store.counters();
+      if (clients + sessions + misses > 0) throw fail('FACTORY_ALREADY_IN_USE');
+    }
+    Object.defineProperty(holder, SETTINGS_KEY, { value: settings, enumerable: false, configurable: true, writable: true });
+    if (existing === undefined || existing.disposed) return AwsClientFactory.getInstance();
+    existing.#setUp(settings);
+    return existing;
   }
 
   /** `instanceof` holds for factories made by any copy of the package. */
@@ -97,10 +121,12 @@ export class AwsClientFactory {
    * `dispose()`, the next call creates a fresh one.
    */
   static getInstance(): AwsClientFactory {
-    const holder = globalThis as { [INSTANCE_KEY]?: AwsClientFactory };
+    const holder = processWide();
     const existing = holder[INSTANCE_KEY];
     if (existing && !existing.disposed) return existing;
     const created = new AwsClientFactory(CONSTRUCT);
+    const settings = holder[SETTINGS_KEY];
+    if (settings !== undefined) created.#setUp(settings);
     Object.defineProperty(holder, INSTANCE_KEY, { value: created, enumerable: false, configurable: true, writable: true });
     return created;
   }
@@ -254,6 +280,48 @@ Object.defineProperty(AwsClientFactory.prototype, Symbol.for('nodejs.util.inspec
  */
 export function getClientFactory(): AwsClientFactory {
   return AwsClientFactory.getInstance();
+}
+
+interface ProcessWide {
+  [INSTANCE_KEY]?: AwsClientFactory;
+  [SETTINGS_KEY]?: FactorySettings;
+}
+
+/** Where the process-wide factory and its settings live: `globalThis`, under `Symbol.for` keys every copy of the package shares. */
+function processWide(): ProcessWide {
+  return globalThis as ProcessWide;
+}
+
+/**
+ * Configures the process-wide factory (the one `getClientFactory()`,
+ * `AwsClientFactory.getInstance()` and the service packages' helpers such
+ * as `getS3Client()` use) with any {@link createClientFactory} option. Call
+ * it once at start-up, before the first client. The options are checked at
+ * once (the same errors as `createClientFactory`) and copied; they apply to
+ * every client the process-wide factory makes, and stay in force for the
+ * factory `getInstance()` makes after a `dispose()`. Called again before
+ * first use, the new options replace the old ones whole.
+ *
+ * @returns the process-wide factory, configured (the same object a caller
+ *   may already hold from `getClientFactory()`).
+ * @throws AwsClientError `FACTORY_ALREADY_IN_USE` once the process-wide
+ *   factory has made a client or a session: its options would apply only to
+ *   what it makes later, so nothing is changed. Configure first, or use
+ *   `createClientFactory(options)` for a factory of your own.
+ * @example
+ * ```ts
+ * import { configureClientFactory, DEFAULT_TIERS } from '@dbp/aws-core'
+ *
+ * configureClientFactory({
+ *   defaultRegion: 'eu-west-1',
+ *   serviceTiers: { athena: 'reports' },
+ *   tiers: { reports: { ...DEFAULT_TIERS.data, readTimeoutMs: 300_000 } },
+ * })
+ * ```
+ */
+export function configureClientFactory(options: ClientFactoryOptions): AwsClientFactory {
+  // Checked and copied before anything changes: bad options leave the factory as it was.
+  return AwsClientFactory.configure(readFactoryOptions(options, 'configureClientFactory()'));
 }
 
 /**

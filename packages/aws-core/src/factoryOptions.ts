@@ -4,7 +4,7 @@ import { isPlainRecord } from './internal/configSnapshot.js';
 import type { FactoryEvent } from './internal/events.js';
 import { isTimerMs } from './internal/limits.js';
 import type { RegionValidation } from './internal/regions.js';
-import { guardRead, readOptions } from './internal/validateOptions.js';
+import { type FactoryOptionsWhere, guardRead, readOptions } from './internal/validateOptions.js';
 import { DEFAULT_TIERS, type TierConfig, type TierName, validateTier } from './tiers.js';
 import type { Logger } from './types.js';
 
@@ -121,11 +121,11 @@ export const FACTORY_OPTION_NAMES: readonly (keyof ClientFactoryOptions)[] = Obj
 
 const noop = (): void => {};
 
-function toLogger(logger: unknown): Logger {
+function toLogger(logger: unknown, where: string): Logger {
   if (logger === undefined) {
     return { debug: noop, info: noop, warn: (...args) => console.warn(...args), error: (...args) => console.error(...args) };
   }
-  if (typeof logger !== 'object' || logger === null) throw fail('INVALID_FACTORY_OPTIONS.value', { name: 'logger', got: describeType(logger) });
+  if (typeof logger !== 'object' || logger === null) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'logger', got: describeType(logger) });
   const pick = (name: keyof Logger): ((...args: unknown[]) => void) => {
     const method = (logger as Partial<Logger>)[name];
     return typeof method === 'function' ? method.bind(logger) : noop;
@@ -133,9 +133,9 @@ function toLogger(logger: unknown): Logger {
   return { debug: pick('debug'), info: pick('info'), warn: pick('warn'), error: pick('error') };
 }
 
-function check<T>(name: keyof ClientFactoryOptions, value: unknown, fallback: T, ok: (value: unknown) => boolean): T {
+function checkOption<T>(where: string, name: keyof ClientFactoryOptions, value: unknown, fallback: T, ok: (value: unknown) => boolean): T {
   if (value === undefined) return fallback;
-  if (!ok(value)) throw fail('INVALID_FACTORY_OPTIONS.value', { name, got: typeof value === 'number' ? String(value) : describeType(value) });
+  if (!ok(value)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name, got: typeof value === 'number' ? String(value) : describeType(value) });
   return value as T;
 }
 
@@ -144,20 +144,22 @@ function check<T>(name: keyof ClientFactoryOptions, value: unknown, fallback: T,
  * while being read (a getter on a tier, a logger, a `serviceTiers` map)
  * becomes a typed error.
  */
-export function readFactoryOptions(options: unknown): FactorySettings {
-  return guardRead('createClientFactory()', () => checkFactoryOptions(options));
+export function readFactoryOptions(options: unknown, where: FactoryOptionsWhere = 'createClientFactory()'): FactorySettings {
+  return guardRead(where, () => checkFactoryOptions(options, where));
 }
 
-function checkFactoryOptions(options: unknown): FactorySettings {
-  const read = readOptions('createClientFactory()', options, FACTORY_OPTION_NAMES);
+function checkFactoryOptions(options: unknown, where: FactoryOptionsWhere): FactorySettings {
+  const read = readOptions(where, options, FACTORY_OPTION_NAMES);
+  const check = <T>(name: keyof ClientFactoryOptions, value: unknown, fallback: T, ok: (value: unknown) => boolean): T =>
+    checkOption(where, name, value, fallback, ok);
   const tiers = new Map<string, TierConfig>(Object.entries(DEFAULT_TIERS));
   if (read.tiers !== undefined) {
-    if (!isPlainRecord(read.tiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { name: 'tiers', got: describeType(read.tiers) });
+    if (!isPlainRecord(read.tiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'tiers', got: describeType(read.tiers) });
     for (const [name, tier] of Object.entries(read.tiers)) tiers.set(name, validateTier(name, tier));
   }
   const serviceTiers = read.serviceTiers;
   if (serviceTiers !== undefined) {
-    if (!isPlainRecord(serviceTiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { name: 'serviceTiers', got: describeType(serviceTiers) });
+    if (!isPlainRecord(serviceTiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'serviceTiers', got: describeType(serviceTiers) });
     for (const [id, tier] of Object.entries(serviceTiers)) {
       if (typeof tier !== 'string' || !tiers.has(tier))
         throw fail('UNKNOWN_TIER', { tier: typeof tier === 'string' ? tier : describeType(tier), known: [...tiers.keys()], service: id });
@@ -168,7 +170,7 @@ function checkFactoryOptions(options: unknown): FactorySettings {
     serviceTiers: serviceTiers === undefined ? undefined : Object.freeze({ ...(serviceTiers as Record<string, TierName>) }),
     maxClients: check('maxClients', read.maxClients, 256, (v) => Number.isInteger(v) && (v as number) >= 1),
     ttlMs: check<number | undefined>('ttlMs', read.ttlMs, undefined, (v) => isTimerMs(v) && v > 0),
-    logger: toLogger(read.logger),
+    logger: toLogger(read.logger, where),
     regionValidation: check('regionValidation', read.regionValidation, 'warn', (v) => v === 'strict' || v === 'warn' || v === 'off'),
     defaultRegion: read.defaultRegion,
     onEvent: check('onEvent', read.onEvent, undefined, (v) => typeof v === 'function'),

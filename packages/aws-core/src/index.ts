@@ -8,6 +8,7 @@
 export {
   AwsClientFactory,
   type ClientFactoryOptions,
+  configureClientFactory,
   createClientFactory,
   getClientFactory,
   type RegionValidation,

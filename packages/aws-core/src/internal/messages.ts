@@ -74,6 +74,8 @@ const DEFINITION_RULES: Record<string, string> = {
 const MESSAGES = {
   CONSTRUCTOR_IS_PRIVATE: (): string =>
     'AwsClientFactory is not constructed directly. Use AwsClientFactory.getInstance() (or getClientFactory()) for the process-wide factory, or createClientFactory(options) for an isolated one.',
+  FACTORY_ALREADY_IN_USE: (): string =>
+    'configureClientFactory() was called after the process-wide factory made a client or a session; its options would apply only to what it makes later, so nothing was changed. Call configureClientFactory() once at start-up, before the first getClient() or getS3Client()-style helper, or use createClientFactory(options) for a factory of your own.',
   FACTORY_DISPOSED: (): string => 'This factory was disposed. Create a new one with createClientFactory(), or call AwsClientFactory.getInstance() again.',
 
   'INVALID_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
@@ -84,9 +86,9 @@ const MESSAGES = {
   'INVALID_OPTIONS.filterRegion': (): string => "clearCache({ region }) takes a region string such as 'us-east-1'.",
 
   'INVALID_FACTORY_OPTIONS.unreadable': (d: Values): string => unreadable(d),
-  'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => `createClientFactory() takes an options object, got ${d.got}.`,
+  'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
-  'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `createClientFactory(): ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
+  'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.tier': (d: Values): string =>
     `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
 

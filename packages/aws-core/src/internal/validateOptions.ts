@@ -15,12 +15,14 @@ import type { MessageId } from './messages.js';
 import { clip, errorName } from './text.js';
 
 /** The public functions that take an options object validated here. */
-type OptionsWhere = 'getClient()' | 'getSession()' | 'clearCache()' | 'createClientFactory()';
+type OptionsWhere = 'getClient()' | 'getSession()' | 'clearCache()' | FactoryOptionsWhere;
+/** The public functions that take factory options. */
+export type FactoryOptionsWhere = 'createClientFactory()' | 'configureClientFactory()';
 /** The public function whose input is being read: those, and the ones that read a definition or credentials options. */
 export type Where = OptionsWhere | 'defineService()' | 'keyedCredentials()';
 
 function codeOf(where: OptionsWhere): 'INVALID_OPTIONS' | 'INVALID_FACTORY_OPTIONS' {
-  return where === 'createClientFactory()' ? 'INVALID_FACTORY_OPTIONS' : 'INVALID_OPTIONS';
+  return where === 'createClientFactory()' || where === 'configureClientFactory()' ? 'INVALID_FACTORY_OPTIONS' : 'INVALID_OPTIONS';
 }
 
 /** The error a function gives for input it could not read: the code its other refusals have. */

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { AwsClientError, AwsClientFactory, configureClientFactory, DEFAULT_TIERS, getClientFactory } from './index.js';
+
+const alpha = fakeService('alpha');
+const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const slow = { maxAttempts: 2, retryMode: 'standard' as const, connectTimeoutMs: 1_000, readTimeoutMs: 90_000 };
+
+afterEach(async () => {
+  // Back to an unconfigured process-wide factory for the next test.
+  await getClientFactory().dispose();
+  configureClientFactory({});
+});
+
+function maxAttempts(client: FakeClient): unknown {
+  return client.config.maxAttempts;
+}
+
+describe('configureClientFactory', () => {
+  it('configures the process-wide factory that getClientFactory() and the helpers use', () => {
+    const returned = configureClientFactory({ defaultRegion: 'eu-west-1', tiers: { slow }, serviceTiers: { alpha: 'slow' } });
+    expect(returned).toBe(getClientFactory());
+    expect(returned).toBe(AwsClientFactory.getInstance());
+    const client = getClientFactory().getClient(alpha, { credentials: creds });
+    expect(client.config.region).toBe('eu-west-1');
+    expect(maxAttempts(client)).toBe(2);
+  });
+
+  it('configures in place: a reference taken before the call is the configured factory', () => {
+    const held = getClientFactory();
+    configureClientFactory({ tiers: { standard: { ...DEFAULT_TIERS.standard, maxAttempts: 3 } } });
+    expect(getClientFactory()).toBe(held);
+    expect(maxAttempts(held.getClient(alpha, { region: 'us-east-1', credentials: creds }))).toBe(3);
+  });
+
+  it('routes logs to the configured logger', () => {
+    const logger = recordingLogger();
+    configureClientFactory({ logger });
+    getClientFactory().getClient(alpha, { region: 'us-east-1', credentials: creds });
+    expect(logger.lines.some((line) => line.includes('created alpha client'))).toBe(true);
+  });
+
+  it('refuses, typed and without changing anything, once the factory has made a client', () => {
+    configureClientFactory({ defaultRegion: 'eu-west-1' });
+    const client = getClientFactory().getClient(alpha, { credentials: creds });
+    let caught: unknown;
+    try {
+      configureClientFactory({ defaultRegion: 'ap-south-1' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AwsClientError);
+    expect((caught as AwsClientError).code).toBe('FACTORY_ALREADY_IN_USE');
+    expect((caught as Error).message).toMatch(/before the first getClient\(\).*createClientFactory\(options\)/);
+    expect(getClientFactory().getClient(alpha, { credentials: creds })).toBe(client);
+    expect(getClientFactory().getClient(alpha, { credentials: { ...creds } }).config.region).toBe('eu-west-1');
+  });
+
+  it('refuses once the factory has made a session', () => {
+    getClientFactory().getSession({ region: 'us-east-1', credentials: creds });
+    expect(() => configureClientFactory({ maxClients: 8 })).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
+  });
+
+  it('may be called again before first use: the new options replace the old whole', () => {
+    configureClientFactory({ defaultRegion: 'eu-west-1', tiers: { slow }, serviceTiers: { alpha: 'slow' } });
+    configureClientFactory({ defaultRegion: 'us-west-2' });
+    const client = getClientFactory().getClient(alpha, { credentials: creds });
+    expect(client.config.region).toBe('us-west-2');
+    expect(maxAttempts(client)).toBe(DEFAULT_TIERS.standard.maxAttempts);
+  });
+
+  it('checks options as createClientFactory does, naming itself, and leaves the factory as it was', () => {
+    configureClientFactory({ defaultRegion: 'eu-west-1' });
+    expect(() => configureClientFactory({ maxClients: 0 })).toThrow(/configureClientFactory\(\): maxClients must be a positive integer/);
+    expect(() => configureClientFactory({ maxClient: 8 } as never)).toThrow(
+      /configureClientFactory\(\) got an unknown option 'maxClient'. Did you mean 'maxClients'\?/,
+    );
+    expect(() => configureClientFactory('eu-west-1' as never)).toThrow(expect.objectContaining({ code: 'INVALID_FACTORY_OPTIONS' }));
+    expect(() => configureClientFactory({ defaultRegion: 'eu-west-l' })).toThrow(expect.objectContaining({ code: 'INVALID_REGION' }));
+    expect(getClientFactory().getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
+  });
+
+  it('copies the options: mutating them after the call changes nothing', () => {
+    const tier = { ...slow };
+    const options = { defaultRegion: 'eu-west-1', tiers: { slow: tier }, serviceTiers: { alpha: 'slow' } };
+    configureClientFactory(options);
+    tier.maxAttempts = 9;
+    options.defaultRegion = 'ap-south-1';
+    options.serviceTiers.alpha = 'standard';
+    const client = getClientFactory().getClient(alpha, { credentials: creds });
+    expect(client.config.region).toBe('eu-west-1');
+    expect(maxAttempts(client)).toBe(2);
+  });
+
+  it('reads class instances with getters, frozen objects and Proxies like plain options', async () => {
+    class Options {
+      get defaultRegion(): string {
+        return 'eu-north-1';
+      }
+    }
+    for (const options of [new Options(), Object.freeze({ defaultRegion: 'eu-north-1' }), new Proxy({ defaultRegion: 'eu-north-1' }, {})]) {
+      configureClientFactory(options as never);
+      expect(getClientFactory().getClient(alpha, { credentials: { ...creds } }).config.region).toBe('eu-north-1');
+      await getClientFactory().dispose();
+      configureClientFactory({});
+    }
+  });
+
+  it('turns a throwing getter into a typed error that withholds its text', () => {
+    const options = {
+      get logger(): never {
+        throw new Error('vault said: secret-token-123');
+      },
+    };
+    let caught: unknown;
+    try {
+      configureClientFactory(options as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as AwsClientError).code).toBe('INVALID_FACTORY_OPTIONS');
+    expect((caught as Error).message).not.toContain('secret-token-123');
+  });
+
+  it('stays in force for the factory getInstance() makes after a dispose()', async () => {
+    configureClientFactory({ defaultRegion: 'eu-west-1' });
+    const first = getClientFactory();
+    first.getClient(alpha, { credentials: creds });
+    await first.dispose();
+    const second = getClientFactory();
+    expect(second).not.toBe(first);
+    expect(second.getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
+  });
+});
