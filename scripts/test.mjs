@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command (README: `pnpm test`; .ci/run runs exactly this).
-// Lint, typecheck and build every package, run every package's tests (unit,
+// Lint, typecheck and build every package, check every README code block
+// (type-checked, and run when complete), run every package's tests (unit,
 // contract, type, end-to-end and runtime suites) through turbo on the host's
 // Node, run the Node matrix (the suites again on Node 22, 24 and 26, binaries
 // from the npm registry; scripts/lib/nodeMatrix.mjs), check the packages as
@@ -172,8 +173,17 @@ if (existsSync(join(root, 'scripts', 'ensure-chromium.sh'))) step('Chromium for 
 step('Lint and format (Biome)', bin('biome'), ['ci', '.']);
 // The service manifest and the API reference (both read sources only, no build).
 step('Service manifest ↔ packages/ and the README table (scripts/services.mjs)', process.execPath, [join(root, 'scripts', 'services.mjs')]);
+step('README performance table ↔ BENCHMARKS.md (scripts/bench-readme.mjs)', process.execPath, [join(root, 'scripts', 'bench-readme.mjs')]);
 step('API reference (TypeDoc: JSDoc on every export, links, Errors page; scripts/docs.mjs)', process.execPath, [join(root, 'scripts', 'docs.mjs')]);
 step('Typecheck and build', bin('turbo'), ['run', 'typecheck', 'build', '--output-logs=errors-only', '--concurrency=2']);
+// Both need the built packages: the blocks import them as a user's project does.
+step('README code blocks: the check fails on broken blocks (scripts/readme-blocks.mjs --self-check)', process.execPath, [
+  join(root, 'scripts', 'readme-blocks.mjs'),
+  '--self-check',
+]);
+step('README code blocks: type-checked (nodenext, bundler) and run (scripts/readme-blocks.mjs)', process.execPath, [
+  join(root, 'scripts', 'readme-blocks.mjs'),
+]);
 await fetchRuntimes();
 step('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']);
 await nodeMatrix();
