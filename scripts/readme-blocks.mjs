@@ -313,17 +313,26 @@ export async function checkFiles(files, { timeoutMs = RUN_TIMEOUT_MS, label = 'b
   return { typecheckSeconds, results: blocks.map((block) => ({ block, ran: runnable.includes(block), failures: failures.get(block) ?? [] })) };
 }
 
-/** The fixture's blocks each say what must happen to them (`// expect: ok | type | run`); a block the check lets through unnoticed fails the self-check. */
+/** The fixture's blocks each say what must happen to them (`// expect: ok | type | run | hang | import`); a block judged otherwise fails the self-check. */
 async function selfCheck() {
-  const { results, typecheckSeconds } = await checkFiles([FIXTURE], { timeoutMs: 5_000, label: 'self-check' });
+  const { results, typecheckSeconds } = await checkFiles([FIXTURE], { timeoutMs: 15_000, label: 'self-check' });
   const wrong = [];
   for (const { block, failures } of results) {
-    const expected = /^\/\/ expect: (ok|type|run)\b/.exec(block.code)?.[1];
-    if (!expected) throw new Error(`${where(block)}: a fixture block starts with // expect: ok | type | run`);
-    const got = failures.length === 0 ? 'ok' : failures.some((text) => text.includes('type errors')) ? 'type' : 'run';
+    const expected = /^\/\/ expect: (ok|type|run|hang|import)\b/.exec(block.code)?.[1];
+    if (!expected) throw new Error(`${where(block)}: a fixture block starts with // expect: ok | type | run | hang | import`);
+    const got =
+      failures.length === 0
+        ? 'ok'
+        : failures.some((text) => text.includes('type errors'))
+          ? 'type'
+          : failures.some((text) => text.includes('imports packages only'))
+            ? 'import'
+            : failures.some((text) => text.includes('did not exit'))
+              ? 'hang'
+              : 'run';
     if (got !== expected) wrong.push(`${where(block)}: expected ${expected}, got ${got}${failures.length ? `\n${failures.join('\n')}` : ''}`);
   }
-  if (wrong.length > 0 || results.length < 8) {
+  if (wrong.length > 0 || results.length < 12) {
     console.error(`✖ readme-blocks self-check: the check does not catch what it should\n${wrong.join('\n')}`);
     process.exit(1);
   }
