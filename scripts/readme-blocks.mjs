@@ -277,7 +277,7 @@ function run(block, dir, timeoutMs) {
 }
 
 /** Checks the blocks of `files`; returns each block with its failures (empty when it passed). */
-export async function checkFiles(files, { timeoutMs = RUN_TIMEOUT_MS, label = 'blocks' } = {}) {
+export async function checkFiles(files, { timeoutMs = RUN_TIMEOUT_MS, label = 'readmes' } = {}) {
   const dir = join(work, label);
   const blocksDir = join(dir, 'blocks');
   mkdirSync(dir, { recursive: true });
