@@ -78,7 +78,10 @@ function wrapRuleTables(context) {
       (node) => {
         if (!ts.isVariableStatement(node)) return node;
         const declarations = node.declarationList.declarations.map((declaration) => {
-          const init = declaration.initializer;
+          // A table, or `rules({ … })` (a table marked pure for bundlers, see messages.ts).
+          const given = declaration.initializer;
+          const init =
+            given && ts.isCallExpression(given) && ts.isIdentifier(given.expression) && given.expression.text === 'rules' ? given.arguments[0] : given;
           const isTable =
             init &&
             ts.isObjectLiteralExpression(init) &&

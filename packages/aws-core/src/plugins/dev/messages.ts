@@ -35,8 +35,15 @@ function unknownKey(d: Values): string {
   return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : ''} Allowed: ${list(allowed)}.`;
 }
 
+/**
+ * A table of rules, built when first read: a table whose texts interpolate a
+ * value is not side-effect free to a bundler, so without the `@__PURE__`
+ * call it would stay in a production bundle that drops every message.
+ */
+const rules = (table: Record<string, string>): Record<string, string> => table;
+
 /** What each `createClientFactory` option must be (the `INVALID_FACTORY_OPTIONS.value` text). */
-const FACTORY_RULES: Record<string, string> = {
+const FACTORY_RULES: Record<string, string> = /* @__PURE__ */ rules({
   tiers: 'must be an object of tier name → tier',
   serviceTiers: 'must be an object of service id → tier name',
   maxClients: 'must be a positive integer',
@@ -47,16 +54,16 @@ const FACTORY_RULES: Record<string, string> = {
   abandonedBodyMs: `must be a number of milliseconds (0 turns it off), at most ${MAX_TIMER_MS}`,
   onAbandonedBody: "must be 'warn' or 'destroy'",
   disposeGraceMs: `must be a number of milliseconds, at most ${MAX_TIMER_MS}`,
-};
+});
 
 /** What each field of a tier must be (the `INVALID_FACTORY_OPTIONS.tier` text). */
-const TIER_RULES: Record<string, string> = {
+const TIER_RULES: Record<string, string> = /* @__PURE__ */ rules({
   tier: 'it must be an object',
   maxAttempts: 'maxAttempts must be a positive integer (total attempts, first included)',
   retryMode: "retryMode must be 'standard' or 'adaptive'",
   connectTimeoutMs: `connectTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
   readTimeoutMs: `readTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
-};
+});
 
 /** What each field of a service definition must be (the `INVALID_SERVICE_DEFINITION` text). */
 const DEFINITION_RULES: Record<string, string> = {
