@@ -3,7 +3,7 @@
 // For each service package in internal/services/services.json: the browser
 // bundle (esbuild, platform browser, minified, gzip level 9) of its minimal
 // import and one call, built from the published files (dist/, resolved
-// through the package's `exports` and the core's `#runtime` browser
+// through the package's `exports` and the core's `browser` export
 // condition), against the entry's `sizeLimit` (kB = 1000 bytes): a little
 // above the measured size. Right after it, without a budget, the bare SDK
 // client (`new XClient(...)`); scripts/size.mjs pairs the two, prints the

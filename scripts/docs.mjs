@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The API reference (`pnpm docs`, and a step of scripts/test.mjs): TypeDoc
 // over every entry point the public packages export, into .tmp/api/
-// (git-ignored; published at DOCS_URL, packages/aws-core/src/docsUrl.ts).
+// (git-ignored; published at DOCS_URL, packages/aws-core/src/kernel/docsUrl.ts).
 //
 // - Entry points come from each public package's `exports`: the file its
 //   `@dbp/source` condition names (the `default` branch where that condition
@@ -60,7 +60,7 @@ const REQUIRED_TO_BE_DOCUMENTED = [
 
 /** The docs URL constants, read from the core's TypeScript source (transpiled, imported from memory). */
 async function docsUrls() {
-  const source = readFileSync(join(root, 'packages', 'aws-core', 'src', 'docsUrl.ts'), 'utf8');
+  const source = readFileSync(join(root, 'packages', 'aws-core', 'src', 'kernel', 'docsUrl.ts'), 'utf8');
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
   return import(`data:text/javascript;base64,${Buffer.from(outputText).toString('base64')}`);
 }
@@ -77,7 +77,7 @@ function entryPoints() {
     for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
       if (subpath === './package.json') continue;
       let target = conditions?.['@dbp/source'];
-      if (target && typeof target === 'object') target = target.default;
+      if (target && typeof target === 'object') target = target.node ?? target.default;
       if (typeof target !== 'string') throw new Error(`${pkg.name}: exports["${subpath}"] has no "@dbp/source" condition naming a source file`);
       const file = join(packagesDir, folder, target);
       if (!existsSync(file)) throw new Error(`${pkg.name}: exports["${subpath}"]["@dbp/source"] is ${target}, which does not exist`);

@@ -2,18 +2,18 @@
 // The Errors page of the API reference (scripts/docs.mjs includes it as a
 // TypeDoc project document): one section per error code, the anchor that
 // production error messages link to (`errorDocsUrl(code)` in
-// packages/aws-core/src/docsUrl.ts).
+// packages/aws-core/src/kernel/docsUrl.ts).
 //
 // One fact, one place: everything on the page comes from the core's sources.
 // - The codes: the `AwsClientErrorCode` union exported by @dbp/aws-core, read
 //   with the TypeScript checker.
-// - The texts: the message catalog (packages/aws-core/src/internal/messages.ts),
+// - The texts: the message catalog (packages/aws-core/src/plugins/dev/messages.ts),
 //   loaded from source (each module transpiled, see `loadCatalog`) and every
 //   message rendered with its details as placeholders (`‹region›`); a detail
 //   whose absence changes the text (`suggestion`, `destroyed`) adds that text
 //   too, and a rule looked up in one of the catalog's tables (`FACTORY_RULES`)
 //   is listed under the message.
-// - The class each code throws: the error `fail()` (errors.ts) builds for it.
+// - The class each code throws: the error `fail()` (kernel/errors.ts) builds for it.
 // Log lines (`LOG.*`) get a `## LOG` section: production web builds show them
 // short, with a link to that anchor.
 //
@@ -38,7 +38,7 @@ const LOG = 'LOG';
  * @returns {string[]}
  */
 export function errorCodes() {
-  const entry = join(coreSrc, 'index.ts');
+  const entry = join(coreSrc, 'index.node.ts');
   const program = ts.createProgram([entry], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -52,7 +52,7 @@ export function errorCodes() {
   const source = program.getSourceFile(entry);
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
   const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((symbol) => symbol.name === 'AwsClientErrorCode');
-  if (!exported) throw new Error('@dbp/aws-core (packages/aws-core/src/index.ts) does not export AwsClientErrorCode');
+  if (!exported) throw new Error('@dbp/aws-core (packages/aws-core/src/index.node.ts) does not export AwsClientErrorCode');
   const type = checker.getDeclaredTypeOfSymbol(checker.getAliasedSymbol(exported));
   const members = type.isUnion() ? type.types : [type];
   const codes = members.map((member) => (member.isStringLiteral() ? member.value : undefined));
@@ -78,7 +78,10 @@ function wrapRuleTables(context) {
       (node) => {
         if (!ts.isVariableStatement(node)) return node;
         const declarations = node.declarationList.declarations.map((declaration) => {
-          const init = declaration.initializer;
+          // A table, or `rules({ … })` (a table marked pure for bundlers, see messages.ts).
+          const given = declaration.initializer;
+          const init =
+            given && ts.isCallExpression(given) && ts.isIdentifier(given.expression) && given.expression.text === 'rules' ? given.arguments[0] : given;
           const isTable =
             init &&
             ts.isObjectLiteralExpression(init) &&
@@ -102,15 +105,16 @@ function wrapRuleTables(context) {
 }
 
 /**
- * The core's message catalog and `fail()`, loaded from source: errors.ts and
- * every module it imports (relative imports, followed), each transpiled into
- * .tmp/errors-catalog/ in the same layout; `#runtime` becomes a module that
- * formats every message in full, as the Node build does.
+ * The core's message catalog and `fail()`, loaded from source: the kernel's
+ * errors.ts and messages.ts, the development aids' catalog and every module
+ * they import (relative imports, followed), each transpiled into
+ * .tmp/errors-catalog/ in the same layout; the catalog is installed as the
+ * message format, as the Node build does.
  * @returns {Promise<{ messageIds: () => string[], fullMessage: (id: string, details: object) => string, shortMessage: (id: string) => string, fail: (id: string, details?: object) => Error, tables: Map<string, Record<string, string>> }>}
  */
 export async function loadCatalog() {
   const out = join(root, '.tmp', 'errors-catalog');
-  const pending = [join(coreSrc, 'errors.ts'), join(coreSrc, 'internal', 'messages.ts')];
+  const pending = [join(coreSrc, 'kernel', 'errors.ts'), join(coreSrc, 'kernel', 'messages.ts'), join(coreSrc, 'plugins', 'dev', 'messages.ts')];
   const done = new Set();
   while (pending.length > 0) {
     const file = /** @type {string} */ (pending.pop());
@@ -125,11 +129,9 @@ export async function loadCatalog() {
       transformers: { before: [wrapRuleTables] },
     });
     const target = join(out, relative(coreSrc, file)).replace(/\.ts$/, '.js');
-    const runtime = relative(dirname(target), join(out, 'runtime.catalog.js')).replace(/^(?!\.)/, './');
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText.replaceAll(`'#runtime'`, `'${runtime}'`).replaceAll(`"#runtime"`, `"${runtime}"`));
+    writeFileSync(target, outputText);
   }
-  writeFileSync(join(out, 'runtime.catalog.js'), "export { fullMessage as formatMessage } from './internal/messages.js';\n");
   const tables = new Map();
   globalThis.__dbpRuleTable = (name, table) => {
     tables.set(name, table);
@@ -147,9 +149,13 @@ export async function loadCatalog() {
     });
   };
   const stamp = `?t=${Date.now()}`;
-  const messages = await import(pathToFileURL(join(out, 'internal', 'messages.js')).href + stamp);
-  const errors = await import(pathToFileURL(join(out, 'errors.js')).href + stamp);
-  return { messageIds: messages.messageIds, fullMessage: messages.fullMessage, shortMessage: messages.shortMessage, fail: errors.fail, tables };
+  const messages = await import(pathToFileURL(join(out, 'plugins', 'dev', 'messages.js')).href + stamp);
+  const short = await import(pathToFileURL(join(out, 'kernel', 'messages.js')).href + stamp);
+  const errors = await import(pathToFileURL(join(out, 'kernel', 'errors.js')).href + stamp);
+  // `fail(code)` for a code with no message of the core's own (another package's) renders the short form.
+  const known = new Set(messages.messageIds());
+  errors.setMessageFormat((id, details) => (known.has(id) ? messages.fullMessage(id, details) : short.shortMessage(id)));
+  return { messageIds: messages.messageIds, fullMessage: messages.fullMessage, shortMessage: short.shortMessage, fail: errors.fail, tables };
 }
 
 /**

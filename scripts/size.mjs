@@ -21,9 +21,11 @@ const OVERHEAD_TARGET_BYTES = 2 * 1024;
  * this as it shrinks, never raise it without a reason in the commit. (Raised
  * from 11.0 kB for the fixes of two adversarial reviews: held clients that
  * drain and close again, creation retried after a re-entrant clear, one
- * definition key, re-entrant getters, a one-second clock for lastUsedAt.)
+ * definition key, re-entrant getters, a one-second clock for lastUsedAt.
+ * Raised from 12.25 kB for the kernel's plug-in seams, kept for one commit
+ * while the web kernel is cut down.)
  */
-const OVERHEAD_BUDGET_BYTES = 12_250;
+const OVERHEAD_BUDGET_BYTES = 12_400;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -24,8 +24,8 @@ copyFileSync('index.html', 'dist/index.html');
 const inputs = Object.keys(result.metafile.inputs);
 const output = result.metafile.outputs['dist/main.js'];
 const problems = [
-  !inputs.some((input) => input.endsWith('aws-core/dist/runtime.web.js')) && 'the core web runtime (runtime.web.js) is not in the bundle',
-  inputs.some((input) => input.includes('runtime.node')) && 'the core Node runtime is in the bundle',
+  !inputs.some((input) => input.endsWith('aws-core/dist/index.web.js')) && 'the core web build (index.web.js) is not in the bundle',
+  inputs.some((input) => input.includes('aws-core/dist/index.node')) && 'the core Node build is in the bundle',
   inputs.some((input) => input.includes('credential-provider-node')) && 'the Node credential chain is in the bundle',
   inputs.some((input) => input.includes('/src/') && input.includes('packages/aws-')) && 'a package was bundled from its TypeScript sources, not dist/',
   (output?.imports ?? []).length > 0 && `the bundle still imports ${output.imports.map((i) => i.path).join(', ')}`,

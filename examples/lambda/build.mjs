@@ -15,8 +15,8 @@ const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
 const inputs = Object.keys(result.metafile.inputs);
 const imports = result.metafile.outputs['dist/handler.mjs']?.imports ?? [];
 const problems = [
-  !inputs.some((input) => input.endsWith('aws-core/dist/runtime.node.js')) && 'the core Node runtime (runtime.node.js) is not in the bundle',
-  inputs.some((input) => input.includes('runtime.web')) && 'the core web runtime is in the bundle',
+  !inputs.some((input) => input.endsWith('aws-core/dist/index.node.js')) && 'the core Node build (index.node.js) is not in the bundle',
+  inputs.some((input) => input.includes('aws-core/dist/index.web')) && 'the core web build is in the bundle',
   inputs.some((input) => input.includes('/src/') && input.includes('packages/aws-')) && 'a package was bundled from its TypeScript sources, not dist/',
   ...imports.filter((entry) => !builtins.has(entry.path)).map((entry) => `the bundle still imports ${entry.path}: a Lambda zip has no node_modules`),
 ].filter(Boolean);

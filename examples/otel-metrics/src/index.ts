@@ -112,8 +112,8 @@ export function createAwsMetrics(meter: Meter): AwsMetrics {
         result.observe(misses, stats.misses);
         for (const entry of stats.entries) {
           const attributes: Attributes = { 'aws.service': entry.service, 'aws.region': entry.region ?? 'sdk', 'dbp.aws.tier': entry.tier };
-          result.observe(inFlight, entry.inFlight, attributes);
           // Absent where the runtime or the handler gives no numbers: nothing is observed rather than a false zero.
+          if (entry.inFlight !== undefined) result.observe(inFlight, entry.inFlight, attributes);
           if (entry.sockets === undefined) continue;
           const protocol = { ...attributes, 'network.protocol.name': entry.sockets.protocol };
           result.observe(sockets, entry.sockets.open - entry.sockets.idle, { ...protocol, 'dbp.aws.socket_state': 'in_use' });

@@ -55,7 +55,7 @@ export function serverRuntimeSuite(runtime: 'bun' | 'deno'): void {
       expect(name).toBe(runtime);
       expect(version).toMatch(EXPECTED_VERSION[runtime]);
       expect(resolved).toEqual([
-        expect.stringMatching(/\/packages\/aws-core\/dist\/index\.js$/),
+        expect.stringMatching(/\/packages\/aws-core\/dist\/index\.node\.js$/),
         expect.stringMatching(/\/packages\/aws-s3\/dist\/index\.js$/),
         expect.stringMatching(/\/packages\/aws-dynamodb\/dist\/index\.js$/),
         expect.stringMatching(/\/packages\/aws-bedrock\/dist\/index\.js$/),

@@ -27,7 +27,7 @@ describe('Vercel edge runtime (@edge-runtime/vm)', () => {
   it('runs the S3 and DynamoDB flows from a bundle built with the edge-light condition', async () => {
     const app = await bundle('vercelEdge', { file: EDGE_APP, format: 'iife' });
     expect(app.inputs).toContain('../../packages/aws-s3/dist/index.edge.js');
-    expect(app.inputs).toContain('../../packages/aws-core/dist/runtime.web.js');
+    expect(app.inputs).toContain('../../packages/aws-core/dist/index.web.js');
     local.requests.reset();
     if (UPSTREAM_CONTENT_LENGTH_BUG) {
       // The first request with a body fails in the emulator's fetch, before it leaves the VM, and for that reason only.

@@ -23,8 +23,8 @@ const PACKAGES = ['@dbp/aws-core', ...Object.values(SERVICES).map((service) => s
 const WEB_TARGETS = ['browser', 'worker', 'workerd', 'edge-light'] as const satisfies readonly TargetName[];
 const EDGE_TARGETS: readonly TargetName[] = ['worker', 'workerd', 'edge-light'];
 
-const CORE_WEB = 'packages/aws-core/dist/runtime.web.js';
-const CORE_NODE = 'packages/aws-core/dist/runtime.node.js';
+const CORE_WEB = 'packages/aws-core/dist/index.web.js';
+const CORE_NODE = 'packages/aws-core/dist/index.node.js';
 // The Node credential chain and what only it pulls in (shared ini files, IMDS).
 const NODE_CHAIN_INPUT =
   /@aws-sdk\/credential-provider-(?:node|ini|process|sso|web-identity)\/|@smithy\/shared-ini-file-loader\/|@smithy\/credential-provider-imds\//;
@@ -96,15 +96,15 @@ describe('export conditions', () => {
     expect(built.code).toMatch(NODE_CHAIN_CODE);
   });
 
-  it("resolves #runtime to the Node build under Node's own resolver (require and import)", async () => {
+  it("resolves @dbp/aws-core to the Node build under Node's own resolver (require and import)", async () => {
     // A clean child Node: vitest runs this file with `--conditions @dbp/source`. import.meta.resolve
     // with a parent URL is behind a flag on Node 20.
     const script = [
       "import { createRequire } from 'node:module';",
       "import { pathToFileURL } from 'node:url';",
-      `const core = createRequire(${JSON.stringify(join(PACKAGE_DIR, 'package.json'))}).resolve('@dbp/aws-core');`,
-      "console.log(createRequire(core).resolve('#runtime'));",
-      "console.log(new URL(import.meta.resolve('#runtime', pathToFileURL(core).href)).pathname);",
+      `const from = ${JSON.stringify(join(PACKAGE_DIR, 'package.json'))};`,
+      "console.log(createRequire(from).resolve('@dbp/aws-core'));",
+      "console.log(new URL(import.meta.resolve('@dbp/aws-core', pathToFileURL(from).href)).pathname);",
     ].join('\n');
     const env = { ...process.env, NODE_OPTIONS: '' };
     const { stdout } = await promisify(execFile)(process.execPath, ['--experimental-import-meta-resolve', '--input-type=module', '-e', script], {
@@ -112,8 +112,8 @@ describe('export conditions', () => {
       env,
     });
     const [required, imported] = stdout.trim().split('\n');
-    expect(required).toMatch(/\/packages\/aws-core\/dist\/runtime\.node\.cjs$/);
-    expect(imported).toMatch(/\/packages\/aws-core\/dist\/runtime\.node\.js$/);
+    expect(required).toMatch(/\/packages\/aws-core\/dist\/index\.node\.cjs$/);
+    expect(imported).toMatch(/\/packages\/aws-core\/dist\/index\.node\.js$/);
   });
 
   it.each(WEB_TARGETS)("matches '%s' itself, ahead of 'node', not only the default fallback", async (target) => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deferred, type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsClientFactory, createClientFactory, defineService, getClientFactory } from './index.js';
+import { AwsClientError, AwsClientFactory, createClientFactory, defineService, getClientFactory } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const beta = fakeService('beta');
@@ -113,7 +113,7 @@ describe('getClient cache keys', () => {
   });
 
   it('treats a definition and its registered id as one service', async () => {
-    const { registerService } = await import('./index.js');
+    const { registerService } = await import('./index.node.js');
     const gamma = fakeService('gamma');
     registerService(gamma);
     const factory = createClientFactory();

@@ -1,10 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 
-// The web build of the core: same factory, the web runtime adapter.
-vi.mock('#runtime', async () => import('./runtime.web.js'));
-
-const { AwsCredentialError, AwsRegionError, createClientFactory } = await import('./index.js');
+// The web build of the core (the fixture loaded the Node entry first; the web entry installs last and wins).
+const { AwsCredentialError, AwsRegionError, createClientFactory } = await import('./index.web.js');
 const alpha = fakeService('alpha');
 
 describe('the factory on the web runtime', () => {

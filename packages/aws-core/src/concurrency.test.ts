@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { createClientFactory } from './index.js';
+import { createClientFactory } from './index.node.js';
 
 const services = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e'].map((id) => fakeService(id));
 const regions = ['us-east-1', 'eu-west-1', 'ap-northeast-1', 'sa-east-1'];

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsClientFactory, configureClientFactory, DEFAULT_TIERS, getClientFactory } from './index.js';
+import { AwsClientError, AwsClientFactory, configureClientFactory, DEFAULT_TIERS, getClientFactory } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -51,7 +51,7 @@ describe('configureClientFactory', () => {
     }
     expect(caught).toBeInstanceOf(AwsClientError);
     expect((caught as AwsClientError).code).toBe('FACTORY_ALREADY_IN_USE');
-    expect((caught as Error).message).toMatch(/before the first getClient\(\).*createClientFactory\(options\)/);
+    expect((caught as Error).message).toMatch(/before the first getClient\(\) or get<Service>Client\(\) call.*createClientFactory\(options\)/);
     expect(getClientFactory().getClient(alpha, { credentials: creds })).toBe(client);
     expect(getClientFactory().getClient(alpha, { credentials: { ...creds } }).config.region).toBe('eu-west-1');
   });

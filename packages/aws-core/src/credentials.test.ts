@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsCredentialError, createClientFactory } from './index.js';
+import { AwsClientError, AwsCredentialError, createClientFactory } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';

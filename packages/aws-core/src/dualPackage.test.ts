@@ -32,7 +32,7 @@ console.log(JSON.stringify(results));
 
 describe('two copies of the package in one process', () => {
   it('share one factory, one registry and one error brand (ESM + CJS builds)', () => {
-    expect(existsSync(`${packageDir}/dist/index.cjs`), 'build the package first (turbo runs build before test)').toBe(true);
+    expect(existsSync(`${packageDir}/dist/index.node.cjs`), 'build the package first (turbo runs build before test)').toBe(true);
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: packageDir,
       encoding: 'utf8',

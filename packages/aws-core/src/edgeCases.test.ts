@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, keyedCredentials } from './index.js';
+import { AwsClientError, createClientFactory, keyedCredentials } from './index.node.js';
 
 // Regressions found by an adversarial review (probes a user could write):
 // each failed before its fix. None asserts a duration.
@@ -59,9 +59,9 @@ describe('a config getter that changes between reads cannot poison other calls',
 });
 
 describe('the built Node package serves default-chain hits from the fast path', () => {
-  // Under the @dbp/source condition there is one fastPath module; the Node
-  // build bundles it twice (index.js and runtime.node.js), each with its own
-  // `CHAIN` symbol. Observable without a clock: the full path reads a config
+  // Once the Node build bundled the fast path twice (index.js and
+  // runtime.node.js), each with its own `CHAIN` symbol, and default-chain
+  // hits missed it. Observable without a clock: the full path reads a config
   // getter once more than the fast path does.
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
   const script = `
@@ -81,7 +81,7 @@ console.log(JSON.stringify({ chain: readsPerHit(undefined), static: readsPerHit(
 `;
 
   it('reads a default-chain hit the way it reads an explicit-credentials hit', () => {
-    expect(existsSync(`${packageDir}/dist/index.js`), 'build the package first (turbo runs build before test)').toBe(true);
+    expect(existsSync(`${packageDir}/dist/index.node.js`), 'build the package first (turbo runs build before test)').toBe(true);
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: packageDir,
       encoding: 'utf8',

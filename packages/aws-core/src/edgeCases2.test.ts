@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, keyedCredentials, type Logger } from './index.js';
+import { AwsClientError, createClientFactory, keyedCredentials, type Logger } from './index.node.js';
 
 // Findings of a second adversarial review: probes a user could write. Each
 // failed before its fix.

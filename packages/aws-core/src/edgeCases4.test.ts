@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, defineService, keyedCredentials } from './index.js';
+import { AwsClientError, createClientFactory, defineService, keyedCredentials } from './index.node.js';
 
 // Findings of a fourth adversarial review: each comment says what the defect
 // was and what fixed it; the other tests pin what held.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsClientError, AwsCredentialError, AwsRegionError } from './index.js';
+import { AwsClientError, AwsCredentialError, AwsRegionError } from './index.node.js';
 
 describe('errors', () => {
   it('carry a code, a name and a cause', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory } from './index.js';
+import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory } from './index.node.js';
 
 // Whatever the shape of the input — plain, frozen, a class with getters,
 // non-enumerable properties, a Proxy, an object mutated after the call — a

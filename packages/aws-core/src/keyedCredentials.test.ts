@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsCredentialError, type CredentialContext, createClientFactory, keyedCredentials } from './index.js';
+import { AwsCredentialError, type CredentialContext, createClientFactory, keyedCredentials } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const beta = fakeService('beta');

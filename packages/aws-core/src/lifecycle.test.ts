@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deferred, FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, defineService } from './index.js';
+import { AwsClientError, createClientFactory, defineService } from './index.node.js';
 
 // The factory's lifecycle, where no wire matters: a stand-in client that runs
 // the factory's middleware like the SDK's stack does. The same promises are

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, type GetClientOptions } from './index.js';
+import { AwsClientError, createClientFactory, type GetClientOptions } from './index.node.js';
 
 // Property-based tests over getClient's inputs: hostile shapes never escape
 // as anything but AwsClientError, never pollute a prototype and never leak a

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsRegionError, createClientFactory } from './index.js';
-import { knownRegions, suggestRegion } from './internal/knownRegions.js';
-import { sdkPartition } from './runtime.node.js';
+import { AwsClientError, AwsRegionError, createClientFactory } from './index.node.js';
+import { knownRegions, suggestRegion } from './kernel/knownRegions.js';
+import { nodePlatform } from './platform/node.js';
+
+const sdkPartition = nodePlatform.partition;
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'region-test-secret' };

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory } from './index.js';
+import { AwsClientError, createClientFactory } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRETzz';

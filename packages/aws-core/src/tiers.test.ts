@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { createClientFactory, DEFAULT_TIERS } from './index.js';
+import { createClientFactory, DEFAULT_TIERS } from './index.node.js';
 
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'tier-secret' };
 

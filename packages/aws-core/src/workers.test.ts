@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
-const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const dist = fileURLToPath(new URL('../dist/index.node.js', import.meta.url));
 
 // Each worker loads the built package (as an app's workers would), makes its
 // own factory and hammers it with concurrent getClient/getSession/clearCache

@@ -85,7 +85,7 @@ export async function benchBundles(): Promise<PartResult> {
       .filter(([, d]) => d !== 0)
       .sort((x, y) => y[1] - x[1]);
     extras.push([service.package, diff.map(([pkg, d]) => `${pkg} ${d > 0 ? '+' : ''}${fmtBytes(d)}`).join(', ')]);
-    const nodeOnly = Object.keys(ours.metafile.inputs).filter((input) => /credential-provider-(node|ini)|runtime\.node|^node:/.test(input));
+    const nodeOnly = Object.keys(ours.metafile.inputs).filter((input) => /credential-provider-(node|ini)|aws-core\/dist\/index\.node|^node:/.test(input));
     if (nodeOnly.length) notes.push(`${service.package}: the browser bundle contains Node-only inputs: ${nodeOnly.join(', ')}.`);
   }
   // Where the overhead comes from: the S3 bundle again, built from the
@@ -102,7 +102,7 @@ export async function benchBundles(): Promise<PartResult> {
     }
   }
   const sourceRows = sourceBytes.sort((x, y) => y[1] - x[1]).map(([file, bytes]) => [file, fmtBytes(bytes)]);
-  if (!notes.length) notes.push('No browser bundle contains a Node-only input (credential-provider-node/ini, runtime.node, node: modules).');
+  if (!notes.length) notes.push('No browser bundle contains a Node-only input (credential-provider-node/ini, the Node build of the core, node: modules).');
   return {
     id: 3,
     title: 'Browser bundle overhead per service',

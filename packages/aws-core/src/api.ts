@@ -1,0 +1,53 @@
+/**
+ * The public API of `@dbp/aws-core`, the same in every build: both platform
+ * entries (`index.node.ts`, `index.web.ts`) re-export exactly this list.
+ *
+ * @module
+ */
+export {
+  AwsClientFactory,
+  type CredentialContext,
+  configureClientFactory,
+  createClientFactory,
+  getClientFactory,
+} from './kernel/clientFactory.js';
+export { AwsClientError, type AwsClientErrorOptions, AwsCredentialError, AwsRegionError, type AwsRegionErrorOptions } from './kernel/errors.js';
+export { type KeyedCredentialProvider, type KeyedCredentialsOptions, keyedCredentials } from './kernel/keyedCredentials.js';
+export { defineService, registerService } from './kernel/serviceDefinition.js';
+export { SERVICE_TIERS } from './kernel/serviceTiers.js';
+export { DEFAULT_TIERS } from './kernel/tiers.js';
+export type {
+  AbandonedBodyAction,
+  AwsClientErrorCode,
+  AwsCredentialProvider,
+  AwsCredentials,
+  AwsSession,
+  ClearCacheFilter,
+  ClientFactoryOptions,
+  ClientOf,
+  ClientStatsEntry,
+  ConfigOf,
+  ConfigOfClass,
+  DefaultTierName,
+  FactoryEvent,
+  FactoryEventName,
+  FactoryStats,
+  FactorySummary,
+  GetClientOptions,
+  HandlerOptionsContext,
+  Logger,
+  RegionValidation,
+  RetryMode,
+  RuntimeFlavor,
+  SdkClientClass,
+  SdkClientLike,
+  ServiceDefinition,
+  ServiceDefinitionInput,
+  ServiceId,
+  ServiceRef,
+  ServiceRegistry,
+  SessionOptions,
+  SocketStats,
+  TierConfig,
+  TierName,
+} from './kernel/types.js';

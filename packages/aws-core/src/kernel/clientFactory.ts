@@ -1,0 +1,371 @@
+import { ClientStore } from './clientStore.js';
+import { fail } from './errors.js';
+import { type FactorySettings, readFactoryOptions } from './factoryOptions.js';
+import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
+import { RegionCheck } from './regions.js';
+import { type CallContext, resolveSession } from './resolveCall.js';
+import { ServiceTierOverrides } from './serviceTiers.js';
+import { type Installed, installation, SILENT } from './setup.js';
+import type {
+  AwsSession,
+  ClearCacheFilter,
+  ClientFactoryOptions,
+  ClientOf,
+  ConfigOf,
+  ConfigOfClass,
+  FactoryStats,
+  FactorySummary,
+  GetClientOptions,
+  SdkClientClass,
+  SdkClientLike,
+  ServiceDefinition,
+  ServiceRegistry,
+  SessionOptions,
+} from './types.js';
+import { guardRead, readOptions, refuseProblem } from './validateOptions.js';
+
+/**
+ * What the factory passes a keyed provider when it resolves it.
+ *
+ * @example
+ * ```ts
+ * const source = keyedCredentials('reports', async ({ factory, region }) => fetchCredentials(factory, region))
+ * ```
+ */
+export interface CredentialContext {
+  /**
+   * The factory resolving the credentials (so a source such as `assumeRole`
+   * gets its STS client from the same factory). `undefined` when the
+   * provider is called directly, outside any factory.
+   */
+  readonly factory?: AwsClientFactory | undefined;
+  /**
+   * That factory's default region (`defaultRegion`, then `AWS_REGION` /
+   * `AWS_DEFAULT_REGION`), for a source that must pick one (an STS
+   * endpoint); `undefined` when there is none.
+   */
+  readonly region?: string | undefined;
+}
+
+const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');
+/** The process-wide factory's settings (`configureClientFactory`), beside the instance on `globalThis`. */
+const SETTINGS_KEY = Symbol.for('@dbp/aws-core/factory-settings@1');
+const FACTORY_BRAND = Symbol.for('@dbp/aws-core/factory-brand');
+const CONSTRUCT: unique symbol = Symbol('construct') as never;
+
+/**
+ * The factory: one place to get AWS SDK v3 clients, cached by service, tier,
+ * region, profile, credentials and configuration. It hands out one client
+ * per distinct set of options, shares one credential session per distinct
+ * credentials, bounds what it keeps (`maxClients`, `ttlMs`), and retires
+ * removed clients without failing their running requests.
+ *
+ * Use {@link AwsClientFactory.getInstance} (process-wide) or
+ * {@link createClientFactory} (isolated); the constructor is not public.
+ *
+ * @example
+ * ```ts
+ * import { AwsClientFactory } from '@dbp/aws-core'
+ * import { s3 } from '@dbp/aws-s3'
+ *
+ * const factory = AwsClientFactory.getInstance()
+ * const client = factory.getClient(s3, { region: 'us-east-1' }) // S3Client, cached
+ * ```
+ */
+export class AwsClientFactory {
+  // Set by #setUp: once by the constructor, and again by configureClientFactory while the factory is unused.
+  #settings!: FactorySettings;
+  #store!: ClientStore;
+  #context!: CallContext;
+  /** The platform and plug-ins installed when the factory was made. */
+  readonly #installed: Installed = installation();
+  /** The reusable read of a call (a hit allocates nothing). */
+  readonly #read: CallRead = emptyRead();
+  #disposing: Promise<void> | undefined;
+
+  /**
+   * Not public: use `AwsClientFactory.getInstance()` or `createClientFactory()`.
+   * @throws AwsClientError when called from outside.
+   */
+  constructor(token?: unknown, options?: ClientFactoryOptions) {
+    if (token !== CONSTRUCT) throw fail('CONSTRUCTOR_IS_PRIVATE');
+    this.#setUp(readFactoryOptions(options));
+    Object.defineProperty(this, FACTORY_BRAND, { value: true });
+  }
+
+  #setUp(settings: FactorySettings): void {
+    const installed = this.#installed;
+    const report = installed.observe?.(settings.logger, settings.onEvent, () => this.#store.counters().clients) ?? SILENT;
+    // What a keyed credential source is given (assumeRole gets its STS client from here).
+    const credentialContext: CredentialContext = {
+      factory: this,
+      get region() {
+        return fallbackRegion();
+      },
+    };
+    const fallbackRegion = (): string | undefined => this.#fallbackRegion();
+    const regions = new RegionCheck(settings.regionValidation, (region) => report.newRegion(region), installed.platform.partition);
+    if (settings.defaultRegion !== undefined) regions.check(settings.defaultRegion);
+    this.#settings = settings;
+    this.#store = new ClientStore(settings, installed, report, credentialContext, () => this.disposed);
+    this.#context = {
+      tiers: settings.tiers,
+      serviceTiers: new ServiceTierOverrides(settings.serviceTiers),
+      region: (region) => {
+        const value = region !== undefined ? region : this.#fallbackRegion();
+        return value === undefined ? undefined : regions.check(value);
+      },
+      fallbackRegion: () => this.#fallbackRegion(),
+      credentialIds: this.#store.credentialIds,
+      platform: installed.platform,
+      classes: installed.clientClasses,
+    };
+  }
+
+  /**
+   * `configureClientFactory`: applies settings to the process-wide factory
+   * in place (a reference kept to it stays valid), or to the one
+   * `getInstance()` makes next. Refused once it has built anything from its
+   * current settings.
+   * @internal
+   */
+  static configure(settings: FactorySettings): AwsClientFactory {
+    const holder = processWide();
+    const existing = holder[INSTANCE_KEY];
+    if (existing !== undefined && !existing.disposed) {
+      const { clients, sessions, misses } = existing.#store.counters();
+      if (clients + sessions + misses > 0) throw fail('FACTORY_ALREADY_IN_USE');
+    }
+    Object.defineProperty(holder, SETTINGS_KEY, { value: settings, enumerable: false, configurable: true, writable: true });
+    if (existing === undefined || existing.disposed) return AwsClientFactory.getInstance();
+    existing.#setUp(settings);
+    return existing;
+  }
+
+  /** `instanceof` holds for factories made by any copy of the package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [FACTORY_BRAND]?: unknown })[FACTORY_BRAND] === true;
+  }
+
+  /**
+   * The process-wide factory, created on first use. Shared by every copy of
+   * the package loaded in the process (ESM and CJS builds, duplicate
+   * installs): it lives on `globalThis` under a `Symbol.for` key. After
+   * `dispose()`, the next call creates a fresh one.
+   */
+  static getInstance(): AwsClientFactory {
+    const holder = processWide();
+    const existing = holder[INSTANCE_KEY];
+    if (existing && !existing.disposed) return existing;
+    const created = new AwsClientFactory(CONSTRUCT);
+    const settings = holder[SETTINGS_KEY];
+    if (settings !== undefined) created.#setUp(settings);
+    Object.defineProperty(holder, INSTANCE_KEY, { value: created, enumerable: false, configurable: true, writable: true });
+    return created;
+  }
+
+  /** Whether `dispose()` has been called. */
+  get disposed(): boolean {
+    return this.#disposing !== undefined;
+  }
+
+  /**
+   * Returns the cached SDK client for these options, creating it on the
+   * first call. Synchronous. Equal options give the same client whatever
+   * their object identity or shape (plain, frozen, a class with getters, a
+   * Proxy); any change that alters what the client would do (region,
+   * profile, credentials, tier, any config value) gives another. Cached
+   * clients are shared: do not add middleware to them or change their
+   * config; `client.destroy()` retires one (the next call builds a fresh one).
+   *
+   * @param service - a service definition (`s3` from `@dbp/aws-s3`), a registered id (`'s3'`) or any SDK v3 client class (`SQSClient`).
+   * @throws AwsRegionError for a malformed region, AwsCredentialError for
+   *   malformed, expired or (off Node) missing credentials, AwsClientError for
+   *   an unknown service, tier or option.
+   * @example
+   * ```ts
+   * const s3Client = factory.getClient(s3, { region: 'eu-west-1', config: { forcePathStyle: true } })
+   * const sqsClient = factory.getClient(SQSClient, { region: 'eu-west-1' }) // typed SQSClient, tier from SERVICE_TIERS
+   * ```
+   */
+  getClient<TService extends ServiceDefinition<SdkClientLike, never>>(service: TService, options?: GetClientOptions<ConfigOf<TService>>): ClientOf<TService>;
+  getClient<TId extends keyof ServiceRegistry>(service: TId, options?: GetClientOptions<ConfigOf<ServiceRegistry[TId]>>): ClientOf<ServiceRegistry[TId]>;
+  getClient<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): InstanceType<TClass>;
+  getClient(service: unknown, options?: GetClientOptions<Record<string, unknown>>): SdkClientLike {
+    this.#assertOpen();
+    const entry = this.#store.clientFor(service, options, this.#read, this.#context);
+    if (entry === undefined) throw fail('FACTORY_DISPOSED');
+    return entry.client;
+  }
+
+  /**
+   * The session for these options: the resolved region, the profile and one
+   * memoised credential provider shared by every client made with the same
+   * credentials. Five services on one session resolve credentials once.
+   *
+   * @example
+   * ```ts
+   * const { credentials } = factory.getSession({ profile: 'analytics' })
+   * await credentials() // resolves once, then reused until near expiry
+   * ```
+   */
+  getSession(options?: SessionOptions): AwsSession {
+    this.#assertOpen();
+    const read = emptyRead();
+    guardRead('getSession()', () => readCall(options, read));
+    // getClient's reader, with what only a client has (config, tier) refused too.
+    const extra = read.config !== undefined ? 'config' : read.tier !== undefined ? 'tier' : undefined;
+    const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
+    if (problem !== undefined) refuseProblem('getSession()', problem, SESSION_NAMES);
+    const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
+    if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now())
+      throw fail('CREDENTIALS_EXPIRED', { at: new Date(credentials.expiresAt).toISOString() });
+    return this.#store.session(region, profile, credentials);
+  }
+
+  /**
+   * Removes cached clients (all, or those matching the filter) and, unless a
+   * service is named, their sessions. Removed clients finish their in-flight
+   * requests and bodies, then are destroyed: clearing never fails a running
+   * request.
+   *
+   * @returns how many clients were removed.
+   * @example
+   * ```ts
+   * factory.clearCache({ service: 's3', region: 'us-east-1' })
+   * factory.clearCache({ service: SQSClient })
+   * ```
+   */
+  clearCache(filter?: ClearCacheFilter): number {
+    const { service, region } = readOptions('clearCache()', filter, ['service', 'region']);
+    const matches = guardRead('clearCache()', () => this.#store.filter(service, region));
+    // Sessions are shared by services; a region-only or full clear drops them too.
+    return this.#store.clear(matches, service === undefined ? { region: region as string | undefined } : undefined);
+  }
+
+  /**
+   * Counters and one row per cached client (least recently used first), with
+   * its in-flight requests, open bodies and, where the runtime exposes them,
+   * sockets. Holds no secret: credentials appear only as `credentialId`.
+   */
+  stats(): FactoryStats {
+    return { ...this.#store.counters(), draining: this.#store.draining, entries: this.#store.rows() };
+  }
+
+  /**
+   * Final: refuses further use, waits for in-flight responses at most
+   * `disposeGraceMs` (default 5 s, on an unref'd timer), then destroys every
+   * client and any body still open, so an unread body never keeps sockets or
+   * the process alive. Idle clients are destroyed at once. The promise
+   * settles when every client is destroyed. `getInstance()` afterwards
+   * returns a new factory.
+   */
+  dispose(): Promise<void> {
+    if (this.#disposing === undefined) {
+      // Disposed before anything runs: a logger or listener that re-enters
+      // getClient while clients are retired gets FACTORY_DISPOSED.
+      this.#disposing = Promise.resolve();
+      this.#disposing = this.#store.close();
+    }
+    return this.#disposing;
+  }
+
+  /** Same as `dispose()`, for `using factory = createClientFactory()`. */
+  [Symbol.dispose](): void {
+    void this.dispose();
+  }
+
+  /** Same as `dispose()`, for `await using factory = createClientFactory()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  /** A summary without secrets, for `JSON.stringify(factory)`. */
+  toJSON(): FactorySummary {
+    return this.#store.counters();
+  }
+
+  #assertOpen(): void {
+    if (this.#disposing !== undefined) throw fail('FACTORY_DISPOSED');
+  }
+
+  #fallbackRegion(): string | undefined {
+    return (this.#settings.defaultRegion as string | undefined) ?? this.#installed.platform.environmentRegion();
+  }
+}
+
+// util.inspect / console.log show a summary without secrets. Defined outside
+// the class body so the declaration files need no private symbol.
+Object.defineProperty(AwsClientFactory.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: AwsClientFactory): string {
+    const { clients, sessions, hits, misses, evictions } = this.toJSON();
+    return `AwsClientFactory { clients: ${clients}, sessions: ${sessions}, hits: ${hits}, misses: ${misses}, evictions: ${evictions}${this.disposed ? ', disposed' : ''} }`;
+  },
+});
+
+/**
+ * The process-wide factory; same as `AwsClientFactory.getInstance()`.
+ *
+ * @example
+ * ```ts
+ * const s3Client = getClientFactory().getClient('s3', { region: 'us-east-1' })
+ * ```
+ */
+export function getClientFactory(): AwsClientFactory {
+  return AwsClientFactory.getInstance();
+}
+
+interface ProcessWide {
+  [INSTANCE_KEY]?: AwsClientFactory;
+  [SETTINGS_KEY]?: FactorySettings;
+}
+
+/** Where the process-wide factory and its settings live: `globalThis`, under `Symbol.for` keys every copy of the package shares. */
+function processWide(): ProcessWide {
+  return globalThis as ProcessWide;
+}
+
+/**
+ * Configures the process-wide factory (the one `getClientFactory()`,
+ * `AwsClientFactory.getInstance()` and the service packages' helpers such
+ * as `getS3Client()` use) with any {@link createClientFactory} option. Call
+ * it once at start-up, before the first client. The options are checked at
+ * once (the same errors as `createClientFactory`) and copied; they apply to
+ * every client the process-wide factory makes, and stay in force for the
+ * factory `getInstance()` makes after a `dispose()`. Called again before
+ * first use, the new options replace the old ones whole.
+ *
+ * @returns the process-wide factory, configured (the same object a caller
+ *   may already hold from `getClientFactory()`).
+ * @throws AwsClientError `FACTORY_ALREADY_IN_USE` once the process-wide
+ *   factory has made a client or a session: its options would apply only to
+ *   what it makes later, so nothing is changed. Configure first, or use
+ *   `createClientFactory(options)` for a factory of your own.
+ * @example
+ * ```ts
+ * import { configureClientFactory, DEFAULT_TIERS } from '@dbp/aws-core'
+ *
+ * configureClientFactory({
+ *   defaultRegion: 'eu-west-1',
+ *   serviceTiers: { athena: 'reports' },
+ *   tiers: { reports: { ...DEFAULT_TIERS.data, readTimeoutMs: 300_000 } },
+ * })
+ * ```
+ */
+export function configureClientFactory(options: ClientFactoryOptions): AwsClientFactory {
+  // Checked and copied before anything changes: bad options leave the factory as it was.
+  return AwsClientFactory.configure(readFactoryOptions(options, 'configureClientFactory()'));
+}
+
+/**
+ * An isolated factory with its own cache: for tests, dependency injection and
+ * multi-tenant hosts.
+ *
+ * @example
+ * ```ts
+ * await using factory = createClientFactory({ maxClients: 32, defaultRegion: 'eu-west-1' })
+ * ```
+ */
+export function createClientFactory(options?: ClientFactoryOptions): AwsClientFactory {
+  return new AwsClientFactory(CONSTRUCT, options);
+}

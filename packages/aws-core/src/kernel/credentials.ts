@@ -1,0 +1,214 @@
+/**
+ * Credential providers as the factory hands them to SDK clients: validated
+ * explicit credentials, and any provider memoised so that every client of a
+ * session shares one resolution.
+ *
+ * @module
+ */
+import { AwsClientError, describeType, fail } from './errors.js';
+import { CREDENTIAL_FIELDS, type CredentialField, type CredentialKind, type CredentialsRead, WrongType } from './keySpec.js';
+import { clip, errorName } from './text.js';
+import type { AwsCredentialProvider, AwsCredentials } from './types.js';
+
+/** How credentials resolve, before the factory memoises them. */
+export interface CredentialSource {
+  readonly kind: CredentialKind;
+  /** The provider to memoise (or, for explicit credentials, the static one). */
+  readonly provider: AwsCredentialProvider | ((context: object) => unknown);
+  /** The profile whose files an error should name. */
+  readonly profile: string | undefined;
+  /** A keyed provider's own refresh window. */
+  readonly refreshWindowMs: number | undefined;
+  /**
+   * Keyed by a function's identity: a provider, or a keyed provider that
+   * depends on one. Built per call, each is a new client (the per-call
+   * provider warning watches these).
+   */
+  readonly byIdentity: boolean;
+}
+
+/** Refresh temporary credentials this long before they expire (the SDK's own window). */
+export const DEFAULT_REFRESH_WINDOW_MS: number = 5 * 60_000;
+
+/** After a failed background refresh, wait this long before the next try. */
+const REFRESH_RETRY_GAP_MS = 1_000;
+
+/**
+ * Checks a `readCredentials` read and returns the credentials the SDK gets,
+ * frozen, holding only the declared fields. Messages name fields and types,
+ * never values.
+ */
+export function validateCredentials(read: Readonly<CredentialsRead>, unknownField: string | undefined): AwsCredentials {
+  if (unknownField !== undefined) throw fail('INVALID_CREDENTIALS.unknownField', { field: clip(unknownField) });
+  const copy: Partial<Record<CredentialField, unknown>> = {};
+  for (const spec of CREDENTIAL_FIELDS) {
+    const value = read[spec.name];
+    if (value === undefined && !spec.required) continue;
+    const ok = spec.type === 'date' ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string' && value.length > 0;
+    if (!ok) {
+      // A date field is read as epoch ms: a number here was a Date that is not a valid one.
+      const shown = value instanceof WrongType ? value.value : spec.type === 'date' && typeof value === 'number' ? new Date(Number.NaN) : value;
+      throw fail('INVALID_CREDENTIALS.field', { field: spec.name, required: spec.required, type: spec.type, got: describeType(shown) });
+    }
+    if (spec.required && /\s/.test(value as string)) throw fail('INVALID_CREDENTIALS.whitespace', { field: spec.name });
+    copy[spec.name] = spec.type === 'date' ? new Date(value as number) : value;
+  }
+  return Object.freeze(copy) as unknown as AwsCredentials;
+}
+
+/** The error for explicit credentials past their `expiration`. */
+export function expiredError(expiresAt: number): AwsClientError {
+  return fail('CREDENTIALS_EXPIRED', { at: new Date(expiresAt).toISOString() });
+}
+
+/**
+ * Serves explicit credentials, refusing them once `expiration` has passed.
+ * Each call returns a fresh, unfrozen copy: the SDK records how credentials
+ * were sourced by writing `$source` onto the object it receives.
+ */
+export function staticProvider(credentials: AwsCredentials): AwsCredentialProvider {
+  const expiresAt = credentials.expiration?.getTime();
+  return async () => {
+    if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
+    return { ...credentials };
+  };
+}
+
+/** What a memoised provider reports (for events and log lines; never credentials). */
+export interface ResolutionReport {
+  /** `true` when valid credentials existed before (a refresh ahead of or after expiry). */
+  readonly refresh: boolean;
+  /** Whether it succeeded. */
+  readonly ok: boolean;
+  /** When the new credentials expire (epoch ms), if they do. */
+  readonly expiresAt?: number | undefined;
+  /** Why it failed: the error's name and code, never its message (which may quote a provider's output). */
+  readonly reason?: string | undefined;
+  /** Whether the failure was swallowed because the current credentials are still valid. */
+  readonly background?: boolean | undefined;
+}
+
+/** How to memoise one provider. */
+export interface MemoOptions {
+  /** Refresh this long before `expiration`, in the background while the old credentials still serve. */
+  readonly refreshWindowMs: number;
+  /** Turns a provider failure into the error callers see. */
+  readonly wrapError: (error: unknown) => AwsClientError;
+  /** Told of every resolution. */
+  readonly onResolution?: ((report: ResolutionReport) => void) | undefined;
+}
+
+function toExpiration(value: unknown): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+  if (date === undefined || !Number.isFinite(date.getTime())) throw fail('CREDENTIAL_PROVIDER_FAILED.expiration', { got: describeType(value) });
+  return date;
+}
+
+/** Checks what a provider resolved to; `expiration` may be a Date, an ISO 8601 string or epoch milliseconds. */
+function toCredentials(value: unknown): AwsCredentials {
+  if (typeof value !== 'object' || value === null) throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
+  const record = value as Record<string, unknown>;
+  if (typeof record.accessKeyId !== 'string' || typeof record.secretAccessKey !== 'string') throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
+  const expiration = toExpiration(record.expiration);
+  // Our own copy, not frozen: the SDK writes `$source` onto credentials it is given.
+  return { ...record, expiration } as AwsCredentials;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof AwsClientError ? error.code : errorName(error);
+}
+
+/**
+ * Wraps a provider so that concurrent calls share one resolution; resolved
+ * credentials are reused until `refreshWindowMs` (at most half their
+ * lifetime) before they expire, then
+ * refreshed in the background while the current ones keep serving (no
+ * request waits while valid credentials remain); a failed background
+ * refresh is retried on a later call (at most once a second), not surfaced;
+ * once expired, callers wait for a fresh resolution. A provider that throws
+ * synchronously is treated like one that rejects, and no failure is
+ * remembered. Failures reach callers through `wrapError`.
+ */
+export function memoizeProvider(source: () => unknown, options: MemoOptions): AwsCredentialProvider {
+  let current: AwsCredentials | undefined;
+  let expiresAt: number | undefined;
+  // How long before `expiresAt` a background refresh starts: the configured
+  // window, but never more than half the credentials' lifetime, so that
+  // short-lived credentials are not refreshed on every call.
+  let refreshWindow = options.refreshWindowMs;
+  let pending: Promise<AwsCredentials> | undefined;
+  let lastFailureAt = Number.NEGATIVE_INFINITY;
+  const attempt = async (refresh: boolean): Promise<AwsCredentials> => {
+    try {
+      const resolved = toCredentials(await source());
+      const resolvedAt = Date.now();
+      current = resolved;
+      expiresAt = resolved.expiration?.getTime();
+      refreshWindow = expiresAt === undefined ? options.refreshWindowMs : Math.min(options.refreshWindowMs, Math.max(0, (expiresAt - resolvedAt) / 2));
+      options.onResolution?.({ refresh, ok: true, expiresAt });
+      return resolved;
+    } catch (error) {
+      lastFailureAt = Date.now();
+      const background = expiresAt !== undefined && expiresAt > Date.now();
+      options.onResolution?.({ refresh, ok: false, reason: reasonOf(error), background });
+      throw options.wrapError(error);
+    }
+  };
+  const resolve = (): Promise<AwsCredentials> => {
+    // Cleared when the attempt settles, never before it is stored: a provider
+    // that throws synchronously settles the attempt during this very call, and
+    // a `finally` inside it would run before the assignment and leave the
+    // failed attempt stored for good.
+    pending ??= attempt(current !== undefined).finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+  return async () => {
+    const now = Date.now();
+    if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {
+      if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && now - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
+        // Still valid: refresh without making this request wait.
+        resolve().catch(() => {});
+      }
+      return current;
+    }
+    return resolve();
+  };
+}
+
+/**
+ * The error callers see when a provider fails: errors of ours pass through;
+ * a profile that cannot be loaded is named with the files looked in; anything
+ * else says what to check, with the original as `cause`.
+ */
+export function wrapProviderError(error: unknown, profile: string | undefined, profileSources: () => string): AwsClientError {
+  if (error instanceof AwsClientError) return error;
+  const message = error instanceof Error ? error.message : '';
+  if (profile !== undefined && /profile|could not resolve credentials/i.test(message)) {
+    return fail('PROFILE_NOT_FOUND', { profile, sources: profileSources() }, { cause: error, withholdCauseText: true });
+  }
+  // The provider's own message stays on `cause`: it may quote what the provider read.
+  return fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error) }, { cause: error, withholdCauseText: true });
+}
+
+/**
+ * The provider a session hands its clients for resolved credentials:
+ * explicit ones as they are; any other source memoised (a keyed source is
+ * called with `context`, so it can use the factory resolving it).
+ */
+export function sessionProvider(
+  source: CredentialSource,
+  context: object,
+  profileSources: () => string,
+  onResolution: (report: ResolutionReport) => void,
+): AwsCredentialProvider {
+  if (source.kind === 'static') return source.provider as AwsCredentialProvider;
+  const provider = source.provider as (context?: object) => unknown;
+  return memoizeProvider(source.kind === 'keyed' ? () => provider(context) : () => provider(), {
+    refreshWindowMs: source.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
+    wrapError: (error) => wrapProviderError(error, source.profile, profileSources),
+    onResolution,
+  });
+}

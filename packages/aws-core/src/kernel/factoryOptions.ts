@@ -1,0 +1,100 @@
+import { isPlainRecord } from './configSnapshot.js';
+import { describeType, fail } from './errors.js';
+import { isTimerMs } from './limits.js';
+import { DEFAULT_TIERS, validateTier } from './tiers.js';
+import type { AbandonedBodyAction, ClientFactoryOptions, FactoryEvent, Logger, RegionValidation, TierConfig, TierName } from './types.js';
+import { type FactoryOptionsWhere, guardRead, readOptions } from './validateOptions.js';
+
+/** A factory's options, checked. */
+export interface FactorySettings {
+  readonly tiers: ReadonlyMap<string, TierConfig>;
+  readonly serviceTiers: Readonly<Record<string, TierName>> | undefined;
+  readonly maxClients: number;
+  readonly ttlMs: number | undefined;
+  readonly logger: Logger;
+  readonly regionValidation: RegionValidation;
+  readonly defaultRegion: unknown;
+  readonly onEvent: ((event: FactoryEvent) => void) | undefined;
+  readonly abandonedBodyMs: number;
+  readonly onAbandonedBody: AbandonedBodyAction;
+  readonly disposeGraceMs: number;
+}
+
+/** Every option of `createClientFactory`, exactly the keys of `ClientFactoryOptions` (the compiler keeps them in step). */
+const FACTORY_OPTIONS: { readonly [K in keyof ClientFactoryOptions]-?: true } = {
+  tiers: true,
+  serviceTiers: true,
+  maxClients: true,
+  ttlMs: true,
+  logger: true,
+  regionValidation: true,
+  defaultRegion: true,
+  onEvent: true,
+  abandonedBodyMs: true,
+  onAbandonedBody: true,
+  disposeGraceMs: true,
+};
+
+/** The names of `createClientFactory` options (validation and reading derive from them). */
+export const FACTORY_OPTION_NAMES: readonly (keyof ClientFactoryOptions)[] = Object.keys(FACTORY_OPTIONS) as (keyof ClientFactoryOptions)[];
+
+const noop = (): void => {};
+
+function toLogger(logger: unknown, where: string): Logger {
+  if (logger === undefined) {
+    return { debug: noop, info: noop, warn: (...args) => console.warn(...args), error: (...args) => console.error(...args) };
+  }
+  if (typeof logger !== 'object' || logger === null) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'logger', got: describeType(logger) });
+  const pick = (name: keyof Logger): ((...args: unknown[]) => void) => {
+    const method = (logger as Partial<Logger>)[name];
+    return typeof method === 'function' ? method.bind(logger) : noop;
+  };
+  return { debug: pick('debug'), info: pick('info'), warn: pick('warn'), error: pick('error') };
+}
+
+function checkOption<T>(where: string, name: keyof ClientFactoryOptions, value: unknown, fallback: T, ok: (value: unknown) => boolean): T {
+  if (value === undefined) return fallback;
+  if (!ok(value)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name, got: typeof value === 'number' ? String(value) : describeType(value) });
+  return value as T;
+}
+
+/**
+ * Reads and checks `createClientFactory` options. What the objects throw
+ * while being read (a getter on a tier, a logger, a `serviceTiers` map)
+ * becomes a typed error.
+ */
+export function readFactoryOptions(options: unknown, where: FactoryOptionsWhere = 'createClientFactory()'): FactorySettings {
+  return guardRead(where, () => checkFactoryOptions(options, where));
+}
+
+function checkFactoryOptions(options: unknown, where: FactoryOptionsWhere): FactorySettings {
+  const read = readOptions(where, options, FACTORY_OPTION_NAMES);
+  const check = <T>(name: keyof ClientFactoryOptions, value: unknown, fallback: T, ok: (value: unknown) => boolean): T =>
+    checkOption(where, name, value, fallback, ok);
+  const tiers = new Map<string, TierConfig>(Object.entries(DEFAULT_TIERS));
+  if (read.tiers !== undefined) {
+    if (!isPlainRecord(read.tiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'tiers', got: describeType(read.tiers) });
+    for (const [name, tier] of Object.entries(read.tiers)) tiers.set(name, validateTier(name, tier));
+  }
+  const serviceTiers = read.serviceTiers;
+  if (serviceTiers !== undefined) {
+    if (!isPlainRecord(serviceTiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'serviceTiers', got: describeType(serviceTiers) });
+    for (const [id, tier] of Object.entries(serviceTiers)) {
+      if (typeof tier !== 'string' || !tiers.has(tier))
+        throw fail('UNKNOWN_TIER', { tier: typeof tier === 'string' ? tier : describeType(tier), known: [...tiers.keys()], service: id });
+    }
+  }
+  return {
+    tiers,
+    serviceTiers: serviceTiers === undefined ? undefined : Object.freeze({ ...(serviceTiers as Record<string, TierName>) }),
+    maxClients: check('maxClients', read.maxClients, 256, (v) => Number.isInteger(v) && (v as number) >= 1),
+    ttlMs: check<number | undefined>('ttlMs', read.ttlMs, undefined, (v) => isTimerMs(v) && v > 0),
+    logger: toLogger(read.logger, where),
+    regionValidation: check('regionValidation', read.regionValidation, 'warn', (v) => v === 'strict' || v === 'warn' || v === 'off'),
+    defaultRegion: read.defaultRegion,
+    onEvent: check('onEvent', read.onEvent, undefined, (v) => typeof v === 'function'),
+    abandonedBodyMs: check('abandonedBodyMs', read.abandonedBodyMs, 60_000, isTimerMs),
+    onAbandonedBody: check('onAbandonedBody', read.onAbandonedBody, 'warn', (v) => v === 'warn' || v === 'destroy'),
+    disposeGraceMs: check('disposeGraceMs', read.disposeGraceMs, 5_000, isTimerMs),
+  };
+}

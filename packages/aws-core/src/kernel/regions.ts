@@ -1,0 +1,62 @@
+import { describeType, fail } from './errors.js';
+import { DIRECTIONS, isListed, type Partition, suggestRegion, WELL_FORMED } from './knownRegions.js';
+import type { RegionValidation } from './types.js';
+
+const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
+
+/**
+ * The region a form the SDK itself accepts stands for: the FIPS
+ * pseudo-regions (`fips-us-east-1`, `us-east-1-fips`) name their base region;
+ * `local` (DynamoDB Local) and anything else stand for themselves.
+ */
+function baseRegion(region: string): string {
+  if (region.startsWith('fips-')) return region.slice(5);
+  if (region.endsWith('-fips')) return region.slice(0, -5);
+  return region;
+}
+
+/**
+ * Checks a region: listed (or a FIPS form of a listed one, or `local`) →
+ * fine; well-formed but unlisted (a region newer than the SDK's data) →
+ * `'new'`; anything else → throws `AwsRegionError`.
+ */
+export function checkRegion(region: unknown, mode: RegionValidation, partition: Partition): 'ok' | 'new' {
+  if (typeof region !== 'string') throw fail('INVALID_REGION.type', { got: describeType(region) }, { region: describeType(region) });
+  if (mode === 'off' || region === 'local') return 'ok';
+  const base = baseRegion(region);
+  if (isListed(base, partition)) return 'ok';
+  if (WELL_FORMED.test(base) && DIRECTION_SET.has(base.split('-').at(-2) as string)) {
+    if (mode === 'strict') throw fail('UNKNOWN_REGION', { region }, { region });
+    return 'new';
+  }
+  // `suggestion` is a documented field of AwsRegionError: every build computes it.
+  const suggestion = suggestRegion(region, partition);
+  throw fail('INVALID_REGION.malformed', { region, suggestion }, { region, suggestion });
+}
+
+/** How many validated regions a factory remembers (so a hit never re-validates). */
+const MAX_REMEMBERED_REGIONS = 1024;
+
+/** A factory's region checks, remembering the regions already accepted. */
+export class RegionCheck {
+  readonly #valid = new Set<string>();
+  readonly #mode: RegionValidation;
+  readonly #onNew: (region: string) => void;
+  readonly #partition: Partition;
+
+  /** `partition` is the SDK's region data, as the platform loads it. */
+  constructor(mode: RegionValidation, onNew: (region: string) => void, partition: Partition) {
+    this.#mode = mode;
+    this.#onNew = onNew;
+    this.#partition = partition;
+  }
+
+  /** Checks a region (see `checkRegion`), warning once per new unlisted one; returns it. */
+  check(region: unknown): string {
+    if (typeof region === 'string' && this.#valid.has(region)) return region;
+    if (checkRegion(region, this.#mode, this.#partition) === 'new') this.#onNew(region as string);
+    if (this.#valid.size >= MAX_REMEMBERED_REGIONS) this.#valid.clear();
+    this.#valid.add(region as string);
+    return region as string;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The Node platform (also Bun and Deno, which load the Node build): the SDK's
+ * Node credential chain (loaded on first use), profiles from the shared
+ * files, the HTTP/1.1 handler's timeouts, \`node:crypto\` for credential ids,
+ * and the SDK's region data required from CommonJS.
+ *
+ * @module
+ */
+import { randomFillSync } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { partition } from '#sdkCore';
+import type { Platform } from '../kernel/setup.js';
+import type { AwsCredentialProvider } from '../kernel/types.js';
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The Node platform. */
+export const nodePlatform: Platform = {
+  flavor: 'node',
+  randomBytes(size) {
+    // node:crypto, not globalThis.crypto: the first getRandomValues loads
+    // Node's whole WebCrypto module (~0.6 ms of a Lambda cold start).
+    return randomFillSync(new Uint8Array(size));
+  },
+  environmentRegion() {
+    return nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
+  },
+  defaultCredentials(profile) {
+    // Loaded on first use, not at import: the providers (and what they pull
+    // in) cost start-up time that an app with explicit credentials never
+    // needs. A static import() of a literal, so bundlers follow it.
+    let provider: Promise<AwsCredentialProvider> | undefined;
+    return async () => {
+      provider ??=
+        profile !== undefined
+          ? // An explicit profile goes straight to the shared files (fromIni
+            // handles static, assume-role, SSO, credential_process and
+            // web-identity profiles). The whole chain would end at the instance
+            // metadata service and hide "no such profile" behind a time-out.
+            import('@aws-sdk/credential-provider-ini').then(({ fromIni }) => fromIni({ profile }) as AwsCredentialProvider)
+          : import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider() as AwsCredentialProvider);
+      return (await provider)();
+    };
+  },
+  profileSources() {
+    const home = homedir();
+    const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
+    const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
+    return `${config} and ${credentials}`;
+  },
+  handlerOptions(tier) {
+    // @smithy/node-http-handler >= 4.4: `socketTimeout` is the idle limit
+    // (botocore's read timeout) and throws; `requestTimeout` would cap the
+    // whole request and only log. https://github.com/smithy-lang/smithy-typescript/pull/1620
+    return { connectionTimeout: tier.connectTimeoutMs, socketTimeout: tier.readTimeoutMs };
+  },
+  /**
+   * The SDK's region data, required from a CommonJS file (`src/sdkCore.cjs`):
+   * Node runs the SDK's CommonJS build, and importing it from an ES module
+   * would cost ~20 ms of startup.
+   */
+  partition,
+};

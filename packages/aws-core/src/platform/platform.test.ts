@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIERS } from '../kernel/tiers.js';
+import { nodePlatform as nodeRuntime } from './node.js';
+import { webPlatform as webRuntime } from './web.js';
+
+describe('platforms', () => {
+  it('map a tier to each runtime handler options', () => {
+    expect(nodeRuntime.handlerOptions(DEFAULT_TIERS.ai)).toEqual({ connectionTimeout: 10_000, socketTimeout: 120_000 });
+    expect(webRuntime.handlerOptions(DEFAULT_TIERS.ai)).toEqual({ requestTimeout: 120_000 });
+  });
+
+  it('have a credential chain on Node only', () => {
+    expect(typeof nodeRuntime.defaultCredentials(undefined)).toBe('function');
+    expect(typeof nodeRuntime.defaultCredentials('some-profile')).toBe('function');
+    expect(webRuntime.defaultCredentials(undefined)).toBeUndefined();
+  });
+
+  it('read the region from process.env where there is one', () => {
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'eu-south-1';
+    try {
+      expect(nodeRuntime.environmentRegion()).toBe('eu-south-1');
+      expect(webRuntime.environmentRegion()).toBe('eu-south-1');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
+  });
+});

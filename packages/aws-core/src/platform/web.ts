@@ -1,0 +1,40 @@
+/**
+ * The web platform (browsers, Cloudflare workerd, Vercel edge, web workers):
+ * no credential chain and no profiles, fetch-handler timeouts, Web Crypto for
+ * credential ids, and the SDK's region data imported as the SDK clients
+ * import it (bundlers keep one copy).
+ *
+ * @module
+ */
+import { partition } from '@aws-sdk/core/client';
+import type { Platform } from '../kernel/setup.js';
+
+function environment(): Record<string, string | undefined> | undefined {
+  // Vercel's edge runtime and some worker setups expose process.env; browsers do not.
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env;
+}
+
+/** The web platform. */
+export const webPlatform: Platform = {
+  flavor: 'web',
+  randomBytes(size) {
+    return globalThis.crypto.getRandomValues(new Uint8Array(size));
+  },
+  environmentRegion() {
+    const env = environment();
+    return env?.AWS_REGION || env?.AWS_DEFAULT_REGION || undefined;
+  },
+  defaultCredentials() {
+    return undefined;
+  },
+  profileSources() {
+    return 'no shared config files (profiles exist only on Node)';
+  },
+  handlerOptions(tier) {
+    // FetchHttpHandler's requestTimeout bounds the wait for response headers;
+    // fetch has no separate connect phase to time.
+    return { requestTimeout: tier.readTimeoutMs };
+  },
+  partition,
+};

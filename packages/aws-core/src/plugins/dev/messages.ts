@@ -1,0 +1,174 @@
+/**
+ * Every message the core shows, in one place: error messages and log lines.
+ *
+ * A message id is `CODE.variant` (or `CODE` alone): the part before the dot is
+ * the error's stable `code` (which also picks its class, see `errors.ts`).
+ * The Node build always shows the full text below. The web build shows it in
+ * development and, in production builds (`process.env.NODE_ENV ===
+ * 'production'`, as React and Vue do), a short line with the code and a link
+ * to the error's documentation (`docs/errors.md`, generated from this file),
+ * so bundles carry none of this text.
+ *
+ * Texts never show a secret: callers pass names, types and non-secret values
+ * only, clipped where they come from users.
+ *
+ * @module
+ */
+
+import { MAX_TIMER_MS } from '../../kernel/limits.js';
+import type { MessageFormat, MessageId, MessageValues } from '../../kernel/messages.js';
+import { clip, closest } from '../../kernel/text.js';
+
+type Values = MessageValues;
+
+const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
+
+/** What an options object threw while being read (a failing getter, a revoked Proxy): its error's name, never its text. */
+function unreadable(d: Values): string {
+  return `${d.where} could not read its options (${d.reason}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`;
+}
+
+function unknownKey(d: Values): string {
+  const key = String(d.key);
+  const allowed = (d.allowed ?? []) as readonly string[];
+  const near = closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
+  return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : ''} Allowed: ${list(allowed)}.`;
+}
+
+/**
+ * A table of rules, built when first read: a table whose texts interpolate a
+ * value is not side-effect free to a bundler, so without the `@__PURE__`
+ * call it would stay in a production bundle that drops every message.
+ */
+const rules = (table: Record<string, string>): Record<string, string> => table;
+
+/** What each `createClientFactory` option must be (the `INVALID_FACTORY_OPTIONS.value` text). */
+const FACTORY_RULES: Record<string, string> = /* @__PURE__ */ rules({
+  tiers: 'must be an object of tier name → tier',
+  serviceTiers: 'must be an object of service id → tier name',
+  maxClients: 'must be a positive integer',
+  ttlMs: `when given, must be a positive number of milliseconds, at most ${MAX_TIMER_MS} (a timer's longest wait, about 24.8 days)`,
+  logger: 'must be an object with debug/info/warn/error methods',
+  regionValidation: "must be 'strict', 'warn' or 'off'",
+  onEvent: 'when given, must be a function',
+  abandonedBodyMs: `must be a number of milliseconds (0 turns it off), at most ${MAX_TIMER_MS}`,
+  onAbandonedBody: "must be 'warn' or 'destroy'",
+  disposeGraceMs: `must be a number of milliseconds, at most ${MAX_TIMER_MS}`,
+});
+
+/** What each field of a tier must be (the `INVALID_FACTORY_OPTIONS.tier` text). */
+const TIER_RULES: Record<string, string> = /* @__PURE__ */ rules({
+  tier: 'it must be an object',
+  maxAttempts: 'maxAttempts must be a positive integer (total attempts, first included)',
+  retryMode: "retryMode must be 'standard' or 'adaptive'",
+  connectTimeoutMs: `connectTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
+  readTimeoutMs: `readTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
+});
+
+/** What each field of a service definition must be (the `INVALID_SERVICE_DEFINITION` text). */
+const DEFINITION_RULES: Record<string, string> = {
+  definition: 'defineService() takes an object',
+  id: 'id must be lower-case letters, digits and dashes, starting with a letter',
+  tier: "tier must be a tier name such as 'standard'",
+  create: 'create must be a function (config) => client',
+  handlerOptions: 'handlerOptions, when given, must be a function',
+  origin: 'origin, when given, must be a non-empty string (the defining package)',
+  registered: 'registerService() takes a definition made by defineService()',
+};
+
+/** The full text of every message, by id: exactly the kernel's `MessageId`s (the compiler keeps the two lists in step). */
+const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
+  CONSTRUCTOR_IS_PRIVATE: (): string =>
+    'AwsClientFactory is not constructed directly. Use AwsClientFactory.getInstance() (or getClientFactory()) for the process-wide factory, or createClientFactory(options) for an isolated one.',
+  FACTORY_ALREADY_IN_USE: (): string =>
+    'configureClientFactory() was called after the process-wide factory made a client or a session; its options would apply only to what it makes later, so nothing was changed. Call configureClientFactory() once at start-up, before the first getClient() or get<Service>Client() call, or use createClientFactory(options) for a factory of your own.',
+  FACTORY_DISPOSED: (): string => 'This factory was disposed. Create a new one with createClientFactory(), or call AwsClientFactory.getInstance() again.',
+
+  'INVALID_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
+  'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
+  'INVALID_OPTIONS.unreadable': (d: Values): string => unreadable(d),
+  'INVALID_OPTIONS.filterService': (): string =>
+    "clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).",
+  'INVALID_OPTIONS.filterRegion': (): string => "clearCache({ region }) takes a region string such as 'us-east-1'.",
+
+  'INVALID_FACTORY_OPTIONS.unreadable': (d: Values): string => unreadable(d),
+  'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
+  'INVALID_FACTORY_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
+  'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
+  'INVALID_FACTORY_OPTIONS.tier': (d: Values): string =>
+    `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
+
+  'INVALID_CONFIG.notObject': (d: Values): string => `config must be a plain object of SDK client configuration, got ${d.got}.`,
+  'INVALID_CONFIG.symbol': (d: Values): string => `config${d.path} is a symbol; configuration values must be data, functions or objects.`,
+  'INVALID_CONFIG.cycle': (d: Values): string => `config${d.path} refers back to itself (a cycle). Pass configuration without cycles.`,
+  'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${d.path}.`,
+  'INVALID_CONFIG.create': (d: Values): string => `Creating the ${d.service} client failed: ${d.reason}. Check the config passed to getClient().`,
+
+  'UNKNOWN_SERVICE.id': (d: Values): string =>
+    `Unknown service '${clip(String(d.id))}'. Registered: ${list(d.known as readonly string[])}. Import its package's register entry (import '@dbp/aws-${clip(String(d.id))}/register'), pass the definition itself (getClient(s3, …)) or pass the SDK client class (getClient(SQSClient, …)).`,
+  'UNKNOWN_SERVICE.type': (d: Values): string =>
+    `getClient() takes a service definition (such as s3 from @dbp/aws-s3), a registered id (such as 's3') or an SDK v3 client class (such as SQSClient), got ${d.got}.`,
+  'UNKNOWN_SERVICE.notClient': (d: Values): string =>
+    `getClient() was given a function that is not an AWS SDK v3 client class (${d.threw ? `constructing it threw ${d.threw}` : 'its instances have no config.serviceId, destroy() or middlewareStack'}). Pass the class itself, such as SQSClient from @aws-sdk/client-sqs.`,
+  UNKNOWN_TIER: (d: Values): string =>
+    `Unknown tier '${clip(String(d.tier))}'. Known tiers: ${list(d.known as readonly string[])}. Add one with createClientFactory({ tiers }).`,
+  'INVALID_SERVICE_DEFINITION.unreadable': (d: Values): string => unreadable(d),
+  INVALID_SERVICE_DEFINITION: (d: Values): string =>
+    `Invalid service definition: ${DEFINITION_RULES[String(d.field)]}, got ${d.got}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) } to defineService(), and a definition made by defineService() to registerService().`,
+
+  'INVALID_CREDENTIALS.type': (d: Values): string =>
+    `Invalid credentials: expected { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a credential provider function, got ${d.got}.`,
+  'INVALID_CREDENTIALS.unknownField': (d: Values): string =>
+    `Invalid credentials: unknown field '${clip(String(d.field))}'. Pass { accessKeyId, secretAccessKey, sessionToken?, expiration?, credentialScope?, accountId? }.`,
+  'INVALID_CREDENTIALS.field': (d: Values): string =>
+    `Invalid credentials: ${d.field} ${d.required ? 'must be' : 'when given, must be'} ${d.type === 'date' ? 'a valid Date' : 'a non-empty string'}, got ${d.got}. Pass { accessKeyId, secretAccessKey, sessionToken?, expiration? }, or a credential provider function.`,
+  'INVALID_CREDENTIALS.whitespace': (d: Values): string =>
+    `Invalid credentials: ${d.field} contains white space (check how the value was copied). Pass { accessKeyId, secretAccessKey, sessionToken?, expiration? } with the exact values.`,
+  'INVALID_CREDENTIALS.profile': (d: Values): string => `profile must be a non-empty profile name without surrounding spaces, got ${d.got}.`,
+  'INVALID_CREDENTIALS.unreadable': (d: Values): string => unreadable(d),
+  'INVALID_CREDENTIALS.keyed': (): string =>
+    'keyedCredentials(key, provider, options?) takes a non-empty string key, a provider function and, optionally, { refreshWindowMs } in milliseconds (0 or more) and { dependsOn }: credentials, a provider or a non-empty secret string.',
+  CREDENTIALS_EXPIRED: (d: Values): string =>
+    `The explicit credentials expired at ${d.at}. Pass fresh credentials, or a credential provider function that refreshes them.`,
+  MISSING_CREDENTIALS: (): string =>
+    'No credentials: browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().',
+  PROFILE_NOT_FOUND: (d: Values): string =>
+    `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}. Check the profile name, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
+  'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
+    `Could not resolve AWS credentials: the credential provider failed with ${d.reason} (the provider's error is this error's cause). Pass credentials explicitly, choose a profile, or configure the default chain (environment variables, shared files, SSO, container or instance role).`,
+  'CREDENTIAL_PROVIDER_FAILED.notCredentials': (): string =>
+    'The credential provider resolved to something that is not credentials ({ accessKeyId, secretAccessKey, … }). Fix the provider function.',
+  'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
+    `The credential provider returned an expiration that is not a date (${d.got}). Return a Date, an ISO 8601 string or epoch milliseconds.`,
+
+  'INVALID_REGION.type': (d: Values): string => `region must be a string such as 'us-east-1', got ${d.got}.`,
+  'INVALID_REGION.malformed': (d: Values): string =>
+    `Region '${clip(String(d.region), 64)}' is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}`,
+  UNKNOWN_REGION: (d: Values): string =>
+    `Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.`,
+  MISSING_REGION: (): string => 'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory).',
+
+  'LOG.newRegion': (d: Values): string =>
+    `[@dbp/aws] Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list; using it as given (a new region?). Update the SDK, or set regionValidation: 'strict' to refuse unlisted regions.`,
+  'LOG.providerPerCall': (d: Values): string =>
+    `[@dbp/aws] ${d.service}: ${d.count} clients were created within ${d.seconds} s for ${d.count} different credential provider functions. A provider built per call (fromTemporaryCredentials(), fromCognitoIdentityPool(), a profile provider, …; also one passed as assumeRole()'s source or keyedCredentials()' dependsOn) makes every getClient a cache miss: a new client, a new credential session and, for an assumed role, an STS call each time. Build the provider once, give it a stable key with keyedCredentials(key, provider), use assumeRole() from @dbp/aws-sts (with a source built once), or pass profile.`,
+  'LOG.abandoned': (d: Values): string =>
+    `[@dbp/aws] ${d.service} (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}): ${d.count === 1 ? '1 response body' : `${d.count} response bodies`} of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy(); onAbandonedBody: 'destroy' makes the factory destroy them.${d.destroyed ? (d.count === 1 ? ' It was destroyed.' : ' They were destroyed.') : ''}`,
+  'LOG.created': (d: Values): string =>
+    `[@dbp/aws] created ${d.service} client (tier ${clip(String(d.tier))}, region ${clip(String(d.region), 64)}, credentials ${d.credentialId})`,
+  'LOG.removed': (d: Values): string =>
+    `[@dbp/aws] ${d.reason} ${d.service} client (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}, ${d.inFlight} in flight)`,
+  'LOG.destroyFailed': (d: Values): string => `[@dbp/aws] destroying a ${d.service} client failed: ${d.reason}`,
+  'LOG.listenerThrew': (d: Values): string =>
+    `[@dbp/aws] an onEvent listener threw ${d.reason}. The factory carried on; make the listener catch its own errors.`,
+  'LOG.refreshFailed': (d: Values): string =>
+    `[@dbp/aws] refreshing credentials ${d.credentialId} ahead of their expiry failed (${d.reason}); the current ones stay in use until they expire, and the refresh is retried.`,
+};
+
+/** Every message id (for the documentation generator). */
+export function messageIds(): MessageId[] {
+  return Object.keys(MESSAGES) as MessageId[];
+}
+
+/** The full text of a message. */
+export const fullMessage: MessageFormat = (id, details) => MESSAGES[id](details);

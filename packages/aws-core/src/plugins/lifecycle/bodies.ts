@@ -1,0 +1,105 @@
+/**
+ * How a Node response body is watched until it ends (in flight, abandoned),
+ * and how breaking out of an event stream ends it too.
+ *
+ * @module
+ */
+
+/** A response body the lifecycle plug-in watches until it ends or is destroyed. */
+export interface BodyWatch {
+  /** A value that changes whenever the body is consumed (`NaN` while it flows). */
+  progress(): number;
+  /** Destroys the body, freeing its socket; a reader still waiting for it fails with `error`. */
+  destroy(error?: Error): void;
+}
+
+interface NodeStreamLike {
+  readonly readableEnded?: boolean;
+  readonly readableLength?: number;
+  readonly destroyed?: boolean;
+  readonly readableFlowing?: boolean | null;
+  once(event: string, listener: () => void): unknown;
+  pipe(...args: unknown[]): unknown;
+  read(...args: unknown[]): unknown;
+  destroy(error?: Error): unknown;
+}
+
+type IterableLike = { [Symbol.asyncIterator]?: (this: unknown) => AsyncIterator<unknown> } | null;
+
+/**
+ * Breaking out of an event stream's `for await` returns its iterator, but the
+ * SDK's event-stream decoder never returns the body's own iterator under it
+ * (`getChunkedStream` in @smithy/core's event-streams reads the body with
+ * `next()` only), so the body would stay open, unread and in flight for good.
+ * Destroys the body when an iterator of an event stream in the output returns.
+ */
+function destroyOnReturn(output: Record<string, unknown> | undefined, raw: unknown, destroy: () => void): void {
+  if (output === undefined) return;
+  for (const key of Object.keys(output)) {
+    const stream = output[key] as IterableLike;
+    if (stream === raw || typeof stream !== 'object' || stream === null) continue;
+    const iterate = stream[Symbol.asyncIterator];
+    if (typeof iterate !== 'function') continue;
+    stream[Symbol.asyncIterator] = function iterateUntilReturned(this: unknown) {
+      const iterator = iterate.call(this);
+      const finish = iterator.return;
+      iterator.return = (value?: unknown) => {
+        destroy();
+        return finish ? finish.call(iterator, value) : Promise.resolve({ done: true, value });
+      };
+      return iterator;
+    };
+  }
+}
+
+/**
+ * When `body` is a response body stream still open, calls `done` once it
+ * ends, fails or is destroyed, and returns a watch on it; otherwise
+ * `undefined` (nothing to wait for). An event stream in `output` (the
+ * command's output) is tied to the body: an early `return()` of its
+ * iterator (`break` out of `for await`) destroys it.
+ */
+export function watchBody(body: unknown, output: Record<string, unknown> | undefined, done: () => void): BodyWatch | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const stream = body as NodeStreamLike;
+  if (typeof stream.once !== 'function' || typeof stream.pipe !== 'function' || typeof stream.read !== 'function') return undefined;
+  if (stream.readableEnded === true || stream.destroyed === true) return undefined;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    done();
+  };
+  stream.once('close', finish);
+  stream.once('end', finish);
+  stream.once('error', finish);
+  // Every way of consuming a Readable (paused reads, async iteration, pipe,
+  // resume) goes through read(): count the calls, without adding a 'data'
+  // listener (which would start the flow). `read(0)` consumes nothing: the
+  // stream calls it itself to fill its buffer while data arrives, read or not.
+  let reads = 0;
+  // The consumer's last read found nothing: it waits for the next bytes.
+  let waiting = false;
+  const read = stream.read;
+  stream.read = function countedRead(this: NodeStreamLike, ...args: unknown[]) {
+    const chunk = read.apply(this, args);
+    if (args[0] !== 0) {
+      reads++;
+      waiting = chunk === null;
+    }
+    return chunk;
+  };
+  destroyOnReturn(output, body, () => stream.destroy());
+  return {
+    // NaN never equals the last value seen, so these count as progress: a
+    // flowing body is consumed as data arrives; a consumer waiting on an
+    // empty buffer waits for the server (a model thinking between two
+    // events), which the read timeout governs, not this watch.
+    progress: () => (stream.readableFlowing === true || (waiting && stream.readableLength === 0) ? Number.NaN : reads),
+    // With an error, a reader still waiting for the body (transformToString,
+    // pipe) fails with it; destroyed without one, it would wait forever.
+    destroy: (error) => {
+      stream.destroy(error);
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Where eviction drains: in-flight tracking, and removed clients destroyed
+ * once their last request is done.
+ *
+ * In flight means until the response is done: a request counts from `send()`
+ * until it fails or resolves, and a streaming response (a `GetObject` body,
+ * an event stream such as S3 `SelectObjectContent` or Bedrock Runtime
+ * `ConverseStream`) until its body ends, fails or is destroyed (breaking out
+ * of an event stream's `for await` destroys it). A removed client is
+ * destroyed when that count reaches zero, so clearing, eviction and ttl never
+ * fail a running request. `dispose()` waits at most a grace period, then
+ * destroys the bodies still open (a reader still waiting for one fails with
+ * `FACTORY_DISPOSED`) and every client.
+ *
+ * Destroying releases only what the factory created: a `requestHandler`
+ * instance or agents passed in config belong to the caller and survive.
+ *
+ * @module
+ */
+import type { CacheEntry, RemovalReason, TrackedBody } from '../../kernel/clientCache.js';
+import { destroyEntry } from '../../kernel/clientStore.js';
+import { fail } from '../../kernel/errors.js';
+import type { Lifecycle, Report } from '../../kernel/setup.js';
+import type { ClientStatsEntry } from '../../kernel/types.js';
+import { watchBody } from './bodies.js';
+import { socketStats } from './sockets.js';
+
+/** Who watches streaming bodies (the factory's abandoned-body watch). */
+export interface BodyWatchers {
+  add(body: TrackedBody): void;
+  delete(body: TrackedBody): void;
+  /** Stops watching (dispose). */
+  stop(): void;
+}
+
+interface MiddlewareResult {
+  readonly output?: Record<string, unknown>;
+  readonly response?: { readonly body?: unknown };
+}
+
+type Handler = (args: unknown) => Promise<MiddlewareResult>;
+
+/** Whether an output streams: it holds the raw body itself (a `Body` blob) or an event stream (an async iterable). */
+function isStreaming(output: Record<string, unknown> | undefined, raw: unknown): boolean {
+  if (typeof output !== 'object' || output === null || typeof raw !== 'object' || raw === null) return false;
+  for (const key of Object.keys(output)) {
+    const value = output[key];
+    if (value === raw) return true;
+    if (typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function') return true;
+  }
+  return false;
+}
+
+/** Tracks in-flight requests and drains removed clients. */
+export class Drain implements Lifecycle {
+  readonly #draining = new Set<CacheEntry>();
+  readonly #report: Report;
+  readonly #watchers: BodyWatchers | undefined;
+  #onDrained: (() => void) | undefined;
+  /** Set by `close()`: a held client's later request is refused. */
+  #closed = false;
+
+  constructor(report: Report, watchers: BodyWatchers | undefined) {
+    this.#report = report;
+    this.#watchers = watchers;
+  }
+
+  /** Removed clients still finishing requests. */
+  get draining(): number {
+    return this.#draining.size;
+  }
+
+  /** In flight, open bodies and, where the handler exposes them, sockets. */
+  stats(entry: CacheEntry): Partial<ClientStatsEntry> {
+    const sockets = socketStats(entry.client);
+    return { inFlight: entry.inFlight, bodies: entry.bodies.size, ...(sockets && { sockets }) };
+  }
+
+  /** Counts a client's requests, from `send()` to the end of the response. */
+  track(entry: CacheEntry): void {
+    const tracker = (next: Handler, context: { commandName?: string } | undefined) => async (args: unknown) => {
+      if (entry.state === 'destroyed') this.#reopen(entry);
+      entry.inFlight++;
+      let streaming = false;
+      try {
+        const result = await next(args);
+        streaming = this.#watchBody(entry, result, context?.commandName);
+        return result;
+      } finally {
+        if (!streaming) this.#settle(entry);
+      }
+    };
+    entry.client.middlewareStack.add(tracker as never, { step: 'initialize', priority: 'high', name: 'dbpAwsInFlightTracker' } as never);
+  }
+
+  /**
+   * A request on a client the factory already destroyed, sent by a caller
+   * who kept it (a client held at module level, a paginator, an
+   * Upload): it works (the handler opens new sockets), so the client drains
+   * again and is destroyed again once idle, and `dispose()` sees it. After
+   * `dispose()` such a request is refused: dispose is final.
+   */
+  #reopen(entry: CacheEntry): void {
+    if (this.#closed) throw fail('FACTORY_DISPOSED');
+    entry.state = 'retired';
+    entry.reopened = true;
+    this.#draining.add(entry);
+  }
+
+  /** Takes a client out of service: destroyed now if idle, else once its last request ends. */
+  retire(entry: CacheEntry, reason: RemovalReason): void {
+    if (entry.state !== 'live') return;
+    entry.state = 'retired';
+    entry.removal = reason;
+    this.#report.removed(entry, reason);
+    if (entry.inFlight === 0) this.#destroy(entry, reason);
+    else this.#draining.add(entry);
+  }
+
+  /**
+   * Retires every client, waits until they drain or `graceMs` passes (on an
+   * unref'd timer), then destroys the bodies still open and the clients.
+   */
+  async close(entries: readonly CacheEntry[], graceMs: number): Promise<void> {
+    this.#closed = true;
+    this.#watchers?.stop();
+    for (const entry of entries) this.retire(entry, 'disposed');
+    if (this.#draining.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        (timer as { unref?: () => void }).unref?.();
+        this.#onDrained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.#onDrained = undefined;
+    for (const entry of [...this.#draining]) {
+      for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED'));
+      this.#destroy(entry, 'disposed');
+    }
+  }
+
+  #watchBody(entry: CacheEntry, result: MiddlewareResult | undefined, commandName: string | undefined): boolean {
+    const raw = result?.response?.body;
+    if (!isStreaming(result?.output, raw)) return false;
+    let body: TrackedBody | undefined;
+    // The output goes along: `break` out of one of its event streams must end the body too.
+    const watch = watchBody(raw, result?.output, () => {
+      if (body === undefined) return;
+      entry.bodies.delete(body);
+      this.#watchers?.delete(body);
+      this.#settle(entry);
+    });
+    if (watch === undefined) return false;
+    body = {
+      entry,
+      operation: (commandName ?? 'unknown').replace(/Command$/, ''),
+      progress: watch.progress,
+      destroy: watch.destroy,
+      lastProgressAt: Date.now(),
+      lastProgress: watch.progress(),
+      abandoned: false,
+    };
+    entry.bodies.add(body);
+    this.#watchers?.add(body);
+    return true;
+  }
+
+  #settle(entry: CacheEntry): void {
+    entry.inFlight--;
+    if (entry.state === 'retired' && entry.inFlight === 0) this.#destroy(entry, entry.removal ?? 'cleared');
+  }
+
+  #destroy(entry: CacheEntry, reason: RemovalReason): void {
+    if (entry.state === 'destroyed') return;
+    this.#draining.delete(entry);
+    destroyEntry(entry, reason, this.#report);
+    if (this.#draining.size === 0) this.#onDrained?.();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The sockets of a client's request handler, for `stats()`: Node's HTTP/1.1
+ * agents and HTTP/2 session pools.
+ *
+ * @module
+ */
+import type { SocketStats } from '../../kernel/types.js';
+
+interface AgentLike {
+  readonly sockets?: Record<string, readonly unknown[] | undefined>;
+  readonly freeSockets?: Record<string, readonly unknown[] | undefined>;
+  readonly requests?: Record<string, readonly unknown[] | undefined>;
+}
+
+interface Http2SessionRefLike {
+  deref(): { readonly destroyed?: boolean };
+  useCount(): number;
+}
+
+interface HandlerLike {
+  /** Resolved options once a request has run: NodeHttpHandler's agents, NodeHttp2Handler's `disableConcurrentStreams`. */
+  readonly config?: { readonly httpAgent?: AgentLike; readonly httpsAgent?: AgentLike; readonly disableConcurrentStreams?: boolean };
+  readonly configProvider?: unknown;
+  /** NodeHttp2Handler. */
+  readonly connectionManager?: { readonly connectionPools?: Map<string, Iterable<Http2SessionRefLike>> };
+}
+
+function count(record: Record<string, readonly unknown[] | undefined> | undefined): number {
+  let total = 0;
+  if (record) for (const key of Object.keys(record)) total += record[key]?.length ?? 0;
+  return total;
+}
+
+/** The sockets of a client's request handler, where the handler exposes them. */
+export function socketStats(client: unknown): SocketStats | undefined {
+  const handler = (client as { config?: { requestHandler?: HandlerLike } } | undefined)?.config?.requestHandler;
+  if (typeof handler !== 'object' || handler === null) return undefined;
+  const pools = handler.connectionManager?.connectionPools;
+  if (pools instanceof Map) {
+    // With disableConcurrentStreams (@dbp/aws-bedrock's default) the
+    // handler opens a session per request outside its pool and keeps no
+    // reference to it: the pool would read 0 while sessions are open, so
+    // there are no numbers to give. (Event streams always get such a
+    // session; pooled numbers leave them out too.)
+    if (handler.config?.disableConcurrentStreams === true) return undefined;
+    let open = 0;
+    let idle = 0;
+    for (const pool of pools.values()) {
+      for (const ref of pool) {
+        if (ref.deref().destroyed === true) continue;
+        open++;
+        if (ref.useCount() === 0) idle++;
+      }
+    }
+    return { open, idle, queued: 0, protocol: 'h2' } satisfies SocketStats;
+  }
+  if (!('configProvider' in handler)) return undefined;
+  const agents = [handler.config?.httpAgent, handler.config?.httpsAgent];
+  let inUse = 0;
+  let idle = 0;
+  let queued = 0;
+  for (const agent of agents) {
+    inUse += count(agent?.sockets);
+    idle += count(agent?.freeSockets);
+    queued += count(agent?.requests);
+  }
+  return { open: inUse + idle, idle, queued, protocol: 'http/1.1' } satisfies SocketStats;
+}
