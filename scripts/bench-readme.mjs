@@ -2,13 +2,15 @@
 // The README's performance table, from the committed bench run: never typed
 // by hand. `pnpm bench` writes BENCHMARKS.md and then runs this with
 // `--write`; CI runs it without (a step of scripts/test.mjs, no bench run):
-// it fails when the README's block is not what BENCHMARKS.md's summary gives.
+// it fails when the README's block is not what BENCHMARKS.md's summary gives
+// (after proving on copies that it can fail: selfCheck).
 //
 // The block sits between README_START and README_END. One row per target:
 // the rows of a part that measure the same thing for each service (or each
 // Node) are one row, with the range of their headline figure, PASS only when
 // every one of them passed. Informational rows (INFO) stay in BENCHMARKS.md.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -131,8 +133,47 @@ export function syncBenchBlock({ write = false, readme = join(root, 'README.md')
   return ['README.md: the performance table is not what BENCHMARKS.md says: run `node scripts/bench-readme.mjs --write` (pnpm bench does)'];
 }
 
+/**
+ * Proves the check can fail, on copies in a temporary folder: a README whose
+ * block lags a changed BENCHMARKS.md is refused, `--write` brings it back,
+ * and a MISS in one row of a group makes the whole row MISS.
+ */
+function selfCheck() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-readme-'));
+  try {
+    const benchmarks = readFileSync(join(root, 'BENCHMARKS.md'), 'utf8');
+    const readme = join(dir, 'README.md');
+    const file = join(dir, 'BENCHMARKS.md');
+    writeFileSync(file, benchmarks);
+    writeFileSync(readme, `# x\n\n${README_START}\n${README_END}\n`);
+    const problems = [];
+    if (syncBenchBlock({ readme, benchmarks: file }).length !== 1) problems.push('an empty block passed');
+    syncBenchBlock({ readme, benchmarks: file, write: true });
+    if (syncBenchBlock({ readme, benchmarks: file }).length !== 0) problems.push('the written block did not pass');
+    // One PASS row turned MISS: the README must change, and its row must say MISS.
+    const { rows } = readBenchmarks(benchmarks);
+    const pass = rows.find((row) => row.verdict === 'PASS');
+    if (!pass) throw new Error('BENCHMARKS.md has no PASS row to alter');
+    const lines = benchmarks.split('\n');
+    const at = lines.findIndex((line) => line.includes(`| ${pass.figure.replace(/\|/g, '\\|')} |`) && line.endsWith('| **PASS** |'));
+    lines[at] = lines[at].replace(/\| \*\*PASS\*\* \|$/, '| **MISS** |');
+    writeFileSync(file, lines.join('\n'));
+    if (syncBenchBlock({ readme, benchmarks: file }).length !== 1) problems.push('a README behind a changed BENCHMARKS.md passed');
+    if (
+      !benchBlock(lines.join('\n'))
+        .split('\n')
+        .some((line) => line.includes('**MISS') && line.includes(pass.target))
+    )
+      problems.push(`the altered row (${pass.figure}) does not say MISS`);
+    if (problems.length > 0) throw new Error(`self-check: ${problems.join('; ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const write = process.argv.includes('--write');
+  selfCheck();
   const errors = syncBenchBlock({ write });
   if (errors.length > 0) {
     console.error(`✖ ${errors.join('\n✖ ')}`);
