@@ -21,6 +21,12 @@
 //    `import '@dbp/aws-s3/register'`.
 // 5. The consumer then adds every other publishable package from the
 //    tarballs and imports and requires each of their entry points.
+// 6. Register-only type consumers (scripts/lib/registerTypes.mjs): for each
+//    service package a file importing only `@dbp/aws-<name>/register` and
+//    `@dbp/aws-core`, where `getClient('<id>')` must be exactly the SDK
+//    client type; ESM and CJS, node16, nodenext, bundler (and bundler with
+//    the edge conditions), and node16 + bundler again on the oldest
+//    TypeScript consumers may use (installed from the npm registry).
 //
 // `--keep` leaves the temporary folder for inspection.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +35,7 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES } from '@dbp/aws-services';
 import { pnpmCommand, readPackageJson, run } from './lib/process.mjs';
+import { edgeConditions, OLDEST_TYPESCRIPT, writeRegisterConsumers } from './lib/registerTypes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const keep = process.argv.includes('--keep');
@@ -238,6 +245,52 @@ try {
     ].join('\n'),
   );
   log(`every package: ${(await must('import/require every entry point', node, ['entries.mjs'], { cwd: minimal, env: consumerEnv })).stdout.trim()}`);
+
+  // 6. Register-only type consumers, on the current and the oldest supported TypeScript.
+  const oldestTypescript = join(base, `typescript-${OLDEST_TYPESCRIPT}`);
+  mkdirSync(oldestTypescript);
+  writeFileSync(join(oldestTypescript, 'package.json'), '{ "private": true }\n');
+  await must(
+    `npm install typescript@${OLDEST_TYPESCRIPT}`,
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `typescript@${OLDEST_TYPESCRIPT}`],
+    {
+      cwd: oldestTypescript,
+      env: npmEnv(),
+    },
+  );
+  const registerDir = join(minimal, 'register-only');
+  const programs = writeRegisterConsumers(registerDir, SERVICES, edgeConditions(packages));
+  const compilers = [
+    {
+      version: JSON.parse(readFileSync(join(root, 'node_modules', 'typescript', 'package.json'), 'utf8')).version,
+      tsc: join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      all: true,
+    },
+    { version: OLDEST_TYPESCRIPT, tsc: join(oldestTypescript, 'node_modules', 'typescript', 'bin', 'tsc'), all: false },
+  ];
+  const checks = compilers.flatMap((compiler) => programs.filter((program) => compiler.all || program.oldest).map((program) => ({ compiler, program })));
+  // Two at a time: each program loads every SDK client's types.
+  let nextCheck = 0;
+  const typeCheck = async () => {
+    while (nextCheck < checks.length) {
+      const { compiler, program } = checks[nextCheck++];
+      await must(`tsc ${compiler.version} --noEmit (register only, ${program.name})`, node, [compiler.tsc, '-p', program.tsconfig], { cwd: registerDir });
+    }
+  };
+  await Promise.all([typeCheck(), typeCheck()]);
+  log(
+    `register only: getClient('<id>') is the SDK client for ${SERVICES.map((service) => service.id).join(', ')} with nothing but <package>/register imported, ` +
+      `under ${compilers
+        .map(
+          (compiler) =>
+            `TypeScript ${compiler.version} (${programs
+              .filter((program) => compiler.all || program.oldest)
+              .map((program) => program.name)
+              .join(' · ')})`,
+        )
+        .join('; ')}`,
+  );
 
   console.log(`✓ release rehearsal passed: ${packages.length} packages at ${version}, in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 } finally {
