@@ -151,7 +151,7 @@ function checkPackage(dir) {
     reachable.add(file);
     if (!/\.(c|m)?(js|ts)$/.test(file) || file.includes(`${join(dir, 'src')}`)) continue;
     for (const imported of relativeImports(file)) {
-      const onDisk = (file.endsWith('.ts') ? declarationCandidates(imported) : [imported]).find((candidate) => existsSync(candidate));
+      const onDisk = (/\.[cm]?ts$/.test(file) ? declarationCandidates(imported) : [imported]).find((candidate) => existsSync(candidate));
       if (onDisk) queue.push(onDisk);
       else errors.push(`${relative(dir, file)} imports ${relative(dir, imported)}, which does not exist`);
     }

@@ -26,7 +26,8 @@
 //    `@dbp/aws-core`, where `getClient('<id>')` must be exactly the SDK
 //    client type; ESM and CJS, node16, nodenext, bundler (and bundler with
 //    the edge conditions), and node16 + bundler again on the oldest
-//    TypeScript consumers may use (installed from the npm registry).
+//    TypeScript consumers may use (installed from the npm registry), one
+//    process per TypeScript (scripts/lib/typecheckPrograms.mjs).
 //
 // `--keep` leaves the temporary folder for inspection.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES } from '@dbp/aws-services';
 import { pnpmCommand, readPackageJson, run } from './lib/process.mjs';
-import { edgeConditions, OLDEST_TYPESCRIPT, writeRegisterConsumers } from './lib/registerTypes.mjs';
+import { checkDistinctCoreTypes, edgeConditions, OLDEST_TYPESCRIPT, writeRegisterConsumers } from './lib/registerTypes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const keep = process.argv.includes('--keep');
@@ -259,38 +260,30 @@ try {
       env: npmEnv(),
     },
   );
+  try {
+    checkDistinctCoreTypes(await tarballManifest(tarballOf.get('@dbp/aws-core')));
+  } catch (error) {
+    fail(error.message);
+  }
   const registerDir = join(minimal, 'register-only');
   const programs = writeRegisterConsumers(registerDir, SERVICES, edgeConditions(packages));
-  const compilers = [
-    {
-      version: JSON.parse(readFileSync(join(root, 'node_modules', 'typescript', 'package.json'), 'utf8')).version,
-      tsc: join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-      all: true,
-    },
-    { version: OLDEST_TYPESCRIPT, tsc: join(oldestTypescript, 'node_modules', 'typescript', 'bin', 'tsc'), all: false },
-  ];
-  const checks = compilers.flatMap((compiler) => programs.filter((program) => compiler.all || program.oldest).map((program) => ({ compiler, program })));
-  // Two at a time: each program loads every SDK client's types.
-  let nextCheck = 0;
-  const typeCheck = async () => {
-    while (nextCheck < checks.length) {
-      const { compiler, program } = checks[nextCheck++];
-      await must(`tsc ${compiler.version} --noEmit (register only, ${program.name})`, node, [compiler.tsc, '-p', program.tsconfig], { cwd: registerDir });
-    }
-  };
-  await Promise.all([typeCheck(), typeCheck()]);
-  log(
-    `register only: getClient('<id>') is the SDK client for ${SERVICES.map((service) => service.id).join(', ')} with nothing but <package>/register imported, ` +
-      `under ${compilers
-        .map(
-          (compiler) =>
-            `TypeScript ${compiler.version} (${programs
-              .filter((program) => compiler.all || program.oldest)
-              .map((program) => program.name)
-              .join(' · ')})`,
-        )
-        .join('; ')}`,
+  const typescripts = [
+    { dir: join(root, 'node_modules', 'typescript'), programs },
+    { dir: join(oldestTypescript, 'node_modules', 'typescript'), programs: programs.filter((program) => program.oldest) },
+  ].map((typescript) => ({ ...typescript, version: readPackageJson(typescript.dir).version }));
+  // One process per TypeScript (each parses the SDK's declarations once for all its programs), both at once.
+  await Promise.all(
+    typescripts.map(({ dir, version, programs: some }) =>
+      must(
+        `TypeScript ${version}: type-check the register-only consumers`,
+        node,
+        [join(root, 'scripts', 'lib', 'typecheckPrograms.mjs'), dir, ...some.map((program) => program.tsconfig)],
+        { cwd: registerDir },
+      ),
+    ),
   );
+  const ran = typescripts.map(({ version, programs: some }) => `TypeScript ${version}: ${some.map((program) => program.name).join(', ')}`);
+  log(`register only (ESM and CJS): getClient('<id>') is the SDK client for ${SERVICES.map((service) => service.id).join(', ')}; ${ran.join('; ')}`);
 
   console.log(`✓ release rehearsal passed: ${packages.length} packages at ${version}, in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 } finally {

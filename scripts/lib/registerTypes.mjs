@@ -8,9 +8,15 @@
 // with the oldest TypeScript a consumer may use (OLDEST_TYPESCRIPT, reading
 // only the published .d.ts files, as such a consumer does).
 //
-// One tsc program per resolution and module format: a program type-checks
-// one format's declaration files only, so a CommonJS `register.d.cts` that
-// lost the augmentation cannot pass on the strength of the ESM one.
+// One program per resolution holds the ESM and the CommonJS files, and
+// typecheckPrograms.mjs runs every program of one TypeScript in one process,
+// so the SDK's declarations, the bulk of the work, are parsed once. That
+// cannot let one format pass for the other: a `register.d.ts` augments the
+// `ServiceRegistry` of the core's ESM declarations and a `register.d.cts` that
+// of its CommonJS ones, two files (checkDistinctCoreTypes), so a `.cts`
+// consumer sees only what the `.d.cts` files declare. (TypeScript 5.0's
+// bundler resolution reads the ESM declarations for `.cts` files too: that is
+// how such a consumer resolves them.)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -64,6 +70,23 @@ export const typed: ${service.client} = client;
 }
 
 /**
+ * Fails unless the core's ESM and CommonJS declarations are two files (what
+ * lets one program check both formats; see the top of this file).
+ * @param {any} coreManifest the packed `@dbp/aws-core` package.json
+ */
+export function checkDistinctCoreTypes(coreManifest) {
+  const root = coreManifest.exports?.['.'];
+  const esm = root?.import?.types;
+  const cjs = root?.require?.types;
+  if (typeof esm !== 'string' || typeof cjs !== 'string' || esm === cjs) {
+    throw new Error(
+      `@dbp/aws-core's exports should give ESM and CommonJS their own declaration files (import.types ${esm}, require.types ${cjs}): ` +
+        'scripts/lib/registerTypes.mjs checks both formats in one program only while they differ',
+    );
+  }
+}
+
+/**
  * Writes the consumers under `dir` (inside a folder whose node_modules holds
  * every package from the tarballs) and a tsconfig per program.
  * @param {string} dir
@@ -73,34 +96,29 @@ export const typed: ${service.client} = client;
  */
 export function writeRegisterConsumers(dir, services, conditions) {
   mkdirSync(dir, { recursive: true });
+  const files = [];
   for (const service of services) {
-    writeFileSync(join(dir, `${service.id}.mts`), consumerFile(service));
-    writeFileSync(join(dir, `${service.id}.cts`), consumerFile(service));
+    for (const extension of ['mts', 'cts']) {
+      writeFileSync(join(dir, `${service.id}.${extension}`), consumerFile(service));
+      files.push(`${service.id}.${extension}`);
+    }
   }
   const resolutions = [
     { name: 'node16', module: 'node16', moduleResolution: 'node16', oldest: true },
     { name: 'nodenext', module: 'nodenext', moduleResolution: 'nodenext', oldest: false },
     { name: 'bundler', module: 'esnext', moduleResolution: 'bundler', oldest: true },
     ...conditions.map((condition) => ({
-      name: `bundler, ${condition}`,
+      name: `bundler + ${condition}`,
       module: 'esnext',
       moduleResolution: 'bundler',
       customConditions: [condition],
       oldest: false,
     })),
   ];
-  const programs = [];
-  for (const { name, oldest, ...options } of resolutions) {
-    for (const [format, extension] of [
-      ['ESM', 'mts'],
-      ['CJS', 'cts'],
-    ]) {
-      const tsconfig = `tsconfig.${name.replace(/\W+/g, '-')}.${extension}.json`;
-      const compilerOptions = { ...options, target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: true, types: [] };
-      const files = services.map((service) => `${service.id}.${extension}`);
-      writeFileSync(join(dir, tsconfig), `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`);
-      programs.push({ name: `${name} ${format}`, tsconfig, oldest });
-    }
-  }
-  return programs;
+  return resolutions.map(({ name, oldest, ...options }) => {
+    const tsconfig = `tsconfig.${name.replace(/\W+/g, '-')}.json`;
+    const compilerOptions = { ...options, target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: true, types: [] };
+    writeFileSync(join(dir, tsconfig), `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`);
+    return { name, tsconfig, oldest };
+  });
 }
