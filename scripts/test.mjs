@@ -173,7 +173,9 @@ step('Lint and format (Biome)', bin('biome'), ['ci', '.']);
 step('Import graph of the core: no cycle, the kernel imports no plug-in (scripts/import-graph.mjs)', process.execPath, [join(root, 'scripts', 'import-graph.mjs')]);
 // The service manifest and the API reference (both read sources only, no build).
 step('Service manifest ↔ packages/ and the README table (scripts/services.mjs)', process.execPath, [join(root, 'scripts', 'services.mjs')]);
-step('API reference (TypeDoc: JSDoc on every export, links, Errors page; scripts/docs.mjs)', process.execPath, [join(root, 'scripts', 'docs.mjs')]);
+step('API reference (TypeDoc: JSDoc on every export, links, Errors page, link check of the site; scripts/docs.mjs)', process.execPath, [
+  join(root, 'scripts', 'docs.mjs'),
+]);
 step('Typecheck and build', bin('turbo'), ['run', 'typecheck', 'build', '--output-logs=errors-only', '--concurrency=2']);
 await fetchRuntimes();
 step('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']);
