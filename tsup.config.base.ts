@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Options } from 'tsup';
 
 /**
@@ -10,13 +10,21 @@ import type { Options } from 'tsup';
  * side-effect entry) imports the first by the package's name, so both share
  * one module and one service definition object instead of each bundling a
  * copy (the factory keys clients by definition identity).
+ *
+ * A service package's `src/registry.ts` (its `ServiceRegistry` augmentation,
+ * declared once) is a declaration-only entry: `dist/registry.d.ts` and
+ * `.d.cts`, which every other declaration file of the package imports, so the
+ * `register` entry types `getClient('<id>')` on its own. As an entry it is
+ * its own file, never folded into whichever chunk the bundler picks.
  */
 export function defineBuild(entry: Record<string, string>, extra: Partial<Options> = {}): Options {
   const { name } = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string };
+  const dtsOptions = typeof extra.dts === 'object' ? extra.dts : {};
+  const dtsEntry = { ...((dtsOptions.entry as Record<string, string> | undefined) ?? entry) };
+  if (existsSync('src/registry.ts')) dtsEntry.registry = 'src/registry.ts';
   return {
     entry,
     format: ['esm', 'cjs'],
-    dts: true,
     clean: true,
     sourcemap: false,
     treeshake: false,
@@ -25,6 +33,7 @@ export function defineBuild(entry: Record<string, string>, extra: Partial<Option
     outDir: 'dist',
     outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
     ...extra,
+    dts: extra.dts === false ? false : { ...dtsOptions, entry: dtsEntry },
     external: [name, ...(extra.external ?? [])],
   };
 }

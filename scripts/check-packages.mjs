@@ -24,6 +24,10 @@
 // 4. Service packages (internal/services/services.json; importing it fails on
 //    drift between the manifest and packages/): a `./register` entry, and
 //    `@dbp/aws-core` (`workspace:^`) and their SDK client as dependencies.
+// 5. README.md: starts with `# <name>` and a paragraph saying what the
+//    package is, and links only by URL (or to an `#anchor` of itself): a
+//    relative link is dead on npm and in node_modules. The repository's URL
+//    is derived from `repository.url`.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -130,6 +134,22 @@ function checkPackage(dir) {
     errors.push('sideEffects is false but the package has a register entry');
   }
 
+  // 5. README.md: what the package is, links that work once installed.
+  const readmePath = join(dir, 'README.md');
+  if (!existsSync(readmePath)) errors.push('README.md is missing');
+  else {
+    const readme = readFileSync(readmePath, 'utf8');
+    const [title, blank, firstLine] = readme.split('\n');
+    if (title !== `# ${pkg.name}`) errors.push(`README.md must start with "# ${pkg.name}"`);
+    if (blank !== '' || !/^[A-Za-z`*[]/.test(firstLine ?? '')) errors.push('README.md: the title must be followed by a paragraph saying what the package is');
+    const repositoryUrl = (pkg.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+    for (const [, target] of readme.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#')) {
+        errors.push(`README.md links ${target}, which is dead on npm and in node_modules: link by URL (the repository is ${repositoryUrl})`);
+      }
+    }
+  }
+
   // 4. Service packages: what every one of them has.
   const service = SERVICES.find((candidate) => candidate.package === pkg.name);
   if (service) {
@@ -151,7 +171,7 @@ function checkPackage(dir) {
     reachable.add(file);
     if (!/\.(c|m)?(js|ts)$/.test(file) || file.includes(`${join(dir, 'src')}`)) continue;
     for (const imported of relativeImports(file)) {
-      const onDisk = (file.endsWith('.ts') ? declarationCandidates(imported) : [imported]).find((candidate) => existsSync(candidate));
+      const onDisk = (/\.[cm]?ts$/.test(file) ? declarationCandidates(imported) : [imported]).find((candidate) => existsSync(candidate));
       if (onDisk) queue.push(onDisk);
       else errors.push(`${relative(dir, file)} imports ${relative(dir, imported)}, which does not exist`);
     }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The API reference (`pnpm docs`, and a step of scripts/test.mjs): TypeDoc
+// The API reference (`pnpm docs:api`, and a step of scripts/test.mjs): TypeDoc
 // over every entry point the public packages export, into .tmp/api/
 // (git-ignored; published at DOCS_URL, packages/aws-core/src/kernel/docsUrl.ts).
+// The script is not named `docs`: `pnpm docs` is pnpm's own command (it opens
+// a package's npm page) and never runs a script of that name.
 //
 // - Entry points come from each public package's `exports`: the file its
-//   `@dbp/source` condition names (the `default` branch where that condition
+//   `@dbp/source` condition names (the `node` or else the `default` branch where that condition
 //   has runtime variants), so `@dbp/aws-s3/register` is documented and a new
 //   package or subpath is picked up with no change here. Each becomes a module
 //   named by its specifier (`@dbp/aws-s3/register`), which is also what
@@ -18,6 +20,11 @@
 //   (`requiredToBeDocumented`), a broken `{@link}`, and a type a public API
 //   mentions that the reference does not include (`notExported`, checked
 //   package by package). Every TypeDoc warning is an error.
+// - Link check of the generated site (scripts/lib/siteLinks.mjs): every
+//   relative href/src of every page, and every path in the navigation and
+//   search data, names a file of the site, and every `#anchor` exists in the
+//   page it names. The check first proves on a small site of its own that it
+//   reports broken links.
 //
 // Flags: --list-undocumented prints the undocumented symbols of every package
 // (including the core's allowance below) and exits 1 if there are any.
@@ -27,6 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Application, Converter, LogLevel, ReflectionKind } from 'typedoc';
 import ts from 'typescript';
 import { ERRORS_PAGE_SOURCE, writeErrorsPage } from './errors-page.mjs';
+import { assertLinkCheckCatchesBrokenLinks, checkSiteLinks } from './lib/siteLinks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(root, '.tmp', 'api');
@@ -37,7 +45,7 @@ const listUndocumented = process.argv.includes('--list-undocumented');
  * was being rewritten, so they were listed instead of documented). Each must
  * gain JSDoc and leave this list; TypeDoc fails the run when a name here is
  * documented (or gone) and is still listed, so the list only shrinks.
- * `pnpm docs --list-undocumented` prints them all.
+ * `pnpm docs:api --list-undocumented` prints them all.
  */
 const CORE_NOT_YET_DOCUMENTED = [];
 
@@ -155,7 +163,7 @@ app.options.setValue('validation', validation);
 
 if (app.logger.hasErrors() || app.logger.hasWarnings()) {
   console.error(`\n✖ API reference: ${app.logger.errorCount} error(s), ${app.logger.warningCount} warning(s) above (every warning fails the build)`);
-  if (!listUndocumented) console.error('  `pnpm docs --list-undocumented` lists every symbol without JSDoc, the core included.');
+  if (!listUndocumented) console.error('  `pnpm docs:api --list-undocumented` lists every symbol without JSDoc, the core included.');
   process.exit(1);
 }
 if (listUndocumented) {
@@ -192,11 +200,18 @@ if (brokenLinks.length > 0) {
   console.error(`✖ these short messages link to no anchor of ${ERRORS_PAGE}: ${brokenLinks.map((id) => `${id} (${catalog.shortMessage(id)})`).join(', ')}`);
   process.exit(1);
 }
+// Every relative link of the site resolves (after proving the check reports broken ones).
+assertLinkCheckCatchesBrokenLinks();
+const links = checkSiteLinks(OUT);
+if (links.broken.length > 0) {
+  console.error(`✖ ${links.broken.length} broken link(s) in ${relative(root, OUT)}/:\n${links.broken.map((line) => `  ${line}`).join('\n')}`);
+  process.exit(1);
+}
 if (!readFileSync(join(root, 'README.md'), 'utf8').includes(DOCS_URL)) {
   console.error(`✖ README.md does not link the API reference (${DOCS_URL})`);
   process.exit(1);
 }
 
 console.log(
-  `✓ API reference: ${entries.length} entry points of ${packageNames.length} packages, every export documented, every link resolved → ${relative(root, OUT)}/ (${pathToFileURL(join(OUT, 'index.html')).href}); Errors page with ${codes.length} code anchors (${errorDocsUrl(codes[0])}) and ${messageIds.length} messages, every short message's link resolved`,
+  `✓ API reference: ${entries.length} entry points of ${packageNames.length} packages, every export documented, every link resolved → ${relative(root, OUT)}/ (${pathToFileURL(join(OUT, 'index.html')).href}); Errors page with ${codes.length} code anchors (${errorDocsUrl(codes[0])}) and ${messageIds.length} messages, every short message's link resolved; ${links.checked} relative links in ${links.pages} pages resolve`,
 );

@@ -21,6 +21,13 @@
 //    `import '@dbp/aws-s3/register'`.
 // 5. The consumer then adds every other publishable package from the
 //    tarballs and imports and requires each of their entry points.
+// 6. Register-only type consumers (scripts/lib/registerTypes.mjs): for each
+//    service package a file importing only `@dbp/aws-<name>/register` and
+//    `@dbp/aws-core`, where `getClient('<id>')` must be exactly the SDK
+//    client type; ESM and CJS, node16, nodenext, bundler (and bundler with
+//    the edge conditions), and node16 + bundler again on the oldest
+//    TypeScript consumers may use (installed from the npm registry), one
+//    process per TypeScript (scripts/lib/typecheckPrograms.mjs).
 //
 // `--keep` leaves the temporary folder for inspection.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +36,7 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES } from '@dbp/aws-services';
 import { pnpmCommand, readPackageJson, run } from './lib/process.mjs';
+import { checkDistinctCoreTypes, edgeConditions, OLDEST_TYPESCRIPT, writeRegisterConsumers } from './lib/registerTypes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const keep = process.argv.includes('--keep');
@@ -238,6 +246,44 @@ try {
     ].join('\n'),
   );
   log(`every package: ${(await must('import/require every entry point', node, ['entries.mjs'], { cwd: minimal, env: consumerEnv })).stdout.trim()}`);
+
+  // 6. Register-only type consumers, on the current and the oldest supported TypeScript.
+  const oldestTypescript = join(base, `typescript-${OLDEST_TYPESCRIPT}`);
+  mkdirSync(oldestTypescript);
+  writeFileSync(join(oldestTypescript, 'package.json'), '{ "private": true }\n');
+  await must(
+    `npm install typescript@${OLDEST_TYPESCRIPT}`,
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `typescript@${OLDEST_TYPESCRIPT}`],
+    {
+      cwd: oldestTypescript,
+      env: npmEnv(),
+    },
+  );
+  try {
+    checkDistinctCoreTypes(await tarballManifest(tarballOf.get('@dbp/aws-core')));
+  } catch (error) {
+    fail(error.message);
+  }
+  const registerDir = join(minimal, 'register-only');
+  const programs = writeRegisterConsumers(registerDir, SERVICES, edgeConditions(packages));
+  const typescripts = [
+    { dir: join(root, 'node_modules', 'typescript'), programs },
+    { dir: join(oldestTypescript, 'node_modules', 'typescript'), programs: programs.filter((program) => program.oldest) },
+  ].map((typescript) => ({ ...typescript, version: readPackageJson(typescript.dir).version }));
+  // One process per TypeScript (each parses the SDK's declarations once for all its programs), both at once.
+  await Promise.all(
+    typescripts.map(({ dir, version, programs: some }) =>
+      must(
+        `TypeScript ${version}: type-check the register-only consumers`,
+        node,
+        [join(root, 'scripts', 'lib', 'typecheckPrograms.mjs'), dir, ...some.map((program) => program.tsconfig)],
+        { cwd: registerDir },
+      ),
+    ),
+  );
+  const ran = typescripts.map(({ version, programs: some }) => `TypeScript ${version}: ${some.map((program) => program.name).join(', ')}`);
+  log(`register only (ESM and CJS): getClient('<id>') is the SDK client for ${SERVICES.map((service) => service.id).join(', ')}; ${ran.join('; ')}`);
 
   console.log(`✓ release rehearsal passed: ${packages.length} packages at ${version}, in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 } finally {

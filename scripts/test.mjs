@@ -177,7 +177,9 @@ step('Import graph of the core: no cycle, the kernel imports no plug-in (scripts
 // The service manifest and the API reference (both read sources only, no build).
 step('Service manifest ↔ packages/ and the README table (scripts/services.mjs)', process.execPath, [join(root, 'scripts', 'services.mjs')]);
 step('README performance table ↔ BENCHMARKS.md (scripts/bench-readme.mjs)', process.execPath, [join(root, 'scripts', 'bench-readme.mjs')]);
-step('API reference (TypeDoc: JSDoc on every export, links, Errors page; scripts/docs.mjs)', process.execPath, [join(root, 'scripts', 'docs.mjs')]);
+step('API reference (TypeDoc: JSDoc on every export, links, Errors page, link check of the site; scripts/docs.mjs)', process.execPath, [
+  join(root, 'scripts', 'docs.mjs'),
+]);
 step('Typecheck and build', bin('turbo'), ['run', 'typecheck', 'build', '--output-logs=errors-only', '--concurrency=2']);
 // Both need the built packages: the blocks import them as a user's project does.
 step('README code blocks: the check fails on broken blocks (scripts/readme-blocks.mjs --self-check)', process.execPath, [

@@ -6,6 +6,7 @@
  */
 import { AthenaClient, type AthenaClientConfig } from '@aws-sdk/client-athena';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
+import './registry.js';
 
 /**
  * The Amazon Athena service definition: id `'athena'`, tier `'data'`. Pass it
@@ -32,11 +33,4 @@ export const athena: ServiceDefinition<AthenaClient, AthenaClientConfig> = /* @_
  */
 export function getAthenaClient(options?: GetClientOptions<AthenaClientConfig>): AthenaClient {
   return getClientFactory().getClient(athena, options);
-}
-
-declare module '@dbp/aws-core' {
-  interface ServiceRegistry {
-    /** Amazon Athena, from `@dbp/aws-athena`. */
-    athena: typeof athena;
-  }
 }

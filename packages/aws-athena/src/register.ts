@@ -7,5 +7,6 @@
 
 import { athena } from '@dbp/aws-athena';
 import { registerService } from '@dbp/aws-core';
+import './registry.js';
 
 registerService(athena);

@@ -7,6 +7,7 @@
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
 import { withHttp2Guard } from './http2Guard.js';
+import './registry.js';
 
 /**
  * The Amazon Bedrock Runtime service definition: id `'bedrock-runtime'`, tier `'ai'`. Pass it
@@ -39,11 +40,4 @@ export const bedrockRuntime: ServiceDefinition<BedrockRuntimeClient, BedrockRunt
  */
 export function getBedrockRuntimeClient(options?: GetClientOptions<BedrockRuntimeClientConfig>): BedrockRuntimeClient {
   return getClientFactory().getClient(bedrockRuntime, options);
-}
-
-declare module '@dbp/aws-core' {
-  interface ServiceRegistry {
-    /** Amazon Bedrock Runtime, from `@dbp/aws-bedrock`. */
-    'bedrock-runtime': typeof bedrockRuntime;
-  }
 }

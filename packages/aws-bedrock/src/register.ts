@@ -7,5 +7,6 @@
 
 import { bedrockRuntime } from '@dbp/aws-bedrock';
 import { registerService } from '@dbp/aws-core';
+import './registry.js';
 
 registerService(bedrockRuntime);

@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
+import './registry.js';
 
 /**
  * The Amazon DynamoDB service definition: id `'dynamodb'`, tier `'standard'`. Pass it
@@ -32,11 +33,4 @@ export const dynamodb: ServiceDefinition<DynamoDBClient, DynamoDBClientConfig> =
  */
 export function getDynamoDBClient(options?: GetClientOptions<DynamoDBClientConfig>): DynamoDBClient {
   return getClientFactory().getClient(dynamodb, options);
-}
-
-declare module '@dbp/aws-core' {
-  interface ServiceRegistry {
-    /** Amazon DynamoDB, from `@dbp/aws-dynamodb`. */
-    dynamodb: typeof dynamodb;
-  }
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { registerService } from '@dbp/aws-core';
+import './registry.js';
 import { dynamodb } from '@dbp/aws-dynamodb';
 
 registerService(dynamodb);

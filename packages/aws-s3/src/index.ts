@@ -6,6 +6,7 @@
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
+import './registry.js';
 
 /**
  * The Amazon S3 service definition: id `'s3'`, tier `'standard'`. Pass it
@@ -32,11 +33,4 @@ export const s3: ServiceDefinition<S3Client, S3ClientConfig> = /* @__PURE__ */ d
  */
 export function getS3Client(options?: GetClientOptions<S3ClientConfig>): S3Client {
   return getClientFactory().getClient(s3, options);
-}
-
-declare module '@dbp/aws-core' {
-  interface ServiceRegistry {
-    /** Amazon S3, from `@dbp/aws-s3`. */
-    s3: typeof s3;
-  }
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { registerService } from '@dbp/aws-core';
+import './registry.js';
 import { s3 } from '@dbp/aws-s3';
 
 registerService(s3);

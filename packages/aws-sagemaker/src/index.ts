@@ -6,6 +6,7 @@
  */
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
+import './registry.js';
 
 /**
  * The Amazon SageMaker service definition: id `'sagemaker'`, tier `'ai'`. Pass it
@@ -32,11 +33,4 @@ export const sagemaker: ServiceDefinition<SageMakerClient, SageMakerClientConfig
  */
 export function getSageMakerClient(options?: GetClientOptions<SageMakerClientConfig>): SageMakerClient {
   return getClientFactory().getClient(sagemaker, options);
-}
-
-declare module '@dbp/aws-core' {
-  interface ServiceRegistry {
-    /** Amazon SageMaker, from `@dbp/aws-sagemaker`. */
-    sagemaker: typeof sagemaker;
-  }
 }

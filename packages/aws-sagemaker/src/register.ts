@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { registerService } from '@dbp/aws-core';
+import './registry.js';
 import { sagemaker } from '@dbp/aws-sagemaker';
 
 registerService(sagemaker);

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { sts } from './sts.js';
+import './registry.js';
 
 export {
   type AssumeRoleOptions,
@@ -15,10 +15,3 @@ export {
   type WebIdentityRoleOptions,
 } from './assumeRole.js';
 export { getSTSClient, sts } from './sts.js';
-
-declare module '@dbp/aws-core' {
-  interface ServiceRegistry {
-    /** AWS STS, from `@dbp/aws-sts`. */
-    sts: typeof sts;
-  }
-}

@@ -6,6 +6,7 @@
  */
 
 import { registerService } from '@dbp/aws-core';
+import './registry.js';
 import { sts } from '@dbp/aws-sts';
 
 registerService(sts);

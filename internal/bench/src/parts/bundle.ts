@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { type Figure, type PartResult, verdict } from '../lib/report.js';
 import { SERVICES } from '../lib/services.js';
 import { fmtBytes } from '../lib/stats.js';
@@ -13,9 +13,38 @@ interface Bundle {
 }
 
 /** Bundles `contents` as a module inside `resolveDir` (a service package's folder: it resolves the package itself and its SDK client). */
-async function bundle(contents: string, resolveDir: string, conditions: string[] = []): Promise<Bundle> {
+/** The two builds a web app ships: production (`process.env.NODE_ENV` = production: no message texts) and development. */
+type Mode = 'production' | 'development';
+
+/** The web build's target: at most this much gzip over the bare client, in a production build (DESIGN.md "Web build"). */
+const TARGET_BYTES = 4 * 1024;
+
+/**
+ * The core's entry installs its platform and plug-ins when it loads. Built,
+ * it is one file and always evaluated; from sources (the per-file table
+ * below) a bundler that honours `"sideEffects": false` would skip the entry
+ * whose own exports nobody imports, and measure a core without plug-ins.
+ */
+const coreEntryRuns: Plugin = {
+  name: 'core-entry-runs',
+  setup(builder) {
+    builder.onResolve({ filter: /^@dbp\/aws-core$/ }, async (args) => {
+      if (args.pluginData === 'core-entry-runs') return undefined;
+      const resolved = await builder.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'core-entry-runs',
+      });
+      return { path: resolved.path, sideEffects: true };
+    });
+  },
+};
+
+async function bundle(contents: string, resolveDir: string, conditions: string[] = [], mode: Mode = 'production'): Promise<Bundle> {
   const result = await build({
     conditions,
+    plugins: [coreEntryRuns],
     stdin: { contents, resolveDir, loader: 'js', sourcefile: 'entry.js' },
     bundle: true,
     platform: 'browser',
@@ -24,7 +53,8 @@ async function bundle(contents: string, resolveDir: string, conditions: string[]
     write: false,
     metafile: true,
     logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // esbuild defines production itself when it minifies for the browser: say which build explicitly.
+    define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
   });
   const code = result.outputFiles[0]!.contents;
   return { raw: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
@@ -61,12 +91,24 @@ export async function benchBundles(): Promise<PartResult> {
     const ours = await bundle(`import { ${service.getter} } from '${service.package}';\nglobalThis.client = ${service.getter}(${OPTIONS});\n`, service.dir);
     const bare = await bundle(`import { ${service.client} } from '${service.sdk}';\nglobalThis.client = new ${service.client}(${OPTIONS});\n`, service.dir);
     const overhead = ours.gzip - bare.gzip;
+    const development = await bundle(
+      `import { ${service.getter} } from '${service.package}';\nglobalThis.client = ${service.getter}(${OPTIONS});\n`,
+      service.dir,
+      [],
+      'development',
+    );
+    const bareDevelopment = await bundle(
+      `import { ${service.client} } from '${service.sdk}';\nglobalThis.client = new ${service.client}(${OPTIONS});\n`,
+      service.dir,
+      [],
+      'development',
+    );
     figures.push({
-      metric: `${service.package} browser bundle overhead (gzip)`,
-      value: `${fmtBytes(overhead)} (${fmtBytes(ours.gzip)} vs ${fmtBytes(bare.gzip)})`,
-      target: '≤ 2 KiB',
-      verdict: verdict(overhead <= 2048),
-      budget: Math.max(overhead, 0) / 2048,
+      metric: `${service.package} browser bundle overhead (gzip), production build`,
+      value: `${fmtBytes(overhead)} (${fmtBytes(ours.gzip)} vs ${fmtBytes(bare.gzip)}); development build ${fmtBytes(development.gzip - bareDevelopment.gzip)}`,
+      target: '≤ 4 KiB',
+      verdict: verdict(overhead <= TARGET_BYTES),
+      budget: Math.max(overhead, 0) / TARGET_BYTES,
       chart: `gzip overhead, ${service.package}`,
     });
     rows.push([

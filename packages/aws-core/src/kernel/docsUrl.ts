@@ -4,7 +4,7 @@
 // for this address and checks that every error code's anchor exists there.
 import type { AwsClientErrorCode } from './types.js';
 
-/** The API reference (TypeDoc, `pnpm docs`): GitHub Pages of github.com/dbp/aws. */
+/** The API reference (TypeDoc, `pnpm docs:api`): GitHub Pages of github.com/dbp/aws. */
 export const DOCS_URL = 'https://dbp.github.io/aws/';
 
 /** The reference's Errors page, relative to {@link DOCS_URL}: one section per {@link AwsClientErrorCode}. */

@@ -1,0 +1,17 @@
+/**
+ * The string id `@dbp/aws-athena` adds to `getClient`: its `ServiceRegistry`
+ * augmentation, declared once, here. The build makes this file a
+ * declaration-only entry (`dist/registry.d.ts`) that the declarations of
+ * `index` and `register` import, so `import '@dbp/aws-athena/register'`
+ * alone types `getClient('athena')` as the SDK client.
+ *
+ * @packageDocumentation
+ */
+import type { athena } from '@dbp/aws-athena';
+
+declare module '@dbp/aws-core' {
+  interface ServiceRegistry {
+    /** Amazon Athena, from `@dbp/aws-athena`. */
+    athena: typeof athena;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The string id `@dbp/aws-bedrock` adds to `getClient`: its `ServiceRegistry`
+ * augmentation, declared once, here. The build makes this file a
+ * declaration-only entry (`dist/registry.d.ts`) that the declarations of
+ * `index` and `register` import, so `import '@dbp/aws-bedrock/register'`
+ * alone types `getClient('bedrock-runtime')` as the SDK client.
+ *
+ * @packageDocumentation
+ */
+import type { bedrockRuntime } from '@dbp/aws-bedrock';
+
+declare module '@dbp/aws-core' {
+  interface ServiceRegistry {
+    /** Amazon Bedrock Runtime, from `@dbp/aws-bedrock`. */
+    'bedrock-runtime': typeof bedrockRuntime;
+  }
+}

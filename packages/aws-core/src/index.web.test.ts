@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { deferred, type FakeClient, fakeService } from './__fixtures__/fakeService.js';
+
+// The web build (browsers, workers, edge): the fixture loaded the Node entry first; the web entry installs last and wins.
+const { AwsClientError, createClientFactory } = await import('./index.web.js');
+const alpha = fakeService('alpha');
+const credentials = { accessKeyId: 'AKIDWEB', secretAccessKey: 'web-secret-value' };
+
+describe('the web build', () => {
+  it('accepts the options that do nothing there (no drain, no body watch), and still refuses bad values typed', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 1, abandonedBodyMs: 5, onAbandonedBody: 'destroy' });
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials })).toBeDefined();
+    await factory.dispose();
+    expect(() => createClientFactory({ disposeGraceMs: -1 })).toThrow(AwsClientError);
+    expect(() => createClientFactory({ onAbandonedBody: 'drop' as never })).toThrow(expect.objectContaining({ code: 'INVALID_FACTORY_OPTIONS' }));
+  });
+
+  it('destroys a removed client at once, even with a request running (fetch-based clients keep running requests), and counts nothing in flight', async () => {
+    const factory = createClientFactory();
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials }) as FakeClient;
+    const response = deferred<string>();
+    const running = client.send(() => response.promise);
+    expect(factory.clearCache()).toBe(1);
+    expect(client.destroyed).toBe(1);
+    expect(factory.stats().draining).toBe(0);
+    response.resolve('done');
+    await expect(running).resolves.toBe('done');
+  });
+
+  it('dispose() destroys every client at once and settles without waiting for running requests', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 60_000 });
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials }) as FakeClient;
+    const never = deferred<string>();
+    void client.send(() => never.promise);
+    await factory.dispose();
+    expect(client.destroyed).toBe(1);
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials })).toThrow(expect.objectContaining({ code: 'FACTORY_DISPOSED' }));
+  });
+});
