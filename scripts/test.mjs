@@ -170,7 +170,9 @@ for (const dir of workspaceDirs) rmSync(join(dir, '.tmp', 'vitest-results.json')
 
 if (existsSync(join(root, 'scripts', 'ensure-chromium.sh'))) step('Chromium for the browser tests', 'bash', [join(root, 'scripts', 'ensure-chromium.sh')]);
 step('Lint and format (Biome)', bin('biome'), ['ci', '.']);
-step('Import graph of the core: no cycle, the kernel imports no plug-in (scripts/import-graph.mjs)', process.execPath, [join(root, 'scripts', 'import-graph.mjs')]);
+step('Import graph of the core: no cycle, the kernel imports no plug-in (scripts/import-graph.mjs)', process.execPath, [
+  join(root, 'scripts', 'import-graph.mjs'),
+]);
 // The service manifest and the API reference (both read sources only, no build).
 step('Service manifest ↔ packages/ and the README table (scripts/services.mjs)', process.execPath, [join(root, 'scripts', 'services.mjs')]);
 step('API reference (TypeDoc: JSDoc on every export, links, Errors page, link check of the site; scripts/docs.mjs)', process.execPath, [
