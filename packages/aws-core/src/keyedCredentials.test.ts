@@ -112,4 +112,38 @@ describe('keyedCredentials', () => {
     expect(() => keyedCredentials('k', undefined as never)).toThrow(AwsCredentialError);
     expect(() => keyedCredentials('k', countingSource().provider, { refreshWindowMs: -1 })).toThrow(AwsCredentialError);
   });
+
+  it("checks explicit dependsOn credentials at the call with getClient's validator, never quoting them", () => {
+    const factory = createClientFactory({ defaultRegion: 'eu-west-1' });
+    const secret = 'dependency-secret-00000000000000';
+    const refusedByGetClient = (credentials: unknown) => {
+      try {
+        factory.getClient(alpha, { credentials: credentials as never });
+      } catch (error) {
+        return error as AwsCredentialError;
+      }
+      throw new Error('getClient accepted it');
+    };
+    for (const dependsOn of [
+      { accessKeyId: 'AKIDSOURCE', secretAccessKey: '' },
+      { accessKeyId: 'AKIDSOURCE' },
+      { accessKeyId: 'AKIDSOURCE', secretAccesKey: secret },
+      { accessKeyId: 'AKIDSOURCE ', secretAccessKey: secret },
+      { accessKeyId: 'AKIDSOURCE', secretAccessKey: secret, expiration: new Date(Date.now() - 1_000) },
+      42,
+    ]) {
+      const expected = refusedByGetClient(dependsOn);
+      let error: unknown;
+      try {
+        keyedCredentials('k', countingSource().provider, { dependsOn: dependsOn as never });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(AwsCredentialError);
+      expect(error).toMatchObject({ code: expected.code });
+      expect(String((error as Error).message).replace(/at \S+\./, '')).toBe(expected.message.replace(/at \S+\./, ''));
+      expect((error as Error).message).not.toContain(secret);
+    }
+    void factory.dispose();
+  });
 });

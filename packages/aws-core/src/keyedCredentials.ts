@@ -1,6 +1,8 @@
 import type { AwsClientFactory } from './clientFactory.js';
-import { fail } from './errors.js';
+import { describeType, fail } from './errors.js';
 import { credentialMaterial } from './internal/credentialFingerprint.js';
+import { expiredError, validateCredentials } from './internal/credentialProviders.js';
+import { emptyCredentialsRead, readCredentials } from './internal/keySpec.js';
 import { guardRead } from './internal/validateOptions.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 
@@ -43,7 +45,10 @@ export interface KeyedCredentialsOptions {
    * key). They become part of the key by value, as the factory fingerprints
    * them, so two providers with one `key` but different sources never share
    * a client or a session, and no secret has to go into `key`. Absent: the
-   * provider uses the factory's own default credentials.
+   * provider uses the factory's own default credentials. Explicit
+   * credentials are checked here as `getClient` checks them (same validator,
+   * same errors): malformed ones throw `INVALID_CREDENTIALS`, expired ones
+   * `CREDENTIALS_EXPIRED`, at this call rather than at the first request.
    */
   readonly dependsOn?: AwsCredentials | AwsCredentialProvider | string | undefined;
 }
@@ -85,6 +90,22 @@ export function keyedSourceOf(provider: object): KeyedSource | undefined {
 }
 
 /**
+ * `dependsOn` as it is keyed: explicit credentials checked by `getClient`'s
+ * own validator (a typed error naming fields, never values) and returned as
+ * the checked copy, so the key is made from the very values checked; any
+ * other dependency as it is.
+ */
+function checkedDependency(dependsOn: unknown): unknown {
+  if (typeof dependsOn === 'function' || typeof dependsOn === 'string') return dependsOn;
+  if (typeof dependsOn !== 'object' || dependsOn === null || Array.isArray(dependsOn)) throw fail('INVALID_CREDENTIALS.type', { got: describeType(dependsOn) });
+  const read = emptyCredentialsRead();
+  const checked = validateCredentials(read, readCredentials(dependsOn, read));
+  const expiresAt = checked.expiration?.getTime();
+  if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
+  return checked;
+}
+
+/**
  * Gives any credential provider a stable key, so a provider built per request
  * (`fromIni({ profile })`, `fromTemporaryCredentials(…)`) is still a cache
  * hit: the factory keys it by `key` (fingerprinted like any credential
@@ -114,7 +135,7 @@ export function keyedCredentials(
   const { refreshWindowMs, dependsOn, material } = guardRead('keyedCredentials()', () => {
     const refreshWindowMs = options?.refreshWindowMs;
     const dependsOn = options?.dependsOn;
-    return { refreshWindowMs, dependsOn, material: dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(dependsOn) };
+    return { refreshWindowMs, dependsOn, material: dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(checkedDependency(dependsOn)) };
   });
   if (refreshWindowMs !== undefined && !(typeof refreshWindowMs === 'number' && refreshWindowMs >= 0 && Number.isFinite(refreshWindowMs))) {
     throw fail('INVALID_CREDENTIALS.keyed');

@@ -57,7 +57,8 @@ export interface AssumeRoleOptions {
    * The credentials that call `AssumeRole`: explicit credentials, a
    * credential provider, or another `assumeRole(…)` (role chaining). Part of
    * the key by value (explicit credentials) or identity (a provider; a keyed
-   * one by its key), never shown.
+   * one by its key), never shown. Explicit credentials are checked at the
+   * call, exactly as `getClient` checks them.
    * @default the factory's own credentials (on Node the default chain: environment, profile, SSO, container, instance)
    */
   readonly source?: AwsCredentials | AwsCredentialProvider | undefined;
@@ -315,7 +316,11 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
  * `AwsCredentialError` (`ASSUME_ROLE_FAILED`) that names the role and what to
  * check, with the SDK error as `cause`.
  *
- * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options, at once.
+ * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options,
+ * at once; explicit `source` credentials are checked as `getClient` checks
+ * credentials (same errors: `INVALID_CREDENTIALS` for an empty, missing or
+ * mistyped field, an unknown field or white space in a key,
+ * `CREDENTIALS_EXPIRED` once their `expiration` has passed).
  * @example
  * ```ts
  * // per request, per tenant: one client and one STS call per tenant, not per request

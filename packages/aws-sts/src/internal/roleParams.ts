@@ -48,6 +48,8 @@ export interface RoleSnapshot extends Readonly<RoleRead> {
   readonly webIdentityTokenFile: string | undefined;
   /** How many keys the static source snapshot has (0 for none). */
   readonly sourceSize: number;
+  /** When a static source's `expiration` passes (epoch ms): from then on no read equals this snapshot, so the call is checked again and refused. */
+  readonly sourceExpiresAt: number | undefined;
   /** How many tags (0 for none). */
   readonly tagCount: number;
 }
@@ -229,6 +231,7 @@ function sameRecord(snapshot: object, size: number, value: unknown): boolean {
  */
 export function sameRead(snapshot: RoleSnapshot, read: RoleRead): boolean {
   return (
+    (snapshot.sourceExpiresAt === undefined || snapshot.sourceExpiresAt > Date.now()) &&
     snapshot.roleArn === read.roleArn &&
     snapshot.kind === read.kind &&
     snapshot.externalId === read.externalId &&
@@ -286,7 +289,8 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
   // A snapshot: mutating the caller's object later changes no built source.
   // The credential fields are read by name (a class instance's getters live
   // on its prototype, out of for…in's sight); any other enumerable key is
-  // kept too, so the factory refuses it with its typed error.
+  // kept too, so the core's validator (keyedCredentials' dependsOn, the one
+  // getClient uses) refuses it at this call with its typed error.
   const record = source as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
   const take = (key: string): void => {
@@ -355,6 +359,7 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
     webIdentityTokenFile: optionalString(where, 'webIdentityTokenFile', read.webIdentityTokenFile),
     problem: undefined,
     sourceSize: typeof source === 'object' ? Object.keys(source).length : 0,
+    sourceExpiresAt: typeof source === 'object' && source.expiration instanceof Date ? source.expiration.getTime() : undefined,
     tagCount: tags === undefined ? 0 : Object.keys(tags).length,
   });
 }
