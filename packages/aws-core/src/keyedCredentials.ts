@@ -1,5 +1,6 @@
 import type { AwsClientFactory } from './clientFactory.js';
 import { describeType, fail } from './errors.js';
+import { canonicalConfig, isPlainRecord, snapshotConfig } from './internal/configSnapshot.js';
 import { credentialMaterial } from './internal/credentialFingerprint.js';
 import { expiredError, validateCredentials } from './internal/credentialProviders.js';
 import { emptyCredentialsRead, readCredentials } from './internal/keySpec.js';
@@ -23,6 +24,13 @@ export interface CredentialContext {
    * endpoint); `undefined` when there is none.
    */
   readonly region?: string | undefined;
+  /**
+   * The provider's `clientConfig` (see {@link KeyedCredentialsOptions}), as
+   * snapshotted when it was keyed (frozen): give it as `config` to the
+   * `getClient` that makes the provider's own client. `undefined` when none
+   * was given.
+   */
+  readonly clientConfig?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** A credential provider that may use the factory resolving it. */
@@ -51,6 +59,17 @@ export interface KeyedCredentialsOptions {
    * `CREDENTIALS_EXPIRED`, at this call rather than at the first request.
    */
   readonly dependsOn?: AwsCredentials | AwsCredentialProvider | string | undefined;
+  /**
+   * SDK client configuration for the client the provider itself calls (an
+   * STS `endpoint`, …). Part of the key by value exactly as `getClient` keys
+   * its `config` (plain data by value, functions and class instances by
+   * identity), so two providers with one `key` but different client config
+   * never share a session. Snapshotted at this call (mutating the object
+   * afterwards changes nothing) and handed to the provider as
+   * `context.clientConfig`.
+   * @throws AwsClientError (`INVALID_CONFIG`) for what `getClient` refuses in `config`: not a plain object, a symbol, a cycle.
+   */
+  readonly clientConfig?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** What the factory knows of a keyed provider. */
@@ -105,6 +124,16 @@ function checkedDependency(dependsOn: unknown): unknown {
   return checked;
 }
 
+const NO_SKIP: ReadonlySet<string> = new Set();
+
+/** `clientConfig` as `getClient` reads a `config`: a frozen snapshot and its canonical form, from the same values. */
+function snapshotClientConfig(config: unknown): { readonly snapshot: Readonly<Record<string, unknown>>; readonly key: string } | undefined {
+  if (config === undefined) return undefined;
+  if (!isPlainRecord(config)) throw fail('INVALID_CONFIG.notObject', { got: describeType(config) });
+  const snapshot = Object.freeze(snapshotConfig(config, NO_SKIP));
+  return { snapshot, key: canonicalConfig(snapshot, NO_SKIP) };
+}
+
 /**
  * Gives any credential provider a stable key, so a provider built per request
  * (`fromIni({ profile })`, `fromTemporaryCredentials(…)`) is still a cache
@@ -132,19 +161,25 @@ export function keyedCredentials(
 ): AwsCredentialProvider {
   if (typeof key !== 'string' || key.length === 0 || typeof provider !== 'function') throw fail('INVALID_CREDENTIALS.keyed');
   // Read once, by name; what a getter throws becomes a typed error.
-  const { refreshWindowMs, dependsOn, material } = guardRead('keyedCredentials()', () => {
+  const { refreshWindowMs, dependsOn, material, clientConfig } = guardRead('keyedCredentials()', () => {
     const refreshWindowMs = options?.refreshWindowMs;
     const dependsOn = options?.dependsOn;
-    return { refreshWindowMs, dependsOn, material: dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(checkedDependency(dependsOn)) };
+    const material = dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(checkedDependency(dependsOn));
+    return { refreshWindowMs, dependsOn, material, clientConfig: snapshotClientConfig(options?.clientConfig) };
   });
   if (refreshWindowMs !== undefined && !(typeof refreshWindowMs === 'number' && refreshWindowMs >= 0 && Number.isFinite(refreshWindowMs))) {
     throw fail('INVALID_CREDENTIALS.keyed');
   }
   if (dependsOn === '') throw fail('INVALID_CREDENTIALS.keyed');
-  // Unambiguous: the key is length-prefixed, so no key can spell another's dependency.
-  const identity = `${key.length}:${key}|${material}`;
+  // Unambiguous: the key and the config are length-prefixed and every material
+  // ends where its own fields say, so no key can spell another's dependency.
+  const config = clientConfig === undefined ? '' : `|${clientConfig.key.length}:${clientConfig.key}`;
+  const identity = `${key.length}:${key}|${material}${config}`;
   const byIdentity = typeof dependsOn === 'function' && (keyedSourceOf(dependsOn)?.byIdentity ?? true);
-  const source: KeyedSource = { key, identity, provider: provider as KeyedCredentialProvider, refreshWindowMs, byIdentity };
+  const snapshot = clientConfig?.snapshot;
+  const run: KeyedCredentialProvider =
+    snapshot === undefined ? (provider as KeyedCredentialProvider) : (context) => (provider as KeyedCredentialProvider)({ ...context, clientConfig: snapshot });
+  const source: KeyedSource = { key, identity, provider: run, refreshWindowMs, byIdentity };
   // Callable as it is by an SDK client too (outside any factory).
   const keyed: AwsCredentialProvider = async () => source.provider({});
   registry().set(keyed, source);
