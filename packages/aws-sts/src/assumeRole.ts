@@ -370,7 +370,7 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
  * shared by every service, region and concurrent caller, and refreshes the
  * credentials `refreshWindowMs` before they expire while the current ones
  * keep serving. The STS client comes from the same factory (cached, tiered,
- * `AWS_ENDPOINT_URL_STS` honoured). STS failures reject requests with an
+ * `stsConfig` as its `config`, else `AWS_ENDPOINT_URL_STS` honoured). STS failures reject requests with an
  * `AwsCredentialError` (`ASSUME_ROLE_FAILED`) that names the role and what to
  * check, with the SDK error as `cause`.
  *
@@ -379,6 +379,7 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
  * credentials (same errors: `INVALID_CREDENTIALS` for an empty, missing or
  * mistyped field, an unknown field or white space in a key,
  * `CREDENTIALS_EXPIRED` once their `expiration` has passed).
+ * @throws AwsClientError (`INVALID_CONFIG`) for `stsConfig` that `getClient` refuses as `config` (a symbol, a cycle).
  * @example
  * ```ts
  * // per request, per tenant: one client and one STS call per tenant, not per request
@@ -388,6 +389,8 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
  * })
  * // role chaining: a role assumed with another assumed role's credentials
  * const audit = assumeRole({ roleArn: auditRoleArn, source: assumeRole({ roleArn: hubRoleArn }) })
+ * // another STS endpoint (a VPC endpoint, the testkit's local STS): no environment variable
+ * const viaLocal = assumeRole({ roleArn, source: local.credentials, stsConfig: local.clientOptions('sts').config })
  * ```
  */
 export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
@@ -407,9 +410,10 @@ export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
  * call is sent unsigned: it needs no other credentials. A
  * `webIdentityTokenFile` is read again at every resolution and refresh, so a
  * rotated token is picked up; it is Node only (elsewhere a typed error says
- * to pass `webIdentityToken`).
+ * to pass `webIdentityToken`). `stsConfig` as for {@link assumeRole}.
  *
  * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options, or `webIdentityTokenFile` off Node.
+ * @throws AwsClientError (`INVALID_CONFIG`) for `stsConfig` that `getClient` refuses as `config` (a symbol, a cycle).
  * @example
  * ```ts
  * const credentials = assumeRoleWithWebIdentity({
@@ -417,6 +421,8 @@ export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
  *   webIdentityTokenFile: process.env.AWS_WEB_IDENTITY_TOKEN_FILE!,
  * })
  * const client = getDynamoDBClient({ region: 'eu-west-1', credentials })
+ * // through a VPC endpoint of STS
+ * assumeRoleWithWebIdentity({ roleArn, webIdentityToken, stsConfig: { endpoint: 'https://vpce-0a1b2c3d.sts.eu-west-1.vpce.amazonaws.com' } })
  * ```
  */
 export function assumeRoleWithWebIdentity(options: AssumeRoleWithWebIdentityOptions): AwsCredentialProvider {
