@@ -142,7 +142,6 @@ describe('assumeRole({ stsConfig })', () => {
         return endpointOf(local);
       },
     };
-    Object.defineProperty(withGetter, 'endpoint', { enumerable: true });
     const got = assumeRole({ roleArn: ROLE, source: { ...local.credentials }, stsConfig: withGetter });
     expect(reads).toBe(1);
     for (const source of [frozen, proxied, got]) expect(callerClient(factory, source)).toBe(callerClient(factory, plain));
