@@ -357,9 +357,12 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
     const found = recent.find(read);
     if (found !== undefined) return found;
   }
-  // New options: validate (typed errors), snapshot, key, remember.
+  // New options: validate (typed errors), snapshot, key, remember. A
+  // snapshot with nested stsConfig data is never matched by value here (the
+  // core keys it), so remembering it would only push others out.
   const snapshot = snapshotOf(read);
-  return recent.remember(snapshot, build(snapshot));
+  const built = build(snapshot);
+  return snapshot.stsConfigFlat ? recent.remember(snapshot, built) : built;
 }
 
 /**

@@ -89,6 +89,13 @@ describe('assumeRole({ stsConfig })', () => {
     expect(logger.lines.filter((line) => line.includes('credential provider functions'))).toEqual([]);
   });
 
+  it('per-call sources with nested stsConfig do not push remembered ones out of memory', () => {
+    const flat = () => assumeRole({ roleArn: ROLE, externalId: 'remembered', stsConfig: { endpoint: endpointOf(local) } });
+    const first = flat();
+    for (let i = 0; i < 10; i++) assumeRole({ roleArn: ROLE, stsConfig: { endpoint: endpointOf(local), customUserAgent: [['app', String(i)]] } });
+    expect(flat()).toBe(first);
+  });
+
   it('a different endpoint is another source: its own client and its own AssumeRole call, on that endpoint', async () => {
     await using factory = createClientFactory({ defaultRegion: local.region });
     const on = (at: LocalAws) => assumeRole({ roleArn: ROLE, source: { ...local.credentials }, stsConfig: { endpoint: endpointOf(at) } });
