@@ -6,7 +6,7 @@
 // a package's npm page) and never runs a script of that name.
 //
 // - Entry points come from each public package's `exports`: the file its
-//   `@dbp/source` condition names (the `node` or else the `default` branch where that condition
+//   `@dbp/source` condition names (the `default` branch where that condition
 //   has runtime variants), so `@dbp/aws-s3/register` is documented and a new
 //   package or subpath is picked up with no change here. Each becomes a module
 //   named by its specifier (`@dbp/aws-s3/register`), which is also what
@@ -85,7 +85,7 @@ function entryPoints() {
     for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
       if (subpath === './package.json') continue;
       let target = conditions?.['@dbp/source'];
-      if (target && typeof target === 'object') target = target.node ?? target.default;
+      if (target && typeof target === 'object') target = target.default;
       if (typeof target !== 'string') throw new Error(`${pkg.name}: exports["${subpath}"] has no "@dbp/source" condition naming a source file`);
       const file = join(packagesDir, folder, target);
       if (!existsSync(file)) throw new Error(`${pkg.name}: exports["${subpath}"]["@dbp/source"] is ${target}, which does not exist`);

@@ -112,4 +112,87 @@ describe('keyedCredentials', () => {
     expect(() => keyedCredentials('k', undefined as never)).toThrow(AwsCredentialError);
     expect(() => keyedCredentials('k', countingSource().provider, { refreshWindowMs: -1 })).toThrow(AwsCredentialError);
   });
+
+  it("checks explicit dependsOn credentials at the call with getClient's validator, never quoting them", () => {
+    const factory = createClientFactory({ defaultRegion: 'eu-west-1' });
+    const secret = 'dependency-secret-00000000000000';
+    const refusedByGetClient = (credentials: unknown) => {
+      try {
+        factory.getClient(alpha, { credentials: credentials as never });
+      } catch (error) {
+        return error as AwsCredentialError;
+      }
+      throw new Error('getClient accepted it');
+    };
+    for (const dependsOn of [
+      { accessKeyId: 'AKIDSOURCE', secretAccessKey: '' },
+      { accessKeyId: 'AKIDSOURCE' },
+      { accessKeyId: 'AKIDSOURCE', secretAccesKey: secret },
+      { accessKeyId: 'AKIDSOURCE ', secretAccessKey: secret },
+      { accessKeyId: 'AKIDSOURCE', secretAccessKey: secret, expiration: new Date(Date.now() - 1_000) },
+      42,
+    ]) {
+      const expected = refusedByGetClient(dependsOn);
+      let error: unknown;
+      try {
+        keyedCredentials('k', countingSource().provider, { dependsOn: dependsOn as never });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(AwsCredentialError);
+      expect(error).toMatchObject({ code: expected.code });
+      expect(String((error as Error).message).replace(/at \S+\./, '')).toBe(expected.message.replace(/at \S+\./, ''));
+      expect((error as Error).message).not.toContain(secret);
+    }
+    void factory.dispose();
+  });
+
+  it('keys clientConfig by value as getClient keys config, snapshotted at the call, and hands the snapshot to the provider', async () => {
+    const factory = createClientFactory({ defaultRegion: 'eu-west-1' });
+    const source = countingSource();
+    class Handler {
+      handle(): void {}
+    }
+    const handler = new Handler();
+    const keyed = (clientConfig: Record<string, unknown>) => keyedCredentials('k', source.provider, { clientConfig });
+    const client = (clientConfig: Record<string, unknown>) => factory.getClient(alpha, { credentials: keyed(clientConfig) });
+    const base = () => ({ endpoint: 'http://127.0.0.1:1', nested: { path: ['a'] }, handler, undefinedIsAbsent: undefined });
+    // Equal values from fresh objects: one client, one session.
+    expect(client(base())).toBe(client(base()));
+    expect(client(base())).toBe(client({ nested: { path: ['a'] }, handler, endpoint: 'http://127.0.0.1:1' }));
+    // Another value, a nested one, a class instance by identity, no config at all: apart.
+    const others = [
+      { ...base(), endpoint: 'http://127.0.0.1:2' },
+      { ...base(), nested: { path: ['b'] } },
+      { ...base(), handler: new Handler() },
+    ];
+    const all = [client(base()), ...others.map(client), factory.getClient(alpha, { credentials: keyedCredentials('k', source.provider) })];
+    expect(new Set(all).size).toBe(all.length);
+    // Mutating the caller's object after the call changes nothing the provider gets.
+    const mutable = base();
+    const provider = keyed(mutable);
+    mutable.endpoint = 'http://127.0.0.1:3';
+    mutable.nested.path.push('changed');
+    await resolve(factory.getClient(beta, { credentials: provider }));
+    const given = source.seen.at(-1)?.clientConfig;
+    expect(given).toEqual({ endpoint: 'http://127.0.0.1:1', nested: { path: ['a'] }, handler });
+    expect(given?.handler).toBe(handler);
+    expect(Object.isFrozen(given)).toBe(true);
+    // …and the mutated object is another key.
+    expect(client(mutable)).not.toBe(client(base()));
+    // A provider without clientConfig gets none.
+    await resolve(factory.getClient(beta, { credentials: keyedCredentials('none', source.provider) }));
+    expect(source.seen.at(-1)?.clientConfig).toBeUndefined();
+    void factory.dispose();
+  });
+
+  it('refuses clientConfig that getClient would refuse as config, with its typed error', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    for (const clientConfig of ['http://127.0.0.1', [], new (class Config {})(), { a: Symbol('x') }, cycle]) {
+      expect(() => keyedCredentials('k', countingSource().provider, { clientConfig: clientConfig as never })).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIG' }),
+      );
+    }
+  });
 });

@@ -10,7 +10,13 @@
  * @module
  */
 
-import { AssumeRoleCommand, type AssumeRoleResponse, AssumeRoleWithWebIdentityCommand, type AssumeRoleWithWebIdentityResponse } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleResponse,
+  AssumeRoleWithWebIdentityCommand,
+  type AssumeRoleWithWebIdentityResponse,
+  type STSClientConfig,
+} from '@aws-sdk/client-sts';
 import {
   AwsClientError,
   AwsCredentialError,
@@ -27,8 +33,38 @@ import { assumeRoleFailed, describeType, unreadableOptions } from './internal/ro
 import { emptyRead, keyOf, type RoleRead, type RoleSnapshot, readRole, readWebIdentity, snapshotOf } from './internal/roleParams.js';
 import { sts } from './sts.js';
 
+/**
+ * SDK configuration of the STS client a role source calls: any
+ * `STSClientConfig` option (`endpoint`, `maxAttempts`, `requestHandler`, …)
+ * but `region`, `credentials` and `profile`, which are the source's own
+ * options (`region`, `source`). Keyed by value exactly as `getClient` keys
+ * `config`: plain data by value, functions and class instances by identity.
+ */
+export type StsConfig = Omit<STSClientConfig, 'region' | 'credentials' | 'profile'>;
+
+/** How `stsConfig` is documented on both option types. */
+interface StsConfigOption {
+  /**
+   * SDK configuration for the STS client this source calls, such as a local
+   * or VPC endpoint: `{ endpoint: 'http://127.0.0.1:4566' }`. Part of the
+   * key by value exactly as `getClient`'s `config` (equal values from fresh
+   * objects are one source and one STS call; functions and class instances
+   * by identity), and snapshotted at this call: mutating the object
+   * afterwards changes nothing. It goes to `getClient(sts, { config })` on
+   * the factory resolving the source, so the STS client is still cached and
+   * tiered, and it wins over `AWS_ENDPOINT_URL_STS`. `region`, `credentials`
+   * and `profile` are refused here: pass the `region` and `source` options.
+   * @default none: the SDK's own resolution (`AWS_ENDPOINT_URL_STS`, then AWS's endpoint for the region)
+   * @example
+   * ```ts
+   * assumeRole({ roleArn, source: local.credentials, stsConfig: local.clientOptions('sts').config })
+   * ```
+   */
+  readonly stsConfig?: StsConfig | undefined;
+}
+
 /** Options of {@link assumeRole}. Every value is part of the source's key. */
-export interface AssumeRoleOptions {
+export interface AssumeRoleOptions extends StsConfigOption {
   /** The role to assume: `arn:aws:iam::<account>:role/<name>`. */
   readonly roleArn: string;
   /**
@@ -57,7 +93,8 @@ export interface AssumeRoleOptions {
    * The credentials that call `AssumeRole`: explicit credentials, a
    * credential provider, or another `assumeRole(…)` (role chaining). Part of
    * the key by value (explicit credentials) or identity (a provider; a keyed
-   * one by its key), never shown.
+   * one by its key), never shown. Explicit credentials are checked at the
+   * call, exactly as `getClient` checks them.
    * @default the factory's own credentials (on Node the default chain: environment, profile, SSO, container, instance)
    */
   readonly source?: AwsCredentials | AwsCredentialProvider | undefined;
@@ -76,7 +113,7 @@ export interface AssumeRoleOptions {
 }
 
 /** What every {@link assumeRoleWithWebIdentity} call takes besides its token. */
-export interface WebIdentityRoleOptions {
+export interface WebIdentityRoleOptions extends StsConfigOption {
   /** The role to assume: `arn:aws:iam::<account>:role/<name>`. */
   readonly roleArn: string;
   /**
@@ -157,10 +194,18 @@ function unsigned(): AwsCredentialProvider {
  */
 const STS_DEFAULT_REGION = 'us-east-1';
 
-/** The STS client for a source, from the factory resolving it (the process-wide one when called directly). */
+/**
+ * The STS client for a source, from the factory resolving it (the
+ * process-wide one when called directly), with the source's `stsConfig` as
+ * the core snapshotted it (`context.clientConfig`).
+ */
 function stsClient(context: CredentialContext, region: string | undefined, credentials: AwsCredentials | AwsCredentialProvider | undefined) {
   const factory = context.factory ?? getClientFactory();
-  return factory.getClient(sts, { region: region ?? context.region ?? STS_DEFAULT_REGION, credentials });
+  return factory.getClient(sts, {
+    region: region ?? context.region ?? STS_DEFAULT_REGION,
+    credentials,
+    config: context.clientConfig as StsConfig | undefined,
+  });
 }
 
 function defaultSessionName(): string {
@@ -177,9 +222,12 @@ function secretsOf(source: RoleSnapshot['source']): string[] {
 function credentialsFrom(output: AssumeRoleResponse | AssumeRoleWithWebIdentityResponse, roleArn: string): AwsCredentials {
   const issued = output.Credentials;
   if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined) {
-    throw new AwsCredentialError(`Could not assume role ${roleArn}: STS answered without credentials. Check the STS endpoint (AWS_ENDPOINT_URL_STS).`, {
-      code: 'ASSUME_ROLE_FAILED',
-    });
+    throw new AwsCredentialError(
+      `Could not assume role ${roleArn}: STS answered without credentials. Check the STS endpoint (stsConfig.endpoint, AWS_ENDPOINT_URL_STS).`,
+      {
+        code: 'ASSUME_ROLE_FAILED',
+      },
+    );
   }
   // arn:aws:sts::<account>:assumed-role/<role>/<session>
   const accountId = output.AssumedRoleUser?.Arn?.split(':')[4];
@@ -257,18 +305,29 @@ function webIdentityProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
   };
 }
 
-/** Builds the keyed source of a snapshot. */
+/**
+ * Builds the keyed source of a snapshot. The source credentials and the
+ * token are credential material: they reach the key by value through
+ * `dependsOn` (checked and interned by the factory like any secret), never
+ * the key string; `stsConfig` through `clientConfig`, snapshotted and keyed
+ * by the core as `getClient` keys `config`.
+ */
 function build(snapshot: RoleSnapshot): AwsCredentialProvider {
-  if (snapshot.kind === 'assumeRole') {
-    return keyedCredentials(keyOf(snapshot), roleProvider(snapshot), { refreshWindowMs: snapshot.refreshWindowMs, dependsOn: snapshot.source });
+  const web = snapshot.kind === 'assumeRoleWithWebIdentity';
+  try {
+    return keyedCredentials(keyOf(snapshot), web ? webIdentityProvider(snapshot) : roleProvider(snapshot), {
+      refreshWindowMs: snapshot.refreshWindowMs,
+      dependsOn: web ? snapshot.webIdentityToken : snapshot.source,
+      clientConfig: snapshot.stsConfig as Readonly<Record<string, unknown>> | undefined,
+    });
+  } catch (error) {
+    // A getter inside stsConfig that threw while the core read it: this call's own unreadable-options error.
+    const cause = (error as { cause?: unknown }).cause;
+    if (error instanceof AwsClientError && error.code === 'INVALID_CREDENTIALS' && cause !== undefined && !(cause instanceof AwsClientError)) {
+      throw unreadableOptions(snapshot.kind, cause);
+    }
+    throw error;
   }
-  // The token is credential material: it reaches the key by value through
-  // dependsOn (interned by the factory like a secret), never the key string.
-  const token = snapshot.webIdentityToken;
-  return keyedCredentials(keyOf(snapshot), webIdentityProvider(snapshot), {
-    refreshWindowMs: snapshot.refreshWindowMs,
-    dependsOn: token,
-  });
 }
 
 const recent = /* @__PURE__ */ new RecentSources<AwsCredentialProvider>();
@@ -298,9 +357,12 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
     const found = recent.find(read);
     if (found !== undefined) return found;
   }
-  // New options: validate (typed errors), snapshot, key, remember.
+  // New options: validate (typed errors), snapshot, key, remember. A
+  // snapshot with nested stsConfig data is never matched by value here (the
+  // core keys it), so remembering it would only push others out.
   const snapshot = snapshotOf(read);
-  return recent.remember(snapshot, build(snapshot));
+  const built = build(snapshot);
+  return snapshot.stsConfigFlat ? recent.remember(snapshot, built) : built;
 }
 
 /**
@@ -311,11 +373,16 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
  * shared by every service, region and concurrent caller, and refreshes the
  * credentials `refreshWindowMs` before they expire while the current ones
  * keep serving. The STS client comes from the same factory (cached, tiered,
- * `AWS_ENDPOINT_URL_STS` honoured). STS failures reject requests with an
+ * `stsConfig` as its `config`, else `AWS_ENDPOINT_URL_STS` honoured). STS failures reject requests with an
  * `AwsCredentialError` (`ASSUME_ROLE_FAILED`) that names the role and what to
  * check, with the SDK error as `cause`.
  *
- * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options, at once.
+ * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options,
+ * at once; explicit `source` credentials are checked as `getClient` checks
+ * credentials (same errors: `INVALID_CREDENTIALS` for an empty, missing or
+ * mistyped field, an unknown field or white space in a key,
+ * `CREDENTIALS_EXPIRED` once their `expiration` has passed).
+ * @throws AwsClientError (`INVALID_CONFIG`) for `stsConfig` that `getClient` refuses as `config` (a symbol, a cycle).
  * @example
  * ```ts
  * // per request, per tenant: one client and one STS call per tenant, not per request
@@ -325,6 +392,8 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
  * })
  * // role chaining: a role assumed with another assumed role's credentials
  * const audit = assumeRole({ roleArn: auditRoleArn, source: assumeRole({ roleArn: hubRoleArn }) })
+ * // another STS endpoint (a VPC endpoint, the testkit's local STS): no environment variable
+ * const viaLocal = assumeRole({ roleArn, source: local.credentials, stsConfig: local.clientOptions('sts').config })
  * ```
  */
 export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
@@ -344,9 +413,10 @@ export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
  * call is sent unsigned: it needs no other credentials. A
  * `webIdentityTokenFile` is read again at every resolution and refresh, so a
  * rotated token is picked up; it is Node only (elsewhere a typed error says
- * to pass `webIdentityToken`).
+ * to pass `webIdentityToken`). `stsConfig` as for {@link assumeRole}.
  *
  * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for malformed options, or `webIdentityTokenFile` off Node.
+ * @throws AwsClientError (`INVALID_CONFIG`) for `stsConfig` that `getClient` refuses as `config` (a symbol, a cycle).
  * @example
  * ```ts
  * const credentials = assumeRoleWithWebIdentity({
@@ -354,6 +424,8 @@ export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
  *   webIdentityTokenFile: process.env.AWS_WEB_IDENTITY_TOKEN_FILE!,
  * })
  * const client = getDynamoDBClient({ region: 'eu-west-1', credentials })
+ * // through a VPC endpoint of STS
+ * assumeRoleWithWebIdentity({ roleArn, webIdentityToken, stsConfig: { endpoint: 'https://vpce-0a1b2c3d.sts.eu-west-1.vpce.amazonaws.com' } })
  * ```
  */
 export function assumeRoleWithWebIdentity(options: AssumeRoleWithWebIdentityOptions): AwsCredentialProvider {

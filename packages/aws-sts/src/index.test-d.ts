@@ -53,6 +53,22 @@ describe('assumeRole types', () => {
   });
 });
 
+describe('stsConfig types', () => {
+  it("is the STS client's SDK config, without the options the source has of its own", () => {
+    assumeRole({ roleArn, stsConfig: { endpoint: 'http://127.0.0.1:4566', maxAttempts: 2 } });
+    assumeRoleWithWebIdentity({ roleArn, webIdentityToken: 'jwt', stsConfig: { endpoint: 'http://127.0.0.1:4566' } });
+    // The testkit's config for a service is { endpoint }: it fits as it is.
+    const local: { config: { endpoint: string; forcePathStyle?: true } } = { config: { endpoint: 'http://127.0.0.1:4566' } };
+    assumeRole({ roleArn, stsConfig: local.config });
+    // @ts-expect-error maxAttempts is a number (or a provider), not a string
+    assumeRole({ roleArn, stsConfig: { maxAttempts: 'two' } });
+    // @ts-expect-error the STS region is the region option
+    assumeRole({ roleArn, stsConfig: { region: 'eu-west-1' } });
+    // @ts-expect-error the credentials that call AssumeRole are the source option
+    assumeRole({ roleArn, stsConfig: { credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } });
+  });
+});
+
 describe('assumeRoleWithWebIdentity types', () => {
   it('takes exactly one of a token and a token file', () => {
     expectTypeOf(assumeRoleWithWebIdentity({ roleArn, webIdentityToken: 'jwt' })).toEqualTypeOf<AwsCredentialProvider>();

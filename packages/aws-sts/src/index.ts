@@ -12,6 +12,7 @@ export {
   type AssumeRoleWithWebIdentityOptions,
   assumeRole,
   assumeRoleWithWebIdentity,
+  type StsConfig,
   type WebIdentityRoleOptions,
 } from './assumeRole.js';
 export { getSTSClient, sts } from './sts.js';

@@ -45,6 +45,13 @@ export interface CredentialContext {
    * endpoint); `undefined` when there is none.
    */
   readonly region?: string | undefined;
+  /**
+   * The provider's `clientConfig` (see `KeyedCredentialsOptions`), as
+   * snapshotted when it was keyed (frozen): give it as `config` to the
+   * `getClient` that makes the provider's own client. `undefined` when none
+   * was given.
+   */
+  readonly clientConfig?: Readonly<Record<string, unknown>> | undefined;
 }
 
 const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');

@@ -5,9 +5,12 @@
  * @module
  */
 import type { CredentialContext } from './clientFactory.js';
+import { canonicalConfig, isPlainRecord, snapshotConfig } from './configSnapshot.js';
 import { credentialMaterial } from './credentialIds.js';
-import { fail } from './errors.js';
+import { expiredError, validateCredentials } from './credentials.js';
+import { describeType, fail } from './errors.js';
 import { type KeyedSource, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
+import { emptyCredentialsRead, readCredentials } from './keySpec.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 import { guardRead } from './validateOptions.js';
 
@@ -31,9 +34,49 @@ export interface KeyedCredentialsOptions {
    * key). They become part of the key by value, as the factory fingerprints
    * them, so two providers with one `key` but different sources never share
    * a client or a session, and no secret has to go into `key`. Absent: the
-   * provider uses the factory's own default credentials.
+   * provider uses the factory's own default credentials. Explicit
+   * credentials are checked here as `getClient` checks them (same validator,
+   * same errors): malformed ones throw `INVALID_CREDENTIALS`, expired ones
+   * `CREDENTIALS_EXPIRED`, at this call rather than at the first request.
    */
   readonly dependsOn?: AwsCredentials | AwsCredentialProvider | string | undefined;
+  /**
+   * SDK client configuration for the client the provider itself calls (an
+   * STS `endpoint`, …). Part of the key by value exactly as `getClient` keys
+   * its `config` (plain data by value, functions and class instances by
+   * identity), so two providers with one `key` but different client config
+   * never share a session. Snapshotted at this call (mutating the object
+   * afterwards changes nothing) and handed to the provider as
+   * `context.clientConfig`.
+   * @throws AwsClientError (`INVALID_CONFIG`) for what `getClient` refuses in `config`: not a plain object, a symbol, a cycle.
+   */
+  readonly clientConfig?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * `dependsOn` as it is keyed: explicit credentials checked by `getClient`'s
+ * own validator (a typed error naming fields, never values) and returned as
+ * the checked copy, so the key is made from the very values checked; any
+ * other dependency as it is.
+ */
+function checkedDependency(dependsOn: unknown): unknown {
+  if (typeof dependsOn === 'function' || typeof dependsOn === 'string') return dependsOn;
+  if (typeof dependsOn !== 'object' || dependsOn === null || Array.isArray(dependsOn)) throw fail('INVALID_CREDENTIALS.type', { got: describeType(dependsOn) });
+  const read = emptyCredentialsRead();
+  const checked = validateCredentials(read, readCredentials(dependsOn, read));
+  const expiresAt = checked.expiration?.getTime();
+  if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
+  return checked;
+}
+
+const NO_SKIP: ReadonlySet<string> = new Set();
+
+/** `clientConfig` as `getClient` reads a `config`: a frozen snapshot and its canonical form, from the same values. */
+function snapshotClientConfig(config: unknown): { readonly snapshot: Readonly<Record<string, unknown>>; readonly key: string } | undefined {
+  if (config === undefined) return undefined;
+  if (!isPlainRecord(config)) throw fail('INVALID_CONFIG.notObject', { got: describeType(config) });
+  const snapshot = Object.freeze(snapshotConfig(config, NO_SKIP));
+  return { snapshot, key: canonicalConfig(snapshot, NO_SKIP) };
 }
 
 /**
@@ -63,19 +106,25 @@ export function keyedCredentials(
 ): AwsCredentialProvider {
   if (typeof key !== 'string' || key.length === 0 || typeof provider !== 'function') throw fail('INVALID_CREDENTIALS.keyed');
   // Read once, by name; what a getter throws becomes a typed error.
-  const { refreshWindowMs, dependsOn, material } = guardRead('keyedCredentials()', () => {
+  const { refreshWindowMs, dependsOn, material, clientConfig } = guardRead('keyedCredentials()', () => {
     const refreshWindowMs = options?.refreshWindowMs;
     const dependsOn = options?.dependsOn;
-    return { refreshWindowMs, dependsOn, material: dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(dependsOn) };
+    const material = dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(checkedDependency(dependsOn));
+    return { refreshWindowMs, dependsOn, material, clientConfig: snapshotClientConfig(options?.clientConfig) };
   });
   if (refreshWindowMs !== undefined && !(typeof refreshWindowMs === 'number' && refreshWindowMs >= 0 && Number.isFinite(refreshWindowMs))) {
     throw fail('INVALID_CREDENTIALS.keyed');
   }
   if (dependsOn === '') throw fail('INVALID_CREDENTIALS.keyed');
-  // Unambiguous: the key is length-prefixed, so no key can spell another's dependency.
-  const identity = `${key.length}:${key}|${material}`;
+  // Unambiguous: the key and the config are length-prefixed and every material
+  // ends where its own fields say, so no key can spell another's dependency.
+  const config = clientConfig === undefined ? '' : `|${clientConfig.key.length}:${clientConfig.key}`;
+  const identity = `${key.length}:${key}|${material}${config}`;
   const byIdentity = typeof dependsOn === 'function' && (keyedSourceOf(dependsOn)?.byIdentity ?? true);
-  const source: KeyedSource = { key, identity, provider: provider as (context: object) => unknown, refreshWindowMs, byIdentity };
+  const snapshot = clientConfig?.snapshot;
+  const call = provider as (context: object) => unknown;
+  const run = snapshot === undefined ? call : (context: object) => call({ ...context, clientConfig: snapshot });
+  const source: KeyedSource = { key, identity, provider: run, refreshWindowMs, byIdentity };
   // Callable as it is by an SDK client too (outside any factory).
   const keyed: AwsCredentialProvider = async () => (await source.provider({})) as AwsCredentials;
   registerKeyedSource(keyed, source);

@@ -1,7 +1,9 @@
 /**
  * Where the errors of `assumeRole` and `assumeRoleWithWebIdentity` are
  * worded. Every one is an `AwsCredentialError`: bad options are
- * `INVALID_CREDENTIALS` (thrown by the call that was given them), STS
+ * `INVALID_CREDENTIALS` (thrown by the call that was given them; a bad
+ * explicit `source` gets the core's own credential errors, as `getClient`
+ * gives them, `CREDENTIALS_EXPIRED` included), STS
  * failures `ASSUME_ROLE_FAILED` (from the first request that needs the
  * credentials), naming the role and what to check, with the SDK error as
  * `cause`. No message ever holds a secret: the SDK's message is quoted only

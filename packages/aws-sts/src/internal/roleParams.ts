@@ -11,8 +11,8 @@
  *
  * @module
  */
-import type { AwsCredentialProvider, AwsCredentials } from '@dbp/aws-core';
-import type { AssumeRoleOptions, AssumeRoleWithWebIdentityOptions } from '../assumeRole.js';
+import type { AwsCredentialProvider, AwsCredentials, SessionOptions } from '@dbp/aws-core';
+import type { AssumeRoleOptions, AssumeRoleWithWebIdentityOptions, StsConfig } from '../assumeRole.js';
 import { describeType, invalidOption, type SourceFunction } from './roleErrors.js';
 
 /** A call's options, as read: one slot per option of either function (one shape, so comparing stays monomorphic). */
@@ -29,6 +29,7 @@ export interface RoleRead {
   refreshWindowMs: unknown;
   webIdentityToken: unknown;
   webIdentityTokenFile: unknown;
+  stsConfig: unknown;
   /** The first enumerable key that is no option of `kind`, or why the options are no object. */
   problem: string | undefined;
 }
@@ -46,8 +47,25 @@ export interface RoleSnapshot extends Readonly<RoleRead> {
   readonly refreshWindowMs: number | undefined;
   readonly webIdentityToken: string | undefined;
   readonly webIdentityTokenFile: string | undefined;
+  /**
+   * A shallow, frozen copy of `stsConfig` (each top-level value read once),
+   * which `keyedCredentials` snapshots deeply and keys as `getClient` keys
+   * `config`.
+   */
+  readonly stsConfig: StsConfig | undefined;
+  /** How many keys the `stsConfig` copy has. */
+  readonly stsConfigSize: number;
+  /**
+   * Whether every `stsConfig` value is a primitive or a function, compared by
+   * `===` as the core keys them: then a read with equal values is this
+   * snapshot. Otherwise (nested data, class instances) equal options build a
+   * new source each call, with the same key from the core.
+   */
+  readonly stsConfigFlat: boolean;
   /** How many keys the static source snapshot has (0 for none). */
   readonly sourceSize: number;
+  /** When a static source's `expiration` passes (epoch ms): from then on no read equals this snapshot, so the call is checked again and refused. */
+  readonly sourceExpiresAt: number | undefined;
   /** How many tags (0 for none). */
   readonly tagCount: number;
 }
@@ -65,6 +83,7 @@ const ROLE_KEYS: Every<AssumeRoleOptions> = {
   source: true,
   region: true,
   refreshWindowMs: true,
+  stsConfig: true,
 };
 
 const WEB_IDENTITY_KEYS: Every<AssumeRoleWithWebIdentityOptions> = {
@@ -76,6 +95,7 @@ const WEB_IDENTITY_KEYS: Every<AssumeRoleWithWebIdentityOptions> = {
   policy: true,
   region: true,
   refreshWindowMs: true,
+  stsConfig: true,
 };
 
 /** The options of `assumeRole`: exactly the keys of `AssumeRoleOptions`. */
@@ -105,6 +125,7 @@ export function isRoleOption(key: string): boolean {
     case 'source':
     case 'region':
     case 'refreshWindowMs':
+    case 'stsConfig':
       return true;
     default:
       return false;
@@ -122,6 +143,7 @@ export function isWebIdentityOption(key: string): boolean {
     case 'policy':
     case 'region':
     case 'refreshWindowMs':
+    case 'stsConfig':
       return true;
     default:
       return false;
@@ -143,6 +165,7 @@ export function emptyRead(kind: SourceFunction): RoleRead {
     refreshWindowMs: undefined,
     webIdentityToken: undefined,
     webIdentityTokenFile: undefined,
+    stsConfig: undefined,
     problem: undefined,
   };
 }
@@ -165,6 +188,7 @@ export function readRole(options: unknown, out: RoleRead): void {
   out.source = o.source;
   out.region = o.region;
   out.refreshWindowMs = o.refreshWindowMs;
+  out.stsConfig = o.stsConfig;
   out.problem = undefined;
   for (const key in o) {
     if (!isRoleOption(key)) {
@@ -189,6 +213,7 @@ export function readWebIdentity(options: unknown, out: RoleRead): void {
   out.policy = o.policy;
   out.region = o.region;
   out.refreshWindowMs = o.refreshWindowMs;
+  out.stsConfig = o.stsConfig;
   out.problem = undefined;
   for (const key in o) {
     if (!isWebIdentityOption(key)) {
@@ -229,6 +254,7 @@ function sameRecord(snapshot: object, size: number, value: unknown): boolean {
  */
 export function sameRead(snapshot: RoleSnapshot, read: RoleRead): boolean {
   return (
+    (snapshot.sourceExpiresAt === undefined || snapshot.sourceExpiresAt > Date.now()) &&
     snapshot.roleArn === read.roleArn &&
     snapshot.kind === read.kind &&
     snapshot.externalId === read.externalId &&
@@ -240,7 +266,10 @@ export function sameRead(snapshot: RoleSnapshot, read: RoleRead): boolean {
     snapshot.webIdentityToken === read.webIdentityToken &&
     snapshot.webIdentityTokenFile === read.webIdentityTokenFile &&
     (snapshot.source === read.source || (typeof snapshot.source === 'object' && sameRecord(snapshot.source, snapshot.sourceSize, read.source))) &&
-    (snapshot.tags === read.tags || (snapshot.tags !== undefined && sameRecord(snapshot.tags, snapshot.tagCount, read.tags)))
+    (snapshot.tags === read.tags || (snapshot.tags !== undefined && sameRecord(snapshot.tags, snapshot.tagCount, read.tags))) &&
+    (read.stsConfig === undefined
+      ? snapshot.stsConfig === undefined
+      : snapshot.stsConfig !== undefined && snapshot.stsConfigFlat && sameRecord(snapshot.stsConfig, snapshot.stsConfigSize, read.stsConfig))
   );
 }
 
@@ -286,7 +315,8 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
   // A snapshot: mutating the caller's object later changes no built source.
   // The credential fields are read by name (a class instance's getters live
   // on its prototype, out of for…in's sight); any other enumerable key is
-  // kept too, so the factory refuses it with its typed error.
+  // kept too, so the core's validator (keyedCredentials' dependsOn, the one
+  // getClient uses) refuses it at this call with its typed error.
   const record = source as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
   const take = (key: string): void => {
@@ -296,6 +326,52 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
   for (const key of CREDENTIAL_FIELDS) take(key);
   for (const key in record) if (!(key in copy)) take(key);
   return Object.freeze(copy) as unknown as AwsCredentials;
+}
+
+/**
+ * What `getClient` would take from a `config` as its own options (`region`,
+ * `credentials`, `profile`: the keys of `SessionOptions`, which the compiler
+ * keeps in step), and the option of the role source to use instead. A role's
+ * STS region and credentials are options of their own, keyed with it.
+ */
+const SESSION_KEYS_IN_CONFIG: { readonly [K in keyof SessionOptions]-?: (where: SourceFunction) => string } = {
+  region: () => 'pass the region option (the STS region is part of the source)',
+  credentials: (where) =>
+    where === 'assumeRole' ? 'pass source (the credentials that call AssumeRole)' : 'AssumeRoleWithWebIdentity is sent unsigned and takes no credentials',
+  profile: (where) =>
+    where === 'assumeRole'
+      ? 'pass source: fromIni({ profile }) (the credentials that call AssumeRole)'
+      : 'AssumeRoleWithWebIdentity is sent unsigned and takes no credentials',
+};
+
+/**
+ * A shallow, frozen copy of `stsConfig`, each own enumerable value read once
+ * (`undefined` ones left out, as `getClient`'s snapshot leaves them out); the
+ * core snapshots it deeply and keys it (`keyedCredentials`' `clientConfig`).
+ */
+function copyStsConfig(where: SourceFunction, config: unknown): { copy: StsConfig | undefined; size: number; flat: boolean } {
+  if (config === undefined) return { copy: undefined, size: 0, flat: true };
+  const plain = typeof config === 'object' && config !== null && !Array.isArray(config);
+  const proto = plain ? Object.getPrototypeOf(config) : undefined;
+  if (!plain || (proto !== Object.prototype && proto !== null)) {
+    const got = plain ? 'an instance of a class' : describeType(config);
+    throw invalidOption(where, `stsConfig must be a plain object of STS client configuration such as { endpoint: 'http://127.0.0.1:4566' }; got ${got}.`);
+  }
+  const record = config as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  let size = 0;
+  let flat = true;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (Object.hasOwn(SESSION_KEYS_IN_CONFIG, key)) {
+      throw invalidOption(where, `stsConfig.${key} is not taken: ${SESSION_KEYS_IN_CONFIG[key as keyof SessionOptions](where)}.`);
+    }
+    if (typeof value === 'object' && value !== null) flat = false;
+    copy[key] = value;
+    size++;
+  }
+  return { copy: Object.freeze(copy) as StsConfig, size, flat };
 }
 
 /** The fields of `AwsCredentials` (the compiler checks the list names every one). */
@@ -340,6 +416,7 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
   }
   const tags = copyTags(where, read.tags);
   const source = copySource(where, read.source);
+  const stsConfig = copyStsConfig(where, read.stsConfig);
   return Object.freeze({
     kind: where,
     roleArn: read.roleArn,
@@ -353,8 +430,12 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
     refreshWindowMs: refresh as number | undefined,
     webIdentityToken: optionalString(where, 'webIdentityToken', read.webIdentityToken, /^\S+$/, 'the token itself, with no whitespace'),
     webIdentityTokenFile: optionalString(where, 'webIdentityTokenFile', read.webIdentityTokenFile),
+    stsConfig: stsConfig.copy,
+    stsConfigSize: stsConfig.size,
+    stsConfigFlat: stsConfig.flat,
     problem: undefined,
     sourceSize: typeof source === 'object' ? Object.keys(source).length : 0,
+    sourceExpiresAt: typeof source === 'object' && source.expiration instanceof Date ? source.expiration.getTime() : undefined,
     tagCount: tags === undefined ? 0 : Object.keys(tags).length,
   });
 }
@@ -362,7 +443,9 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
 /**
  * The key the factory gets (`keyedCredentials(key, …)`): every value of the
  * snapshot but the source and the token, which go by value through
- * `dependsOn`. Tags are sorted (STS treats them as a set).
+ * `dependsOn`, and `stsConfig`, which goes through `clientConfig` (the core
+ * keys it as `getClient` keys `config`). Tags are sorted (STS treats them as
+ * a set).
  */
 export function keyOf(snapshot: RoleSnapshot): string {
   const tags = snapshot.tags === undefined ? null : Object.entries(snapshot.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
