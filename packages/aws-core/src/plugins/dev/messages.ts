@@ -187,7 +187,10 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `Region '${clip(String(d.region), 64)}' is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}`,
   UNKNOWN_REGION: (d: Values): string =>
     `Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.`,
-  MISSING_REGION: (): string => 'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory).',
+  'MISSING_REGION.web': (): string =>
+    'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory, or configureClientFactory({ defaultRegion }) for the process-wide one).',
+  'MISSING_REGION.node': (d: Values): string =>
+    `No region: getClient() was given none, the factory has no defaultRegion, AWS_REGION is not set, and the SDK found none in the shared config file for ${d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')"} or in the instance metadata (the SDK's error is this error's cause). Pass region to getClient(), set defaultRegion on the factory (createClientFactory({ defaultRegion }), or configureClientFactory({ defaultRegion }) for the process-wide one), set AWS_REGION, or give the profile a region in its config file (region = us-east-1).`,
 
   'LOG.newRegion': (d: Values): string =>
     `[@dbp/aws] Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list; using it as given (a new region?). Update the SDK, or set regionValidation: 'strict' to refuse unlisted regions.`,
