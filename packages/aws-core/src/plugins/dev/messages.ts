@@ -12,6 +12,13 @@
  * Texts never show a secret: callers pass names, types and non-secret values
  * only, clipped where they come from users.
  *
+ * The Errors page shows every text a message can take, so a conditional
+ * clause hangs on something scripts/errors-page.mjs can see: a detail that is
+ * absent or false (`d.suggestion ? … : …`), a detail compared with a literal
+ * (`d.count === 1`), or a helper declared to return `string | undefined`
+ * (`nearestOption`). `errorsPage.test.ts` renders every message with sample
+ * details and fails on a text the page does not show.
+ *
  * @module
  */
 
@@ -29,10 +36,19 @@ function unreadable(d: Values): string {
   return `${d.where} could not read its options (${d.reason}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`;
 }
 
+/**
+ * The allowed option an unknown one was probably meant as: within 3 edits, or
+ * contained in it. (A helper that may return nothing is a condition the
+ * Errors page shows both ways: scripts/errors-page.mjs.)
+ */
+function nearestOption(key: string, allowed: readonly string[]): string | undefined {
+  return closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
+}
+
 function unknownKey(d: Values): string {
   const key = String(d.key);
   const allowed = (d.allowed ?? []) as readonly string[];
-  const near = closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
+  const near = nearestOption(key, allowed);
   return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : ''} Allowed: ${list(allowed)}.`;
 }
 
