@@ -9,10 +9,18 @@
 //   with the TypeScript checker.
 // - The texts: the message catalog (packages/aws-core/src/plugins/dev/messages.ts),
 //   loaded from source (each module transpiled, see `loadCatalog`) and every
-//   message rendered with its details as placeholders (`‹region›`); a detail
-//   whose absence changes the text (`suggestion`, `destroyed`) adds that text
-//   too, and a rule looked up in one of the catalog's tables (`FACTORY_RULES`)
-//   is listed under the message.
+//   message rendered with its details as placeholders (`‹region›`), then once
+//   for every combination of its conditions that changes the text, so every
+//   conditional clause is on the page. A condition is a detail that is absent
+//   or false (`suggestion`, `destroyed`), a detail compared with a literal
+//   (`d.count === 1`), or a helper of the catalog that may return nothing
+//   (a function declared `: string | undefined`, such as the closest match
+//   behind "Did you mean"). A rule looked up in one of the catalog's tables
+//   (`FACTORY_RULES`) is listed under the message.
+//   `messageTemplates` gives those texts and `renderWithState` the condition
+//   set of a real rendering: packages/aws-core/src/plugins/dev/errorsPage.test.ts
+//   renders every message with sample details and checks that the page shows
+//   the text each one renders (placeholders aside).
 // - The class each code throws: the error `fail()` (kernel/errors.ts) builds for it.
 // Log lines (`LOG.*`) get a `## LOG` section: production web builds show them
 // short, with a link to that anchor.
@@ -104,16 +112,128 @@ function wrapRuleTables(context) {
     );
 }
 
+/** The catalog's own file: its conditions are probed (see `probeConditions`). */
+const CATALOG_FILE = join(coreSrc, 'plugins', 'dev', 'messages.ts');
+
+/** Whether a function declaration's return type is a union with `undefined` (a helper that may return nothing). */
+function mayReturnNothing(node) {
+  const type = node.type;
+  return type !== undefined && ts.isUnionTypeNode(type) && type.types.some((member) => member.kind === ts.SyntaxKind.UndefinedKeyword);
+}
+
+/**
+ * The catalog's conditions, made visible to the page: each top-level
+ * function that may return nothing is wrapped in
+ * `globalThis.__dbpProbe.lookup(name, fn)`, and each comparison of a detail
+ * with a literal (`d.count === 1`, `d.type !== 'date'`) becomes
+ * `globalThis.__dbpProbe.equals(name, value, literal)`.
+ */
+function probeConditions(context) {
+  const { factory } = context;
+  const probe = (method, args) =>
+    factory.createCallExpression(
+      factory.createPropertyAccessExpression(factory.createPropertyAccessExpression(factory.createIdentifier('globalThis'), '__dbpProbe'), method),
+      undefined,
+      args,
+    );
+  const isDetail = (node) => ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'd';
+  const isLiteral = (node) => ts.isStringLiteralLike(node) || ts.isNumericLiteral(node);
+  const visit = (node) => {
+    if (ts.isBinaryExpression(node)) {
+      const kind = node.operatorToken.kind;
+      if (kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsEqualsToken) {
+        const [detail, literal] = isDetail(node.left) && isLiteral(node.right) ? [node.left, node.right] : [node.right, node.left];
+        if (isDetail(detail) && isLiteral(literal)) {
+          const call = probe('equals', [factory.createStringLiteral(detail.name.text), ts.visitNode(detail, visit), literal]);
+          return kind === ts.SyntaxKind.EqualsEqualsEqualsToken ? call : factory.createPrefixUnaryExpression(ts.SyntaxKind.ExclamationToken, call);
+        }
+      }
+    }
+    return ts.visitEachChild(node, visit, context);
+  };
+  return (file) => {
+    if (resolve(file.fileName) !== CATALOG_FILE) return file;
+    const statements = [];
+    for (const statement of file.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name && statement.body && mayReturnNothing(statement)) {
+        const name = statement.name.text;
+        const inner = factory.createIdentifier(`${name}__unprobed`);
+        statements.push(
+          ts.visitNode(
+            factory.updateFunctionDeclaration(
+              statement,
+              statement.modifiers,
+              statement.asteriskToken,
+              inner,
+              statement.typeParameters,
+              statement.parameters,
+              statement.type,
+              statement.body,
+            ),
+            visit,
+          ),
+          factory.createVariableStatement(
+            undefined,
+            factory.createVariableDeclarationList(
+              [factory.createVariableDeclaration(name, undefined, undefined, probe('lookup', [factory.createStringLiteral(name), inner]))],
+              ts.NodeFlags.Const,
+            ),
+          ),
+        );
+      } else statements.push(ts.visitNode(statement, visit));
+    }
+    return factory.updateSourceFile(file, statements);
+  };
+}
+
+/** `nearestService` → `nearest service`. */
+const words = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+/**
+ * How the probed catalog renders: in `page` mode every detail is a
+ * placeholder and every condition holds except the `toggles` (a detail
+ * absent, a helper returning nothing, a comparison true); in `real` mode
+ * everything runs as written and the conditions are recorded. Either way
+ * `seen` lists the conditions a rendering met and `toggled` those that went
+ * the other way: the rendering's state.
+ */
+const probeState = { mode: 'real', toggles: new Set(), seen: new Set(), toggled: new Set() };
+
+function meet(key, toggled) {
+  probeState.seen.add(key);
+  if (toggled) probeState.toggled.add(key);
+  return toggled;
+}
+
+globalThis.__dbpProbe = {
+  lookup(name, fn) {
+    return (...args) => {
+      const key = `lookup:${name}`;
+      if (probeState.mode === 'real') {
+        const result = fn(...args);
+        meet(key, result === undefined);
+        return result;
+      }
+      return meet(key, probeState.toggles.has(key)) ? undefined : `‹${words(name)}›`;
+    };
+  },
+  equals(name, value, literal) {
+    const key = `equals:${name}=${JSON.stringify(literal)}`;
+    return meet(key, probeState.mode === 'real' ? value === literal : probeState.toggles.has(key));
+  },
+};
+
 /**
  * The core's message catalog and `fail()`, loaded from source: the kernel's
  * errors.ts and messages.ts, the development aids' catalog and every module
  * they import (relative imports, followed), each transpiled into
  * .tmp/errors-catalog/ in the same layout; the catalog is installed as the
- * message format, as the Node build does.
+ * message format, as the Node build does. `out` is where the transpiled
+ * modules go.
+ * @param {string} [out]
  * @returns {Promise<{ messageIds: () => string[], fullMessage: (id: string, details: object) => string, shortMessage: (id: string) => string, fail: (id: string, details?: object) => Error, tables: Map<string, Record<string, string>> }>}
  */
-export async function loadCatalog() {
-  const out = join(root, '.tmp', 'errors-catalog');
+export async function loadCatalog(out = join(root, '.tmp', 'errors-catalog')) {
   const pending = [join(coreSrc, 'kernel', 'errors.ts'), join(coreSrc, 'kernel', 'messages.ts'), join(coreSrc, 'plugins', 'dev', 'messages.ts')];
   const done = new Set();
   while (pending.length > 0) {
@@ -126,7 +246,8 @@ export async function loadCatalog() {
     }
     const { outputText } = ts.transpileModule(text, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-      transformers: { before: [wrapRuleTables] },
+      fileName: file,
+      transformers: { before: [wrapRuleTables, probeConditions] },
     });
     const target = join(out, relative(coreSrc, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
@@ -137,7 +258,7 @@ export async function loadCatalog() {
     tables.set(name, table);
     return new Proxy(table, {
       get(target, key) {
-        if (typeof key === 'string' && !Object.hasOwn(target, key)) {
+        if (probeState.mode === 'page' && typeof key === 'string' && !Object.hasOwn(target, key)) {
           tableReads.push({ table: name, key });
           return `‹${name
             .toLowerCase()
@@ -159,42 +280,116 @@ export async function loadCatalog() {
 }
 
 /**
- * Details whose every value renders as `‹name›`: as a string, in a template,
- * and as a list (`['‹known›'].join(', ')`). Records which names were read.
+ * Details whose every value renders as `‹name›` (as a string, in a template,
+ * and as a list: `['‹known›'].join(', ')`), except the toggled ones, which are
+ * absent.
  */
-function placeholders(read = new Set(), absent = undefined) {
+function placeholders() {
   return new Proxy(
     {},
     {
-      get(_target, key) {
-        if (typeof key !== 'string') return undefined;
-        read.add(key);
-        return key === absent ? undefined : [`‹${key}›`];
+      get(_target, name) {
+        if (typeof name !== 'string') return undefined;
+        return meet(`detail:${name}`, probeState.toggles.has(`detail:${name}`)) ? undefined : [`‹${name}›`];
       },
       has: () => true,
     },
   );
 }
 
-/**
- * One message as the page shows it: its text with every detail given, the
- * text without each detail whose absence changes it, and the rule tables it
- * reads.
- */
-function renderMessage(catalog, id) {
-  const read = new Set();
+/** Sample details, recording which were read and which are absent or false. */
+function recorded(details) {
+  return new Proxy(details, {
+    get(target, name) {
+      const value = Reflect.get(target, name);
+      if (typeof name === 'string') meet(`detail:${name}`, value === undefined || value === false);
+      return value;
+    },
+  });
+}
+
+/** One rendering under `mode`: its text and its state (the sorted conditions that went the other way). */
+function render(catalog, id, mode, details, toggles = new Set()) {
+  Object.assign(probeState, { mode, toggles, seen: new Set(), toggled: new Set() });
   tableReads.length = 0;
-  const text = catalog.fullMessage(id, placeholders(read));
-  const rules = [...new Map(tableReads.map((entry) => [entry.table, entry])).values()];
-  const variants = [];
-  for (const name of read) {
-    const without = catalog.fullMessage(id, placeholders(new Set(), name));
-    // A detail that is simply shown (`Registered: none` for an empty list) is not a variant.
-    if (without === text || without.includes('undefined') || without === text.replaceAll(`‹${name}›`, 'none')) continue;
-    variants.push({ name, text: without });
+  try {
+    const text = catalog.fullMessage(id, details);
+    return { text, seen: [...probeState.seen], state: [...probeState.toggled].sort(), rules: [...tableReads] };
+  } finally {
+    Object.assign(probeState, { mode: 'real', toggles: new Set() });
   }
-  if (text.includes('undefined')) throw new Error(`${id}: a detail renders as "undefined"; teach scripts/errors-page.mjs how to show it`);
-  return { text, variants, rules };
+}
+
+/**
+ * A real rendering of a message with `details` through the probed catalog:
+ * its text and its state, the key of the page's template that shows it.
+ *
+ * @returns {{ text: string, state: string }}
+ */
+export function renderWithState(catalog, id, details) {
+  const { text, state } = render(catalog, id, 'real', recorded(details));
+  return { text, state: state.join(' ') };
+}
+
+/** What a state's conditions say on the page. */
+function describeState(state) {
+  return state
+    .map((key) => {
+      const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      if (kind === 'detail') return `\`${rest}\` is absent or false`;
+      if (kind === 'lookup') return `there is no ‹${words(rest)}›`;
+      const [name, literal] = [rest.slice(0, rest.indexOf('=')), rest.slice(rest.indexOf('=') + 1)];
+      return `\`${name}\` is ${literal}`;
+    })
+    .join(' and ');
+}
+
+/** How many states of one message the page explores before giving up (a message with that many conditions should be split). */
+const MAX_STATES = 512;
+
+/**
+ * Every text a message can show, as the page shows it: the text with every
+ * condition holding (`when` empty), then one per combination of conditions
+ * that gives a different text. `states` maps each state a real rendering can
+ * be in (see `renderWithState`) to its template's index; a state whose text
+ * only shows a list detail as `none` maps to the template that shows it.
+ *
+ * @returns {{ templates: { text: string, when: string, rules: { table: string, key: string }[] }[], states: Map<string, number> }}
+ */
+export function messageTemplates(catalog, id) {
+  const templates = [];
+  const states = new Map();
+  const byText = new Map();
+  const queue = [[]];
+  const visited = new Set();
+  while (queue.length > 0) {
+    const toggles = /** @type {string[]} */ (queue.shift());
+    const visitKey = [...toggles].sort().join(' ');
+    if (visited.has(visitKey)) continue;
+    visited.add(visitKey);
+    if (visited.size > MAX_STATES) throw new Error(`${id}: more than ${MAX_STATES} combinations of conditions; split the message`);
+    const { text, seen, state, rules } = render(catalog, id, 'page', placeholders(), new Set(toggles));
+    for (const key of seen) if (!toggles.includes(key)) queue.push([...toggles, key]);
+    const stateKey = state.join(' ');
+    if (states.has(stateKey)) continue;
+    if (text.includes('undefined')) {
+      if (state.length === 0) throw new Error(`${id}: a detail renders as "undefined"; teach scripts/errors-page.mjs how to show it`);
+      continue; // a state no real rendering reaches (a required detail absent)
+    }
+    let index = byText.get(text);
+    if (index === undefined) {
+      // A list detail shown as `none` (`Registered: none`) is the template that shows the list.
+      index = templates.findIndex((template) =>
+        state.some((key) => key.startsWith('detail:') && template.text.replaceAll(`‹${key.slice('detail:'.length)}›`, 'none') === text),
+      );
+    }
+    if (index === undefined || index < 0) {
+      index = templates.push({ text, when: describeState(state), rules: [...new Map(rules.map((entry) => [entry.table, entry])).values()] }) - 1;
+      byText.set(text, index);
+    }
+    states.set(stateKey, index);
+  }
+  return { templates, states };
 }
 
 const quote = (text) =>
@@ -206,10 +401,10 @@ const quote = (text) =>
 function section(catalog, heading, ids, intro) {
   const lines = [`## ${heading}`, '', intro, ''];
   for (const id of ids) {
-    const { text, variants, rules } = renderMessage(catalog, id);
-    lines.push(`**\`${id}\`**`, '', quote(text), '');
-    for (const variant of variants) lines.push(`When \`${variant.name}\` is absent or false:`, '', quote(variant.text), '');
-    for (const rule of rules) {
+    const [main, ...variants] = messageTemplates(catalog, id).templates;
+    lines.push(`**\`${id}\`**`, '', quote(main.text), '');
+    for (const variant of variants) lines.push(`When ${variant.when}:`, '', quote(variant.text), '');
+    for (const rule of main.rules) {
       const table = catalog.tables.get(rule.table);
       lines.push(`Where the rule is, by \`${rule.key.replace(/^‹|›$/g, '')}\`:`, '');
       for (const [key, value] of Object.entries(table)) lines.push(`- \`${key}\`: ${value}`);
@@ -228,11 +423,12 @@ function section(catalog, heading, ids, intro) {
  * into the reference and is validated.
  *
  * @param {string} [file]
+ * @param {Awaited<ReturnType<typeof loadCatalog>>} [loaded] the catalog, if already loaded
  * @returns {Promise<{ file: string, codes: string[], catalog: Awaited<ReturnType<typeof loadCatalog>> }>}
  */
-export async function writeErrorsPage(file = ERRORS_PAGE_SOURCE) {
+export async function writeErrorsPage(file = ERRORS_PAGE_SOURCE, loaded = undefined) {
   const codes = errorCodes();
-  const catalog = await loadCatalog();
+  const catalog = loaded ?? (await loadCatalog());
   const ids = catalog.messageIds();
   const codeOf = (id) => id.split('.')[0];
   const unknown = ids.filter((id) => codeOf(id) !== LOG && !codes.includes(codeOf(id)));

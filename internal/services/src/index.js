@@ -5,7 +5,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inspectServices, MANIFEST_FILE, REPO_ROOT } from './manifest.js';
 
-export { inspectServices, MANIFEST_FILE, README_END, README_START, REPO_ROOT, readmeTable, syncReadme } from './manifest.js';
+export {
+  CORE_PACKAGES_FILE,
+  corePackagesModule,
+  inspectServices,
+  MANIFEST_FILE,
+  README_END,
+  README_START,
+  REPO_ROOT,
+  readmeTable,
+  syncCorePackages,
+  syncReadme,
+} from './manifest.js';
 
 /**
  * The service packages, in manifest order. Importing this module throws when

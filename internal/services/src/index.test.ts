@@ -2,7 +2,20 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inspectServices, MANIFEST_FILE, README_END, README_START, REPO_ROOT, readmeTable, SERVICES, syncReadme, writeServiceEntry } from './index.js';
+import {
+  CORE_PACKAGES_FILE,
+  corePackagesModule,
+  inspectServices,
+  MANIFEST_FILE,
+  README_END,
+  README_START,
+  REPO_ROOT,
+  readmeTable,
+  SERVICES,
+  syncCorePackages,
+  syncReadme,
+  writeServiceEntry,
+} from './index.js';
 
 describe('the repository', () => {
   it('lists every packages/* folder that depends on an @aws-sdk/client-* package, and nothing else', () => {
@@ -132,6 +145,30 @@ describe(inspectServices.name, () => {
     expect(readmeTable(services)).toContain("| `@dbp/aws-sqs` | `'sqs'` | `@aws-sdk/client-sqs` (`SQSClient`) | standard | `sqs`, `getSQSClient()`");
     writeFileSync(join(root, 'README.md'), '# No table\n');
     expect(syncReadme(root, services)).toEqual([expect.stringContaining('are missing')]);
+  });
+});
+
+describe(syncCorePackages.name, () => {
+  it("is up to date in the repository: the core's list of service packages is the manifest's", () => {
+    expect(syncCorePackages(REPO_ROOT, SERVICES)).toEqual([]);
+    expect(readFileSync(join(REPO_ROOT, CORE_PACKAGES_FILE), 'utf8')).toContain("'bedrock-runtime': '@dbp/aws-bedrock',");
+  });
+
+  it('reports a missing or stale list, and --write makes it the manifest', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dbp-core-packages-'));
+    try {
+      const [s3] = SERVICES.filter((service) => service.id === 's3');
+      expect(syncCorePackages(root, [s3!])).toEqual([expect.stringContaining(`${CORE_PACKAGES_FILE} is missing`)]);
+      mkdirSync(join(root, CORE_PACKAGES_FILE, '..'), { recursive: true });
+      writeFileSync(join(root, CORE_PACKAGES_FILE), corePackagesModule(SERVICES));
+      expect(syncCorePackages(root, [s3!])).toEqual([expect.stringContaining(`${CORE_PACKAGES_FILE} is out of date`)]);
+      expect(syncCorePackages(root, [s3!], { write: true })).toEqual([]);
+      expect(readFileSync(join(root, CORE_PACKAGES_FILE), 'utf8')).toBe(corePackagesModule([s3!]));
+      expect(corePackagesModule([s3!])).toContain("  s3: '@dbp/aws-s3',\n};");
+      expect(syncCorePackages(root, [s3!])).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -43,3 +43,9 @@ export declare function inspectServices(root?: string): { services: ServicePacka
 export declare function readmeTable(services: readonly ServicePackage[]): string;
 /** Checks (or with `write`, rewrites) the README's service table; returns the problems. */
 export declare function syncReadme(root: string, services: readonly ServicePackage[], options?: { write?: boolean }): string[];
+/** `packages/aws-core/src/plugins/dev/servicePackages.ts`: the core's generated list of service packages. */
+export declare const CORE_PACKAGES_FILE: string;
+/** The text of the core's generated list of service packages (service id → package). */
+export declare function corePackagesModule(services: readonly ServicePackage[]): string;
+/** Checks (or with `write`, rewrites) the core's generated list of service packages; returns the problems. */
+export declare function syncCorePackages(root: string, services: readonly ServicePackage[], options?: { write?: boolean }): string[];

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
 import { AwsClientError, AwsRegionError, createClientFactory } from './index.node.js';
@@ -116,13 +119,29 @@ describe('region resolution', () => {
     expect((plain.getClient(alpha, { credentials: creds }) as FakeClient).config.region).toBe('eu-west-3');
   });
 
-  it('leaves the region to the SDK on Node when none is given anywhere', () => {
+  it("asks the SDK's own lookup on Node when none is given anywhere, and finding none is an AwsRegionError", async () => {
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
-    const factory = createClientFactory();
-    const client = factory.getClient(alpha, { credentials: creds }) as FakeClient;
-    expect(client.config.region).toBeUndefined();
-    expect(factory.stats().entries[0]?.region).toBeUndefined();
+    const savedConfigFile = process.env.AWS_CONFIG_FILE;
+    const dir = mkdtempSync(join(tmpdir(), 'dbp-region-'));
+    try {
+      process.env.AWS_CONFIG_FILE = join(dir, 'with-region');
+      writeFileSync(process.env.AWS_CONFIG_FILE, '[default]\nregion = eu-north-1\n');
+      const factory = createClientFactory();
+      const client = factory.getClient(alpha, { credentials: creds }) as FakeClient;
+      expect(await (client.config.region as () => Promise<string>)()).toBe('eu-north-1');
+      expect(factory.stats().entries[0]?.region).toBeUndefined();
+      process.env.AWS_CONFIG_FILE = join(dir, 'empty');
+      writeFileSync(process.env.AWS_CONFIG_FILE, '');
+      const none = createClientFactory().getClient(alpha, { credentials: creds, profile: 'p' }) as FakeClient;
+      const error = await (none.config.region as () => Promise<string>)().catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(AwsRegionError);
+      expect(error).toMatchObject({ code: 'MISSING_REGION', region: '', message: expect.stringContaining("the shared config file for profile 'p'") });
+    } finally {
+      if (savedConfigFile === undefined) delete process.env.AWS_CONFIG_FILE;
+      else process.env.AWS_CONFIG_FILE = savedConfigFile;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('validates environment regions too', () => {

@@ -143,7 +143,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
 export function resolveSession(read: CallRead, config: Record<string, unknown> | undefined, context: CallContext): ResolvedSession {
   const pick = (name: 'region' | 'profile' | 'credentials'): unknown => (read[name] !== undefined ? read[name] : config?.[name]);
   const region = context.region(pick('region'));
-  if (region === undefined && context.platform.flavor === 'web') throw fail('MISSING_REGION');
+  if (region === undefined && context.platform.flavor === 'web') throw fail('MISSING_REGION.web');
   const profile = pick('profile');
   if (profile !== undefined && (typeof profile !== 'string' || profile.length === 0 || profile.trim() !== profile)) {
     throw fail('INVALID_CREDENTIALS.profile', { got: describeType(profile) });

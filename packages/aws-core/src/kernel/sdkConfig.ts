@@ -14,10 +14,31 @@ import { fail } from './errors.js';
 import { clip } from './text.js';
 import type { AwsSession, RuntimeFlavor, SdkClientLike, ServiceDefinition, TierConfig } from './types.js';
 
-/** How the platform maps a tier to `requestHandler` options, and which platform it is. */
+/** How the platform maps a tier to `requestHandler` options, which platform it is, and its region lookup (see `Platform`). */
 export interface HandlerPlatform {
   readonly flavor: RuntimeFlavor;
   handlerOptions(tier: TierConfig): Record<string, unknown>;
+  sdkRegion(profile: string | undefined): (() => Promise<string>) | undefined;
+}
+
+/**
+ * The region of a client given none (no `region`, no `defaultRegion`, no
+ * `AWS_REGION`): the SDK's own lookup (on Node, the profile's config file and
+ * the instance metadata), asked at the first request; finding none is an
+ * `AwsRegionError` (`MISSING_REGION`) that says what to set, with the SDK's
+ * error as its cause.
+ */
+function regionOrRefusal(lookup: () => Promise<string>, profile: string | undefined): () => Promise<string> {
+  return async () => {
+    let region: unknown;
+    try {
+      region = await lookup();
+    } catch (error) {
+      throw fail('MISSING_REGION.node', { profile }, { cause: error });
+    }
+    if (typeof region !== 'string' || region === '') throw fail('MISSING_REGION.node', { profile });
+    return region;
+  };
 }
 
 /** What in a client's configuration the caller owns. */
@@ -98,6 +119,10 @@ export function createClient(
     credentials: session.credentials,
   };
   if (session.region !== undefined) config.region = session.region;
+  else {
+    const lookup = platform.sdkRegion(session.profile);
+    if (lookup !== undefined) config.region = regionOrRefusal(lookup, session.profile);
+  }
   if (session.profile !== undefined) config.profile = session.profile;
   try {
     return (definition.create as (config: Record<string, unknown>) => SdkClientLike)(config);

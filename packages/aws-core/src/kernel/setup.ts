@@ -46,6 +46,14 @@ export interface Platform {
   defaultCredentials(profile: string | undefined): AwsCredentialProvider | undefined;
   /** Where profiles are looked up, for error messages. */
   profileSources(): string;
+  /**
+   * The SDK's own region lookup for a client given no region (Node: the
+   * `AWS_REGION` variable, the profile's `region` in the shared config files,
+   * then the instance metadata), as a provider that rejects when it finds
+   * none; `undefined` where the platform has none (the web, which refuses a
+   * missing region at `getClient`).
+   */
+  sdkRegion(profile: string | undefined): (() => Promise<string>) | undefined;
   /** The tier's timeouts as this platform's `requestHandler` options. */
   handlerOptions(tier: TierConfig): Record<string, unknown>;
   /** The SDK's region data (`partition` of `@aws-sdk/core/client`), loaded as costs least here. */

@@ -1,7 +1,7 @@
 /**
  * The Node platform (also Bun and Deno, which load the Node build): the SDK's
- * Node credential chain (loaded on first use), profiles from the shared
- * files, the HTTP/1.1 handler's timeouts, \`node:crypto\` for credential ids,
+ * Node credential chain and region lookup (loaded on first use), profiles
+ * from the shared files, the HTTP/1.1 handler's timeouts, \`node:crypto\` for credential ids,
  * and the SDK's region data required from CommonJS.
  *
  * @module
@@ -50,6 +50,20 @@ export const nodePlatform: Platform = {
     const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
     const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
     return `${config} and ${credentials}`;
+  },
+  sdkRegion(profile) {
+    // What the SDK client does itself with no region (its runtimeConfig's
+    // loadConfig(NODE_REGION_CONFIG_OPTIONS, …)), loaded on first use like the
+    // credential chain: the kernel wraps it so that finding none is an
+    // AwsRegionError, not the SDK's bare "Region is missing".
+    let region: Promise<() => Promise<string>> | undefined;
+    return async () => {
+      region ??= import('@smithy/core/config').then(
+        ({ loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS }) =>
+          loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, profile }) as () => Promise<string>,
+      );
+      return (await region)();
+    };
   },
   handlerOptions(tier) {
     // @smithy/node-http-handler >= 4.4: `socketTimeout` is the idle limit

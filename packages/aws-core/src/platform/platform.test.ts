@@ -15,6 +15,12 @@ describe('platforms', () => {
     expect(webRuntime.defaultCredentials(undefined)).toBeUndefined();
   });
 
+  it("ask the SDK's region lookup on Node only (the web refuses a missing region at getClient)", () => {
+    expect(typeof nodeRuntime.sdkRegion(undefined)).toBe('function');
+    expect(typeof nodeRuntime.sdkRegion('some-profile')).toBe('function');
+    expect(webRuntime.sdkRegion(undefined)).toBeUndefined();
+  });
+
   it('read the region from process.env where there is one', () => {
     const saved = process.env.AWS_REGION;
     process.env.AWS_REGION = 'eu-south-1';

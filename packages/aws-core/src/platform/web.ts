@@ -31,6 +31,9 @@ export const webPlatform: Platform = {
   profileSources() {
     return 'no shared config files (profiles exist only on Node)';
   },
+  sdkRegion() {
+    return undefined;
+  },
   handlerOptions(tier) {
     // FetchHttpHandler's requestTimeout bounds the wait for response headers;
     // fetch has no separate connect phase to time.

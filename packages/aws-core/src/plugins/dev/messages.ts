@@ -12,12 +12,20 @@
  * Texts never show a secret: callers pass names, types and non-secret values
  * only, clipped where they come from users.
  *
+ * The Errors page shows every text a message can take, so a conditional
+ * clause hangs on something scripts/errors-page.mjs can see: a detail that is
+ * absent or false (`d.suggestion ? … : …`), a detail compared with a literal
+ * (`d.count === 1`), or a helper declared to return `string | undefined`
+ * (`nearestOption`). `errorsPage.test.ts` renders every message with sample
+ * details and fails on a text the page does not show.
+ *
  * @module
  */
 
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
 import type { MessageFormat, MessageId, MessageValues } from '../../kernel/messages.js';
 import { clip, closest } from '../../kernel/text.js';
+import { SERVICE_PACKAGES } from './servicePackages.js';
 
 type Values = MessageValues;
 
@@ -28,11 +36,68 @@ function unreadable(d: Values): string {
   return `${d.where} could not read its options (${d.reason}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`;
 }
 
+/**
+ * The allowed option an unknown one was probably meant as: within 3 edits, or
+ * contained in it. (A helper that may return nothing is a condition the
+ * Errors page shows both ways: scripts/errors-page.mjs.)
+ */
+function nearestOption(key: string, allowed: readonly string[]): string | undefined {
+  return closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
+}
+
 function unknownKey(d: Values): string {
   const key = String(d.key);
   const allowed = (d.allowed ?? []) as readonly string[];
-  const near = closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
+  const near = nearestOption(key, allowed);
   return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : ''} Allowed: ${list(allowed)}.`;
+}
+
+/**
+ * The registered id an unknown one was probably meant as: one edit away for
+ * an id of up to 3 characters (`s4` → `s3`), two for a longer one, a
+ * difference of case, or the start of a registered id (`bedrock` →
+ * `bedrock-runtime`).
+ */
+function nearestService(id: string, known: readonly string[]): string | undefined {
+  const lower = id.toLowerCase();
+  return closest(lower, known, lower.length <= 3 ? 1 : 2) ?? (lower.length >= 3 ? known.find((candidate) => candidate.startsWith(lower)) : undefined);
+}
+
+/** The `@dbp/aws-*` package that serves a service id, if there is one (from the service manifest). */
+function servingPackage(id: string): string | undefined {
+  return Object.hasOwn(SERVICE_PACKAGES, id) ? SERVICE_PACKAGES[id] : undefined;
+}
+
+/** An SDK package's service part: lower-case letters and digits, dash-separated (`bedrock-runtime`). */
+const SDK_SERVICE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * The SDK v3 client class of a service id, by the SDK's naming: each
+ * dash-separated part capitalised, a part of up to 3 characters spelt as an
+ * acronym (`sqs` → `SQSClient`, `secrets-manager` → `SecretsManagerClient`).
+ * None for an id no SDK package could be named after.
+ */
+function sdkClientClass(id: string): string | undefined {
+  if (id.length > 40 || !SDK_SERVICE.test(id)) return undefined;
+  const parts = id.split('-').map((part) => (part.length <= 3 ? part.toUpperCase() : part.charAt(0).toUpperCase() + part.slice(1)));
+  return `${parts.join('')}Client`;
+}
+
+/** An unknown service id: the closest registered id, the package that serves it (only if there is one), else its SDK client class. */
+function unknownService(d: Values): string {
+  const id = String(d.id);
+  const known = (d.known ?? []) as readonly string[];
+  const near = nearestService(id, known);
+  const servedBy = servingPackage(id);
+  const sdkClass = sdkClientClass(id);
+  const next = servedBy
+    ? `${servedBy} serves it: import its register entry once (import '${servedBy}/register'), or pass the service definition ${servedBy} exports.`
+    : `No @dbp/aws package serves '${clip(id)}'; for another AWS service, pass its SDK v3 client class: ${
+        sdkClass
+          ? `getClient(${sdkClass}, …) with ${sdkClass} from @aws-sdk/client-${id}.`
+          : 'getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs, for example.'
+      }`;
+  return `Unknown service '${clip(id)}'.${near ? ` Did you mean '${near}'?` : ''} Registered: ${list(known)}. ${next}`;
 }
 
 /**
@@ -104,8 +169,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${d.path}.`,
   'INVALID_CONFIG.create': (d: Values): string => `Creating the ${d.service} client failed: ${d.reason}. Check the config passed to getClient().`,
 
-  'UNKNOWN_SERVICE.id': (d: Values): string =>
-    `Unknown service '${clip(String(d.id))}'. Registered: ${list(d.known as readonly string[])}. Import its package's register entry (import '@dbp/aws-${clip(String(d.id))}/register'), pass the definition itself (getClient(s3, …)) or pass the SDK client class (getClient(SQSClient, …)).`,
+  'UNKNOWN_SERVICE.id': (d: Values): string => unknownService(d),
   'UNKNOWN_SERVICE.type': (d: Values): string =>
     `getClient() takes a service definition (such as s3 from @dbp/aws-s3), a registered id (such as 's3') or an SDK v3 client class (such as SQSClient), got ${d.got}.`,
   'UNKNOWN_SERVICE.notClient': (d: Values): string =>
@@ -146,7 +210,10 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `Region '${clip(String(d.region), 64)}' is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}`,
   UNKNOWN_REGION: (d: Values): string =>
     `Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.`,
-  MISSING_REGION: (): string => 'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory).',
+  'MISSING_REGION.web': (): string =>
+    'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory, or configureClientFactory({ defaultRegion }) for the process-wide one).',
+  'MISSING_REGION.node': (d: Values): string =>
+    `No region: getClient() was given none, the factory has no defaultRegion, AWS_REGION is not set, and the SDK found none in the shared config file for ${d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')"} or in the instance metadata (the SDK's error is this error's cause). Pass region to getClient(), set defaultRegion on the factory (createClientFactory({ defaultRegion }), or configureClientFactory({ defaultRegion }) for the process-wide one), set AWS_REGION, or give the profile a region in its config file (region = us-east-1).`,
 
   'LOG.newRegion': (d: Values): string =>
     `[@dbp/aws] Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list; using it as given (a new region?). Update the SDK, or set regionValidation: 'strict' to refuse unlisted regions.`,

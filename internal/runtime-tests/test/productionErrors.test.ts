@@ -1,0 +1,94 @@
+/**
+ * A production web build (esbuild, browser platform, minified,
+ * `process.env.NODE_ENV` = "production", as Vite, webpack and Next.js build
+ * an app) carries no message text, yet every documented field of every error
+ * survives: `code` everywhere, and `region` and `suggestion` on
+ * AwsRegionError, computed by the kernel in every build. The development
+ * build of the same entry shows the full texts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundle, TMP_DIR } from '../src/bundle.js';
+
+/** What the entry reports of each refused call. */
+interface Refusal {
+  readonly name: string;
+  readonly isRegionError: boolean;
+  readonly code: string;
+  readonly region: string | undefined;
+  readonly suggestion: string | undefined;
+  readonly message: string;
+}
+
+const ENTRY = `
+import { AwsClientError, AwsRegionError, createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+import '@dbp/aws-s3/register';
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' };
+function refusal(call) {
+  const factory = createClientFactory({ regionValidation: 'strict' });
+  try { call(factory); } catch (error) {
+    return { name: error.name, isRegionError: error instanceof AwsRegionError, isClientError: error instanceof AwsClientError, code: error.code, region: error.region, suggestion: error.suggestion, message: error.message };
+  }
+  return undefined;
+}
+export const refusals = {
+  malformed: refusal((f) => f.getClient(s3, { region: 'us-east-l', credentials })),
+  unknown: refusal((f) => f.getClient(s3, { region: 'xx-north-9', credentials })),
+  missing: refusal((f) => f.getClient(s3, { credentials })),
+  service: refusal((f) => f.getClient('s4', { region: 'us-east-1', credentials })),
+};
+`;
+
+async function run(name: string, production: boolean): Promise<{ code: string; refusals: Record<string, Refusal> }> {
+  const built = await bundle('browser', {
+    contents: ENTRY,
+    minify: production,
+    extra: production ? { define: { 'process.env.NODE_ENV': '"production"' } } : { define: { 'process.env.NODE_ENV': '"development"' } },
+  });
+  mkdirSync(TMP_DIR, { recursive: true });
+  const file = join(TMP_DIR, `production-errors-${name}-${process.pid}.mjs`);
+  writeFileSync(file, built.code);
+  const { refusals } = (await import(pathToFileURL(file).href)) as { refusals: Record<string, Refusal> };
+  return { code: built.code, refusals };
+}
+
+let production: Awaited<ReturnType<typeof run>>;
+let development: Awaited<ReturnType<typeof run>>;
+
+beforeAll(async () => {
+  production = await run('production', true);
+  development = await run('development', false);
+});
+
+describe('errors of a production web build', () => {
+  it("keep AwsRegionError's suggestion for a malformed region, with a short message", () => {
+    const { malformed } = production.refusals;
+    expect(malformed).toMatchObject({ name: 'AwsRegionError', isRegionError: true, code: 'INVALID_REGION', region: 'us-east-l', suggestion: 'us-east-1' });
+    expect(malformed?.message).toMatch(/^\[@dbp\/aws\] INVALID_REGION\.malformed — https?:\/\/\S+#invalid_region$/);
+    expect(malformed?.message.length).toBeLessThan(120);
+    expect(malformed?.message).not.toContain('did you mean');
+  });
+
+  it('keep code and region on every other error', () => {
+    expect(production.refusals.unknown).toMatchObject({ isRegionError: true, code: 'UNKNOWN_REGION', region: 'xx-north-9', suggestion: undefined });
+    expect(production.refusals.missing).toMatchObject({ isRegionError: true, code: 'MISSING_REGION', region: '' });
+    expect(production.refusals.service).toMatchObject({ name: 'AwsClientError', isClientError: true, code: 'UNKNOWN_SERVICE' });
+    for (const refusal of Object.values(production.refusals)) expect(refusal.message).toMatch(/^\[@dbp\/aws\] [A-Z_]+(\.[A-Za-z]+)? — https?:\/\/\S+#[a-z_]+$/);
+  });
+
+  it('carry none of the message texts, which the development build shows in full with the same fields', () => {
+    expect(production.code).not.toContain('did you mean');
+    expect(production.code).not.toContain('Registered:');
+    expect(development.refusals.malformed).toMatchObject({ code: 'INVALID_REGION', region: 'us-east-l', suggestion: 'us-east-1' });
+    expect(development.refusals.malformed?.message).toBe("Region 'us-east-l' is not a valid AWS region — did you mean 'us-east-1'?");
+    expect(development.refusals.service?.message).toContain("Did you mean 's3'?");
+    for (const [name, refusal] of Object.entries(production.refusals)) {
+      const { message: _short, ...fields } = refusal;
+      const { message: _full, ...same } = development.refusals[name] as Refusal;
+      expect(fields).toEqual(same);
+    }
+  });
+});
