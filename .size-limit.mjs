@@ -16,6 +16,13 @@ import { SERVICES, writeServiceEntry } from '@dbp/aws-services';
 
 const GENERATOR = '.size-limit.mjs';
 
+/**
+ * The production build a web app ships (`process.env.NODE_ENV` = production,
+ * which bundlers replace): the budget is on it (DESIGN.md "Web build"); the
+ * development build is reported by `pnpm bench` part 3.
+ */
+const production = (config) => ({ ...config, define: { ...config.define, 'process.env.NODE_ENV': '"production"' } });
+
 export default SERVICES.flatMap((service) => [
   {
     name: `${service.package}: ${service.getter}()`,
@@ -27,6 +34,7 @@ export default SERVICES.flatMap((service) => [
     ),
     gzip: true,
     limit: service.sizeLimit,
+    modifyEsbuildConfig: production,
   },
   {
     name: `${service.sdk}: new ${service.client}() (baseline)`,
@@ -37,5 +45,6 @@ export default SERVICES.flatMap((service) => [
       GENERATOR,
     ),
     gzip: true,
+    modifyEsbuildConfig: production,
   },
 ]);

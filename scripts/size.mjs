@@ -2,7 +2,8 @@
 // Size budgets (`pnpm size`, and a step of scripts/test.mjs; build first).
 //
 // Runs size-limit on .size-limit.mjs: per service package (the manifest,
-// internal/services/services.json), the browser bundle (minified + gzip) of
+// internal/services/services.json), the production browser bundle
+// (`process.env.NODE_ENV` = production, minified + gzip) of
 // its minimal import and one call, against a budget; and the bare SDK client
 // beside it. Prints the core's overhead per service
 // (`getXClient(...)` bundle minus `new XClient(...)` bundle) and fails when a
@@ -13,17 +14,18 @@ import { run } from './lib/process.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The issue's target for the core's overhead over the bare SDK client (browser, minified + gzip). */
-const OVERHEAD_TARGET_BYTES = 2 * 1024;
+/** The target for the core's overhead over the bare SDK client (production browser build, minified + gzip; DESIGN.md "Web build"). */
+const OVERHEAD_TARGET_BYTES = 4 * 1024;
 /**
- * What CI enforces today: the measured overhead (11.3 to 12.1 kB across the services) plus a little.
+ * What CI enforces today: the measured overhead (11.5 to 12.4 kB across the services) plus a little.
  * The core's web build is over the target (see the report this prints); lower
  * this as it shrinks, never raise it without a reason in the commit. (Raised
  * from 11.0 kB for the fixes of two adversarial reviews: held clients that
  * drain and close again, creation retried after a re-entrant clear, one
  * definition key, re-entrant getters, a one-second clock for lastUsedAt.
- * Raised from 12.25 kB for the kernel's plug-in seams, kept for one commit
- * while the web kernel is cut down.)
+ * Raised from 12.25 kB for the kernel's plug-in seams and the region lookup
+ * of clients given no region; the catalog's rule tables no longer leak into
+ * production bundles, which took ~1 kB minified back.)
  */
 const OVERHEAD_BUDGET_BYTES = 12_400;
 
@@ -60,7 +62,7 @@ for (const [index, check] of checks.entries()) {
     check.name,
     `${kB(size.size)} / budget ${check.limit}`,
     `SDK alone ${kB(baseline.size)}`,
-    `core overhead ${kB(overhead)}${overhead > OVERHEAD_TARGET_BYTES ? ` (target ≤ 2 KiB)` : ''}${overheadTooBig ? ` > ${kB(OVERHEAD_BUDGET_BYTES)} budget` : ''}`,
+    `core overhead ${kB(overhead)}${overhead > OVERHEAD_TARGET_BYTES ? ` (target ≤ 4 KiB)` : ''}${overheadTooBig ? ` > ${kB(OVERHEAD_BUDGET_BYTES)} budget` : ''}`,
   ]);
 }
 
