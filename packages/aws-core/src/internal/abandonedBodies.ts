@@ -4,10 +4,12 @@
  * request on the client waits (aws-sdk-js-v3#6691). One unref'd timer per
  * factory runs while bodies are tracked (never on the cache-hit path); a body
  * that flows or is read counts as progressing, so one read slowly but
- * steadily is never reported.
+ * steadily is never reported. A body destroyed here fails its reader, and
+ * every later read, with `BODY_ABANDONED` (never an empty or endless read).
  *
  * @module
  */
+import { fail } from '../errors.js';
 import type { CacheEntry, TrackedBody } from './clientCache.js';
 
 /** What to do with an abandoned body: report it, or report and destroy it. */
@@ -69,7 +71,9 @@ export class AbandonedBodies {
     const destroy = this.#action === 'destroy';
     for (const [entry, bodies] of found) {
       this.#report(entry, bodies, destroy);
-      if (destroy) for (const body of bodies) body.destroy();
+      if (!destroy) continue;
+      const region = entry.region ?? 'from the SDK';
+      for (const body of bodies) body.destroy(fail('BODY_ABANDONED', { service: entry.service, operation: body.operation, region, ms: this.#afterMs }));
     }
   }
 }

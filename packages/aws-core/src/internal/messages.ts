@@ -75,6 +75,8 @@ const MESSAGES = {
   CONSTRUCTOR_IS_PRIVATE: (): string =>
     'AwsClientFactory is not constructed directly. Use AwsClientFactory.getInstance() (or getClientFactory()) for the process-wide factory, or createClientFactory(options) for an isolated one.',
   FACTORY_DISPOSED: (): string => 'This factory was disposed. Create a new one with createClientFactory(), or call AwsClientFactory.getInstance() again.',
+  BODY_ABANDONED: (d: Values): string =>
+    `The ${d.service} ${d.operation} response body (region ${clip(String(d.region), 64)}) was neither read nor destroyed for ${d.ms} ms, so the factory destroyed it (onAbandonedBody: 'destroy') and it can no longer be read. Read each body as soon as its response arrives (or destroy it), raise abandonedBodyMs for consumers that start reading later, or use onAbandonedBody: 'warn'.`,
 
   'INVALID_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
   'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
