@@ -11,7 +11,7 @@ import type { CacheEntry, RemovalReason, TrackedBody } from './clientCache.js';
 import type { CredentialKind } from './credentialFingerprint.js';
 import type { ResolutionReport } from './credentialProviders.js';
 import { type EventFields, Events, type FactoryEvent } from './events.js';
-import { TRAP_WINDOW_MS } from './providerTrap.js';
+import { TRAP_SETTLE_MS, TRAP_WINDOW_MS } from './providerTrap.js';
 import { errorName } from './text.js';
 
 function describe(entry: CacheEntry): EventFields {
@@ -79,7 +79,7 @@ export class Reporter {
 
   /** A service tripped the per-call provider threshold (see `providerTrap.ts`). */
   providerPerCall(service: string, count: number): void {
-    this.#log('warn', say('LOG.providerPerCall', { service, count, seconds: TRAP_WINDOW_MS / 1000 }));
+    this.#log('warn', say('LOG.providerPerCall', { service, count, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000 }));
   }
 
   /** A well-formed region the SDK does not list yet, used as given. */
