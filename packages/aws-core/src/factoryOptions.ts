@@ -73,14 +73,16 @@ export interface ClientFactoryOptions {
   abandonedBodyMs?: number | undefined;
   /**
    * What to do with an abandoned body: `'warn'` reports it; `'destroy'`
-   * also destroys it, freeing its socket.
+   * also destroys it, freeing its socket, and its reader and every later
+   * read fail with `AwsClientError` code `BODY_ABANDONED`.
    * @default 'warn'
    */
   onAbandonedBody?: AbandonedBodyAction | undefined;
   /**
    * How long `dispose()` waits for in-flight responses before it destroys
-   * every client (and the bodies still open), in milliseconds; at most
-   * 2_147_483_647.
+   * every client (and the bodies still open) and fails the requests still
+   * running with `FACTORY_DISPOSED` (no retry is sent after it), in
+   * milliseconds; at most 2_147_483_647.
    * @default 5_000
    */
   disposeGraceMs?: number | undefined;
