@@ -64,17 +64,26 @@ function watch(request: Promise<unknown>): { outcome(): Promise<Outcome> } {
 const afterRetryBackoff = () => new Promise((resolve) => setTimeout(resolve, 1_500));
 
 describe('dispose() with a request the server stalls', () => {
-  it('fails the request with FACTORY_DISPOSED and sends no retry after it resolved', async () => {
+  const cases = [
+    { name: 'a plain send()', config: {}, options: () => undefined },
+    // One context shared by every send() of the command class: the signal there is replaced per request.
+    { name: 'a client with cacheMiddleware: true, sending twice', config: { cacheMiddleware: true }, options: () => undefined, twice: true },
+    { name: "a send() with the caller's own abortSignal", config: {}, options: () => ({ abortSignal: new AbortController().signal }) },
+  ];
+  it.each(cases)('fails the request with FACTORY_DISPOSED and sends no retry after it resolved: $name', async ({ config, options, twice }) => {
     const factory = createClientFactory({ disposeGraceMs: 100, tiers });
-    const client = factory.getClient(s3, { ...local.clientOptions('s3'), tier: 'patient' });
+    const base = local.clientOptions('s3');
+    const client = factory.getClient(s3, { ...base, config: { ...base.config, ...config }, tier: 'patient' });
+    if (twice) await client.send(new ListBucketsCommand({}));
+    const before = local.requests.count('s3', { operation: 'ListBuckets' });
     local.faults.inject('s3', { kind: 'stall-after-headers', count: 100 }, { operation: 'ListBuckets' });
-    const request = watch(client.send(new ListBucketsCommand({})));
-    expect(await eventually(() => local.requests.count('s3', { operation: 'ListBuckets' }) === 1)).toBe(true);
+    const request = watch(client.send(new ListBucketsCommand({}), options()));
+    expect(await eventually(() => local.requests.count('s3', { operation: 'ListBuckets' }) === before + 1)).toBe(true);
 
     await factory.dispose();
 
     await afterRetryBackoff();
-    expect(local.requests.count('s3', { operation: 'ListBuckets' })).toBe(1);
+    expect(local.requests.count('s3', { operation: 'ListBuckets' })).toBe(before + 1);
     const outcome = await request.outcome();
     expect(outcome).not.toBe('pending');
     expect((outcome as { error: AwsClientError }).error).toMatchObject({ name: 'AwsClientError', code: 'FACTORY_DISPOSED' });

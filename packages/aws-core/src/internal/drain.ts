@@ -68,6 +68,14 @@ interface Running {
 }
 
 /**
+ * The signals this module put in a context. With `cacheMiddleware: true` a
+ * client reuses one context for every `send()` of a command class made
+ * without options (so without a signal of the caller's): a later request
+ * replaces the signal there, never chains onto it.
+ */
+const ownSignals = new WeakSet<object>();
+
+/**
  * Gives the SDK's retry loop of a request an abort signal that `close()`
  * aborts, beside the caller's own (`send(command, { abortSignal })`).
  */
@@ -75,10 +83,15 @@ function abortRetriesWith(context: RequestContext | undefined, abort: AbortContr
   const smithy = context?.[SMITHY_CONTEXT];
   if (typeof smithy !== 'object' || smithy === null) return;
   const own = smithy.abortSignal;
-  if (own === undefined) smithy.abortSignal = abort.signal;
-  // A caller's signal that is not a platform AbortSignal (an SDK v2-style
-  // polyfill) is left alone: the check before each attempt still stops it.
-  else if (own instanceof AbortSignal && typeof AbortSignal.any === 'function') smithy.abortSignal = AbortSignal.any([own, abort.signal]);
+  let signal: AbortSignal | undefined = abort.signal;
+  if (own !== undefined && !ownSignals.has(own as object)) {
+    // A caller's signal that is not a platform AbortSignal (an SDK v2-style
+    // polyfill) is left alone: the check before each attempt still stops it.
+    signal = own instanceof AbortSignal && typeof AbortSignal.any === 'function' ? AbortSignal.any([own, abort.signal]) : undefined;
+  }
+  if (signal === undefined) return;
+  ownSignals.add(signal);
+  smithy.abortSignal = signal;
 }
 
 /** Whether an output streams: it holds the raw body itself (a `Body` blob) or an event stream (an async iterable). */
