@@ -127,4 +127,71 @@ describe("onAbandonedBody: 'destroy' spares a reader that waits for the server",
     expect(Buffer.concat(chunks).toString()).toBe(LARGE);
     expect(abandoned()).toEqual([]);
   });
+
+  it('a consumer that asked read(n) for more than the whole body and stopped is reported once the body has arrived', async () => {
+    const { factory, abandoned } = observed({ abandonedBodyMs: 150, onAbandonedBody: 'destroy' });
+    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 4 }, { operation: 'GetObject' });
+    const object = await getObject(factory, 'large');
+    const stream = object.Body as unknown as Readable;
+    await new Promise((resolve) => stream.once('readable', resolve));
+    // More than the object holds: null until the end, and the consumer never asks again.
+    expect(stream.read(LARGE.length + 1)).toBeNull();
+    // Its error, or undefined when it closes without one.
+    const failed = new Promise<unknown>((resolve) => {
+      stream.once('error', resolve);
+      stream.once('close', () => resolve(undefined));
+    });
+    expect(await eventually(() => abandoned().length === 1)).toBe(true);
+    expect(await failed).toMatchObject({ code: 'BODY_ABANDONED' });
+  });
+});
+
+// A plain Node process (the built packages, as an app loads them) that reads
+// its body only after the watch destroyed it: the read must fail with the
+// typed error, not hang until the process exits without its data.
+const script = `
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+const local = JSON.parse(process.env.LOCAL_AWS);
+const factory = createClientFactory({ abandonedBodyMs: 100, onAbandonedBody: 'destroy', logger: { warn() {} } });
+const client = factory.getClient(s3, { region: local.region, credentials: local.credentials, config: { endpoint: local.endpoint, forcePathStyle: true } });
+const object = await client.send(new GetObjectCommand({ Bucket: local.bucket, Key: 'small' }));
+// The application reads late: after the watch has destroyed the body.
+await new Promise((resolve) => setTimeout(resolve, 600));
+const text = await object.Body.transformToString().catch((error) => {
+  console.log(JSON.stringify({ code: error.code }));
+  process.exit(3);
+});
+console.log(JSON.stringify({ text }));
+`;
+
+describe('a process that reads a destroyed body late', () => {
+  it('fails the read with BODY_ABANDONED instead of exiting without its data', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOCAL_AWS: JSON.stringify({ region: local.region, credentials: local.credentials, endpoint: local.endpoints.s3, bucket: BUCKET }),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+    clearTimeout(killer);
+    expect(signal, output).toBeNull();
+    expect({ code, output: output.trim() }).toEqual({ code: 3, output: JSON.stringify({ code: 'BODY_ABANDONED' }) });
+  });
 });

@@ -41,6 +41,8 @@ interface NodeStreamLike {
   readonly readableLength?: number;
   readonly destroyed?: boolean;
   readonly readableFlowing?: boolean | null;
+  /** IncomingMessage: the whole message has been received (read or not). */
+  readonly complete?: boolean;
   once(event: string, listener: () => void): unknown;
   listenerCount(event: string): number;
   pipe(...args: unknown[]): unknown;
@@ -228,7 +230,8 @@ export const runtime: RuntimeAdapter = {
       // between two events), which the read timeout governs, not this watch.
       progress: () => {
         const buffered = stream.readableLength ?? 0;
-        const waiting = buffered < wanted || (buffered === 0 && stream.listenerCount('readable') > 0);
+        // Once the whole body has arrived (IncomingMessage's `complete`) nothing is waited for.
+        const waiting = stream.complete !== true && (buffered < wanted || (buffered === 0 && stream.listenerCount('readable') > 0));
         return stream.readableFlowing === true || waiting ? Number.NaN : reads;
       },
       // With an error, a reader still waiting for the body (transformToString,
