@@ -72,7 +72,7 @@ function expectAbandonedError(outcome: unknown): void {
   expect(error).toBeInstanceOf(AwsClientError);
   expect(error.code).toBe('BODY_ABANDONED');
   expect(error.message).toBe(
-    `The s3 GetObject response body (region ${local.region}) was neither read nor destroyed for 100 ms, so the factory destroyed it (onAbandonedBody: 'destroy') and it can no longer be read. Read each body as soon as its response arrives (or destroy it), raise abandonedBodyMs for consumers that start reading later, or use onAbandonedBody: 'warn'.`,
+    `The s3 GetObject response body (region ${local.region}) went unread for 100 ms, so the factory destroyed it (onAbandonedBody: 'destroy'). Read each body when its response arrives, raise abandonedBodyMs, or use onAbandonedBody: 'warn'.`,
   );
   expect(error.message).not.toContain(local.credentials.secretAccessKey);
 }
