@@ -183,7 +183,8 @@ export class Drain {
       const running: Running = { abort: new AbortController(), reject };
       this.#running.add(running);
       abortRetriesWith(context, running.abort);
-      next(args).then(
+      // A middleware below that throws at once fails the request like one that rejects.
+      new Promise<MiddlewareResult>((ran) => ran(next(args))).then(
         (result) => {
           // Given up on by close(): nobody reads this body, so it must not pin its socket.
           if (!this.#running.delete(running)) (result?.response?.body as { destroy?: () => void } | undefined)?.destroy?.();
