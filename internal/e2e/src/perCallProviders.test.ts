@@ -3,7 +3,11 @@
  * request (what `fromTemporaryCredentials()` in a handler is) is a new
  * function every time, so every request gets a new client and an STS call,
  * and the factory warns; `assumeRole()` or `keyedCredentials()` built per
- * request is one client and one STS call, and no warning.
+ * request is one client and one STS call, and no warning; 20 tenants whose
+ * providers are built once and reused get no warning either.
+ *
+ * A request a second: the clock (Date only) is moved by hand, so the warning,
+ * which waits for clients that go unused for a while, needs no real waiting.
  */
 
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
@@ -12,12 +16,12 @@ import { type AwsCredentialProvider, createClientFactory, keyedCredentials, type
 import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 let local: LocalAws;
 let stsEndpointBefore: string | undefined;
 const ROLE = 'arn:aws:iam::999999999999:role/per-request';
-const REQUESTS = 25;
+const REQUESTS = 35;
 const TRAP = /s3: \d+ clients were created within \d+ s for \d+ different credential provider functions/;
 
 beforeAll(async () => {
@@ -33,8 +37,14 @@ afterAll(async () => {
 });
 
 afterEach(() => {
+  vi.useRealTimers();
   local.requests.reset();
 });
+
+/** Moves the clock (Date only: sockets and timers run as ever) to `seconds` after the test's start. */
+function clockAt(start: number, seconds: number): void {
+  vi.setSystemTime(start + seconds * 1_000);
+}
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -61,7 +71,10 @@ function temporaryCredentialsProvider(): AwsCredentialProvider {
 async function handleRequests(credentials: () => AwsCredentialProvider) {
   const logger = recordingLogger();
   await using factory = createClientFactory({ defaultRegion: local.region, logger });
+  const start = Date.now();
+  vi.useFakeTimers({ toFake: ['Date'], now: start });
   for (let i = 0; i < REQUESTS; i++) {
+    clockAt(start, i);
     await factory.getClient(s3, { credentials: credentials(), config: local.clientOptions('s3').config }).send(new ListBucketsCommand({}));
   }
   const s3Clients = factory.stats().entries.filter((entry) => entry.service === 's3').length;
@@ -84,6 +97,26 @@ describe('credential providers built per request', () => {
   it('assumeRole() per request: one client, one STS call, no warning', async () => {
     const { logger, s3Clients, assumeRoles } = await handleRequests(() => assumeRole({ roleArn: ROLE, source: { ...local.credentials } }));
     expect({ s3Clients, assumeRoles }).toEqual({ s3Clients: 1, assumeRoles: 1 });
+    expect(logger.warnings.filter((line) => TRAP.test(line))).toEqual([]);
+  });
+
+  it('20 tenants, each with a provider built once (an STS call each), served at start-up and then every 5 s: no warning', async () => {
+    const logger = recordingLogger();
+    await using factory = createClientFactory({ defaultRegion: local.region, logger });
+    const tenants = Array.from({ length: 20 }, () => temporaryCredentialsProvider());
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+    const serve = () =>
+      Promise.all(
+        tenants.map((credentials) => factory.getClient(s3, { credentials, config: local.clientOptions('s3').config }).send(new ListBucketsCommand({}))),
+      );
+    await serve();
+    for (let second = 5; second <= 60; second += 5) {
+      clockAt(start, second);
+      await serve();
+    }
+    expect(factory.stats().entries.filter((entry) => entry.service === 's3')).toHaveLength(20);
+    expect(local.requests.count('s3', { operation: 'ListBuckets', status: 200 })).toBe(20 * 13);
     expect(logger.warnings.filter((line) => TRAP.test(line))).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory, keyedCredentials, type Logger } from './index.node.js';
 
@@ -39,13 +39,20 @@ describe('the per-call provider warning', () => {
     const warnings: string[] = [];
     const factory = createClientFactory({ logger: { warn: (line: unknown) => warnings.push(String(line)) } });
     const perCallSource = () => async () => ({ accessKeyId: 'AKIDSOURCE', secretAccessKey: 'source-secret' });
-    for (let i = 0; i < 25; i++) {
-      factory.getClient(alpha, {
-        region,
-        credentials: keyedCredentials('tenant-a', async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }), { dependsOn: perCallSource() }),
-      });
+    // One request a second: a client counts once it has gone unused for the settle time.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let i = 0; i < 40; i++) {
+        vi.setSystemTime(1_000_000 + i * 1_000);
+        factory.getClient(alpha, {
+          region,
+          credentials: keyedCredentials('tenant-a', async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }), { dependsOn: perCallSource() }),
+        });
+      }
+    } finally {
+      vi.useRealTimers();
     }
-    expect(factory.stats().clients).toBe(25);
+    expect(factory.stats().clients).toBe(40);
     expect(warnings.filter((line) => /clients were created within/.test(line))).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
 import { AwsCredentialError, type CredentialContext, createClientFactory, keyedCredentials } from './index.node.js';
 
@@ -92,9 +92,21 @@ describe('keyedCredentials', () => {
   it('does not trip the per-call provider warning, while plain providers built per call do', () => {
     const logger = recordingLogger();
     const factory = createClientFactory({ defaultRegion: 'us-east-1', logger });
-    for (let i = 0; i < 50; i++) factory.getClient(alpha, { credentials: keyedCredentials('tenant', countingSource().provider) });
-    expect(logger.lines.filter((line) => line.includes('credential provider functions'))).toEqual([]);
-    for (let i = 0; i < 50; i++) factory.getClient(beta, { credentials: async () => ({ ...creds }) });
+    // One request a second: a client counts once it has gone unused for the settle time.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let i = 0; i < 50; i++) {
+        vi.setSystemTime(1_000_000 + i * 1_000);
+        factory.getClient(alpha, { credentials: keyedCredentials('tenant', countingSource().provider) });
+      }
+      expect(logger.lines.filter((line) => line.includes('credential provider functions'))).toEqual([]);
+      for (let i = 0; i < 50; i++) {
+        vi.setSystemTime(2_000_000 + i * 1_000);
+        factory.getClient(beta, { credentials: async () => ({ ...creds }) });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
     const warnings = logger.lines.filter((line) => line.includes('credential provider functions'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/beta: 20 clients/);

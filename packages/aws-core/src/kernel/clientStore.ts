@@ -154,7 +154,7 @@ export class ClientStore {
       this.#report.created(entry);
       if (call.credentials.source.byIdentity && this.#trap !== undefined) {
         const tripped = this.#trap.note(entry, now);
-        if (tripped !== undefined) this.#report.providerPerCall(entry.service, tripped.count, tripped.seconds);
+        if (tripped !== undefined) this.#report.providerPerCall(entry.service, tripped);
       }
       // If a logger or listener disposed the factory, the caller gets
       // FACTORY_DISPOSED, never the client dispose destroyed.

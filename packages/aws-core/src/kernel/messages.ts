@@ -21,6 +21,7 @@ export type MessageId =
   | 'CONSTRUCTOR_IS_PRIVATE'
   | 'FACTORY_ALREADY_IN_USE'
   | 'FACTORY_DISPOSED'
+  | 'BODY_ABANDONED'
   | 'INVALID_OPTIONS.notObject'
   | 'INVALID_OPTIONS.unknownKey'
   | 'INVALID_OPTIONS.unreadable'

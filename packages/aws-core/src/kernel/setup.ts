@@ -73,7 +73,7 @@ export interface Report {
   /** Bodies newly found abandoned on one client (the lifecycle plug-in). */
   abandoned(entry: CacheEntry, found: readonly { readonly operation: string }[], destroyed: boolean, afterMs: number): void;
   /** A service keeps making clients for provider functions built per call (the development aids). */
-  providerPerCall(service: string, count: number, seconds: number): void;
+  providerPerCall(service: string, tripped: ProviderTrapTripped): void;
 }
 
 /** The fast path of one factory (`plugins/fastPath`). */
@@ -107,10 +107,17 @@ export interface Lifecycle {
   stats(entry: CacheEntry): Partial<ClientStatsEntry>;
 }
 
+/** What the per-call provider warning says: how many clients went unused within how many seconds, each unused for at least `settle` seconds. */
+export interface ProviderTrapTripped {
+  readonly count: number;
+  readonly seconds: number;
+  readonly settle: number;
+}
+
 /** The per-call provider warning's watch (`plugins/dev`). */
 export interface ProviderTrap {
   /** Notes a client keyed by a provider function's identity; returns what to warn of when the service just tripped the threshold. */
-  note(entry: CacheEntry, now: number): { readonly count: number; readonly seconds: number } | undefined;
+  note(entry: CacheEntry, now: number): ProviderTrapTripped | undefined;
 }
 
 /** SDK client classes as services (`plugins/clientClass`). */

@@ -18,6 +18,7 @@ export type AwsClientErrorCode =
   | 'UNKNOWN_TIER'
   | 'FACTORY_ALREADY_IN_USE'
   | 'FACTORY_DISPOSED'
+  | 'BODY_ABANDONED'
   | 'INVALID_CREDENTIALS'
   | 'CREDENTIALS_EXPIRED'
   | 'MISSING_CREDENTIALS'
@@ -289,14 +290,17 @@ export interface ClientFactoryOptions {
   abandonedBodyMs?: number | undefined;
   /**
    * What to do with an abandoned body: `'warn'` reports it; `'destroy'`
-   * also destroys it, freeing its socket. Node only, like `abandonedBodyMs`.
+   * also destroys it, freeing its socket, and its reader and every later
+   * read fail with `AwsClientError` code `BODY_ABANDONED`. Node only, like
+   * `abandonedBodyMs`.
    * @default 'warn'
    */
   onAbandonedBody?: AbandonedBodyAction | undefined;
   /**
    * How long `dispose()` waits for in-flight responses before it destroys
-   * every client (and the bodies still open), in milliseconds; at most
-   * 2_147_483_647. Node only: in browsers and workers destroying a client
+   * every client (and the bodies still open) and fails the requests still
+   * running with `FACTORY_DISPOSED` (no retry is sent after it), in
+   * milliseconds; at most 2_147_483_647. Node only: in browsers and workers destroying a client
    * never touches a running request, so `dispose()` destroys at once and the
    * option is accepted and does nothing.
    * @default 5_000

@@ -20,6 +20,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   CONSTRUCTOR_IS_PRIVATE: [{}],
   FACTORY_ALREADY_IN_USE: [{}],
   FACTORY_DISPOSED: [{}],
+  BODY_ABANDONED: [{ service: 's3', operation: 'GetObject', region: 'us-east-1', ms: 60_000 }],
   'INVALID_OPTIONS.notObject': [{ where: 'getClient()', got: 'a string' }],
   'INVALID_OPTIONS.unknownKey': [
     { where: 'getClient()', key: 'regoin', allowed: ['region', 'profile', 'credentials'] },
@@ -82,7 +83,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'MISSING_REGION.web': [{}],
   'MISSING_REGION.node': [{ profile: 'work' }, {}],
   'LOG.newRegion': [{ region: 'xx-north-9' }],
-  'LOG.providerPerCall': [{ service: 's3', count: 20, seconds: 60 }],
+  'LOG.providerPerCall': [{ service: 's3', count: 20, seconds: 60, settle: 10 }],
   'LOG.abandoned': [
     { ...credential, count: 2, operations: 'GetObject', seconds: 30, destroyed: true },
     { ...credential, count: 1, operations: 'GetObject', seconds: 30, destroyed: true },

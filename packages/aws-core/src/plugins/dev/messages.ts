@@ -148,6 +148,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   FACTORY_ALREADY_IN_USE: (): string =>
     'configureClientFactory() was called after the process-wide factory made a client or a session; its options would apply only to what it makes later, so nothing was changed. Call configureClientFactory() once at start-up, before the first getClient() or get<Service>Client() call, or use createClientFactory(options) for a factory of your own.',
   FACTORY_DISPOSED: (): string => 'This factory was disposed. Create a new one with createClientFactory(), or call AwsClientFactory.getInstance() again.',
+  BODY_ABANDONED: (d: Values): string =>
+    `The ${d.service} ${d.operation} response body (region ${clip(String(d.region), 64)}) went unread for ${d.ms} ms, so the factory destroyed it (onAbandonedBody: 'destroy'). Read each body when its response arrives, raise abandonedBodyMs, or use onAbandonedBody: 'warn'.`,
 
   'INVALID_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
   'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
@@ -218,7 +220,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'LOG.newRegion': (d: Values): string =>
     `[@dbp/aws] Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list; using it as given (a new region?). Update the SDK, or set regionValidation: 'strict' to refuse unlisted regions.`,
   'LOG.providerPerCall': (d: Values): string =>
-    `[@dbp/aws] ${d.service}: ${d.count} clients were created within ${d.seconds} s for ${d.count} different credential provider functions. A provider built per call (fromTemporaryCredentials(), fromCognitoIdentityPool(), a profile provider, …; also one passed as assumeRole()'s source or keyedCredentials()' dependsOn) makes every getClient a cache miss: a new client, a new credential session and, for an assumed role, an STS call each time. Build the provider once, give it a stable key with keyedCredentials(key, provider), use assumeRole() from @dbp/aws-sts (with a source built once), or pass profile.`,
+    `[@dbp/aws] ${d.service}: ${d.count} clients were created within ${d.seconds} s for ${d.count} different credential provider functions, none asked for again within ${d.settle} s. A provider built per call (fromTemporaryCredentials(), fromCognitoIdentityPool(), a profile provider, …; also one passed as assumeRole()'s source or keyedCredentials()' dependsOn) makes every getClient a cache miss: a new client, a new credential session and, for an assumed role, an STS call each time. Build the provider once, give it a stable key with keyedCredentials(key, provider), use assumeRole() from @dbp/aws-sts (with a source built once), or pass profile.`,
   'LOG.abandoned': (d: Values): string =>
     `[@dbp/aws] ${d.service} (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}): ${d.count === 1 ? '1 response body' : `${d.count} response bodies`} of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy(); onAbandonedBody: 'destroy' makes the factory destroy them.${d.destroyed ? (d.count === 1 ? ' It was destroyed.' : ' They were destroyed.') : ''}`,
   'LOG.created': (d: Values): string =>

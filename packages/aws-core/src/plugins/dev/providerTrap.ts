@@ -6,20 +6,31 @@
  * STS call. Its signature: one service keeps creating clients for new
  * provider functions, and none of them is ever asked for again.
  *
- * Threshold: {@link TRAP_CLIENTS} clients of one service created within
- * {@link TRAP_WINDOW_MS} for as many different provider functions, none of
- * them hit since. Then the factory warns once per service (a per-tenant
- * provider made once and reused gets hits, and never trips it).
+ * A tenant's provider, built once and reused, looks the same at first: its
+ * first `getClient` is a miss too, and 20 tenants served at start-up are 20
+ * misses in a row. What tells them apart comes later: a tenant's provider is
+ * passed again (a hit on its client), one built per call never is. So a
+ * client counts only once it has gone {@link TRAP_SETTLE_MS} without a hit;
+ * the factory warns once per service when {@link TRAP_CLIENTS} such clients
+ * were created within {@link TRAP_WINDOW_MS} and another one is being
+ * created (new provider functions keep coming).
  *
  * @module
  */
 import type { CacheEntry } from '../../kernel/clientCache.js';
-import type { ProviderTrap as Trap } from '../../kernel/setup.js';
+import type { ProviderTrapTripped, ProviderTrap as Trap } from '../../kernel/setup.js';
 
 /** How many never-reused provider clients of one service trip the warning. */
 export const TRAP_CLIENTS = 20;
 /** Within how long (milliseconds). */
 export const TRAP_WINDOW_MS = 60_000;
+/** How long a client must have gone without a hit to count (milliseconds). */
+export const TRAP_SETTLE_MS = 10_000;
+/**
+ * How many clients are watched per service at most. The oldest are kept
+ * (they are the first to count), so a burst of calls holds no more than this.
+ */
+const WATCHED = 2 * TRAP_CLIENTS;
 
 /** Watches, per service, the clients keyed by a provider function's identity (a provider, or a keyed provider depending on one). */
 export class ProviderTrap implements Trap {
@@ -27,18 +38,27 @@ export class ProviderTrap implements Trap {
   readonly #warned = new Set<string>();
 
   /**
-   * Notes a client keyed by a provider function's identity. Returns the count
-   * (and the window, in seconds) when this service just tripped the threshold
-   * (once per service).
+   * Notes a client keyed by a provider function's identity. Returns how many
+   * clients counted (and the window, in seconds) when this service just
+   * tripped the threshold (once per service).
    */
-  note(entry: CacheEntry, now: number): { count: number; seconds: number } | undefined {
+  note(entry: CacheEntry, now: number): ProviderTrapTripped | undefined {
     if (this.#warned.has(entry.service)) return undefined;
-    const recent = (this.#recent.get(entry.service) ?? []).filter((seen) => now - seen.createdAt < TRAP_WINDOW_MS && seen.hits === 0);
-    recent.push(entry);
-    this.#recent.set(entry.service, recent.slice(-TRAP_CLIENTS));
-    if (recent.length < TRAP_CLIENTS) return undefined;
-    this.#warned.add(entry.service);
-    this.#recent.delete(entry.service);
-    return { count: recent.length, seconds: TRAP_WINDOW_MS / 1000 };
+    const recent: CacheEntry[] = [];
+    let settled = 0;
+    for (const seen of this.#recent.get(entry.service) ?? []) {
+      // Asked for again (a hit): a provider that is reused, not one per call.
+      if (seen.hits > 0 || now - seen.createdAt >= TRAP_WINDOW_MS) continue;
+      recent.push(seen);
+      if (now - seen.createdAt >= TRAP_SETTLE_MS) settled++;
+    }
+    if (settled >= TRAP_CLIENTS) {
+      this.#warned.add(entry.service);
+      this.#recent.delete(entry.service);
+      return { count: settled, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000 };
+    }
+    if (recent.length < WATCHED) recent.push(entry);
+    this.#recent.set(entry.service, recent);
+    return undefined;
   }
 }

@@ -4,11 +4,14 @@
  * request on the client waits (aws-sdk-js-v3#6691). One unref'd timer per
  * factory runs while bodies are tracked (never on the cache-hit path); a body
  * that flows or is read counts as progressing, so one read slowly but
- * steadily is never reported.
+ * steadily is never reported. A body destroyed here fails its reader, and
+ * every later read, with `BODY_ABANDONED` (never an empty or endless read).
  *
  * @module
  */
+
 import type { CacheEntry, TrackedBody } from '../../kernel/clientCache.js';
+import { fail } from '../../kernel/errors.js';
 import type { AbandonedBodyAction } from '../../kernel/types.js';
 
 /** Told of bodies newly found abandoned on one client. */
@@ -67,7 +70,9 @@ export class AbandonedBodies {
     const destroy = this.#action === 'destroy';
     for (const [entry, bodies] of found) {
       this.#report(entry, bodies, destroy);
-      if (destroy) for (const body of bodies) body.destroy();
+      if (!destroy) continue;
+      const region = entry.region ?? 'from the SDK';
+      for (const body of bodies) body.destroy(fail('BODY_ABANDONED', { service: entry.service, operation: body.operation, region, ms: this.#afterMs }));
     }
   }
 }

@@ -18,7 +18,10 @@ interface NodeStreamLike {
   readonly readableLength?: number;
   readonly destroyed?: boolean;
   readonly readableFlowing?: boolean | null;
+  /** IncomingMessage: the whole message has been received (read or not). */
+  readonly complete?: boolean;
   once(event: string, listener: () => void): unknown;
+  listenerCount(event: string): number;
   pipe(...args: unknown[]): unknown;
   read(...args: unknown[]): unknown;
   destroy(error?: Error): unknown;
@@ -52,6 +55,33 @@ function destroyOnReturn(output: Record<string, unknown> | undefined, raw: unkno
   }
 }
 
+/** The SDK's ways to read a whole body (`sdkStreamMixin` of @smithy/util-stream), own properties of the body. */
+interface Transforms {
+  transformToString?: unknown;
+  transformToByteArray?: unknown;
+  transformToWebStream?: unknown;
+}
+
+/**
+ * A destroyed stream emits its error once, to the readers it has then; a
+ * read that starts later (the SDK's `transformToString()` pipes the body and
+ * waits for 'finish' or 'error') would wait forever, and `Readable.toWeb`
+ * would end empty. Makes the SDK's read methods fail with `error` instead.
+ */
+function failLaterReads(body: Transforms, error: Error): void {
+  const rejected = (): Promise<never> => Promise.reject(error);
+  if (typeof body.transformToString === 'function') body.transformToString = rejected;
+  if (typeof body.transformToByteArray === 'function') body.transformToByteArray = rejected;
+  if (typeof body.transformToWebStream === 'function') {
+    body.transformToWebStream = () =>
+      new ReadableStream({
+        start(controller) {
+          controller.error(error);
+        },
+      });
+  }
+}
+
 /**
  * When `body` is a response body stream still open, calls `done` once it
  * ends, fails or is destroyed, and returns a watch on it; otherwise
@@ -62,7 +92,14 @@ function destroyOnReturn(output: Record<string, unknown> | undefined, raw: unkno
 export function watchBody(body: unknown, output: Record<string, unknown> | undefined, done: () => void): BodyWatch | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const stream = body as NodeStreamLike;
-  if (typeof stream.once !== 'function' || typeof stream.pipe !== 'function' || typeof stream.read !== 'function') return undefined;
+  if (
+    typeof stream.once !== 'function' ||
+    typeof stream.pipe !== 'function' ||
+    typeof stream.read !== 'function' ||
+    typeof stream.listenerCount !== 'function'
+  ) {
+    return undefined;
+  }
   if (stream.readableEnded === true || stream.destroyed === true) return undefined;
   let finished = false;
   const finish = (): void => {
@@ -78,27 +115,38 @@ export function watchBody(body: unknown, output: Record<string, unknown> | undef
   // listener (which would start the flow). `read(0)` consumes nothing: the
   // stream calls it itself to fill its buffer while data arrives, read or not.
   let reads = 0;
-  // The consumer's last read found nothing: it waits for the next bytes.
-  let waiting = false;
+  // How many bytes the consumer's last read asked for and did not get: it
+  // waits for the server until that many are buffered (`read(n)` returns
+  // null while fewer than n are, even with part of them buffered).
+  let wanted = 0;
   const read = stream.read;
   stream.read = function countedRead(this: NodeStreamLike, ...args: unknown[]) {
     const chunk = read.apply(this, args);
-    if (args[0] !== 0) {
+    const size = args[0];
+    if (size !== 0) {
       reads++;
-      waiting = chunk === null;
+      wanted = chunk !== null ? 0 : typeof size === 'number' && size > 1 ? size : 1;
     }
     return chunk;
   };
   destroyOnReturn(output, body, () => stream.destroy());
   return {
     // NaN never equals the last value seen, so these count as progress: a
-    // flowing body is consumed as data arrives; a consumer waiting on an
-    // empty buffer waits for the server (a model thinking between two
-    // events), which the read timeout governs, not this watch.
-    progress: () => (stream.readableFlowing === true || (waiting && stream.readableLength === 0) ? Number.NaN : reads),
+    // flowing body is consumed as data arrives; a consumer waiting for more
+    // than is buffered, or listening for 'readable' on an empty buffer
+    // (async iteration does), waits for the server (a model thinking
+    // between two events), which the read timeout governs, not this watch.
+    progress: () => {
+      const buffered = stream.readableLength ?? 0;
+      // Once the whole body has arrived (IncomingMessage's `complete`) nothing is waited for.
+      const waiting = stream.complete !== true && (buffered < wanted || (buffered === 0 && stream.listenerCount('readable') > 0));
+      return stream.readableFlowing === true || waiting ? Number.NaN : reads;
+    },
     // With an error, a reader still waiting for the body (transformToString,
-    // pipe) fails with it; destroyed without one, it would wait forever.
+    // pipe) fails with it, and so does every later read; destroyed without
+    // one, a reader would wait forever.
     destroy: (error) => {
+      if (error !== undefined) failLaterReads(body as Transforms, error);
       stream.destroy(error);
     },
   };

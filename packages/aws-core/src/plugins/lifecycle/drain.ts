@@ -10,7 +10,10 @@
  * destroyed when that count reaches zero, so clearing, eviction and ttl never
  * fail a running request. `dispose()` waits at most a grace period, then
  * destroys the bodies still open (a reader still waiting for one fails with
- * `FACTORY_DISPOSED`) and every client.
+ * `FACTORY_DISPOSED`) and every client, and fails the requests still running
+ * with `FACTORY_DISPOSED`: it aborts the signal the SDK's retry loop waits
+ * on, so it neither waits nor retries, and a check before each attempt sends
+ * nothing more.
  *
  * Destroying releases only what the factory created: a `requestHandler`
  * instance or agents passed in config belong to the caller and survive.
@@ -40,6 +43,53 @@ interface MiddlewareResult {
 
 type Handler = (args: unknown) => Promise<MiddlewareResult>;
 
+/**
+ * Where the SDK keeps a request's own context (`SMITHY_CONTEXT_KEY` of
+ * @smithy/types): its retry middleware races its waits (the initial token,
+ * each backoff) against `abortSignal` there, read once per request.
+ */
+const SMITHY_CONTEXT = '__smithy_context';
+
+interface RequestContext {
+  readonly commandName?: string;
+  readonly [SMITHY_CONTEXT]?: { abortSignal?: unknown };
+}
+
+/** A request running now, as `close()` sees it when it gives up on it. */
+interface Running {
+  /** Aborts the SDK's retry loop of the request. */
+  readonly abort: AbortController;
+  /** Fails the caller's promise. */
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The signals this module put in a context. With `cacheMiddleware: true` a
+ * client reuses one context for every `send()` of a command class made
+ * without options (so without a signal of the caller's): a later request
+ * replaces the signal there, never chains onto it.
+ */
+const ownSignals = new WeakSet<object>();
+
+/**
+ * Gives the SDK's retry loop of a request an abort signal that `close()`
+ * aborts, beside the caller's own (`send(command, { abortSignal })`).
+ */
+function abortRetriesWith(context: RequestContext | undefined, abort: AbortController): void {
+  const smithy = context?.[SMITHY_CONTEXT];
+  if (typeof smithy !== 'object' || smithy === null) return;
+  const own = smithy.abortSignal;
+  let signal: AbortSignal | undefined = abort.signal;
+  if (own !== undefined && !ownSignals.has(own as object)) {
+    // A caller's signal that is not a platform AbortSignal (an SDK v2-style
+    // polyfill) is left alone: the check before each attempt still stops it.
+    signal = own instanceof AbortSignal && typeof AbortSignal.any === 'function' ? AbortSignal.any([own, abort.signal]) : undefined;
+  }
+  if (signal === undefined) return;
+  ownSignals.add(signal);
+  smithy.abortSignal = signal;
+}
+
 /** Whether an output streams: it holds the raw body itself (a `Body` blob) or an event stream (an async iterable). */
 function isStreaming(output: Record<string, unknown> | undefined, raw: unknown): boolean {
   if (typeof output !== 'object' || output === null || typeof raw !== 'object' || raw === null) return false;
@@ -59,6 +109,10 @@ export class Drain implements Lifecycle {
   #onDrained: (() => void) | undefined;
   /** Set by `close()`: a held client's later request is refused. */
   #closed = false;
+  /** Set by `close()` once the grace period is over: no attempt is sent any more. */
+  #final = false;
+  /** Requests running now (from `send()` until their response or failure). */
+  readonly #running = new Set<Running>();
 
   constructor(report: Report, watchers: BodyWatchers | undefined) {
     this.#report = report;
@@ -78,12 +132,12 @@ export class Drain implements Lifecycle {
 
   /** Counts a client's requests, from `send()` to the end of the response. */
   track(entry: CacheEntry): void {
-    const tracker = (next: Handler, context: { commandName?: string } | undefined) => async (args: unknown) => {
+    const tracker = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
       if (entry.state === 'destroyed') this.#reopen(entry);
       entry.inFlight++;
       let streaming = false;
       try {
-        const result = await next(args);
+        const result = await this.#run(next, args, context);
         streaming = this.#watchBody(entry, result, context?.commandName);
         return result;
       } finally {
@@ -91,6 +145,39 @@ export class Drain implements Lifecycle {
       }
     };
     entry.client.middlewareStack.add(tracker as never, { step: 'initialize', priority: 'high', name: 'dbpAwsInFlightTracker' } as never);
+    // Every attempt passes here, retries included (the retry middleware runs
+    // at the start of finalizeRequest; this runs last, just before the
+    // request handler sends): after dispose nothing more is sent.
+    const attempt = (next: Handler) => async (args: unknown) => {
+      if (this.#final) throw fail('FACTORY_DISPOSED');
+      return next(args);
+    };
+    entry.client.middlewareStack.add(attempt as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
+  }
+
+  /**
+   * Runs a request; `close()` fails it with FACTORY_DISPOSED once the grace
+   * period is over, whatever it waits for (a stalled socket of a handler the
+   * caller owns, a credential provider that never answers).
+   */
+  #run(next: Handler, args: unknown, context: RequestContext | undefined): Promise<MiddlewareResult> {
+    return new Promise((resolve, reject) => {
+      const running: Running = { abort: new AbortController(), reject };
+      this.#running.add(running);
+      abortRetriesWith(context, running.abort);
+      // A middleware below that throws at once fails the request like one that rejects.
+      new Promise<MiddlewareResult>((ran) => ran(next(args))).then(
+        (result) => {
+          // Given up on by close(): nobody reads this body, so it must not pin its socket.
+          if (!this.#running.delete(running)) (result?.response?.body as { destroy?: () => void } | undefined)?.destroy?.();
+          resolve(result);
+        },
+        (error: unknown) => {
+          this.#running.delete(running);
+          reject(error);
+        },
+      );
+    });
   }
 
   /**
@@ -119,7 +206,8 @@ export class Drain implements Lifecycle {
 
   /**
    * Retires every client, waits until they drain or `graceMs` passes (on an
-   * unref'd timer), then destroys the bodies still open and the clients.
+   * unref'd timer), then fails the requests still running, destroys the
+   * bodies still open and the clients, and refuses every later attempt.
    */
   async close(entries: readonly CacheEntry[], graceMs: number): Promise<void> {
     this.#closed = true;
@@ -136,6 +224,13 @@ export class Drain implements Lifecycle {
       });
     }
     this.#onDrained = undefined;
+    this.#final = true;
+    for (const running of this.#running) {
+      const error = fail('FACTORY_DISPOSED');
+      running.abort.abort(error);
+      running.reject(error);
+    }
+    this.#running.clear();
     for (const entry of [...this.#draining]) {
       for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED'));
       this.#destroy(entry, 'disposed');

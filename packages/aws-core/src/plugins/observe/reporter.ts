@@ -9,7 +9,7 @@ import type { CacheEntry, RemovalReason } from '../../kernel/clientCache.js';
 import type { ResolutionReport } from '../../kernel/credentials.js';
 import { say } from '../../kernel/errors.js';
 import type { CredentialKind } from '../../kernel/keySpec.js';
-import type { Report } from '../../kernel/setup.js';
+import type { ProviderTrapTripped, Report } from '../../kernel/setup.js';
 import { errorName } from '../../kernel/text.js';
 import type { EventFields, FactoryEvent, Logger } from '../../kernel/types.js';
 import { type Channels, Events } from './events.js';
@@ -78,8 +78,8 @@ export class Reporter implements Report {
   }
 
   /** A service tripped the per-call provider threshold (`plugins/dev/providerTrap.ts`). */
-  providerPerCall(service: string, count: number, seconds: number): void {
-    this.#log('warn', say('LOG.providerPerCall', { service, count, seconds }));
+  providerPerCall(service: string, tripped: ProviderTrapTripped): void {
+    this.#log('warn', say('LOG.providerPerCall', { service, count: tripped.count, seconds: tripped.seconds, settle: tripped.settle }));
   }
 
   /** A well-formed region the SDK does not list yet, used as given. */

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeService, recordingLogger } from '../../__fixtures__/fakeService.js';
+import { type AwsCredentialProvider, createClientFactory } from '../../index.node.js';
+
+// The "provider built per call" warning (providerTrap.ts), where no wire
+// matters: a stand-in client, and the clock moved by hand (Date only).
+
+const alpha = fakeService('alpha');
+const TRAP = /alpha: \d+ clients were created within \d+ s for \d+ different credential provider functions/;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function tenantProvider(n: number): AwsCredentialProvider {
+  const credentials = { accessKeyId: `AKIDTENANT${String(n).padStart(10, '0')}`, secretAccessKey: `tenant-secret-${n}` };
+  return async () => credentials;
+}
+
+function setup() {
+  vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+  const logger = recordingLogger();
+  const factory = createClientFactory({ logger, defaultRegion: 'us-east-1', maxClients: 1_000 });
+  const warnings = () => logger.lines.filter((line) => TRAP.test(line));
+  const at = (seconds: number) => vi.setSystemTime(1_000_000 + seconds * 1_000);
+  return { factory, warnings, at };
+}
+
+describe('the per-call provider warning', () => {
+  it('stays silent for 20 tenants whose providers are built once, used at start-up and reused for minutes', () => {
+    const { factory, warnings, at } = setup();
+    const tenants = Array.from({ length: 20 }, (_, n) => tenantProvider(n));
+    // Start-up: every tenant's first request, in one burst.
+    for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    // Then each tenant is served every 5 s for three minutes.
+    for (let second = 5; second <= 180; second += 5) {
+      at(second);
+      for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    }
+    expect(factory.stats().clients).toBe(20);
+    expect(warnings()).toEqual([]);
+  });
+
+  it('stays silent for 100 tenants warmed up in one burst, and for new tenants arriving while the others are reused', () => {
+    const { factory, warnings, at } = setup();
+    const tenants = Array.from({ length: 100 }, (_, n) => tenantProvider(n));
+    for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    for (let second = 1; second <= 120; second++) {
+      at(second);
+      // A new tenant every second, and every tenant served every 5 s.
+      tenants.push(tenantProvider(tenants.length));
+      factory.getClient(alpha, { credentials: tenants.at(-1) });
+      if (second % 5 === 0) for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    }
+    expect(factory.stats().clients).toBe(220);
+    expect(warnings()).toEqual([]);
+  });
+
+  it('warns once when one tenant builds its provider per call, a call a second', () => {
+    const { factory, warnings, at } = setup();
+    for (let call = 0; call < 60; call++) {
+      at(call);
+      factory.getClient(alpha, { credentials: tenantProvider(1) });
+    }
+    expect(factory.stats().clients).toBe(60);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatch(/Build the provider once/);
+  });
+
+  it('warns when the same providers are rebuilt per call by 20 tenants in turn', () => {
+    const { factory, warnings, at } = setup();
+    // Every 2 s each of 20 tenants makes a call, each with a provider built for that call.
+    for (let second = 0; second <= 30; second += 2) {
+      at(second);
+      for (let tenant = 0; tenant < 20; tenant++) factory.getClient(alpha, { credentials: tenantProvider(tenant) });
+    }
+    expect(warnings()).toHaveLength(1);
+  });
+});
