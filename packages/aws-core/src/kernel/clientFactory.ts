@@ -23,6 +23,7 @@ import type {
   SessionOptions,
 } from './types.js';
 import { guardRead, readOptions, refuseProblem } from './validateOptions.js';
+import { warmClient } from './warm.js';
 
 /**
  * What the factory passes a keyed provider when it resolves it.
@@ -203,6 +204,41 @@ export class AwsClientFactory {
     const entry = this.#store.clientFor(service, options, this.#read, this.#context);
     if (entry === undefined) throw fail('FACTORY_DISPOSED');
     return entry.client;
+  }
+
+  /**
+   * Returns the client `getClient(service, options)` returns (the same
+   * cached one), with its first-request work done ahead, without sending
+   * anything to the service: its credentials resolved through the shared
+   * session (the memoised provider every client of those credentials uses,
+   * so the first request and other services reuse them), its region and
+   * endpoint resolved, and its SigV4 signer built and run once on a request
+   * that goes nowhere. Meant for Lambda init and service start-up, so that a
+   * slow credential source (STS, SSO, IMDS, container credentials) lands
+   * there and not on the first user request. Calling it again is cheap.
+   *
+   * @param service - as for `getClient`.
+   * @returns a promise of the cached client.
+   * @throws (rejects with) the errors of `getClient` for bad input, and
+   *   AwsCredentialError when the credentials cannot be resolved (a failing
+   *   provider, a missing profile, expired explicit credentials).
+   * @example
+   * ```ts
+   * // Lambda: at init, outside the handler
+   * const s3Client = await factory.warm(s3, { region: 'eu-west-1', credentials: assumeRole({ roleArn }) })
+   * export const handler = async () => s3Client.send(new ListBucketsCommand({}))
+   * ```
+   */
+  warm<TService extends ServiceDefinition<SdkClientLike, never>>(
+    service: TService,
+    options?: GetClientOptions<ConfigOf<TService>>,
+  ): Promise<ClientOf<TService>>;
+  warm<TId extends keyof ServiceRegistry>(service: TId, options?: GetClientOptions<ConfigOf<ServiceRegistry[TId]>>): Promise<ClientOf<ServiceRegistry[TId]>>;
+  warm<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): Promise<InstanceType<TClass>>;
+  async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
+    const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);
+    await warmClient(client);
+    return client;
   }
 
   /**
