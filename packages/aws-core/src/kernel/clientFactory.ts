@@ -292,7 +292,7 @@ export class AwsClientFactory {
    * sockets. Holds no secret: credentials appear only as `credentialId`.
    */
   stats(): FactoryStats {
-    return { ...this.#store.counters(), draining: this.#store.draining, entries: this.#store.rows() };
+    return { ...this.#store.counters(), ...this.#store.heal(), draining: this.#store.draining, entries: this.#store.rows() };
   }
 
   /**
