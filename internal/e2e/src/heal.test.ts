@@ -15,7 +15,7 @@ import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { disposedAfterEach } from './helpers.js';
 
 let local: LocalAws;
@@ -179,5 +179,39 @@ describe('temporary credentials expired server-side', () => {
     expect(error).toMatchObject({ code: 'CREDENTIALS_REJECTED', cause: { name: 'ExpiredToken' } });
     expect(calls).toBe(2);
     expect(local.requests.count('s3')).toBe(2);
+  });
+});
+
+describe('a host clock that is off (the endpoints keep real time)', () => {
+  const HOURS_2 = 2 * 3_600_000;
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('2 h fast: 10 sequential requests on one-hour role credentials cost at most 2 AssumeRole calls', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + HOURS_2, shouldAdvanceTime: true });
+    const factory = disposed(createClientFactory());
+    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-clock', roleSessionName: 'fast', source: { ...local.credentials } });
+    const client = factory.getClient(s3, s3Options(credentials));
+    for (let i = 0; i < 10; i++) await client.send(new ListBucketsCommand({}));
+    expect(local.requests.count('s3', { operation: 'ListBuckets', status: 200 })).toBe(10);
+    expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBeLessThanOrEqual(2);
+  });
+
+  it('2 h slow: credentials expired while they still look valid heal on the first rejection', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - HOURS_2, shouldAdvanceTime: true });
+    const factory = disposed(createClientFactory());
+    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/slow-clock', roleSessionName: 'slow', source: { ...local.credentials } });
+    const client = factory.getClient(dynamodb, dynamoOptions(credentials));
+    // The first request is refused once for its skewed signing time, then the SDK corrects its clock.
+    await client.send(new ListTablesCommand({}));
+    local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    local.requests.reset();
+    for (let i = 0; i < 5; i++) await client.send(new ListTablesCommand({}));
+    expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBe(1);
+    // One refusal (the expired credentials), then every request succeeds.
+    expect(local.requests.count('dynamodb', { status: 400 })).toBe(1);
+    expect(local.requests.count('dynamodb', { status: 200 })).toBe(5);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
   });
 });

@@ -162,7 +162,9 @@ function reasonOf(error: unknown): string {
  * refreshed in the background while the current ones keep serving (no
  * request waits while valid credentials remain); a failed background
  * refresh is retried on a later call (at most once a second), not surfaced;
- * once expired, callers wait for a fresh resolution. A provider that throws
+ * once expired, callers wait for a fresh resolution. Expiry is judged on
+ * AWS's clock: the host's, corrected by the calling SDK client's
+ * `systemClockOffset`. A provider that throws
  * synchronously is treated like one that rejects, and no failure is
  * remembered. Failures reach callers through `wrapError`.
  */
@@ -175,10 +177,17 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   let refreshWindow = options.refreshWindowMs;
   let pending: Promise<AwsCredentials> | undefined;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
+  // How far the host's clock is from AWS's, as the SDK learnt it from the
+  // services' `Date` headers (`systemClockOffset` of the client calling):
+  // expiry is decided on AWS's clock, so a host clock that is fast does not
+  // see fresh credentials as expired, and one that is slow is healed by the
+  // rejection it meets (`invalidate`).
+  let clockOffset = 0;
+  const awsNow = (): number => Date.now() + clockOffset;
   const attempt = async (refresh: boolean, rejected: string | undefined): Promise<AwsCredentials> => {
     try {
       const resolved = toCredentials(await (rejected === undefined ? source() : source({ forceRefresh: true })));
-      const resolvedAt = Date.now();
+      const resolvedAt = awsNow();
       current = resolved;
       expiresAt = resolved.expiration?.getTime();
       refreshWindow = expiresAt === undefined ? options.refreshWindowMs : Math.min(options.refreshWindowMs, Math.max(0, (expiresAt - resolvedAt) / 2));
@@ -186,7 +195,7 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
       return resolved;
     } catch (error) {
       lastFailureAt = Date.now();
-      const background = expiresAt !== undefined && expiresAt > Date.now();
+      const background = expiresAt !== undefined && expiresAt > awsNow();
       options.onResolution?.({ refresh, ok: false, reason: reasonOf(error), background, rejected });
       throw options.wrapError(error);
     }
@@ -209,10 +218,13 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
     expiresAt = undefined;
     return resolve(code);
   };
-  const provider = async () => {
-    const now = Date.now();
+  // The SDK calls it with `{ callerClientConfig }`: the calling client's config, whose `systemClockOffset` it keeps.
+  const provider = async (called?: { readonly callerClientConfig?: { readonly systemClockOffset?: unknown } }) => {
+    const offset = called?.callerClientConfig?.systemClockOffset;
+    if (typeof offset === 'number' && Number.isFinite(offset)) clockOffset = offset;
+    const now = awsNow();
     if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {
-      if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && now - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
+      if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && Date.now() - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
         // Still valid: refresh without making this request wait.
         resolve().catch(() => {});
       }
