@@ -10,7 +10,15 @@ import { Readable } from 'node:stream';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { AwsCredentialError, type AwsCredentials, createClientFactory, type FactoryEvent, type GetClientOptions } from '@dbp/aws-core';
+import {
+  AwsCredentialError,
+  type AwsCredentials,
+  type CredentialContext,
+  createClientFactory,
+  type FactoryEvent,
+  type GetClientOptions,
+  keyedCredentials,
+} from '@dbp/aws-core';
 import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
@@ -158,6 +166,23 @@ describe('temporary credentials expired server-side', () => {
     expect(calls).toEqual([undefined, { forceRefresh: true }]);
     // Not sent again with credentials known to be refused.
     expect(local.requests.count('dynamodb')).toBe(1);
+  });
+
+  it('a keyed source that caches is told to force its refresh (context.forceRefresh) and heals', async () => {
+    const factory = disposed(createClientFactory());
+    let cached: AwsCredentials | undefined;
+    const seen: Array<boolean | undefined> = [];
+    const keyed = keyedCredentials('heal-keyed', async (context: CredentialContext) => {
+      seen.push(context.forceRefresh);
+      if (cached === undefined || context.forceRefresh === true) cached = await issue(`keyed-${seen.length}`);
+      return cached;
+    });
+    const client = factory.getClient(dynamodb, dynamoOptions(keyed));
+    await client.send(new ListTablesCommand({}));
+    local.sts.expireCredentials(cached!.accessKeyId);
+    await client.send(new ListTablesCommand({}));
+    expect(seen).toEqual([undefined, true]);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
   });
 
   it('fresh credentials rejected again: CREDENTIALS_REJECTED after exactly one retry', async () => {

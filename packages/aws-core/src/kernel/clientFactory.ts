@@ -53,6 +53,12 @@ export interface CredentialContext {
    * was given.
    */
   readonly clientConfig?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * `true` when the factory asks again because a service rejected the
+   * credentials this provider gave (expired or revoked early): a provider
+   * that caches must return new ones. Absent otherwise.
+   */
+  readonly forceRefresh?: boolean | undefined;
 }
 
 const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');

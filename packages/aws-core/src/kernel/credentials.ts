@@ -265,7 +265,12 @@ export function sessionProvider(
   const provider = source.provider as (context?: object) => unknown;
   // Called without arguments as before; with `{ forceRefresh: true }` only
   // when a service rejected what it gave (the SDK's caching providers honour it).
-  return memoizeProvider(source.kind === 'keyed' ? () => provider(context) : (options) => (options === undefined ? provider() : provider(options)), {
+  // A keyed provider gets it beside its context (an SDK provider given as one reads it as its own option).
+  const call =
+    source.kind === 'keyed'
+      ? (options?: SourceOptions) => provider(options === undefined ? context : { ...context, ...options })
+      : (options?: SourceOptions) => (options === undefined ? provider() : provider(options));
+  return memoizeProvider(call, {
     refreshWindowMs: source.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
     wrapError: (error) => wrapProviderError(error, source.profile, profileSources),
     onResolution,

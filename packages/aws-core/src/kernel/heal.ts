@@ -113,7 +113,8 @@ export function addHealing(client: SdkClientLike, heal: HealContext): void {
       return await next(args);
     } catch (error) {
       const identity = identityOf(context);
-      const code = rejectionOf(error, identity);
+      // Unsigned (an operation without auth, such as AssumeRoleWithWebIdentity): not about these credentials.
+      const code = identity === undefined ? undefined : rejectionOf(error, identity);
       if (code === undefined) throw error;
       const invalidate = (provider as Partial<MemoizedProvider>).invalidate;
       if (invalidate === undefined) throw rejected('static', code, error);
