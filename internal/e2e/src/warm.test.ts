@@ -141,6 +141,27 @@ describe('warm() with each kind of credentials', () => {
   });
 });
 
+describe('warm() reads its options as getClient does', () => {
+  it('a frozen object, a Proxy with getters and a plain copy give one client, warmed once', async () => {
+    const factory = disposed(createClientFactory());
+    const { provider, counter } = counting();
+    const plain = s3Options(provider);
+    const frozen = Object.freeze({ ...plain, config: Object.freeze({ ...plain.config }) });
+    const proxied = new Proxy({} as typeof plain, {
+      get: (_target, key) => plain[key as keyof typeof plain],
+      has: (_target, key) => key in plain,
+      ownKeys: () => Reflect.ownKeys(plain),
+      getOwnPropertyDescriptor: (_target, key) => ({ ...Object.getOwnPropertyDescriptor(plain, key), configurable: true }),
+    });
+    const clients = await Promise.all([factory.warm(s3, frozen), factory.warm(s3, proxied), factory.warm(s3, { ...plain })]);
+    expect(new Set(clients).size).toBe(1);
+    expect(clients[0]).toBe(factory.getClient(s3, plain));
+    expect(counter.calls).toBe(1);
+    expect(factory.stats()).toMatchObject({ clients: 1, misses: 1 });
+    expect(local.requests.entries()).toEqual([]);
+  });
+});
+
 describe('warm() refuses what getClient refuses, as a rejection', () => {
   it('an unknown service, a malformed region, an unknown option', async () => {
     const factory = disposed(createClientFactory());
