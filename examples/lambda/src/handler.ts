@@ -6,7 +6,11 @@
  * The handler asks for its clients on every invocation. The first invocation
  * in an execution environment (the cold start) creates them; every later one
  * gets the same cached clients back from the process-wide factory, with their
- * open connections, so warm invocations pay no client set-up.
+ * open connections, so warm invocations pay no client set-up. The init phase
+ * (module load, before the first invocation) warms both clients with
+ * `factory.warm()`: the role's credentials are resolved and each client's
+ * endpoint and signer made ready there, without a request to either service,
+ * so the cold start's first invocation pays none of it.
  *
  * Configuration comes from the environment Lambda provides (AWS_REGION and
  * the function role's credentials) plus INDEX_TABLE. AWS_ENDPOINT_URL_S3 and
@@ -14,9 +18,9 @@
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { GetClientOptions } from '@dbp/aws-core';
-import { getDynamoDBClient } from '@dbp/aws-dynamodb';
-import { getS3Client } from '@dbp/aws-s3';
+import { type GetClientOptions, getClientFactory } from '@dbp/aws-core';
+import { dynamodb as dynamodbService, getDynamoDBClient } from '@dbp/aws-dynamodb';
+import { getS3Client, s3 as s3Service } from '@dbp/aws-s3';
 
 /** The part of an S3 event notification record the handler reads. */
 export interface S3EventRecord {
@@ -55,6 +59,14 @@ function s3Options(): GetClientOptions<S3ClientConfig> | undefined {
 function decodeKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
+
+/**
+ * Init phase: the clients the handler asks for (the same cached ones), made
+ * and warmed now. A failure (credentials that cannot be resolved) is left to
+ * the first invocation, whose request meets it as an error Lambda reports
+ * and retries, rather than failing the execution environment's init.
+ */
+await Promise.all([getClientFactory().warm(s3Service, s3Options()), getClientFactory().warm(dynamodbService)]).catch(() => undefined);
 
 /**
  * The Lambda entry point. Throws when an object cannot be read, so Lambda

@@ -17,6 +17,8 @@ type HandlerModule = typeof import('../src/handler.js');
 let local: LocalAws;
 let setup: AwsClientFactory;
 let handler: HandlerModule['handler'];
+/** What the init phase (importing the bundle) left: the process-wide factory's stats and the requests signed with the function's key. */
+let afterInit: { clients: number; misses: number; requests: number };
 // The function's role credentials: another key pair than the one the test set-up uses.
 const functionCredentials = generateTestCredentials();
 const savedEnv = { ...process.env };
@@ -55,6 +57,8 @@ beforeAll(async () => {
     INDEX_TABLE: 'objects',
   });
   ({ handler } = (await import(pathToFileURL(`${import.meta.dirname}/../dist/handler.mjs`).href)) as HandlerModule);
+  const { clients, misses } = getClientFactory().stats();
+  afterInit = { clients, misses, requests: local.requests.count(undefined, { accessKeyId: functionCredentials.accessKeyId }) };
 });
 
 afterAll(async () => {
@@ -65,6 +69,10 @@ afterAll(async () => {
 });
 
 describe('the Lambda handler (dist/handler.mjs)', () => {
+  it('makes and warms both clients in the init phase, sending nothing to S3 or DynamoDB', () => {
+    expect(afterInit).toEqual({ clients: 2, misses: 2, requests: 0 });
+  });
+
   it('indexes the objects of an S3 event in DynamoDB, decoding S3 event keys', async () => {
     const result = await handler(event('uploads', 'photos/summer+day.jpg'));
     expect(result.indexed).toEqual([{ bucket: 'uploads', key: 'photos/summer day.jpg', size: 2048, contentType: 'image/jpeg', etag: expect.any(String) }]);
@@ -93,6 +101,8 @@ describe('the Lambda handler (dist/handler.mjs)', () => {
     const after = getClientFactory().stats();
     expect(after.clients).toBe(2);
     expect(after.misses).toBe(before.misses);
+    // The clients the init phase warmed: no invocation made one.
+    expect(after.misses).toBe(afterInit.misses);
     expect(after.hits).toBe(before.hits + 4);
   });
 

@@ -16,6 +16,7 @@ import { benchImportCost } from './parts/importCost.js';
 import { benchLambdaInit } from './parts/lambdaInit.js';
 import { benchTenants } from './parts/tenants.js';
 import { benchThroughput } from './parts/throughput.js';
+import { benchWarm } from './parts/warm.js';
 
 // The SDK warns once per process that Node 22 becomes its minimum in 2027; not news here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -38,6 +39,7 @@ const TITLES: Record<number, string> = {
   6: 'Credential resolution',
   7: 'AWS Lambda: init time and bundle size',
   8: 'Assumed roles (@dbp/aws-sts)',
+  9: 'Warm first request',
 };
 
 const startedAt = new Date();
@@ -70,7 +72,7 @@ await part(7, () => benchLambdaInit(quick));
 
 let local: LocalAwsProcess | undefined;
 let localError = '';
-if (wanted(4) || wanted(5) || wanted(6) || wanted(8)) {
+if (wanted(4) || wanted(5) || wanted(6) || wanted(8) || wanted(9)) {
   try {
     local = await LocalAwsProcess.start({ services: ['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena', 'sts'], verifySignatures: true });
   } catch (error) {
@@ -88,6 +90,7 @@ process.once('SIGINT', () => {
 try {
   await part(6, () => benchCredentials(local));
   await part(8, () => benchAssumedRoles(local, quick));
+  await part(9, async () => (local ? benchWarm(local, quick) : skipped(9, TITLES[9]!, localError)));
   await part(4, async () => (local ? benchThroughput(local, quick) : skipped(4, TITLES[4]!, localError)));
   await part(5, async () => (local ? benchTenants(local, quick) : skipped(5, TITLES[5]!, localError)));
 } finally {

@@ -143,7 +143,7 @@ export async function benchLambdaInit(quick: boolean): Promise<PartResult> {
       id: 7,
       title: 'AWS Lambda: init time and bundle size',
       method: [
-        'The example function (examples/lambda/src/handler.ts: `getS3Client()` and `getDynamoDBClient()` on each invocation) and the same handler with bare SDK clients made at module scope, as AWS recommends (internal/bench/src/lambda/bareHandler.ts), each bundled the way the example is built (examples/lambda/esbuild.config.mjs: esbuild, ESM, SDK bundled, `mainFields: [module, main]`, minified) into its own empty folder.',
+        'The example function (examples/lambda/src/handler.ts: both clients warmed with `factory.warm()` at init, then `getS3Client()` and `getDynamoDBClient()` on each invocation) and the same handler with bare SDK clients made at module scope, as AWS recommends, their credentials resolved at init as `factory.warm()` resolves the example’s (internal/bench/src/lambda/bareHandler.ts), each bundled the way the example is built (examples/lambda/esbuild.config.mjs: esbuild, ESM, SDK bundled, `mainFields: [module, main]`, minified) into its own empty folder.',
         'Each sample is a fresh `node` process (`dist/lambda-init-probe.js`) with the environment Lambda sets: it imports the bundle and calls the handler once with an event without records, so each handler gets its clients and returns without a request. Headline: CPU time (user + system) of the two steps; the two handlers alternate (A B, B A, …) after one discarded run each, and the ratio is the median of the ratios of back-to-back pairs.',
       ].join(' '),
       figures,

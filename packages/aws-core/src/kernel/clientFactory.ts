@@ -23,6 +23,7 @@ import type {
   SessionOptions,
 } from './types.js';
 import { guardRead, readOptions, refuseProblem } from './validateOptions.js';
+import { warmClient } from './warm.js';
 
 /**
  * What the factory passes a keyed provider when it resolves it.
@@ -52,6 +53,12 @@ export interface CredentialContext {
    * was given.
    */
   readonly clientConfig?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * `true` when the factory asks again because a service rejected the
+   * credentials this provider gave (expired or revoked early): a provider
+   * that caches must return new ones. Absent otherwise.
+   */
+  readonly forceRefresh?: boolean | undefined;
 }
 
 const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');
@@ -206,6 +213,41 @@ export class AwsClientFactory {
   }
 
   /**
+   * Returns the client `getClient(service, options)` returns (the same
+   * cached one), with its first-request work done ahead, without sending
+   * anything to the service: its credentials resolved through the shared
+   * session (the memoised provider every client of those credentials uses,
+   * so the first request and other services reuse them), its region and
+   * endpoint resolved, and its SigV4 signer built and run once on a request
+   * that goes nowhere. Meant for Lambda init and service start-up, so that a
+   * slow credential source (STS, SSO, IMDS, container credentials) lands
+   * there and not on the first user request. Calling it again is cheap.
+   *
+   * @param service - as for `getClient`.
+   * @returns a promise of the cached client.
+   * @throws (rejects with) the errors of `getClient` for bad input, and
+   *   AwsCredentialError when the credentials cannot be resolved (a failing
+   *   provider, a missing profile, expired explicit credentials).
+   * @example
+   * ```ts
+   * // Lambda: at init, outside the handler
+   * const s3Client = await factory.warm(s3, { region: 'eu-west-1', credentials: assumeRole({ roleArn }) })
+   * export const handler = async () => s3Client.send(new ListBucketsCommand({}))
+   * ```
+   */
+  warm<TService extends ServiceDefinition<SdkClientLike, never>>(
+    service: TService,
+    options?: GetClientOptions<ConfigOf<TService>>,
+  ): Promise<ClientOf<TService>>;
+  warm<TId extends keyof ServiceRegistry>(service: TId, options?: GetClientOptions<ConfigOf<ServiceRegistry[TId]>>): Promise<ClientOf<ServiceRegistry[TId]>>;
+  warm<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): Promise<InstanceType<TClass>>;
+  async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
+    const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);
+    await warmClient(client);
+    return client;
+  }
+
+  /**
    * The session for these options: the resolved region, the profile and one
    * memoised credential provider shared by every client made with the same
    * credentials. Five services on one session resolve credentials once.
@@ -256,7 +298,7 @@ export class AwsClientFactory {
    * sockets. Holds no secret: credentials appear only as `credentialId`.
    */
   stats(): FactoryStats {
-    return { ...this.#store.counters(), draining: this.#store.draining, entries: this.#store.rows() };
+    return { ...this.#store.counters(), ...this.#store.heal(), draining: this.#store.draining, entries: this.#store.rows() };
   }
 
   /**

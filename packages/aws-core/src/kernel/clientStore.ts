@@ -11,6 +11,7 @@ import { CredentialIds } from './credentialIds.js';
 import { expiredError, sessionProvider } from './credentials.js';
 import { fail } from './errors.js';
 import type { FactorySettings } from './factoryOptions.js';
+import { addHealing, type HealCounters } from './heal.js';
 import { type CallRead, copyRead, emptyRead, readCall } from './keySpec.js';
 import { type CallContext, type ResolvedCall, type ResolvedCredentials, resolveCall } from './resolveCall.js';
 import { createClient, type Ownership, ownershipOf } from './sdkConfig.js';
@@ -44,6 +45,8 @@ export class ClientStore {
   readonly #sessions: Sessions;
   readonly #lifecycle: Lifecycle;
   readonly #trap: ProviderTrap | undefined;
+  /** Refreshes forced by rejected credentials, and requests that ended rejected (`kernel/heal.ts`). */
+  readonly #heal: HealCounters = { credentialRefreshes: 0, credentialRejections: 0 };
   #hits = 0;
   #misses = 0;
   #evictions = 0;
@@ -148,6 +151,7 @@ export class ClientStore {
       // other callers' requests; the next getClient builds a fresh one.
       Object.defineProperty(entry.client, 'destroy', { value: () => this.remove(entry, 'destroyed-by-caller'), configurable: true, writable: true });
       this.#lifecycle.track(entry);
+      addHealing(entry.client, { credentialId: entry.credentialId, kind: entry.credentialKind, provider: session.credentials, counters: this.#heal });
       this.#misses++;
       this.#cache.add(entry);
       fast?.add(entry);
@@ -166,9 +170,10 @@ export class ClientStore {
   /** The session for resolved inputs; its provider is memoised once per credential id. */
   session(region: string | undefined, profile: string | undefined, credentials: ResolvedCredentials): AwsSession {
     return this.#sessions.session(region, profile, credentials.id, () =>
-      sessionProvider(credentials.source, this.#context, this.#installed.platform.profileSources, (report) =>
-        this.#report.credentials(credentials.id, credentials.source.kind, report),
-      ),
+      sessionProvider(credentials.source, this.#context, this.#installed.platform.profileSources, (report) => {
+        if (report.rejected !== undefined) this.#heal.credentialRefreshes++;
+        this.#report.credentials(credentials.id, credentials.source.kind, report);
+      }),
     );
   }
 
@@ -223,6 +228,11 @@ export class ClientStore {
   /** The counters. */
   counters(): FactorySummary {
     return { clients: this.#cache.size, sessions: this.#sessions.size, hits: this.#hits, misses: this.#misses, evictions: this.#evictions };
+  }
+
+  /** The healing counters, as `stats()` shows them. */
+  heal(): Readonly<HealCounters> {
+    return { ...this.#heal };
   }
 
   /** Removed clients still finishing requests. */

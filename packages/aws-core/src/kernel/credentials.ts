@@ -86,6 +86,42 @@ export interface ResolutionReport {
   readonly reason?: string | undefined;
   /** Whether the failure was swallowed because the current credentials are still valid. */
   readonly background?: boolean | undefined;
+  /**
+   * Set when the refresh was forced because a service rejected the cached
+   * credentials (`invalidate`): the service's error code (`'ExpiredToken'`).
+   */
+  readonly rejected?: string | undefined;
+}
+
+/** What a credential source is called with: `{ forceRefresh: true }` when the cached credentials were rejected. */
+export interface SourceOptions {
+  /** Ask a source that caches (the SDK's default chain, `fromTemporaryCredentials`) for new credentials. */
+  readonly forceRefresh?: boolean | undefined;
+}
+
+/**
+ * A memoised provider: what the SDK calls before signing (marked `memoized`,
+ * so the SDK calls it for every request instead of caching above it), and
+ * `invalidate`, which drops credentials a service rejected.
+ */
+export interface MemoizedProvider extends AwsCredentialProvider {
+  /** Tells the SDK not to memoise it again: it is the only cache. */
+  readonly memoized: true;
+  /**
+   * Drops the cached credentials if they are still `rejected` (compared by
+   * key, secret and token) and resolves fresh ones, asking the source to
+   * refresh; a refresh already running (another client's, another caller's)
+   * is shared. Credentials already replaced are returned as they are.
+   *
+   * @param rejected - the credentials the service rejected.
+   * @param code - the service's error code, for the report.
+   */
+  invalidate(rejected: AwsCredentials | undefined, code: string): Promise<AwsCredentials>;
+}
+
+/** Whether two credentials are the same key, secret and session token. */
+export function sameCredentials(a: AwsCredentials | undefined, b: AwsCredentials | undefined): boolean {
+  return a !== undefined && b !== undefined && a.accessKeyId === b.accessKeyId && a.secretAccessKey === b.secretAccessKey && a.sessionToken === b.sessionToken;
 }
 
 /** How to memoise one provider. */
@@ -126,11 +162,13 @@ function reasonOf(error: unknown): string {
  * refreshed in the background while the current ones keep serving (no
  * request waits while valid credentials remain); a failed background
  * refresh is retried on a later call (at most once a second), not surfaced;
- * once expired, callers wait for a fresh resolution. A provider that throws
+ * once expired, callers wait for a fresh resolution. Expiry is judged on
+ * AWS's clock: the host's, corrected by the calling SDK client's
+ * `systemClockOffset`. A provider that throws
  * synchronously is treated like one that rejects, and no failure is
  * remembered. Failures reach callers through `wrapError`.
  */
-export function memoizeProvider(source: () => unknown, options: MemoOptions): AwsCredentialProvider {
+export function memoizeProvider(source: (options?: SourceOptions) => unknown, options: MemoOptions): MemoizedProvider {
   let current: AwsCredentials | undefined;
   let expiresAt: number | undefined;
   // How long before `expiresAt` a background refresh starts: the configured
@@ -139,36 +177,54 @@ export function memoizeProvider(source: () => unknown, options: MemoOptions): Aw
   let refreshWindow = options.refreshWindowMs;
   let pending: Promise<AwsCredentials> | undefined;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
-  const attempt = async (refresh: boolean): Promise<AwsCredentials> => {
+  // How far the host's clock is from AWS's, as the SDK learnt it from the
+  // services' `Date` headers (`systemClockOffset` of the client calling):
+  // expiry is decided on AWS's clock, so a host clock that is fast does not
+  // see fresh credentials as expired, and one that is slow is healed by the
+  // rejection it meets (`invalidate`).
+  let clockOffset = 0;
+  const awsNow = (): number => Date.now() + clockOffset;
+  const attempt = async (refresh: boolean, rejected: string | undefined): Promise<AwsCredentials> => {
     try {
-      const resolved = toCredentials(await source());
-      const resolvedAt = Date.now();
+      const resolved = toCredentials(await (rejected === undefined ? source() : source({ forceRefresh: true })));
+      const resolvedAt = awsNow();
       current = resolved;
       expiresAt = resolved.expiration?.getTime();
       refreshWindow = expiresAt === undefined ? options.refreshWindowMs : Math.min(options.refreshWindowMs, Math.max(0, (expiresAt - resolvedAt) / 2));
-      options.onResolution?.({ refresh, ok: true, expiresAt });
+      options.onResolution?.({ refresh, ok: true, expiresAt, rejected });
       return resolved;
     } catch (error) {
       lastFailureAt = Date.now();
-      const background = expiresAt !== undefined && expiresAt > Date.now();
-      options.onResolution?.({ refresh, ok: false, reason: reasonOf(error), background });
+      const background = expiresAt !== undefined && expiresAt > awsNow();
+      options.onResolution?.({ refresh, ok: false, reason: reasonOf(error), background, rejected });
       throw options.wrapError(error);
     }
   };
-  const resolve = (): Promise<AwsCredentials> => {
+  const resolve = (rejected?: string): Promise<AwsCredentials> => {
     // Cleared when the attempt settles, never before it is stored: a provider
     // that throws synchronously settles the attempt during this very call, and
     // a `finally` inside it would run before the assignment and leave the
     // failed attempt stored for good.
-    pending ??= attempt(current !== undefined).finally(() => {
+    pending ??= attempt(current !== undefined || rejected !== undefined, rejected).finally(() => {
       pending = undefined;
     });
     return pending;
   };
-  return async () => {
-    const now = Date.now();
+  const invalidate = (rejected: AwsCredentials | undefined, code: string): Promise<AwsCredentials> => {
+    // One refresh for every client and caller that saw the same rejection.
+    if (pending !== undefined) return pending;
+    if (current !== undefined && !sameCredentials(current, rejected)) return Promise.resolve(current);
+    current = undefined;
+    expiresAt = undefined;
+    return resolve(code);
+  };
+  // The SDK calls it with `{ callerClientConfig }`: the calling client's config, whose `systemClockOffset` it keeps.
+  const provider = async (called?: { readonly callerClientConfig?: { readonly systemClockOffset?: unknown } }) => {
+    const offset = called?.callerClientConfig?.systemClockOffset;
+    if (typeof offset === 'number' && Number.isFinite(offset)) clockOffset = offset;
+    const now = awsNow();
     if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {
-      if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && now - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
+      if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && Date.now() - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
         // Still valid: refresh without making this request wait.
         resolve().catch(() => {});
       }
@@ -176,6 +232,7 @@ export function memoizeProvider(source: () => unknown, options: MemoOptions): Aw
     }
     return resolve();
   };
+  return Object.assign(provider, { memoized: true as const, invalidate });
 }
 
 /**
@@ -203,10 +260,17 @@ export function sessionProvider(
   context: object,
   profileSources: () => string,
   onResolution: (report: ResolutionReport) => void,
-): AwsCredentialProvider {
+): AwsCredentialProvider | MemoizedProvider {
   if (source.kind === 'static') return source.provider as AwsCredentialProvider;
   const provider = source.provider as (context?: object) => unknown;
-  return memoizeProvider(source.kind === 'keyed' ? () => provider(context) : () => provider(), {
+  // Called without arguments as before; with `{ forceRefresh: true }` only
+  // when a service rejected what it gave (the SDK's caching providers honour it).
+  // A keyed provider gets it beside its context (an SDK provider given as one reads it as its own option).
+  const call =
+    source.kind === 'keyed'
+      ? (options?: SourceOptions) => provider(options === undefined ? context : { ...context, ...options })
+      : (options?: SourceOptions) => (options === undefined ? provider() : provider(options));
+  return memoizeProvider(call, {
     refreshWindowMs: source.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
     wrapError: (error) => wrapProviderError(error, source.profile, profileSources),
     onResolution,

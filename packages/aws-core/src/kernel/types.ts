@@ -21,6 +21,7 @@ export type AwsClientErrorCode =
   | 'BODY_ABANDONED'
   | 'INVALID_CREDENTIALS'
   | 'CREDENTIALS_EXPIRED'
+  | 'CREDENTIALS_REJECTED'
   | 'MISSING_CREDENTIALS'
   | 'PROFILE_NOT_FOUND'
   | 'CREDENTIAL_PROVIDER_FAILED'
@@ -484,6 +485,18 @@ export interface FactoryStats {
   readonly misses: number;
   /** Clients removed by the LRU bound or `ttlMs` (or because their explicit credentials expired). */
   readonly evictions: number;
+  /**
+   * Refreshes forced because a service rejected cached temporary credentials
+   * (`ExpiredToken` and its other spellings): one per rejected credentials,
+   * however many clients and requests saw the rejection.
+   */
+  readonly credentialRefreshes: number;
+  /**
+   * Requests that ended in `CREDENTIALS_REJECTED`: credentials that could
+   * not heal (explicit ones, a one-shot body, a refresh that gave the same
+   * credentials, a retry rejected again).
+   */
+  readonly credentialRejections: number;
   /** Removed clients still finishing in-flight requests before being destroyed. */
   readonly draining: number;
   /** One row per cached client, least recently used first. */

@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { partition } from '#sdkCore';
 import type { Platform } from '../kernel/setup.js';
-import type { AwsCredentialProvider } from '../kernel/types.js';
+import type { AwsCredentialProvider, AwsCredentials } from '../kernel/types.js';
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
@@ -33,7 +33,8 @@ export const nodePlatform: Platform = {
     // in) cost start-up time that an app with explicit credentials never
     // needs. A static import() of a literal, so bundlers follow it.
     let provider: Promise<AwsCredentialProvider> | undefined;
-    return async () => {
+    // Options pass through: `{ forceRefresh: true }` when a service rejected the cached credentials.
+    return async (options?: object) => {
       provider ??=
         profile !== undefined
           ? // An explicit profile goes straight to the shared files (fromIni
@@ -42,7 +43,7 @@ export const nodePlatform: Platform = {
             // metadata service and hide "no such profile" behind a time-out.
             import('@aws-sdk/credential-provider-ini').then(({ fromIni }) => fromIni({ profile }) as AwsCredentialProvider)
           : import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider() as AwsCredentialProvider);
-      return (await provider)();
+      return ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
     };
   },
   profileSources() {

@@ -196,6 +196,14 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     'keyedCredentials(key, provider, options?) takes a non-empty string key, a provider function and, optionally, { refreshWindowMs } in milliseconds (0 or more) and { dependsOn }: credentials, a provider or a non-empty secret string.',
   CREDENTIALS_EXPIRED: (d: Values): string =>
     `The explicit credentials expired at ${d.at}. Pass fresh credentials, or a credential provider function that refreshes them.`,
+  'CREDENTIALS_REJECTED.static': (d: Values): string =>
+    `The service rejected the explicit credentials ${d.credentialId} (${d.code}): they are no longer valid, and explicit credentials cannot be refreshed. Pass fresh ones, or a provider function (assumeRole, fromTemporaryCredentials) that the factory can refresh when this happens.`,
+  'CREDENTIALS_REJECTED.stream': (d: Values): string =>
+    `The service rejected credentials ${d.credentialId} (${d.code}, ${d.kind}); they will be refreshed for the next request, but this one was not sent again: its body is a stream that can be read once only. Send it again (with a new stream), or pass the body as a Buffer, Uint8Array or string.`,
+  'CREDENTIALS_REJECTED.unchanged': (d: Values): string =>
+    `The service rejected credentials ${d.credentialId} (${d.code}, ${d.kind}), and refreshing them gave the same credentials. Check the credential source: it may cache what it was given (a token or key that has itself expired or been revoked), or its clock may be off.`,
+  'CREDENTIALS_REJECTED.again': (d: Values): string =>
+    `The service rejected credentials ${d.credentialId} (${d.code}, ${d.kind}) again after they were refreshed. Check that the credential source gives credentials this service accepts (the role's session, the source's own key), and the host's clock.`,
   MISSING_CREDENTIALS: (): string =>
     'No credentials: browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().',
   PROFILE_NOT_FOUND: (d: Values): string =>

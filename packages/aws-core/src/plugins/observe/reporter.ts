@@ -72,8 +72,10 @@ export class Reporter implements Report {
   }
 
   /** A credential resolution (first, or a refresh); a background refresh that failed is a warning. */
-  credentials(credentialId: string, credentialKind: CredentialKind, { refresh, ok, expiresAt, reason, background }: ResolutionReport): void {
-    this.#events.emit(refresh ? 'credentials:refresh' : 'credentials:resolve', () => ({ credentialId, credentialKind, reason: ok ? 'ok' : reason, expiresAt }));
+  credentials(credentialId: string, credentialKind: CredentialKind, { refresh, ok, expiresAt, reason, background, rejected }: ResolutionReport): void {
+    // A refresh forced by a service's rejection says so: `rejected:ExpiredToken` (or, failed, the provider's error).
+    const why = ok ? (rejected === undefined ? 'ok' : `rejected:${rejected}`) : reason;
+    this.#events.emit(refresh ? 'credentials:refresh' : 'credentials:resolve', () => ({ credentialId, credentialKind, reason: why, expiresAt }));
     if (background) this.#log('warn', say('LOG.refreshFailed', { credentialId, reason }));
   }
 

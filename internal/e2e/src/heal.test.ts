@@ -1,0 +1,242 @@
+/**
+ * Credentials that heal themselves, against the testkit: its STS issues
+ * temporary credentials every local service checks, and
+ * `local.sts.expireCredentials()` expires them server-side (as a revoked
+ * session, or an expiry a skewed clock hid, looks from AWS). A rejected
+ * request drops the session's credentials once, shared by every client and
+ * caller, and is sent again once; what cannot heal gets CREDENTIALS_REJECTED.
+ */
+import { Readable } from 'node:stream';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AwsCredentialError,
+  type AwsCredentials,
+  type CredentialContext,
+  createClientFactory,
+  type FactoryEvent,
+  type GetClientOptions,
+  keyedCredentials,
+} from '@dbp/aws-core';
+import { dynamodb } from '@dbp/aws-dynamodb';
+import { s3 } from '@dbp/aws-s3';
+import { assumeRole } from '@dbp/aws-sts';
+import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { disposedAfterEach } from './helpers.js';
+
+let local: LocalAws;
+let stsEndpointBefore: string | undefined;
+
+beforeAll(async () => {
+  local = await startLocalAws();
+  stsEndpointBefore = process.env.AWS_ENDPOINT_URL_STS;
+  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
+});
+
+afterAll(async () => {
+  if (stsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+  else process.env.AWS_ENDPOINT_URL_STS = stsEndpointBefore;
+  await local.stop();
+});
+
+afterEach(() => local.requests.reset());
+const disposed = disposedAfterEach(() => local);
+
+/** Temporary credentials from the local STS, outside any factory. */
+async function issue(sessionName: string): Promise<AwsCredentials> {
+  const sts = new STSClient({ region: local.region, credentials: local.credentials, ...local.clientOptions('sts').config });
+  try {
+    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111122223333:role/heal', RoleSessionName: sessionName }));
+    return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken!, expiration: c!.Expiration! };
+  } finally {
+    sts.destroy();
+  }
+}
+
+const s3Options = (credentials: GetClientOptions['credentials']) => ({ region: local.region, credentials, config: { ...local.clientOptions('s3').config } });
+const dynamoOptions = (credentials: GetClientOptions['credentials']) => ({
+  region: local.region,
+  credentials,
+  config: { ...local.clientOptions('dynamodb').config },
+});
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
+
+describe('temporary credentials expired server-side', () => {
+  it('heal with one AssumeRole for 40 concurrent requests on two services, published and counted, never a secret', async () => {
+    const events: FactoryEvent[] = [];
+    const factory = disposed(createClientFactory({ onEvent: (event) => events.push(event) }));
+    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/heal-shared', roleSessionName: 'heal', source: { ...local.credentials } });
+    const s3Client = factory.getClient(s3, s3Options(credentials));
+    const dynamoClient = factory.getClient(dynamodb, dynamoOptions(credentials));
+    await Promise.all([s3Client.send(new ListBucketsCommand({})), dynamoClient.send(new ListTablesCommand({}))]);
+    const first = local.sts.issued().at(-1)!;
+    expect(local.requests.count('sts', { operation: 'AssumeRole' })).toBe(1);
+
+    expect(local.sts.expireCredentials(first.accessKeyId)).toBe(1);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? s3Client.send(new ListBucketsCommand({})) : dynamoClient.send(new ListTablesCommand({})))),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    // One refresh for both services and every caller.
+    expect(local.requests.count('sts', { operation: 'AssumeRole' })).toBe(2);
+    const second = local.sts.issued().at(-1)!;
+    expect(second.accessKeyId).not.toBe(first.accessKeyId);
+    // Every request that reached a service with the expired key was refused, and sent once more with the new one.
+    for (const service of ['s3', 'dynamodb'] as const) {
+      expect(local.requests.count(service, { accessKeyId: second.accessKeyId, status: 200 })).toBe(20);
+      expect(local.requests.count(service, { accessKeyId: first.accessKeyId, status: 200 })).toBe(1);
+    }
+    const stats = factory.stats();
+    expect(stats).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
+    const refreshes = events.filter((event) => event.name === 'dbp:aws:credentials:refresh');
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0]?.reason).toMatch(/^rejected:ExpiredToken(Exception)?$/);
+    const published = JSON.stringify([events, stats]);
+    for (const secret of [first, second].map((set) => set.accessKeyId)) expect(published).not.toContain(secret);
+  });
+
+  it('a one-shot stream body is not sent again: CREDENTIALS_REJECTED, and the next request has fresh credentials', async () => {
+    const factory = disposed(createClientFactory());
+    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/heal-stream', roleSessionName: 'stream', source: { ...local.credentials } });
+    const client = factory.getClient(s3, s3Options(credentials));
+    await client.send(new CreateBucketCommand({ Bucket: 'heal-stream' }));
+    local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    local.requests.reset();
+    const error = await rejection(
+      client.send(new PutObjectCommand({ Bucket: 'heal-stream', Key: 'k', Body: Readable.from([Buffer.from('once')]), ContentLength: 4 })),
+    );
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'CREDENTIALS_REJECTED', cause: { name: 'ExpiredToken' } });
+    expect(local.requests.count('s3', { operation: 'PutObject' })).toBe(1);
+    await client.send(new PutObjectCommand({ Bucket: 'heal-stream', Key: 'k', Body: 'again' }));
+    expect(local.requests.count('s3', { operation: 'PutObject', status: 200 })).toBe(1);
+    expect(local.requests.count('sts', { operation: 'AssumeRole' })).toBe(1);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 1 });
+  });
+
+  it('explicit temporary credentials cannot heal: CREDENTIALS_REJECTED at once, sent once, the message naming no secret', async () => {
+    const factory = disposed(createClientFactory());
+    const explicit = await issue('explicit');
+    const client = factory.getClient(s3, s3Options(explicit));
+    local.sts.expireCredentials(explicit.accessKeyId);
+    local.requests.reset();
+    const error = await rejection(client.send(new ListBucketsCommand({})));
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'CREDENTIALS_REJECTED', cause: { name: 'ExpiredToken' } });
+    expect(local.requests.count('s3')).toBe(1);
+    const message = (error as Error).message;
+    for (const secret of [explicit.accessKeyId, explicit.secretAccessKey, explicit.sessionToken!]) expect(message).not.toContain(secret);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 0, credentialRejections: 1 });
+  });
+
+  it('a long-term key refused is not a rejection of temporary credentials: the SDK error as it was, no refresh', async () => {
+    const factory = disposed(createClientFactory());
+    let calls = 0;
+    const provider = async (): Promise<AwsCredentials> => {
+      calls++;
+      return { accessKeyId: 'AKIDUNKNOWNLONGTERM1', secretAccessKey: 'unknown-long-term-secret-0000000000000000' };
+    };
+    const error = await rejection(factory.getClient(dynamodb, dynamoOptions(provider)).send(new ListTablesCommand({})));
+    expect(error).toMatchObject({ name: 'UnrecognizedClientException' });
+    expect(error).not.toBeInstanceOf(AwsCredentialError);
+    expect(calls).toBe(1);
+  });
+
+  it('a source that gives back the rejected credentials: CREDENTIALS_REJECTED (unchanged), asked to force a refresh once', async () => {
+    const factory = disposed(createClientFactory());
+    const stale = await issue('stale');
+    const calls: unknown[] = [];
+    const provider = async (options?: unknown): Promise<AwsCredentials> => {
+      calls.push(options);
+      return { ...stale };
+    };
+    const client = factory.getClient(dynamodb, dynamoOptions(provider));
+    await client.send(new ListTablesCommand({}));
+    local.sts.expireCredentials(stale.accessKeyId);
+    local.requests.reset();
+    const error = await rejection(client.send(new ListTablesCommand({})));
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'CREDENTIALS_REJECTED', cause: { name: 'ExpiredTokenException' } });
+    expect(calls).toEqual([undefined, { forceRefresh: true }]);
+    // Not sent again with credentials known to be refused.
+    expect(local.requests.count('dynamodb')).toBe(1);
+  });
+
+  it('a keyed source that caches is told to force its refresh (context.forceRefresh) and heals', async () => {
+    const factory = disposed(createClientFactory());
+    let cached: AwsCredentials | undefined;
+    const seen: Array<boolean | undefined> = [];
+    const keyed = keyedCredentials('heal-keyed', async (context: CredentialContext) => {
+      seen.push(context.forceRefresh);
+      if (cached === undefined || context.forceRefresh === true) cached = await issue(`keyed-${seen.length}`);
+      return cached;
+    });
+    const client = factory.getClient(dynamodb, dynamoOptions(keyed));
+    await client.send(new ListTablesCommand({}));
+    local.sts.expireCredentials(cached!.accessKeyId);
+    await client.send(new ListTablesCommand({}));
+    expect(seen).toEqual([undefined, true]);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
+  });
+
+  it('fresh credentials rejected again: CREDENTIALS_REJECTED after exactly one retry', async () => {
+    const factory = disposed(createClientFactory());
+    let calls = 0;
+    const provider = async (): Promise<AwsCredentials> => {
+      calls++;
+      const set = await issue(`again-${calls}`);
+      // Revoked as soon as issued, from the second on.
+      if (calls > 1) local.sts.expireCredentials(set.accessKeyId);
+      return set;
+    };
+    const client = factory.getClient(s3, s3Options(provider));
+    await client.send(new ListBucketsCommand({}));
+    local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    local.requests.reset();
+    const error = await rejection(client.send(new ListBucketsCommand({})));
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'CREDENTIALS_REJECTED', cause: { name: 'ExpiredToken' } });
+    expect(calls).toBe(2);
+    expect(local.requests.count('s3')).toBe(2);
+  });
+});
+
+describe('a host clock that is off (the endpoints keep real time)', () => {
+  const HOURS_2 = 2 * 3_600_000;
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('2 h fast: 10 sequential requests on one-hour role credentials cost at most 2 AssumeRole calls', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + HOURS_2, shouldAdvanceTime: true });
+    const factory = disposed(createClientFactory());
+    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-clock', roleSessionName: 'fast', source: { ...local.credentials } });
+    const client = factory.getClient(s3, s3Options(credentials));
+    for (let i = 0; i < 10; i++) await client.send(new ListBucketsCommand({}));
+    expect(local.requests.count('s3', { operation: 'ListBuckets', status: 200 })).toBe(10);
+    expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBeLessThanOrEqual(2);
+  });
+
+  it('2 h slow: credentials expired while they still look valid heal on the first rejection', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - HOURS_2, shouldAdvanceTime: true });
+    const factory = disposed(createClientFactory());
+    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/slow-clock', roleSessionName: 'slow', source: { ...local.credentials } });
+    const client = factory.getClient(dynamodb, dynamoOptions(credentials));
+    // The first request is refused once for its skewed signing time, then the SDK corrects its clock.
+    await client.send(new ListTablesCommand({}));
+    local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    local.requests.reset();
+    for (let i = 0; i < 5; i++) await client.send(new ListTablesCommand({}));
+    expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBe(1);
+    // One refusal (the expired credentials), then every request succeeds.
+    expect(local.requests.count('dynamodb', { status: 400 })).toBe(1);
+    expect(local.requests.count('dynamodb', { status: 200 })).toBe(5);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
+  });
+});

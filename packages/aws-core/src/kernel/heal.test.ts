@@ -1,0 +1,86 @@
+// The memoised provider's `invalidate` and the rejection codes, without a
+// wire (the requests themselves are tested against the testkit in
+// internal/e2e/src/heal.test.ts).
+import { describe, expect, it } from 'vitest';
+import { memoizeProvider, type ResolutionReport } from './credentials.js';
+import { AwsClientError } from './errors.js';
+import { rejectionOf } from './heal.js';
+import type { AwsCredentials } from './types.js';
+
+function source() {
+  const calls: unknown[] = [];
+  let n = 0;
+  const reports: ResolutionReport[] = [];
+  const provider = memoizeProvider(
+    async (options) => {
+      calls.push(options);
+      n++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { accessKeyId: `ASIA${n}`, secretAccessKey: `secret-${n}`, sessionToken: `token-${n}`, expiration: new Date(Date.now() + 3_600_000) };
+    },
+    {
+      refreshWindowMs: 60_000,
+      wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }),
+      onResolution: (r) => reports.push(r),
+    },
+  );
+  return { provider, calls, reports };
+}
+
+describe('invalidate', () => {
+  it('is marked memoized, so the SDK calls it for every request instead of caching above it', () => {
+    expect(source().provider.memoized).toBe(true);
+  });
+
+  it('refreshes once for any number of concurrent callers that saw the same rejection, asking the source to force it', async () => {
+    const { provider, calls, reports } = source();
+    const rejected = await provider();
+    const fresh = await Promise.all(Array.from({ length: 20 }, () => provider.invalidate(rejected, 'ExpiredToken')));
+    expect(calls).toEqual([undefined, { forceRefresh: true }]);
+    expect(new Set(fresh.map((c) => c.accessKeyId))).toEqual(new Set(['ASIA2']));
+    expect(await provider()).toBe(fresh[0]);
+    expect(reports.at(-1)).toMatchObject({ refresh: true, ok: true, rejected: 'ExpiredToken' });
+  });
+
+  it('leaves credentials that were already replaced: a late caller with the old ones gets the new ones, no second refresh', async () => {
+    const { provider, calls } = source();
+    const rejected = await provider();
+    await provider.invalidate(rejected, 'ExpiredToken');
+    const late = await provider.invalidate({ ...rejected } as AwsCredentials, 'ExpiredTokenException');
+    expect(late.accessKeyId).toBe('ASIA2');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('compares by key, secret and token, not by object identity', async () => {
+    const { provider, calls } = source();
+    const current = await provider();
+    await provider.invalidate({ ...current } as AwsCredentials, 'ExpiredToken');
+    expect(calls).toHaveLength(2);
+  });
+});
+
+describe('rejectionOf', () => {
+  const temporary = { accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't' } as AwsCredentials;
+  const longTerm = { accessKeyId: 'AKIA1', secretAccessKey: 's' } as AwsCredentials;
+
+  it.each(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired'])('%s is a rejection of any credentials', (name) => {
+    expect(rejectionOf(Object.assign(new Error('x'), { name }), longTerm)).toBe(name);
+    expect(rejectionOf(Object.assign(new Error('x'), { name }), temporary)).toBe(name);
+  });
+
+  it.each(['InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'RequestExpired'])(
+    '%s is one for temporary credentials only (for a long-term key it is a wrong key)',
+    (name) => {
+      expect(rejectionOf(Object.assign(new Error('x'), { name }), temporary)).toBe(name);
+      expect(rejectionOf(Object.assign(new Error('x'), { name }), longTerm)).toBeUndefined();
+    },
+  );
+
+  it('reads Code / code as some protocols leave them, and ignores everything else', () => {
+    expect(rejectionOf({ Code: 'ExpiredToken' }, temporary)).toBe('ExpiredToken');
+    expect(rejectionOf({ name: 'Error', code: 'ExpiredTokenException' }, temporary)).toBe('ExpiredTokenException');
+    for (const other of [new Error('AccessDenied'), { name: 'ThrottlingException' }, { name: 'InvalidToken' }, null, 'ExpiredToken', undefined]) {
+      expect(rejectionOf(other, temporary)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Credentials that heal themselves: a request a service refuses because its
+ * temporary credentials are no longer valid (expired early, revoked, expired
+ * by a clock that was off) drops the session's cached credentials once, and
+ * is sent again, once, with fresh ones. The refresh is the memoised
+ * provider's (`invalidate`): one for every client and concurrent caller of
+ * the credentials, however many saw the rejection.
+ *
+ * What does not heal gets `CREDENTIALS_REJECTED` (an AwsCredentialError,
+ * the service's error as `cause`): explicit credentials (nothing to refresh),
+ * a request whose body is a one-shot stream (it cannot be sent again), a
+ * refresh that gives back the rejected credentials, and a retry rejected
+ * again.
+ *
+ * The middleware sits at the `initialize` step, outside the SDK's retry loop
+ * (`finalizeRequest`): the retry is one more pass through serialisation,
+ * identity resolution and signing, not an SDK retry, and uses none of the
+ * retry quota.
+ *
+ * @module
+ */
+import { type MemoizedProvider, sameCredentials } from './credentials.js';
+import { fail } from './errors.js';
+import type { CredentialKind } from './keySpec.js';
+import type { AwsCredentialProvider, AwsCredentials, SdkClientLike } from './types.js';
+
+/**
+ * The service error codes that mean "these credentials are no longer
+ * valid", however the service spells it. `temporary`: only for credentials
+ * with a session token (for a long-term key the same code means a wrong
+ * key, which no refresh fixes).
+ */
+const REJECTIONS: ReadonlyMap<string, { readonly temporary: boolean }> = new Map([
+  ['ExpiredToken', { temporary: false }],
+  ['ExpiredTokenException', { temporary: false }],
+  ['TokenRefreshRequired', { temporary: false }],
+  ['RequestExpired', { temporary: true }],
+  ['InvalidClientTokenId', { temporary: true }],
+  ['UnrecognizedClientException', { temporary: true }],
+  ['InvalidAccessKeyId', { temporary: true }],
+]);
+
+/** The step and name of the middleware (one per client). */
+const MIDDLEWARE = { step: 'initialize', priority: 'low', name: 'dbpAwsCredentialHeal' } as const;
+
+/** Counted in `stats()`. */
+export interface HealCounters {
+  /** Refreshes forced by a rejection (one per rejected credentials, however many requests saw it). */
+  credentialRefreshes: number;
+  /** Requests that ended in `CREDENTIALS_REJECTED`. */
+  credentialRejections: number;
+}
+
+/** What the middleware of one client needs. */
+export interface HealContext {
+  readonly credentialId: string;
+  readonly kind: CredentialKind;
+  /** The session's provider: memoised (with `invalidate`) for every kind but explicit credentials. */
+  readonly provider: AwsCredentialProvider | MemoizedProvider;
+  readonly counters: HealCounters;
+}
+
+/** The SDK's error code: `name`, or `Code` / `code` as some protocols leave it. */
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, Code, code } = error as { name?: unknown; Code?: unknown; code?: unknown };
+  for (const value of [name, Code, code]) if (typeof value === 'string' && REJECTIONS.has(value)) return value;
+  return undefined;
+}
+
+/** The credentials a request was signed with (the SDK keeps them in its context). */
+function identityOf(context: unknown): AwsCredentials | undefined {
+  const smithy = (context as { __smithy_context?: { selectedHttpAuthScheme?: { identity?: unknown } } } | undefined)?.__smithy_context;
+  const identity = smithy?.selectedHttpAuthScheme?.identity;
+  return typeof identity === 'object' && identity !== null && typeof (identity as AwsCredentials).accessKeyId === 'string'
+    ? (identity as AwsCredentials)
+    : undefined;
+}
+
+/** The rejection code when `error` says these credentials are no longer valid, else `undefined`. */
+export function rejectionOf(error: unknown, identity: AwsCredentials | undefined): string | undefined {
+  const code = codeOf(error);
+  if (code === undefined) return undefined;
+  const temporary = typeof identity?.sessionToken === 'string' && identity.sessionToken.length > 0;
+  return (REJECTIONS.get(code) as { temporary: boolean }).temporary && !temporary ? undefined : code;
+}
+
+/** Whether a value is a body that can be read once only (a Node stream, a web `ReadableStream`, an async iterable). */
+function isOneShot(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return false;
+  const body = value as { pipe?: unknown; getReader?: unknown; [Symbol.asyncIterator]?: unknown };
+  return typeof body.pipe === 'function' || typeof body.getReader === 'function' || typeof body[Symbol.asyncIterator] === 'function';
+}
+
+/** Whether a command's input holds a one-shot body (at its top level, where every SDK input puts its payload). */
+function hasOneShotBody(input: unknown): boolean {
+  if (typeof input !== 'object' || input === null) return false;
+  for (const key of Object.keys(input)) if (isOneShot((input as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+type Next = (args: { input?: unknown }) => Promise<unknown>;
+
+/** Adds the healing middleware to a client the factory made. */
+export function addHealing(client: SdkClientLike, heal: HealContext): void {
+  const { credentialId, kind, provider, counters } = heal;
+  const rejected = (variant: 'static' | 'stream' | 'unchanged' | 'again', code: string, cause: unknown): Error => {
+    counters.credentialRejections++;
+    return fail(`CREDENTIALS_REJECTED.${variant}`, { credentialId, kind, code }, { cause });
+  };
+  const middleware = (next: Next, context: unknown) => async (args: { input?: unknown }) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      const identity = identityOf(context);
+      // Unsigned (an operation without auth, such as AssumeRoleWithWebIdentity): not about these credentials.
+      const code = identity === undefined ? undefined : rejectionOf(error, identity);
+      if (code === undefined) throw error;
+      const invalidate = (provider as Partial<MemoizedProvider>).invalidate;
+      if (invalidate === undefined) throw rejected('static', code, error);
+      if (hasOneShotBody(args.input)) {
+        // Not sent again (its body is gone), but the next request gets fresh credentials.
+        await invalidate(identity, code).catch(() => undefined);
+        throw rejected('stream', code, error);
+      }
+      // Shared: the first caller's refresh serves every other one. A refresh
+      // that fails rejects with the provider's own AwsCredentialError.
+      const fresh = await invalidate(identity, code);
+      if (sameCredentials(fresh, identity)) throw rejected('unchanged', code, error);
+      try {
+        return await next(args);
+      } catch (retryError) {
+        const again = rejectionOf(retryError, identityOf(context));
+        if (again === undefined) throw retryError;
+        throw rejected('again', again, retryError);
+      }
+    }
+  };
+  client.middlewareStack.add(middleware as never, MIDDLEWARE as never);
+}
