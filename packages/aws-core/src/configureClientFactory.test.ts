@@ -80,6 +80,19 @@ describe('configureClientFactory', () => {
     expect(getClientFactory().getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
   });
 
+  it('a refused defaultRegion leaves nothing behind: the factory works, unconfigured, before and after a dispose()', async () => {
+    // No process-wide factory yet: the refusal must not leave the bad region for the one getInstance() makes.
+    await getClientFactory().dispose();
+    expect(() => configureClientFactory({ defaultRegion: 'eu-west-l' })).toThrow(expect.objectContaining({ code: 'INVALID_REGION' }));
+    expect(getClientFactory().getClient(alpha, { region: 'us-east-1', credentials: creds }).config.region).toBe('us-east-1');
+    await getClientFactory().dispose();
+    // An unused process-wide factory: it keeps its options, and so does the next one.
+    configureClientFactory({ defaultRegion: 'eu-west-1' });
+    expect(() => configureClientFactory({ defaultRegion: 'xx-west-l', regionValidation: 'strict' })).toThrow(expect.objectContaining({ code: 'INVALID_REGION' }));
+    await getClientFactory().dispose();
+    expect(getClientFactory().getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
+  });
+
   it('copies the options: mutating them after the call changes nothing', () => {
     const tier = { ...slow };
     const options = { defaultRegion: 'eu-west-1', tiers: { slow: tier }, serviceTiers: { alpha: 'slow' } };
