@@ -88,7 +88,9 @@ describe('configureClientFactory', () => {
     await getClientFactory().dispose();
     // An unused process-wide factory: it keeps its options, and so does the next one.
     configureClientFactory({ defaultRegion: 'eu-west-1' });
-    expect(() => configureClientFactory({ defaultRegion: 'xx-west-l', regionValidation: 'strict' })).toThrow(expect.objectContaining({ code: 'INVALID_REGION' }));
+    expect(() => configureClientFactory({ defaultRegion: 'xx-west-l', regionValidation: 'strict' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REGION' }),
+    );
     await getClientFactory().dispose();
     expect(getClientFactory().getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
   });
