@@ -58,6 +58,13 @@ const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');
 /** The process-wide factory's settings (`configureClientFactory`), beside the instance on `globalThis`. */
 const SETTINGS_KEY = Symbol.for('@dbp/aws-core/factory-settings@1');
 const FACTORY_BRAND = Symbol.for('@dbp/aws-core/factory-brand');
+/**
+ * How `configureClientFactory` applies settings to a factory in place: a
+ * method under a `Symbol.for` key, so a copy of the package (ESM or CJS) can
+ * reconfigure the process-wide factory another copy made (`#setUp`, a private
+ * method, is reachable only from the copy that declared it).
+ */
+const RECONFIGURE = Symbol.for('@dbp/aws-core/factory-reconfigure@1');
 const CONSTRUCT: unique symbol = Symbol('construct') as never;
 
 /**
@@ -98,6 +105,7 @@ export class AwsClientFactory {
     if (token !== CONSTRUCT) throw fail('CONSTRUCTOR_IS_PRIVATE');
     this.#setUp(readFactoryOptions(options));
     Object.defineProperty(this, FACTORY_BRAND, { value: true });
+    Object.defineProperty(this, RECONFIGURE, { value: (settings: FactorySettings) => this.#setUp(settings) });
   }
 
   #setUp(settings: FactorySettings): void {
@@ -139,14 +147,22 @@ export class AwsClientFactory {
   static configure(settings: FactorySettings): AwsClientFactory {
     const holder = processWide();
     const existing = holder[INSTANCE_KEY];
+    // The factory may come from another copy of the package: only its public
+    // surface and its RECONFIGURE method are shared.
+    let configured: AwsClientFactory;
     if (existing !== undefined && !existing.disposed) {
-      const { clients, sessions, misses } = existing.#store.counters();
+      const { clients, sessions, misses } = existing.toJSON();
       if (clients + sessions + misses > 0) throw fail('FACTORY_ALREADY_IN_USE');
+      // Applied first: settings it refuses (a defaultRegion) are never kept.
+      (existing as unknown as { [RECONFIGURE]: (settings: FactorySettings) => void })[RECONFIGURE](settings);
+      configured = existing;
+    } else {
+      configured = new AwsClientFactory(CONSTRUCT);
+      configured.#setUp(settings);
+      Object.defineProperty(holder, INSTANCE_KEY, { value: configured, enumerable: false, configurable: true, writable: true });
     }
     Object.defineProperty(holder, SETTINGS_KEY, { value: settings, enumerable: false, configurable: true, writable: true });
-    if (existing === undefined || existing.disposed) return AwsClientFactory.getInstance();
-    existing.#setUp(settings);
-    return existing;
+    return configured;
   }
 
   /** `instanceof` holds for factories made by any copy of the package. */
