@@ -135,7 +135,15 @@ export class ClientStore {
     // times at most, so a caller is not handed a client already removed.
     for (let attempt = 1; ; attempt++) {
       const ownership = ownershipOf(call.snapshot);
-      const client = createClient(call.definition, call.tier, session, call.snapshot, ownership, this.#installed.platform);
+      const client = createClient(
+        call.definition,
+        call.tier,
+        session,
+        call.snapshot,
+        ownership,
+        this.#installed.platform,
+        (found) => context.region(found) as string,
+      );
       const entry = newEntry(call, client, ownership, now, this.#cache.nextTick());
       const raced = this.#cache.get(call.key);
       if (this.#closed() || raced?.state === 'live') {
