@@ -193,6 +193,16 @@ describe('assumeRole({ stsConfig })', () => {
     expect(everythingShown(error)).not.toContain('inside-secret');
   });
 
+  it('refuses a class instance as stsConfig whatever was called before: an equal plain stsConfig accepted earlier changes nothing', () => {
+    class StsSettings {
+      endpoint = 'http://127.0.0.1:4566';
+    }
+    const refusal = () => caught(() => assumeRole({ roleArn: ROLE, stsConfig: new StsSettings() as never }));
+    expect(refusal()).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/got an instance of a class/) });
+    assumeRole({ roleArn: ROLE, stsConfig: { endpoint: 'http://127.0.0.1:4566' } });
+    expect(refusal()).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/got an instance of a class/) });
+  });
+
   it("refuses what getClient refuses in config (a symbol, a cycle) with getClient's own INVALID_CONFIG error", () => {
     const cycle: Record<string, unknown> = { endpoint: 'http://127.0.0.1:4566' };
     cycle.self = cycle;
