@@ -247,6 +247,13 @@ function sameRecord(snapshot: object, size: number, value: unknown): boolean {
   return count === size;
 }
 
+/** Whether a value is a plain object, as `copyStsConfig` requires: a class instance equal by its fields is still refused, whatever was remembered. */
+function isPlain(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * Whether a read asks for what a snapshot was built from. Equal values are
  * equal whatever the objects: a call per request with equal options matches.
@@ -269,7 +276,10 @@ export function sameRead(snapshot: RoleSnapshot, read: RoleRead): boolean {
     (snapshot.tags === read.tags || (snapshot.tags !== undefined && sameRecord(snapshot.tags, snapshot.tagCount, read.tags))) &&
     (read.stsConfig === undefined
       ? snapshot.stsConfig === undefined
-      : snapshot.stsConfig !== undefined && snapshot.stsConfigFlat && sameRecord(snapshot.stsConfig, snapshot.stsConfigSize, read.stsConfig))
+      : snapshot.stsConfig !== undefined &&
+        snapshot.stsConfigFlat &&
+        isPlain(read.stsConfig) &&
+        sameRecord(snapshot.stsConfig, snapshot.stsConfigSize, read.stsConfig))
   );
 }
 
