@@ -302,7 +302,8 @@ function copyTags(where: SourceFunction, tags: unknown): Readonly<Record<string,
   if (tags === undefined) return undefined;
   const shape = "tags must be an object of session tags such as { tenant: 'acme' } (keys 1 to 128 characters, string values up to 256, at most 50)";
   if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) throw invalidOption(where, `${shape}; got ${describeType(tags)}.`);
-  const copy: Record<string, string> = {};
+  // No prototype: a `__proto__` key (options parsed from JSON) is a key like any other, never the copy's prototype.
+  const copy: Record<string, string> = Object.create(null);
   let count = 0;
   for (const key in tags) {
     const value = (tags as Record<string, unknown>)[key];
@@ -328,7 +329,7 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
   // kept too, so the core's validator (keyedCredentials' dependsOn, the one
   // getClient uses) refuses it at this call with its typed error.
   const record = source as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
+  const copy: Record<string, unknown> = Object.create(null);
   const take = (key: string): void => {
     const value = record[key];
     if (value !== undefined) copy[key] = value instanceof Date ? new Date(value.getTime()) : value;
@@ -368,7 +369,8 @@ function copyStsConfig(where: SourceFunction, config: unknown): { copy: StsConfi
     throw invalidOption(where, `stsConfig must be a plain object of STS client configuration such as { endpoint: 'http://127.0.0.1:4566' }; got ${got}.`);
   }
   const record = config as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
+  // No prototype: a `__proto__` key (stsConfig parsed from JSON) stays a key, which the core's snapshot leaves out as getClient's does.
+  const copy: Record<string, unknown> = Object.create(null);
   let size = 0;
   let flat = true;
   for (const key of Object.keys(record)) {
