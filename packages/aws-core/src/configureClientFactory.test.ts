@@ -61,6 +61,29 @@ describe('configureClientFactory', () => {
     expect(() => configureClientFactory({ maxClients: 8 })).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
   });
 
+  it('refuses from inside a getClient of the process-wide factory (a getter on its options), leaving no client outside the factory', async () => {
+    const factory = getClientFactory();
+    let inside: unknown;
+    const options = {
+      credentials: creds,
+      get region(): string {
+        try {
+          configureClientFactory({ defaultRegion: 'eu-west-1' });
+        } catch (error) {
+          inside = error;
+        }
+        return 'us-east-1';
+      },
+    };
+    const first = factory.getClient(alpha, options);
+    expect(inside).toMatchObject({ code: 'FACTORY_ALREADY_IN_USE' });
+    // The client is the factory's: found again, counted, and destroyed by dispose().
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds })).toBe(first);
+    expect(factory.stats()).toMatchObject({ clients: 1, misses: 1, hits: 1 });
+    await factory.dispose();
+    expect(first.destroyed).toBe(1);
+  });
+
   it('may be called again before first use: the new options replace the old whole', () => {
     configureClientFactory({ defaultRegion: 'eu-west-1', tiers: { slow }, serviceTiers: { alpha: 'slow' } });
     configureClientFactory({ defaultRegion: 'us-west-2' });
