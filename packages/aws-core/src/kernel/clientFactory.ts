@@ -105,7 +105,13 @@ export class AwsClientFactory {
     if (token !== CONSTRUCT) throw fail('CONSTRUCTOR_IS_PRIVATE');
     this.#setUp(readFactoryOptions(options));
     Object.defineProperty(this, FACTORY_BRAND, { value: true });
-    Object.defineProperty(this, RECONFIGURE, { value: (settings: FactorySettings) => this.#setUp(settings) });
+    Object.defineProperty(this, RECONFIGURE, {
+      value: (settings: FactorySettings) => {
+        // From a getter of a call running on this factory: that call would finish on the replaced store.
+        if (this.#store.busy) throw fail('FACTORY_ALREADY_IN_USE');
+        this.#setUp(settings);
+      },
+    });
   }
 
   #setUp(settings: FactorySettings): void {
@@ -235,15 +241,17 @@ export class AwsClientFactory {
   getSession(options?: SessionOptions): AwsSession {
     this.#assertOpen();
     const read = emptyRead();
-    guardRead('getSession()', () => readCall(options, read));
+    const store = this.#store;
+    guardRead('getSession()', () => store.reading(() => readCall(options, read)));
     // getClient's reader, with what only a client has (config, tier) refused too.
     const extra = read.config !== undefined ? 'config' : read.tier !== undefined ? 'tier' : undefined;
     const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
     if (problem !== undefined) refuseProblem('getSession()', problem, SESSION_NAMES);
-    const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
+    const context = this.#context;
+    const { region, profile, credentials } = guardRead('getSession()', () => store.reading(() => resolveSession(read, undefined, context)));
     if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now())
       throw fail('CREDENTIALS_EXPIRED', { at: new Date(credentials.expiresAt).toISOString() });
-    return this.#store.session(region, profile, credentials);
+    return store.session(region, profile, credentials);
   }
 
   /**

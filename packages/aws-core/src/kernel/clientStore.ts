@@ -46,6 +46,8 @@ export class ClientStore {
   readonly #trap: ProviderTrap | undefined;
   #hits = 0;
   #misses = 0;
+  /** How many calls of this store are running their caller's getters now (`busy`). */
+  #reading = 0;
   #evictions = 0;
 
   constructor(settings: FactorySettings, installed: Installed, report: Report, context: object, closed: () => boolean) {
@@ -91,6 +93,7 @@ export class ClientStore {
     // Reading and validating run the caller's getters and Proxy traps: what
     // they throw (a revoked Proxy, a failing getter) becomes a typed error.
     reading++;
+    this.#reading++;
     try {
       readCall(options, read);
       // Fast path (Node): exact repeated inputs, found by value without
@@ -115,6 +118,7 @@ export class ClientStore {
       throw unreadable('getClient()', error);
     } finally {
       reading--;
+      this.#reading--;
     }
     const cached = this.#cache.get(call.key);
     if (cached !== undefined) {
@@ -168,6 +172,25 @@ export class ClientStore {
       // FACTORY_DISPOSED, never the client dispose destroyed.
       if (this.#closed()) return undefined;
       if (entry.state === 'live' || attempt === MAX_CREATE_ATTEMPTS) return entry;
+    }
+  }
+
+  /**
+   * Whether a call is reading its caller's options now (getters, Proxy traps):
+   * user code that runs while this store is mid-call, so the factory must
+   * not be set up again under it (`configureClientFactory`).
+   */
+  get busy(): boolean {
+    return this.#reading > 0;
+  }
+
+  /** Runs `read` (a call's reading of its caller's options) as `busy`. */
+  reading<TResult>(read: () => TResult): TResult {
+    this.#reading++;
+    try {
+      return read();
+    } finally {
+      this.#reading--;
     }
   }
 
