@@ -107,8 +107,9 @@ export class AwsClientFactory {
     Object.defineProperty(this, FACTORY_BRAND, { value: true });
     Object.defineProperty(this, RECONFIGURE, {
       value: (settings: FactorySettings) => {
-        // From a getter of a call running on this factory: that call would finish on the replaced store.
-        if (this.#store.busy) throw fail('FACTORY_ALREADY_IN_USE');
+        // In use: it made a client or a session, or a getter of a getClient running on it calls (that call would finish on the replaced store).
+        const { clients, sessions, misses } = this.#store.counters();
+        if (clients + sessions + misses > 0 || this.#store.busy) throw fail('FACTORY_ALREADY_IN_USE');
         this.#setUp(settings);
       },
     });
@@ -152,23 +153,18 @@ export class AwsClientFactory {
    */
   static configure(settings: FactorySettings): AwsClientFactory {
     const holder = processWide();
-    const existing = holder[INSTANCE_KEY];
-    // The factory may come from another copy of the package: only its public
-    // surface and its RECONFIGURE method are shared.
-    let configured: AwsClientFactory;
-    if (existing !== undefined && !existing.disposed) {
-      const { clients, sessions, misses } = existing.toJSON();
-      if (clients + sessions + misses > 0) throw fail('FACTORY_ALREADY_IN_USE');
-      // Applied first: settings it refuses (a defaultRegion) are never kept.
-      (existing as unknown as { [RECONFIGURE]: (settings: FactorySettings) => void })[RECONFIGURE](settings);
-      configured = existing;
+    let factory = holder[INSTANCE_KEY];
+    if (factory === undefined || factory.disposed) {
+      factory = new AwsClientFactory(CONSTRUCT);
+      factory.#setUp(settings);
+      Object.defineProperty(holder, INSTANCE_KEY, { value: factory, enumerable: false, configurable: true, writable: true });
     } else {
-      configured = new AwsClientFactory(CONSTRUCT);
-      configured.#setUp(settings);
-      Object.defineProperty(holder, INSTANCE_KEY, { value: configured, enumerable: false, configurable: true, writable: true });
+      // Maybe another copy's factory: its RECONFIGURE refuses it in use, and applies the settings (throwing before any change for a refused defaultRegion).
+      (factory as unknown as { [RECONFIGURE]: (settings: FactorySettings) => void })[RECONFIGURE](settings);
     }
+    // Kept only once applied: refused settings never reach the next getInstance().
     Object.defineProperty(holder, SETTINGS_KEY, { value: settings, enumerable: false, configurable: true, writable: true });
-    return configured;
+    return factory;
   }
 
   /** `instanceof` holds for factories made by any copy of the package. */
@@ -241,17 +237,15 @@ export class AwsClientFactory {
   getSession(options?: SessionOptions): AwsSession {
     this.#assertOpen();
     const read = emptyRead();
-    const store = this.#store;
-    guardRead('getSession()', () => store.reading(() => readCall(options, read)));
+    guardRead('getSession()', () => readCall(options, read));
     // getClient's reader, with what only a client has (config, tier) refused too.
     const extra = read.config !== undefined ? 'config' : read.tier !== undefined ? 'tier' : undefined;
     const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
     if (problem !== undefined) refuseProblem('getSession()', problem, SESSION_NAMES);
-    const context = this.#context;
-    const { region, profile, credentials } = guardRead('getSession()', () => store.reading(() => resolveSession(read, undefined, context)));
+    const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
     if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now())
       throw fail('CREDENTIALS_EXPIRED', { at: new Date(credentials.expiresAt).toISOString() });
-    return store.session(region, profile, credentials);
+    return this.#store.session(region, profile, credentials);
   }
 
   /**

@@ -176,22 +176,12 @@ export class ClientStore {
   }
 
   /**
-   * Whether a call is reading its caller's options now (getters, Proxy traps):
-   * user code that runs while this store is mid-call, so the factory must
-   * not be set up again under it (`configureClientFactory`).
+   * Whether a `getClient` of this store is reading its caller's options now
+   * (getters, Proxy traps): the factory must not be set up again under it
+   * (`configureClientFactory`).
    */
   get busy(): boolean {
     return this.#reading > 0;
-  }
-
-  /** Runs `read` (a call's reading of its caller's options) as `busy`. */
-  reading<TResult>(read: () => TResult): TResult {
-    this.#reading++;
-    try {
-      return read();
-    } finally {
-      this.#reading--;
-    }
   }
 
   /** The session for resolved inputs; its provider is memoised once per credential id. */
