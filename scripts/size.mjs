@@ -23,9 +23,11 @@ const OVERHEAD_TARGET_BYTES = 2 * 1024;
  * drain and close again, creation retried after a re-entrant clear, one
  * definition key, re-entrant getters, a one-second clock for lastUsedAt.
  * Raised from 12.25 kB for the kernel's plug-in seams, kept for one commit
- * while the web kernel is cut down.)
+ * while the web kernel is cut down. Raised from 12.40 kB for review 5's
+ * fixes: configureClientFactory across package copies and mid-call, and the
+ * region check of the SDK's own region lookup, +~60 bytes gzip.)
  */
-const OVERHEAD_BUDGET_BYTES = 12_400;
+const OVERHEAD_BUDGET_BYTES = 12_500;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
