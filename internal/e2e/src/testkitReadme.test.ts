@@ -71,7 +71,9 @@ const complete = blocks.filter((block) => !block.fragment);
 
 beforeAll(() => {
   for (const name of BUILT) {
-    expect(existsSync(join(root, 'packages', name, 'dist', 'index.js')), `build ${name} first (turbo runs build before test)`).toBe(true);
+    // Each package's own entry (the core's is dist/index.node.cjs since the kernel split, not dist/index.js).
+    const { main } = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as { main: string };
+    expect(existsSync(join(root, 'packages', name, main)), `build ${name} first (turbo runs build before test)`).toBe(true);
   }
   mkdirSync(work, { recursive: true });
 });
