@@ -4,19 +4,26 @@
 // imports no plug-in and no platform module. Reads every non-test module of
 // packages/aws-core/src with TypeScript's own import scanner
 // (`ts.preProcessFile`: import/export declarations, `import()` and `import
-// type` alike), resolves relative specifiers, and reports each strongly
-// connected component of more than one module (or a module importing
-// itself) with the edges that close it.
+// type` alike), resolves relative specifiers, the package's own name
+// (`@dbp/aws-core`, through its `exports`) and its `imports` specifiers
+// (`#name`), both by the `@dbp/source` condition (every target under it: a
+// cycle in any build is a cycle), and reports each strongly connected
+// component of more than one module (or a module importing itself) with the
+// edges that close it.
 //
 // `node scripts/import-graph.mjs` exits 1 on a cycle or a layering break;
-// `--print` also lists every module with its imports.
+// `--print` also lists every module with its imports; `--package <dir>` checks
+// another copy of the package (its package.json and src; the tests use it).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const src = join(root, 'packages', 'aws-core', 'src');
+const packageFlag = process.argv.indexOf('--package');
+const packageDir = packageFlag === -1 ? join(root, 'packages', 'aws-core') : resolve(process.argv[packageFlag + 1] ?? '.');
+const src = join(packageDir, 'src');
+const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 const TEST = /\.test(-d)?\.ts$|__fixtures__/;
 
 /** Every module of the core's sources, tests and fixtures left out. */
@@ -30,12 +37,30 @@ function modules(dir) {
   return found;
 }
 
-/** A relative specifier as the file it names (`./x.js` → `x.ts`, `./dir` → `dir/index.ts`). */
-function resolveSpecifier(from, specifier, known) {
-  if (!specifier.startsWith('.')) return undefined;
-  const base = resolve(dirname(from), specifier);
-  const candidates = [base.replace(/\.js$/, '.ts'), base.replace(/\.cjs$/, '.cts'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, join(base, 'index.ts')];
+/** A path as the module it names (`./x.js` → `x.ts`, `./dir` → `dir/index.ts`). */
+function moduleAt(base, known) {
+  const candidates = [base, base.replace(/\.js$/, '.ts'), base.replace(/\.cjs$/, '.cts'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, join(base, 'index.ts')];
   return candidates.find((candidate) => known.has(candidate));
+}
+
+/** Every path a package.json `exports`/`imports` entry gives under the `@dbp/source` condition (all of them when it has none). */
+function sourceTargets(entry) {
+  if (typeof entry === 'string') return [entry];
+  if (typeof entry !== 'object' || entry === null) return [];
+  if (Object.hasOwn(entry, '@dbp/source')) return sourceTargets(entry['@dbp/source']);
+  return Object.values(entry).flatMap(sourceTargets);
+}
+
+/** The modules a specifier names: relative, the package's own name (`exports`), or `#name` (`imports`). */
+function resolveSpecifier(from, specifier, known) {
+  if (specifier.startsWith('.')) return [moduleAt(resolve(dirname(from), specifier), known)];
+  let entry;
+  if (specifier.startsWith('#')) entry = manifest.imports?.[specifier];
+  else if (specifier === manifest.name || specifier.startsWith(`${manifest.name}/`)) {
+    const subpath = `.${specifier.slice(manifest.name.length)}`;
+    entry = typeof manifest.exports === 'string' || subpath !== '.' ? manifest.exports?.[subpath] : (manifest.exports?.['.'] ?? manifest.exports);
+  }
+  return sourceTargets(entry).map((target) => moduleAt(resolve(packageDir, target), known));
 }
 
 export function importGraph() {
@@ -46,8 +71,7 @@ export function importGraph() {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
     const targets = new Set();
     for (const { fileName } of importedFiles) {
-      const target = resolveSpecifier(file, fileName, known);
-      if (target !== undefined) targets.add(target);
+      for (const target of resolveSpecifier(file, fileName, known)) if (target !== undefined) targets.add(target);
     }
     graph.set(file, [...targets]);
   }

@@ -120,6 +120,22 @@ describe('a region from the shared config file', () => {
     expect(await other.getClient(s3, noRegion()).config.region()).toBe(local.region);
   });
 
+  it('is validated as AWS_REGION is: a misspelt one is an AwsRegionError with the suggestion at the first request, sent nowhere', async () => {
+    process.env.AWS_CONFIG_FILE = file('[default]\nregion = us-east-l\n');
+    await using factory = createClientFactory();
+    const client = factory.getClient(s3, noRegion());
+    const error = await client.send(new ListBucketsCommand({})).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(AwsRegionError);
+    expect(error).toMatchObject({ code: 'INVALID_REGION', region: 'us-east-l', suggestion: 'us-east-1' });
+    expect(local.requests.count('s3')).toBe(0);
+    // The same value in AWS_REGION is refused at getClient, with the same error.
+    process.env.AWS_REGION = 'us-east-l';
+    expect(() => factory.getClient(s3, noRegion())).toThrow(expect.objectContaining({ code: 'INVALID_REGION', suggestion: 'us-east-1' }));
+  });
+
   it('is not asked when the call, the factory or AWS_REGION names one', async () => {
     process.env.AWS_CONFIG_FILE = file('[default]\nregion = eu-west-3\n');
     await using factory = createClientFactory({ defaultRegion: local.region });

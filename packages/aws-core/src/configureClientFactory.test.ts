@@ -61,6 +61,29 @@ describe('configureClientFactory', () => {
     expect(() => configureClientFactory({ maxClients: 8 })).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
   });
 
+  it('refuses from inside a getClient of the process-wide factory (a getter on its options), leaving no client outside the factory', async () => {
+    const factory = getClientFactory();
+    let inside: unknown;
+    const options = {
+      credentials: creds,
+      get region(): string {
+        try {
+          configureClientFactory({ defaultRegion: 'eu-west-1' });
+        } catch (error) {
+          inside = error;
+        }
+        return 'us-east-1';
+      },
+    };
+    const first = factory.getClient(alpha, options);
+    expect(inside).toMatchObject({ code: 'FACTORY_ALREADY_IN_USE' });
+    // The client is the factory's: found again, counted, and destroyed by dispose().
+    expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds })).toBe(first);
+    expect(factory.stats()).toMatchObject({ clients: 1, misses: 1, hits: 1 });
+    await factory.dispose();
+    expect(first.destroyed).toBe(1);
+  });
+
   it('may be called again before first use: the new options replace the old whole', () => {
     configureClientFactory({ defaultRegion: 'eu-west-1', tiers: { slow }, serviceTiers: { alpha: 'slow' } });
     configureClientFactory({ defaultRegion: 'us-west-2' });
@@ -77,6 +100,21 @@ describe('configureClientFactory', () => {
     );
     expect(() => configureClientFactory('eu-west-1' as never)).toThrow(expect.objectContaining({ code: 'INVALID_FACTORY_OPTIONS' }));
     expect(() => configureClientFactory({ defaultRegion: 'eu-west-l' })).toThrow(expect.objectContaining({ code: 'INVALID_REGION' }));
+    expect(getClientFactory().getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
+  });
+
+  it('a refused defaultRegion leaves nothing behind: the factory works, unconfigured, before and after a dispose()', async () => {
+    // No process-wide factory yet: the refusal must not leave the bad region for the one getInstance() makes.
+    await getClientFactory().dispose();
+    expect(() => configureClientFactory({ defaultRegion: 'eu-west-l' })).toThrow(expect.objectContaining({ code: 'INVALID_REGION' }));
+    expect(getClientFactory().getClient(alpha, { region: 'us-east-1', credentials: creds }).config.region).toBe('us-east-1');
+    await getClientFactory().dispose();
+    // An unused process-wide factory: it keeps its options, and so does the next one.
+    configureClientFactory({ defaultRegion: 'eu-west-1' });
+    expect(() => configureClientFactory({ defaultRegion: 'xx-west-l', regionValidation: 'strict' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REGION' }),
+    );
+    await getClientFactory().dispose();
     expect(getClientFactory().getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
   });
 

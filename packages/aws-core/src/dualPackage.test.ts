@@ -47,4 +47,32 @@ describe('two copies of the package in one process', () => {
       nodeRuntime: true,
     });
   });
+
+  it('configureClientFactory from either copy configures the factory the other copy made, or refuses it typed once it is in use', () => {
+    const configure = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const esm = await import('@dbp/aws-core');
+const cjs = require('@dbp/aws-core');
+const credentials = { accessKeyId: 'AKID', secretAccessKey: 's' };
+const definition = cjs.defineService({ id: 'dual', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) });
+const outcome = (run) => { try { return run(); } catch (error) { return { name: error.name, code: error.code }; } };
+const results = {};
+// The CJS copy makes the process-wide factory; the ESM copy configures it before first use.
+const held = cjs.getClientFactory();
+results.configured = outcome(() => esm.configureClientFactory({ defaultRegion: 'eu-west-1' }) === held);
+results.region = outcome(() => held.getClient(definition, { credentials }).config.region);
+// Now in use: the other copy refuses, typed.
+results.inUse = outcome(() => cjs.configureClientFactory({ defaultRegion: 'ap-south-1' }));
+results.inUseViaEsm = outcome(() => esm.configureClientFactory({ defaultRegion: 'ap-south-1' }));
+console.log(JSON.stringify(results));
+`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', configure], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    const refused = { name: 'AwsClientError', code: 'FACTORY_ALREADY_IN_USE' };
+    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({ configured: true, region: 'eu-west-1', inUse: refused, inUseViaEsm: refused });
+  });
 });

@@ -4,7 +4,7 @@ import { AwsClientError, AwsCredentialError, createClientFactory } from '@dbp/aw
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { everythingShown, recordingLogger } from '../test/localSts.js';
-import { assumeRole, assumeRoleWithWebIdentity, sts } from './index.js';
+import { assumeRole, assumeRoleWithWebIdentity, type StsConfig, sts } from './index.js';
 
 // Issue 15, point 5: assumeRole against a local STS needed AWS_ENDPOINT_URL_STS.
 // `stsConfig` is the STS client's SDK config, keyed by value as getClient keys
@@ -191,6 +191,29 @@ describe('assumeRole({ stsConfig })', () => {
     expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/^assumeRole\(\): /) });
     expect((error as Error).message).toMatch(message);
     expect(everythingShown(error)).not.toContain('inside-secret');
+  });
+
+  it('refuses a class instance as stsConfig whatever was called before: an equal plain stsConfig accepted earlier changes nothing', () => {
+    class StsSettings {
+      endpoint = 'http://127.0.0.1:4566';
+    }
+    const refusal = () => caught(() => assumeRole({ roleArn: ROLE, stsConfig: new StsSettings() as never }));
+    expect(refusal()).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/got an instance of a class/) });
+    assumeRole({ roleArn: ROLE, stsConfig: { endpoint: 'http://127.0.0.1:4566' } });
+    expect(refusal()).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/got an instance of a class/) });
+  });
+
+  it('ignores a __proto__ key (stsConfig parsed from JSON) as getClient ignores it in config: the source of the same config without it', async () => {
+    await using factory = createClientFactory({ defaultRegion: local.region });
+    const fromJson = JSON.parse(`{"__proto__": {"polluted": true}, "endpoint": ${JSON.stringify(endpointOf(local))}}`) as StsConfig;
+    const plain = assumeRole({ roleArn: ROLE, source: { ...local.credentials }, stsConfig: { endpoint: endpointOf(local) } });
+    const parsed = assumeRole({ roleArn: ROLE, source: { ...local.credentials }, stsConfig: fromJson });
+    expect(callerClient(factory, parsed)).toBe(callerClient(factory, plain));
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    // getClient's own config reads the same object the same way.
+    expect(factory.getClient(sts, { region: local.region, credentials: local.credentials, config: fromJson })).toBe(
+      factory.getClient(sts, { region: local.region, credentials: local.credentials, config: { endpoint: endpointOf(local) } }),
+    );
   });
 
   it("refuses what getClient refuses in config (a symbol, a cycle) with getClient's own INVALID_CONFIG error", () => {

@@ -65,6 +65,13 @@ const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');
 /** The process-wide factory's settings (`configureClientFactory`), beside the instance on `globalThis`. */
 const SETTINGS_KEY = Symbol.for('@dbp/aws-core/factory-settings@1');
 const FACTORY_BRAND = Symbol.for('@dbp/aws-core/factory-brand');
+/**
+ * How `configureClientFactory` applies settings to a factory in place: a
+ * method under a `Symbol.for` key, so a copy of the package (ESM or CJS) can
+ * reconfigure the process-wide factory another copy made (`#setUp`, a private
+ * method, is reachable only from the copy that declared it).
+ */
+const RECONFIGURE = Symbol.for('@dbp/aws-core/factory-reconfigure@1');
 const CONSTRUCT: unique symbol = Symbol('construct') as never;
 
 /**
@@ -105,6 +112,14 @@ export class AwsClientFactory {
     if (token !== CONSTRUCT) throw fail('CONSTRUCTOR_IS_PRIVATE');
     this.#setUp(readFactoryOptions(options));
     Object.defineProperty(this, FACTORY_BRAND, { value: true });
+    Object.defineProperty(this, RECONFIGURE, {
+      value: (settings: FactorySettings) => {
+        // In use: it made a client or a session, or a getter of a getClient running on it calls (that call would finish on the replaced store).
+        const { clients, sessions, misses } = this.#store.counters();
+        if (clients + sessions + misses > 0 || this.#store.busy) throw fail('FACTORY_ALREADY_IN_USE');
+        this.#setUp(settings);
+      },
+    });
   }
 
   #setUp(settings: FactorySettings): void {
@@ -145,15 +160,18 @@ export class AwsClientFactory {
    */
   static configure(settings: FactorySettings): AwsClientFactory {
     const holder = processWide();
-    const existing = holder[INSTANCE_KEY];
-    if (existing !== undefined && !existing.disposed) {
-      const { clients, sessions, misses } = existing.#store.counters();
-      if (clients + sessions + misses > 0) throw fail('FACTORY_ALREADY_IN_USE');
+    let factory = holder[INSTANCE_KEY];
+    if (factory === undefined || factory.disposed) {
+      factory = new AwsClientFactory(CONSTRUCT);
+      factory.#setUp(settings);
+      Object.defineProperty(holder, INSTANCE_KEY, { value: factory, enumerable: false, configurable: true, writable: true });
+    } else {
+      // Maybe another copy's factory: its RECONFIGURE refuses it in use, and applies the settings (throwing before any change for a refused defaultRegion).
+      (factory as unknown as { [RECONFIGURE]: (settings: FactorySettings) => void })[RECONFIGURE](settings);
     }
+    // Kept only once applied: refused settings never reach the next getInstance().
     Object.defineProperty(holder, SETTINGS_KEY, { value: settings, enumerable: false, configurable: true, writable: true });
-    if (existing === undefined || existing.disposed) return AwsClientFactory.getInstance();
-    existing.#setUp(settings);
-    return existing;
+    return factory;
   }
 
   /** `instanceof` holds for factories made by any copy of the package. */

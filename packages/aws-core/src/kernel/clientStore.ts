@@ -49,6 +49,8 @@ export class ClientStore {
   readonly #heal: HealCounters = { credentialRefreshes: 0, credentialRejections: 0 };
   #hits = 0;
   #misses = 0;
+  /** How many calls of this store are running their caller's getters now (`busy`). */
+  #reading = 0;
   #evictions = 0;
 
   constructor(settings: FactorySettings, installed: Installed, report: Report, context: object, closed: () => boolean) {
@@ -94,6 +96,7 @@ export class ClientStore {
     // Reading and validating run the caller's getters and Proxy traps: what
     // they throw (a revoked Proxy, a failing getter) becomes a typed error.
     reading++;
+    this.#reading++;
     try {
       readCall(options, read);
       // Fast path (Node): exact repeated inputs, found by value without
@@ -118,6 +121,7 @@ export class ClientStore {
       throw unreadable('getClient()', error);
     } finally {
       reading--;
+      this.#reading--;
     }
     const cached = this.#cache.get(call.key);
     if (cached !== undefined) {
@@ -138,7 +142,15 @@ export class ClientStore {
     // times at most, so a caller is not handed a client already removed.
     for (let attempt = 1; ; attempt++) {
       const ownership = ownershipOf(call.snapshot);
-      const client = createClient(call.definition, call.tier, session, call.snapshot, ownership, this.#installed.platform);
+      const client = createClient(
+        call.definition,
+        call.tier,
+        session,
+        call.snapshot,
+        ownership,
+        this.#installed.platform,
+        (found) => context.region(found) as string,
+      );
       const entry = newEntry(call, client, ownership, now, this.#cache.nextTick());
       const raced = this.#cache.get(call.key);
       if (this.#closed() || raced?.state === 'live') {
@@ -165,6 +177,15 @@ export class ClientStore {
       if (this.#closed()) return undefined;
       if (entry.state === 'live' || attempt === MAX_CREATE_ATTEMPTS) return entry;
     }
+  }
+
+  /**
+   * Whether a `getClient` of this store is reading its caller's options now
+   * (getters, Proxy traps): the factory must not be set up again under it
+   * (`configureClientFactory`).
+   */
+  get busy(): boolean {
+    return this.#reading > 0;
   }
 
   /** The session for resolved inputs; its provider is memoised once per credential id. */

@@ -26,9 +26,11 @@ export interface HandlerPlatform {
  * `AWS_REGION`): the SDK's own lookup (on Node, the profile's config file and
  * the instance metadata), asked at the first request; finding none is an
  * `AwsRegionError` (`MISSING_REGION`) that says what to set, with the SDK's
- * error as its cause.
+ * error as its cause. A region it finds is validated as the factory validates
+ * any other (`check`: a misspelt `region =` in the config file is the same
+ * `AwsRegionError`, with its suggestion, as the same value in `AWS_REGION`).
  */
-function regionOrRefusal(lookup: () => Promise<string>, profile: string | undefined): () => Promise<string> {
+function regionOrRefusal(lookup: () => Promise<string>, profile: string | undefined, check: (region: string) => string): () => Promise<string> {
   return async () => {
     let region: unknown;
     try {
@@ -37,7 +39,7 @@ function regionOrRefusal(lookup: () => Promise<string>, profile: string | undefi
       throw fail('MISSING_REGION.node', { profile }, { cause: error });
     }
     if (typeof region !== 'string' || region === '') throw fail('MISSING_REGION.node', { profile });
-    return region;
+    return check(region);
   };
 }
 
@@ -99,7 +101,8 @@ function handlerConfig(tierOptions: Record<string, unknown>, userHandler: unknow
  * plain-object `requestHandler`, or what an options provider function
  * resolves to, is merged over the tier's options; a handler instance
  * replaces them), then the session. Constructor failures become
- * `INVALID_CONFIG` with the cause.
+ * `INVALID_CONFIG` with the cause. `checkRegion` validates a region the
+ * platform's own lookup finds for a session that has none.
  */
 export function createClient(
   definition: ServiceDefinition,
@@ -108,6 +111,7 @@ export function createClient(
   snapshot: Record<string, unknown> | undefined,
   ownership: Ownership,
   platform: HandlerPlatform,
+  checkRegion: (region: string) => string,
 ): SdkClientLike {
   const user = snapshot ?? {};
   const requestHandler = handlerConfig(tierHandlerOptions(definition, tier, platform), user.requestHandler, ownership);
@@ -121,7 +125,7 @@ export function createClient(
   if (session.region !== undefined) config.region = session.region;
   else {
     const lookup = platform.sdkRegion(session.profile);
-    if (lookup !== undefined) config.region = regionOrRefusal(lookup, session.profile);
+    if (lookup !== undefined) config.region = regionOrRefusal(lookup, session.profile, checkRegion);
   }
   if (session.profile !== undefined) config.profile = session.profile;
   try {

@@ -247,6 +247,13 @@ function sameRecord(snapshot: object, size: number, value: unknown): boolean {
   return count === size;
 }
 
+/** Whether a value is a plain object, as `copyStsConfig` requires: a class instance equal by its fields is still refused, whatever was remembered. */
+function isPlain(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * Whether a read asks for what a snapshot was built from. Equal values are
  * equal whatever the objects: a call per request with equal options matches.
@@ -269,7 +276,10 @@ export function sameRead(snapshot: RoleSnapshot, read: RoleRead): boolean {
     (snapshot.tags === read.tags || (snapshot.tags !== undefined && sameRecord(snapshot.tags, snapshot.tagCount, read.tags))) &&
     (read.stsConfig === undefined
       ? snapshot.stsConfig === undefined
-      : snapshot.stsConfig !== undefined && snapshot.stsConfigFlat && sameRecord(snapshot.stsConfig, snapshot.stsConfigSize, read.stsConfig))
+      : snapshot.stsConfig !== undefined &&
+        snapshot.stsConfigFlat &&
+        isPlain(read.stsConfig) &&
+        sameRecord(snapshot.stsConfig, snapshot.stsConfigSize, read.stsConfig))
   );
 }
 
@@ -292,7 +302,8 @@ function copyTags(where: SourceFunction, tags: unknown): Readonly<Record<string,
   if (tags === undefined) return undefined;
   const shape = "tags must be an object of session tags such as { tenant: 'acme' } (keys 1 to 128 characters, string values up to 256, at most 50)";
   if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) throw invalidOption(where, `${shape}; got ${describeType(tags)}.`);
-  const copy: Record<string, string> = {};
+  // No prototype: a `__proto__` key (options parsed from JSON) is a key like any other, never the copy's prototype.
+  const copy: Record<string, string> = Object.create(null);
   let count = 0;
   for (const key in tags) {
     const value = (tags as Record<string, unknown>)[key];
@@ -318,7 +329,7 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
   // kept too, so the core's validator (keyedCredentials' dependsOn, the one
   // getClient uses) refuses it at this call with its typed error.
   const record = source as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
+  const copy: Record<string, unknown> = Object.create(null);
   const take = (key: string): void => {
     const value = record[key];
     if (value !== undefined) copy[key] = value instanceof Date ? new Date(value.getTime()) : value;
@@ -358,7 +369,8 @@ function copyStsConfig(where: SourceFunction, config: unknown): { copy: StsConfi
     throw invalidOption(where, `stsConfig must be a plain object of STS client configuration such as { endpoint: 'http://127.0.0.1:4566' }; got ${got}.`);
   }
   const record = config as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
+  // No prototype: a `__proto__` key (stsConfig parsed from JSON) stays a key, which the core's snapshot leaves out as getClient's does.
+  const copy: Record<string, unknown> = Object.create(null);
   let size = 0;
   let flat = true;
   for (const key of Object.keys(record)) {
