@@ -30,6 +30,12 @@ export interface CredentialSource {
 /** Refresh temporary credentials this long before they expire (the SDK's own window). */
 export const DEFAULT_REFRESH_WINDOW_MS: number = 5 * 60_000;
 
+/**
+ * The smallest clock offset expiry decisions correct for: the SDK learns its
+ * offset from `Date` headers of whole seconds, so below this it is rounding.
+ */
+const CLOCK_OFFSET_MIN_MS = 60_000;
+
 /** After a failed background refresh, wait this long before the next try. */
 const REFRESH_RETRY_GAP_MS = 1_000;
 
@@ -221,7 +227,10 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   // The SDK calls it with `{ callerClientConfig }`: the calling client's config, whose `systemClockOffset` it keeps.
   const provider = async (called?: { readonly callerClientConfig?: { readonly systemClockOffset?: unknown } }) => {
     const offset = called?.callerClientConfig?.systemClockOffset;
-    if (typeof offset === 'number' && Number.isFinite(offset)) clockOffset = offset;
+    // The SDK takes the offset from every response's `Date` header, which has
+    // whole seconds: up to a second of it is that rounding, not a clock off.
+    // Only an offset past CLOCK_OFFSET_MIN_MS is the host's clock being wrong.
+    if (typeof offset === 'number' && Number.isFinite(offset)) clockOffset = Math.abs(offset) >= CLOCK_OFFSET_MIN_MS ? offset : 0;
     const now = awsNow();
     if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {
       if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && Date.now() - lastFailureAt >= REFRESH_RETRY_GAP_MS) {
