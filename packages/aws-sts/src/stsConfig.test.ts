@@ -184,7 +184,7 @@ describe('assumeRole({ stsConfig })', () => {
       { credentials: { accessKeyId: 'AKIDINSIDE', secretAccessKey: 'inside-secret' } },
       /stsConfig\.credentials is not taken: pass source/,
     ],
-    ['profile inside it', { profile: 'dev' }, /stsConfig\.profile is not taken: pass source: fromIni/],
+    ['profile inside it', { profile: 'dev' }, /stsConfig\.profile is not taken: pass source: the profile's credential provider/],
   ])('refuses %s with a typed error at the call', (_name, stsConfig, message) => {
     const error = caught(() => assumeRole({ roleArn: ROLE, stsConfig: stsConfig as never }));
     expect(error).toBeInstanceOf(AwsCredentialError);

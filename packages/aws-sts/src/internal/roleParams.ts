@@ -351,7 +351,7 @@ const SESSION_KEYS_IN_CONFIG: { readonly [K in keyof SessionOptions]-?: (where: 
     where === 'assumeRole' ? 'pass source (the credentials that call AssumeRole)' : 'AssumeRoleWithWebIdentity is sent unsigned and takes no credentials',
   profile: (where) =>
     where === 'assumeRole'
-      ? 'pass source: fromIni({ profile }) (the credentials that call AssumeRole)'
+      ? "pass source: the profile's credential provider (the credentials that call AssumeRole; @aws-sdk/credential-providers builds one from a profile name)"
       : 'AssumeRoleWithWebIdentity is sent unsigned and takes no credentials',
 };
 
