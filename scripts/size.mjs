@@ -30,7 +30,7 @@ const OVERHEAD_TARGET_BYTES = 4 * 1024;
  * check of the SDK's own region lookup, +~60 B gzip); and for issue 16's
  * self-healing credentials and warm(), which every runtime gets (+~1.3 kB).)
  */
-const OVERHEAD_BUDGET_BYTES = 13_800;
+const OVERHEAD_BUDGET_BYTES = 14_000;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -15,7 +15,13 @@
  * The middleware sits at the `initialize` step, outside the SDK's retry loop
  * (`finalizeRequest`): the retry is one more pass through serialisation,
  * identity resolution and signing, not an SDK retry, and uses none of the
- * retry quota.
+ * retry quota. A second one, just inside the retry loop, keeps the SDK from
+ * retrying a rejection with the same credentials: its signer marks any error
+ * "clock skew corrected" (so transient) when the offset it derives from the
+ * response's whole-second `Date` header differs from the one it signed with,
+ * which with a host clock 4 min or more off is nearly every response; a
+ * refused token is not fixed by a corrected clock (`RequestExpired`, a
+ * signing time out of range, is, and keeps the SDK's retry).
  *
  * @module
  */
@@ -42,6 +48,11 @@ const REJECTIONS: ReadonlyMap<string, { readonly temporary: boolean }> = new Map
 
 /** The step and name of the middleware (one per client). */
 const MIDDLEWARE = { step: 'initialize', priority: 'low', name: 'dbpAwsCredentialHeal' } as const;
+
+/** The SDK's retry middleware, in every client; added after it, ours runs between it and the signer. */
+const RETRY = 'retryMiddleware';
+/** Just inside the retry loop, between the retry and the signing middleware (later "after" entries run first). */
+const INNER_MIDDLEWARE = { relation: 'after', toMiddleware: RETRY, name: 'dbpAwsCredentialRejectionNoRetry' } as const;
 
 /** Counted in `stats()`. */
 export interface HealCounters {
@@ -99,6 +110,12 @@ function hasOneShotBody(input: unknown): boolean {
   return false;
 }
 
+/** The parts of the SDK's middleware stack the inner middleware needs (every SDK client has them). */
+interface RelativeStack {
+  identify(): string[];
+  addRelativeTo(middleware: never, options: never): void;
+}
+
 type Next = (args: { input?: unknown }) => Promise<unknown>;
 
 /** Adds the healing middleware to a client the factory made. */
@@ -137,4 +154,21 @@ export function addHealing(client: SdkClientLike, heal: HealContext): void {
     }
   };
   client.middlewareStack.add(middleware as never, MIDDLEWARE as never);
+  // Anchored to the retry middleware only where there is one: a missing anchor fails every send.
+  const stack = client.middlewareStack as Partial<RelativeStack>;
+  if (typeof stack.addRelativeTo !== 'function' || typeof stack.identify !== 'function') return;
+  if (!stack.identify().some((entry) => entry.startsWith(`${RETRY} `))) return;
+  const noRetry = (next: Next, context: unknown) => async (args: { input?: unknown }) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      const code = rejectionOf(error, identityOf(context));
+      if (code !== undefined && code !== 'RequestExpired') {
+        const metadata = (error as { $metadata?: { clockSkewCorrected?: boolean } }).$metadata;
+        if (metadata?.clockSkewCorrected === true) delete metadata.clockSkewCorrected;
+      }
+      throw error;
+    }
+  };
+  stack.addRelativeTo(noRetry as never, INNER_MIDDLEWARE as never);
 }
