@@ -13,8 +13,9 @@ import type { Options } from 'tsup';
  *
  * A service package's `src/registry.ts` (its `ServiceRegistry` augmentation,
  * declared once) is a declaration-only entry: `dist/registry.d.ts` and
- * `.d.cts`, which every other declaration file of the package imports, so the
- * `register` entry types `getClient('<id>')` on its own. As an entry it is
+ * `.d.cts`, which the `register` declarations import, so the `register`
+ * entry types `getClient('<id>')` on its own, and only it (the main entry
+ * does not register the id, so it does not type it either). As an entry it is
  * its own file, never folded into whichever chunk the bundler picks.
  */
 export function defineBuild(entry: Record<string, string>, extra: Partial<Options> = {}): Options {

@@ -6,7 +6,9 @@
 // node16, nodenext and bundler resolution, under the export conditions of
 // edge runtimes (which pick `register.edge` where a package has one), and
 // with the oldest TypeScript a consumer may use (OLDEST_TYPESCRIPT, reading
-// only the published .d.ts files, as such a consumer does).
+// only the published .d.ts files, as such a consumer does). One more
+// program imports only each package's main entry, where `getClient('<id>')`
+// must be a type error (it throws UNKNOWN_SERVICE at run time there).
 //
 // One program per resolution holds the ESM and the CommonJS files, and
 // typecheckPrograms.mjs runs every program of one TypeScript in one process,
@@ -70,6 +72,22 @@ export const typed: ${service.client} = client;
 }
 
 /**
+ * One consumer file for `service` that imports only its main entry: there
+ * `getClient('<id>')` must not type-check, as it fails at run time (the
+ * main entry does not register the id).
+ * @param {{ package: string, id: string }} service
+ */
+function mainOnlyFile(service) {
+  return `// Imports only ${service.package} (not /register): getClient('${service.id}') must be a type error, as it throws UNKNOWN_SERVICE at run time.
+import { getClientFactory } from '@dbp/aws-core';
+import '${service.package}';
+
+// @ts-expect-error the id is typed only where ${service.package}/register is imported
+getClientFactory().getClient('${service.id}', { region: 'us-east-1' });
+`;
+}
+
+/**
  * Fails unless the core's ESM and CommonJS declarations are two files (what
  * lets one program check both formats; see the top of this file).
  * @param {any} coreManifest the packed `@dbp/aws-core` package.json
@@ -115,10 +133,17 @@ export function writeRegisterConsumers(dir, services, conditions) {
       oldest: false,
     })),
   ];
-  return resolutions.map(({ name, oldest, ...options }) => {
+  // A program of its own: an augmentation any file of a program imports applies to all of it.
+  const mainOnly = services.map((service) => `main-only.${service.id}.mts`);
+  for (const [index, service] of services.entries()) writeFileSync(join(dir, mainOnly[index]), mainOnlyFile(service));
+  const programs = [
+    ...resolutions.map((resolution) => ({ ...resolution, files })),
+    { name: 'main entry only, bundler', module: 'esnext', moduleResolution: 'bundler', oldest: true, files: mainOnly },
+  ];
+  return programs.map(({ name, oldest, files: some, ...options }) => {
     const tsconfig = `tsconfig.${name.replace(/\W+/g, '-')}.json`;
     const compilerOptions = { ...options, target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: true, types: [] };
-    writeFileSync(join(dir, tsconfig), `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`);
+    writeFileSync(join(dir, tsconfig), `${JSON.stringify({ compilerOptions, files: some }, null, 2)}\n`);
     return { name, tsconfig, oldest };
   });
 }

@@ -165,7 +165,7 @@ describe('warm() reads its options as getClient does', () => {
 describe('warm() refuses what getClient refuses, as a rejection', () => {
   it('an unknown service, a malformed region, an unknown option', async () => {
     const factory = disposed(createClientFactory());
-    await expect(factory.warm('no-such-service' as 's3', s3Options())).rejects.toBeInstanceOf(AwsClientError);
+    await expect(factory.warm('no-such-service' as never, s3Options() as never)).rejects.toBeInstanceOf(AwsClientError);
     await expect(factory.warm(s3, { ...s3Options(), region: 'us-east-l' })).rejects.toBeInstanceOf(AwsRegionError);
     await expect(factory.warm(s3, { ...s3Options(), colour: 'blue' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     expect(local.requests.entries()).toEqual([]);

@@ -2,6 +2,8 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { athena, getAthenaClient } from './index.js';
+// The string id is typed by the register entry's augmentation (as for a user who imports it).
+import './registry.js';
 
 describe('typed getClient for athena', () => {
   const factory = createClientFactory();

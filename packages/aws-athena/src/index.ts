@@ -6,7 +6,6 @@
  */
 import { AthenaClient, type AthenaClientConfig } from '@aws-sdk/client-athena';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
-import './registry.js';
 
 /**
  * The Amazon Athena service definition: id `'athena'`, tier `'data'`. Pass it

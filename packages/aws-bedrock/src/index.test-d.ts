@@ -2,6 +2,8 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { bedrockRuntime, getBedrockRuntimeClient } from './index.js';
+// The string id is typed by the register entry's augmentation (as for a user who imports it).
+import './registry.js';
 
 describe('typed getClient for bedrock-runtime', () => {
   const factory = createClientFactory();

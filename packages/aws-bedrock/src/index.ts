@@ -7,7 +7,6 @@
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
 import { withHttp2Guard } from './http2Guard.js';
-import './registry.js';
 
 /**
  * The Amazon Bedrock Runtime service definition: id `'bedrock-runtime'`, tier `'ai'`. Pass it

@@ -2,6 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { dynamodb, getDynamoDBClient } from './index.js';
+// The string id is typed by the register entry's augmentation (as for a user who imports it).
+import './registry.js';
 
 describe('typed getClient for dynamodb', () => {
   const factory = createClientFactory();

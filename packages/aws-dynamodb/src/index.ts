@@ -6,7 +6,6 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
-import './registry.js';
 
 /**
  * The Amazon DynamoDB service definition: id `'dynamodb'`, tier `'standard'`. Pass it

@@ -16,7 +16,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
 import { ensureDomParser } from './internal/domParser.js';
-import './registry.js';
 
 /**
  * The Amazon S3 service definition: id `'s3'`, tier `'standard'`. Pass it

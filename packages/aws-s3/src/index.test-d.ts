@@ -2,6 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { getS3Client, s3 } from './index.js';
+// The string id is typed by the register entry's augmentation (as for a user who imports it).
+import './registry.js';
 
 describe('typed getClient for s3', () => {
   const factory = createClientFactory();

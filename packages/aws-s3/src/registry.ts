@@ -1,8 +1,9 @@
 /**
  * The string id `@dbp/aws-s3` adds to `getClient`: its `ServiceRegistry`
  * augmentation, declared once, here. The build makes this file a
- * declaration-only entry (`dist/registry.d.ts`) that the declarations of
- * `index` and `register` (and their `.edge` variants) import, so `import '@dbp/aws-s3/register'`
+ * declaration-only entry (`dist/registry.d.ts`) that only the `register`
+ * declarations import (types follow the runtime: the id works once
+ * `register` has run, and the main entry alone does not register it), so `import '@dbp/aws-s3/register'`
  * alone types `getClient('s3')` as the SDK client.
  *
  * @packageDocumentation

@@ -2,6 +2,8 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { getSageMakerClient, sagemaker } from './index.js';
+// The string id is typed by the register entry's augmentation (as for a user who imports it).
+import './registry.js';
 
 describe('typed getClient for sagemaker', () => {
   const factory = createClientFactory();

@@ -6,7 +6,6 @@
  */
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import { defineService, type GetClientOptions, getClientFactory, type ServiceDefinition } from '@dbp/aws-core';
-import './registry.js';
 
 /**
  * The Amazon SageMaker service definition: id `'sagemaker'`, tier `'ai'`. Pass it

@@ -2,6 +2,8 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsCredentialProvider, createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { assumeRole, assumeRoleWithWebIdentity, getSTSClient, sts } from './index.js';
+// The string id is typed by the register entry's augmentation (as for a user who imports it).
+import './registry.js';
 
 const roleArn = 'arn:aws:iam::111122223333:role/app';
 

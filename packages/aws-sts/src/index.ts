@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-import './registry.js';
 
 export {
   type AssumeRoleOptions,

@@ -1,8 +1,9 @@
 /**
  * The string id `@dbp/aws-sts` adds to `getClient`: its `ServiceRegistry`
  * augmentation, declared once, here. The build makes this file a
- * declaration-only entry (`dist/registry.d.ts`) that the declarations of
- * `index` and `register` import, so `import '@dbp/aws-sts/register'`
+ * declaration-only entry (`dist/registry.d.ts`) that only the `register`
+ * declarations import (types follow the runtime: the id works once
+ * `register` has run, and the main entry alone does not register it), so `import '@dbp/aws-sts/register'`
  * alone types `getClient('sts')` as the SDK client.
  *
  * @packageDocumentation
