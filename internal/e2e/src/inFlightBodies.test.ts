@@ -98,7 +98,9 @@ describe('a GetObject body is in flight until it is done', () => {
     },
     {
       name: 'ttl expiry',
-      factory: () => createClientFactory({ ttlMs: 50 }),
+      // Long enough that the client is still cached when send() resolves on a loaded CI machine
+      // (50 ms was not: the client had expired before the first stats() read), short enough for eventually().
+      factory: () => createClientFactory({ ttlMs: 1_000 }),
       remove: async (factory) => {
         expect(await eventually(() => factory.stats().clients === 0)).toBe(true);
       },
