@@ -8,7 +8,7 @@
 // published (publint, scripts/check-packages.mjs with attw, size budgets, the
 // release rehearsal), then print the pass counts per runtime and one closing
 // total.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +36,11 @@ const NODE_MATRIX = [
   { runtime: 'node26', suites: ['core', 'contract', 'e2e', 'demo'] },
   { runtime: 'node20', suites: ['demo'] },
 ];
-// Two entries at once: the suites mostly wait on local sockets and timers, and two cores are all CI has.
-const MATRIX_CONCURRENCY = 2;
+// Three entries at once, beside the host's run: the suites mostly wait on
+// local sockets, timers and child runtimes (run one after another they kept
+// about one of CI's two cores busy), and the three majors take about as long
+// each, so none waits for another.
+const MATRIX_CONCURRENCY = 3;
 const hostMajor = Number(process.versions.node.split('.')[0]);
 for (const major of NODE_MAJORS) {
   if (!NODE_MATRIX.some((entry) => entry.runtime === `node${major}`)) throw new Error(`NODE_MATRIX has no entry for Node ${major}`);
@@ -67,6 +70,25 @@ function step(title, command, args, options = {}) {
     summarise();
     process.exit(result.status || 1);
   }
+}
+
+/**
+ * `step` that runs beside other work: resolves with the failure message (or
+ * undefined) instead of exiting, so the caller can wait for every lane
+ * before it reports.
+ */
+function stepBeside(title, command, args) {
+  const t0 = Date.now();
+  console.log(`\n▶ ${title}\n  $ ${[command, ...args].join(' ')}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env });
+    child.on('error', (error) => resolve(`${title} failed to start: ${error.message}`));
+    child.on('close', (code, signal) => {
+      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+      timings.push(`${title}: ${seconds}s`);
+      resolve(code === 0 ? undefined : `${title} failed (exit ${code ?? signal}) after ${seconds}s`);
+    });
+  });
 }
 
 function summarise() {
@@ -131,7 +153,11 @@ async function fetchRuntimes() {
   timings.push(`Runtimes from the npm registry: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
-/** Runs the Node matrix, `MATRIX_CONCURRENCY` entries at a time; prints each entry's outcome as it ends. */
+/**
+ * Runs the Node matrix, `MATRIX_CONCURRENCY` entries at a time; prints each
+ * entry's outcome as it ends, and resolves with a failure message (the logs'
+ * tails printed) or undefined.
+ */
 async function nodeMatrix() {
   const t0 = Date.now();
   console.log(`\n▶ Node matrix: ${NODE_MATRIX.map((entry) => `${entry.runtime} (${entry.suites.join(', ')})`).join(' · ')}`);
@@ -155,16 +181,13 @@ async function nodeMatrix() {
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   timings.push(`Node matrix (${NODE_MATRIX.map((entry) => entry.runtime).join(', ')}): ${seconds}s`);
   const failures = matrixResults.filter(Boolean).flatMap((result) => result.failures.map((failure) => ({ ...failure, runtime: result.runtime })));
-  if (failures.length) {
-    for (const failure of failures) {
-      const log = readFileSync(failure.log, 'utf8').split('\n');
-      console.error(`\n✖ ${failure.runtime.label} ${failure.runtime.version}: ${failure.what}: ${failure.why}. Last lines of ${relative(root, failure.log)}:`);
-      console.error(log.slice(-120).join('\n'));
-    }
-    console.error(`\n✖ Node matrix failed after ${seconds}s`);
-    summarise();
-    process.exit(1);
+  if (failures.length === 0) return undefined;
+  for (const failure of failures) {
+    const log = readFileSync(failure.log, 'utf8').split('\n');
+    console.error(`\n✖ ${failure.runtime.label} ${failure.runtime.version}: ${failure.what}: ${failure.why}. Last lines of ${relative(root, failure.log)}:`);
+    console.error(log.slice(-120).join('\n'));
   }
+  return `Node matrix failed after ${seconds}s`;
 }
 
 for (const dir of workspaceDirs) rmSync(join(dir, '.tmp', 'vitest-results.json'), { force: true });
@@ -190,8 +213,17 @@ step('README code blocks: type-checked (nodenext, bundler) and run (scripts/read
   join(root, 'scripts', 'readme-blocks.mjs'),
 ]);
 await fetchRuntimes();
-step('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']);
-await nodeMatrix();
+// The host's run and the Node matrix at once: both mostly wait on local
+// sockets, timers and child runtimes (one after the other, CI used about one
+// of its two cores), and neither needs the other's output.
+const laneFailures = (
+  await Promise.all([stepBeside('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']), nodeMatrix()])
+).filter(Boolean);
+if (laneFailures.length > 0) {
+  for (const failure of laneFailures) console.error(`\n✖ ${failure}`);
+  summarise();
+  process.exit(1);
+}
 for (const dir of workspaceDirs.filter((path) => path.includes(`${join(root, 'packages')}`))) {
   step(`publint --strict ${dir.slice(root.length)}`, bin('publint'), ['--strict', dir]);
 }

@@ -4,8 +4,11 @@ import { type BuildOptions, build, type Metafile } from 'esbuild';
 /** This package's folder: bundles resolve `@dbp/aws-*` from here, as a consumer's app would. */
 export const PACKAGE_DIR: string = fileURLToPath(new URL('..', import.meta.url));
 
-/** Where tests write what they make (gitignored). */
-export const TMP_DIR: string = fileURLToPath(new URL('../.tmp/', import.meta.url));
+/**
+ * Where tests write what they make (gitignored): a folder per Node major, as
+ * `pnpm test` runs this suite on the host and on Node 24 at the same time.
+ */
+export const TMP_DIR: string = fileURLToPath(new URL(`../.tmp/node${process.versions.node.split('.')[0]}/`, import.meta.url));
 
 /** The targets {@link bundle} knows. */
 export type TargetName = 'node' | 'browser' | 'worker' | 'workerd' | 'edge-light' | 'cloudflare' | 'vercelEdge';
