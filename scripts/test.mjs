@@ -217,7 +217,10 @@ await fetchRuntimes();
 // sockets, timers and child runtimes (one after the other, CI used about one
 // of its two cores), and neither needs the other's output.
 const laneFailures = (
-  await Promise.all([stepBeside('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']), nodeMatrix()])
+  await Promise.all([
+    stepBeside('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']),
+    nodeMatrix(),
+  ])
 ).filter(Boolean);
 if (laneFailures.length > 0) {
   for (const failure of laneFailures) console.error(`\n✖ ${failure}`);
