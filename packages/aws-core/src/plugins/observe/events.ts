@@ -16,16 +16,6 @@ export interface Channels {
   publish(name: FactoryEventName, event: FactoryEvent): void;
 }
 
-/** Every event name, in one list (the diagnostics channels are made from it). */
-export const EVENT_NAMES: readonly FactoryEventName[] = [
-  'client:create',
-  'client:evict',
-  'client:destroy',
-  'credentials:resolve',
-  'credentials:refresh',
-  'body:abandoned',
-];
-
 /** Publishes a factory's events. */
 export class Events {
   readonly #onEvent: ((event: FactoryEvent) => void) | undefined;
