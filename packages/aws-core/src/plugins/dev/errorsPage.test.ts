@@ -15,6 +15,15 @@ import { fullMessage, messageIds } from './messages.js';
 
 const credential = { service: 's3', region: 'us-east-1', credentialId: 'c0a1b2' };
 
+/** Where a refused region came from (`RegionSource`), and the call itself. */
+const REGION_SOURCES: readonly MessageValues[] = [
+  {},
+  { from: 'environment', variable: 'AWS_REGION' },
+  { from: 'defaultRegion' },
+  { from: 'config', profile: 'work' },
+  { from: 'config' },
+];
+
 /** Details for every message, one sample per case: the compiler keeps the list complete. */
 const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   CONSTRUCTOR_IS_PRIVATE: [{}],
@@ -81,9 +90,12 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'CREDENTIAL_PROVIDER_FAILED.rejected': [{ reason: 'CredentialsProviderError' }],
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': [{}],
   'CREDENTIAL_PROVIDER_FAILED.expiration': [{ got: 'a string' }],
-  'INVALID_REGION.type': [{ got: 'a number' }],
-  'INVALID_REGION.malformed': [{ region: 'us-east-l', suggestion: 'us-east-1' }, { region: 'nowhere' }],
-  UNKNOWN_REGION: [{ region: 'xx-north-9' }],
+  'INVALID_REGION.type': [{ got: 'a number' }, { got: 'a number', from: 'defaultRegion' }],
+  'INVALID_REGION.malformed': REGION_SOURCES.flatMap((source) => [
+    { region: 'us-east-l', suggestion: 'us-east-1', ...source },
+    { region: 'nowhere', ...source },
+  ]),
+  UNKNOWN_REGION: REGION_SOURCES.map((source) => ({ region: 'xx-north-9', ...source })),
   'MISSING_REGION.web': [{}],
   'MISSING_REGION.node': [{ profile: 'work' }, {}],
   'LOG.newRegion': [{ region: 'xx-north-9' }],
@@ -156,6 +168,8 @@ describe('the Errors page', () => {
     expect(page).toContain('must be a valid Date');
     expect(page).toContain("Did you mean '‹nearest service›'?");
     expect(page).toContain('getClient(‹sdk client class›, …) with ‹sdk client class› from @aws-sdk/client-‹id›.');
+    expect(page).toContain('from the ‹variable› environment variable is not a valid AWS region');
+    expect(page).toContain("from profile '‹profile›' in the shared config file");
   });
 
   it('matches no real message against the template of another case', () => {

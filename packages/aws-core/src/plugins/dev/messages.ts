@@ -101,6 +101,21 @@ function unknownService(d: Values): string {
 }
 
 /**
+ * Where a refused region came from, when not from the call (details `from`,
+ * `variable`, `profile`), and what to change there: the phrase after the
+ * region and the sentence at the end.
+ */
+function regionFrom(d: Values): readonly [string, string] {
+  if (d.from === 'environment') return [` from the ${d.variable} environment variable`, ` Fix ${d.variable}, or pass region.`];
+  if (d.from === 'defaultRegion') return [" from the factory's defaultRegion", ' Fix defaultRegion (createClientFactory() or configureClientFactory()).'];
+  if (d.from === 'config') {
+    const profile = d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')";
+    return [` from ${profile} in the shared config file`, " Fix the profile's region (region = us-east-1), set AWS_REGION, or pass region."];
+  }
+  return ['', ''];
+}
+
+/**
  * A table of rules, built when first read: a table whose texts interpolate a
  * value is not side-effect free to a bundler, so without the `@__PURE__`
  * call it would stay in a production bundle that drops every message.
@@ -215,11 +230,16 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
     `The credential provider returned an expiration that is not a date (${d.got}). Return a Date, an ISO 8601 string or epoch milliseconds.`,
 
-  'INVALID_REGION.type': (d: Values): string => `region must be a string such as 'us-east-1', got ${d.got}.`,
-  'INVALID_REGION.malformed': (d: Values): string =>
-    `Region '${clip(String(d.region), 64)}' is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}`,
-  UNKNOWN_REGION: (d: Values): string =>
-    `Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.`,
+  'INVALID_REGION.type': (d: Values): string =>
+    `${d.from === 'defaultRegion' ? 'defaultRegion' : 'region'} must be a string such as 'us-east-1', got ${d.got}.`,
+  'INVALID_REGION.malformed': (d: Values): string => {
+    const [from, fix] = regionFrom(d);
+    return `Region '${clip(String(d.region), 64)}'${from} is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}${fix}`;
+  },
+  UNKNOWN_REGION: (d: Values): string => {
+    const [from, fix] = regionFrom(d);
+    return `Region '${clip(String(d.region), 64)}'${from} is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.${fix}`;
+  },
   'MISSING_REGION.web': (): string =>
     'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory, or configureClientFactory({ defaultRegion }) for the process-wide one).',
   'MISSING_REGION.node': (d: Values): string =>
