@@ -141,8 +141,14 @@ export interface Plugins {
   readonly lifecycle?: ((context: LifecycleContext) => Lifecycle) | undefined;
   /** Logger lines and events (`onEvent`, and `diagnostics_channel` on Node). */
   readonly observe?: ((logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number) => Report) | undefined;
-  /** Development aids: full message texts and the per-call provider warning. */
-  readonly dev?: { readonly format: MessageFormat; readonly providerTrap: () => ProviderTrap } | undefined;
+  /** Development aids: full message texts, the per-call provider warning, and the refusal of a `serviceTiers` key that is a typo. */
+  readonly dev?:
+    | {
+        readonly format: MessageFormat;
+        readonly providerTrap: () => ProviderTrap;
+        readonly checkServiceTierKey: (key: string, where: string) => void;
+      }
+    | undefined;
   /** Any SDK client class as a service. */
   readonly clientClasses?: ClientClasses | undefined;
 }
