@@ -40,9 +40,13 @@ export const refusals = {
   missing: refusal((f) => f.getClient(s3, { credentials })),
   service: refusal((f) => f.getClient('s4', { region: 'us-east-1', credentials })),
 };
+// A misspelt serviceTiers key: refused by the development aids, accepted (as before them) where they are dropped.
+export const serviceTierTypo = (() => {
+  try { createClientFactory({ serviceTiers: { athenna: 'data' } }).dispose(); return 'accepted'; } catch (error) { return error.code + ': ' + error.message; }
+})();
 `;
 
-async function run(name: string, production: boolean): Promise<{ code: string; refusals: Record<string, Refusal> }> {
+async function run(name: string, production: boolean): Promise<{ code: string; refusals: Record<string, Refusal>; serviceTierTypo: string }> {
   const built = await bundle('browser', {
     contents: ENTRY,
     minify: production,
@@ -51,8 +55,8 @@ async function run(name: string, production: boolean): Promise<{ code: string; r
   mkdirSync(TMP_DIR, { recursive: true });
   const file = join(TMP_DIR, `production-errors-${name}-${process.pid}.mjs`);
   writeFileSync(file, built.code);
-  const { refusals } = (await import(pathToFileURL(file).href)) as { refusals: Record<string, Refusal> };
-  return { code: built.code, refusals };
+  const { refusals, serviceTierTypo } = (await import(pathToFileURL(file).href)) as { refusals: Record<string, Refusal>; serviceTierTypo: string };
+  return { code: built.code, refusals, serviceTierTypo };
 }
 
 let production: Awaited<ReturnType<typeof run>>;
@@ -85,10 +89,18 @@ describe('errors of a production web build', () => {
     expect(development.refusals.malformed).toMatchObject({ code: 'INVALID_REGION', region: 'us-east-l', suggestion: 'us-east-1' });
     expect(development.refusals.malformed?.message).toBe("Region 'us-east-l' is not a valid AWS region — did you mean 'us-east-1'?");
     expect(development.refusals.service?.message).toContain("Did you mean 's3'?");
+    expect(production.code).not.toContain('@dbp/aws-dynamodb'); // the service manifest's package names are the messages'
     for (const [name, refusal] of Object.entries(production.refusals)) {
       const { message: _short, ...fields } = refusal;
       const { message: _full, ...same } = development.refusals[name] as Refusal;
       expect(fields).toEqual(same);
     }
+  });
+
+  it('drop the development aids\' deep validation: a misspelt serviceTiers key is refused in development only (DESIGN.md "Web build")', () => {
+    expect(development.serviceTierTypo).toMatch(
+      /^INVALID_FACTORY_OPTIONS: createClientFactory\(\): serviceTiers has a key 'athenna' that is no service id; did you mean 'athena'\?/,
+    );
+    expect(production.serviceTierTypo).toBe('accepted');
   });
 });

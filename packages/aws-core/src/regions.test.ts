@@ -149,3 +149,90 @@ describe('region resolution', () => {
     expect(() => createClientFactory().getClient(alpha, { credentials: creds })).toThrow(/did you mean 'us-east-1'/);
   });
 });
+
+describe('a refused region from the environment, the factory or a config file says where it came from', () => {
+  const message = (make: () => unknown): AwsRegionError => {
+    try {
+      make();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AwsRegionError);
+      return error as AwsRegionError;
+    }
+    throw new Error('the region was accepted');
+  };
+
+  it('AWS_REGION: names the variable and what to change, with the same fields as a region passed in', () => {
+    process.env.AWS_REGION = 'us-east-l';
+    const error = message(() => createClientFactory().getClient(alpha, { credentials: creds }));
+    expect(error.message).toBe(
+      "Region 'us-east-l' from the AWS_REGION environment variable is not a valid AWS region — did you mean 'us-east-1'? Fix AWS_REGION, or pass region.",
+    );
+    expect(error).toMatchObject({ code: 'INVALID_REGION', region: 'us-east-l', suggestion: 'us-east-1' });
+    // The same value passed in says nothing of the environment.
+    expect(message(() => createClientFactory().getClient(alpha, { region: 'us-east-l', credentials: creds })).message).toBe(
+      "Region 'us-east-l' is not a valid AWS region — did you mean 'us-east-1'?",
+    );
+  });
+
+  it('AWS_DEFAULT_REGION: names that variable when AWS_REGION is unset or empty', () => {
+    process.env.AWS_REGION = '';
+    process.env.AWS_DEFAULT_REGION = 'eu-wset-1';
+    const error = message(() => createClientFactory().getClient(alpha, { credentials: creds }));
+    expect(error.message).toBe(
+      "Region 'eu-wset-1' from the AWS_DEFAULT_REGION environment variable is not a valid AWS region — did you mean 'eu-west-1'? Fix AWS_DEFAULT_REGION, or pass region.",
+    );
+    expect(error).toMatchObject({ code: 'INVALID_REGION', region: 'eu-wset-1', suggestion: 'eu-west-1' });
+  });
+
+  it('a region of no known shape in the environment, and one unlisted under strict validation', () => {
+    process.env.AWS_REGION = 'Mars';
+    expect(message(() => createClientFactory().getClient(alpha, { credentials: creds })).message).toBe(
+      "Region 'Mars' from the AWS_REGION environment variable is not a valid AWS region. Use a region code such as us-east-1 (lower case, dashes, a number at the end). Fix AWS_REGION, or pass region.",
+    );
+    process.env.AWS_REGION = 'xx-north-9';
+    const unknown = message(() => createClientFactory({ regionValidation: 'strict' }).getClient(alpha, { credentials: creds }));
+    expect(unknown).toMatchObject({ code: 'UNKNOWN_REGION', region: 'xx-north-9', suggestion: undefined });
+    expect(unknown.message).toBe(
+      "Region 'xx-north-9' from the AWS_REGION environment variable is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling. Fix AWS_REGION, or pass region.",
+    );
+  });
+
+  it("the factory's defaultRegion: names the option, whatever AWS_REGION holds", () => {
+    process.env.AWS_REGION = 'us-east-l';
+    const error = message(() => createClientFactory({ defaultRegion: 'eu-west-l' }));
+    expect(error.message).toBe(
+      "Region 'eu-west-l' from the factory's defaultRegion is not a valid AWS region — did you mean 'eu-west-1'? Fix defaultRegion (createClientFactory() or configureClientFactory()).",
+    );
+    expect(error).toMatchObject({ code: 'INVALID_REGION', region: 'eu-west-l', suggestion: 'eu-west-1' });
+    expect(message(() => createClientFactory({ defaultRegion: 42 as never })).message).toBe(
+      "defaultRegion must be a string such as 'us-east-1', got a number.",
+    );
+  });
+
+  it("a profile's region in the shared config file: names the file's setting and the profile", async () => {
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    const savedConfigFile = process.env.AWS_CONFIG_FILE;
+    const dir = mkdtempSync(join(tmpdir(), 'dbp-region-'));
+    try {
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      writeFileSync(process.env.AWS_CONFIG_FILE, '[profile work]\nregion = us-east-l\n[default]\nregion = eu-wset-1\n');
+      const factory = createClientFactory();
+      const lookup = (profile?: string) =>
+        ((factory.getClient(alpha, { credentials: creds, profile }) as FakeClient).config.region as () => Promise<string>)().catch((thrown: unknown) => thrown);
+      const work = (await lookup('work')) as AwsRegionError;
+      expect(work).toBeInstanceOf(AwsRegionError);
+      expect(work).toMatchObject({ code: 'INVALID_REGION', region: 'us-east-l', suggestion: 'us-east-1' });
+      expect(work.message).toBe(
+        "Region 'us-east-l' from profile 'work' in the shared config file is not a valid AWS region — did you mean 'us-east-1'? Fix the profile's region (region = us-east-1), set AWS_REGION, or pass region.",
+      );
+      expect(((await lookup()) as AwsRegionError).message).toBe(
+        "Region 'eu-wset-1' from the profile AWS_PROFILE names (else 'default') in the shared config file is not a valid AWS region — did you mean 'eu-west-1'? Fix the profile's region (region = us-east-1), set AWS_REGION, or pass region.",
+      );
+    } finally {
+      if (savedConfigFile === undefined) delete process.env.AWS_CONFIG_FILE;
+      else process.env.AWS_CONFIG_FILE = savedConfigFile;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

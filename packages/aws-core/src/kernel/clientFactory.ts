@@ -134,15 +134,16 @@ export class AwsClientFactory {
     };
     const fallbackRegion = (): string | undefined => this.#fallbackRegion();
     const regions = new RegionCheck(settings.regionValidation, (region) => report.newRegion(region), installed.platform.partition);
-    if (settings.defaultRegion !== undefined) regions.check(settings.defaultRegion);
+    if (settings.defaultRegion !== undefined) regions.check(settings.defaultRegion, { from: 'defaultRegion' });
     this.#settings = settings;
     this.#store = new ClientStore(settings, installed, report, credentialContext, () => this.disposed);
     this.#context = {
       tiers: settings.tiers,
       serviceTiers: new ServiceTierOverrides(settings.serviceTiers),
-      region: (region) => {
+      region: (region, source) => {
         const value = region !== undefined ? region : this.#fallbackRegion();
-        return value === undefined ? undefined : regions.check(value);
+        // A fallback refused here is the environment's: a defaultRegion was checked above.
+        return value === undefined ? undefined : regions.check(value, region !== undefined ? source : installed.platform.environmentSource);
       },
       fallbackRegion: () => this.#fallbackRegion(),
       credentialIds: this.#store.credentialIds,

@@ -149,7 +149,7 @@ export class ClientStore {
         call.snapshot,
         ownership,
         this.#installed.platform,
-        (found) => context.region(found) as string,
+        (found, source) => context.region(found, source) as string,
       );
       const entry = newEntry(call, client, ownership, now, this.#cache.nextTick());
       const raced = this.#cache.get(call.key);

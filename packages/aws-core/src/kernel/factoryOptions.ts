@@ -1,6 +1,7 @@
 import { isPlainRecord } from './configSnapshot.js';
 import { describeType, fail } from './errors.js';
 import { isTimerMs } from './limits.js';
+import { installation } from './setup.js';
 import { DEFAULT_TIERS, validateTier } from './tiers.js';
 import type { AbandonedBodyAction, ClientFactoryOptions, FactoryEvent, Logger, RegionValidation, TierConfig, TierName } from './types.js';
 import { type FactoryOptionsWhere, guardRead, readOptions } from './validateOptions.js';
@@ -80,6 +81,8 @@ function checkFactoryOptions(options: unknown, where: FactoryOptionsWhere): Fact
   if (serviceTiers !== undefined) {
     if (!isPlainRecord(serviceTiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'serviceTiers', got: describeType(serviceTiers) });
     for (const [id, tier] of Object.entries(serviceTiers)) {
+      // A development aid: a key close to a known service id is a typo (production web builds accept it).
+      installation().dev?.checkServiceTierKey(id, where);
       if (typeof tier !== 'string' || !tiers.has(tier))
         throw fail('UNKNOWN_TIER', { tier: typeof tier === 'string' ? tier : describeType(tier), known: [...tiers.keys()], service: id });
     }

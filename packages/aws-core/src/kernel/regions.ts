@@ -5,6 +5,16 @@ import type { RegionValidation } from './types.js';
 const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
 
 /**
+ * Where a region the call did not pass came from, for the message of a
+ * refused one: an environment variable (`AWS_REGION`), the factory's
+ * `defaultRegion`, or a profile's `region` in the shared config file.
+ */
+export type RegionSource =
+  | { readonly from: 'environment'; readonly variable: string }
+  | { readonly from: 'defaultRegion' }
+  | { readonly from: 'config'; readonly profile: string | undefined };
+
+/**
  * The region a form the SDK itself accepts stands for: the FIPS
  * pseudo-regions (`fips-us-east-1`, `us-east-1-fips`) name their base region;
  * `local` (DynamoDB Local) and anything else stand for themselves.
@@ -18,20 +28,21 @@ function baseRegion(region: string): string {
 /**
  * Checks a region: listed (or a FIPS form of a listed one, or `local`) →
  * fine; well-formed but unlisted (a region newer than the SDK's data) →
- * `'new'`; anything else → throws `AwsRegionError`.
+ * `'new'`; anything else → throws `AwsRegionError`, whose message says where
+ * the region came from (`source`) when the call did not pass it.
  */
-export function checkRegion(region: unknown, mode: RegionValidation, partition: Partition): 'ok' | 'new' {
-  if (typeof region !== 'string') throw fail('INVALID_REGION.type', { got: describeType(region) }, { region: describeType(region) });
+export function checkRegion(region: unknown, mode: RegionValidation, partition: Partition, source?: RegionSource): 'ok' | 'new' {
+  if (typeof region !== 'string') throw fail('INVALID_REGION.type', { got: describeType(region), ...source }, { region: describeType(region) });
   if (mode === 'off' || region === 'local') return 'ok';
   const base = baseRegion(region);
   if (isListed(base, partition)) return 'ok';
   if (WELL_FORMED.test(base) && DIRECTION_SET.has(base.split('-').at(-2) as string)) {
-    if (mode === 'strict') throw fail('UNKNOWN_REGION', { region }, { region });
+    if (mode === 'strict') throw fail('UNKNOWN_REGION', { region, ...source }, { region });
     return 'new';
   }
   // `suggestion` is a documented field of AwsRegionError: every build computes it.
   const suggestion = suggestRegion(region, partition);
-  throw fail('INVALID_REGION.malformed', { region, suggestion }, { region, suggestion });
+  throw fail('INVALID_REGION.malformed', { region, suggestion, ...source }, { region, suggestion });
 }
 
 /** How many validated regions a factory remembers (so a hit never re-validates). */
@@ -51,10 +62,10 @@ export class RegionCheck {
     this.#partition = partition;
   }
 
-  /** Checks a region (see `checkRegion`), warning once per new unlisted one; returns it. */
-  check(region: unknown): string {
+  /** Checks a region (see `checkRegion`; `source`: where it came from, if not from the call), warning once per new unlisted one; returns it. */
+  check(region: unknown, source?: RegionSource): string {
     if (typeof region === 'string' && this.#valid.has(region)) return region;
-    if (checkRegion(region, this.#mode, this.#partition) === 'new') this.#onNew(region as string);
+    if (checkRegion(region, this.#mode, this.#partition, source) === 'new') this.#onNew(region as string);
     if (this.#valid.size >= MAX_REMEMBERED_REGIONS) this.#valid.clear();
     this.#valid.add(region as string);
     return region as string;

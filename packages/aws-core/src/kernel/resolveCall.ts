@@ -25,6 +25,7 @@ import {
   readCredentials,
   SESSION_NAMES,
 } from './keySpec.js';
+import type { RegionSource } from './regions.js';
 import { definitionKey, isServiceDefinition, lookupService, registeredServiceIds } from './serviceDefinition.js';
 import type { ServiceTierOverrides } from './serviceTiers.js';
 import type { ClientClasses, Platform } from './setup.js';
@@ -64,8 +65,8 @@ export interface CallContext {
   readonly tiers: ReadonlyMap<string, TierConfig>;
   /** The tier a service gets when the call names none (the factory's `serviceTiers`, else the definition's). */
   readonly serviceTiers: ServiceTierOverrides;
-  /** Validates a region (`undefined`: the factory's fallback). */
-  region(region: unknown): string | undefined;
+  /** Validates a region (`undefined`: the factory's fallback); `source` is where it came from, if not from the call. */
+  region(region: unknown, source?: RegionSource): string | undefined;
   /** The region a call that names none gets (the factory's `defaultRegion`, then the environment's). */
   fallbackRegion(): string | undefined;
   readonly credentialIds: CredentialIds;

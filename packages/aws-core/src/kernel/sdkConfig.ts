@@ -11,6 +11,7 @@
  */
 import { isPlainRecord } from './configSnapshot.js';
 import { fail } from './errors.js';
+import type { RegionSource } from './regions.js';
 import { clip } from './text.js';
 import type { AwsSession, RuntimeFlavor, SdkClientLike, ServiceDefinition, TierConfig } from './types.js';
 
@@ -30,7 +31,11 @@ export interface HandlerPlatform {
  * any other (`check`: a misspelt `region =` in the config file is the same
  * `AwsRegionError`, with its suggestion, as the same value in `AWS_REGION`).
  */
-function regionOrRefusal(lookup: () => Promise<string>, profile: string | undefined, check: (region: string) => string): () => Promise<string> {
+function regionOrRefusal(
+  lookup: () => Promise<string>,
+  profile: string | undefined,
+  check: (region: string, source: RegionSource) => string,
+): () => Promise<string> {
   return async () => {
     let region: unknown;
     try {
@@ -39,7 +44,7 @@ function regionOrRefusal(lookup: () => Promise<string>, profile: string | undefi
       throw fail('MISSING_REGION.node', { profile }, { cause: error });
     }
     if (typeof region !== 'string' || region === '') throw fail('MISSING_REGION.node', { profile });
-    return check(region);
+    return check(region, { from: 'config', profile });
   };
 }
 
@@ -111,7 +116,7 @@ export function createClient(
   snapshot: Record<string, unknown> | undefined,
   ownership: Ownership,
   platform: HandlerPlatform,
-  checkRegion: (region: string) => string,
+  checkRegion: (region: string, source: RegionSource) => string,
 ): SdkClientLike {
   const user = snapshot ?? {};
   const requestHandler = handlerConfig(tierHandlerOptions(definition, tier, platform), user.requestHandler, ownership);

@@ -20,6 +20,7 @@ import { setMessageFormat } from './errors.js';
 import type { CallRead, CredentialKind } from './keySpec.js';
 import type { Partition } from './knownRegions.js';
 import type { MessageFormat } from './messages.js';
+import type { RegionSource } from './regions.js';
 import type {
   AbandonedBodyAction,
   AwsCredentialProvider,
@@ -39,6 +40,8 @@ export interface Platform {
   randomBytes(size: number): Uint8Array;
   /** The region from the environment (`AWS_REGION`, `AWS_DEFAULT_REGION`). */
   environmentRegion(): string | undefined;
+  /** Where `environmentRegion()` found its region: `variable` is read only for the message of a refused one. */
+  readonly environmentSource: RegionSource;
   /**
    * The credential provider for a profile, or the default chain when
    * `profile` is undefined. `undefined` where the platform has no chain.
@@ -138,8 +141,14 @@ export interface Plugins {
   readonly lifecycle?: ((context: LifecycleContext) => Lifecycle) | undefined;
   /** Logger lines and events (`onEvent`, and `diagnostics_channel` on Node). */
   readonly observe?: ((logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number) => Report) | undefined;
-  /** Development aids: full message texts and the per-call provider warning. */
-  readonly dev?: { readonly format: MessageFormat; readonly providerTrap: () => ProviderTrap } | undefined;
+  /** Development aids: full message texts, the per-call provider warning, and the refusal of a `serviceTiers` key that is a typo. */
+  readonly dev?:
+    | {
+        readonly format: MessageFormat;
+        readonly providerTrap: () => ProviderTrap;
+        readonly checkServiceTierKey: (key: string, where: string) => void;
+      }
+    | undefined;
   /** Any SDK client class as a service. */
   readonly clientClasses?: ClientClasses | undefined;
 }

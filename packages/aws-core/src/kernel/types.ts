@@ -239,7 +239,12 @@ export interface ClientFactoryOptions {
    * Which tier a service id gets, over `SERVICE_TIERS` and the service
    * definitions' own (`{ sqs: 'data', bedrock: 'batch' }`; a family name
    * such as `'bedrock'` covers `'bedrock-runtime'`, `'bedrock-agent'`, …). A
-   * call's `tier` option still wins.
+   * call's `tier` option still wins. Keys are spelt exactly: where the
+   * development aids are installed (Node, and web builds other than
+   * production ones), a key close to a known service id but not one
+   * (`'athenna'`, `'DynamoDB'`) is refused as `INVALID_FACTORY_OPTIONS`,
+   * naming the id; a key of a service the factory does not know at all
+   * (`'sqs'`, reached by its client class) is accepted.
    */
   serviceTiers?: Readonly<Record<string, TierName>> | undefined;
   /**

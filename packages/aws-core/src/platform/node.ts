@@ -28,6 +28,12 @@ export const nodePlatform: Platform = {
   environmentRegion() {
     return nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
   },
+  environmentSource: {
+    from: 'environment',
+    get variable() {
+      return nonEmpty(process.env.AWS_REGION) === undefined ? 'AWS_DEFAULT_REGION' : 'AWS_REGION';
+    },
+  },
   defaultCredentials(profile) {
     // Loaded on first use, not at import: the providers (and what they pull
     // in) cost start-up time that an app with explicit credentials never

@@ -25,6 +25,12 @@ export const webPlatform: Platform = {
     const env = environment();
     return env?.AWS_REGION || env?.AWS_DEFAULT_REGION || undefined;
   },
+  environmentSource: {
+    from: 'environment',
+    get variable() {
+      return environment()?.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
+    },
+  },
   defaultCredentials() {
     return undefined;
   },

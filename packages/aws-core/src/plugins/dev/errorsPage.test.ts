@@ -15,6 +15,15 @@ import { fullMessage, messageIds } from './messages.js';
 
 const credential = { service: 's3', region: 'us-east-1', credentialId: 'c0a1b2' };
 
+/** Where a refused region came from (`RegionSource`), and the call itself. */
+const REGION_SOURCES: readonly MessageValues[] = [
+  {},
+  { from: 'environment', variable: 'AWS_REGION' },
+  { from: 'defaultRegion' },
+  { from: 'config', profile: 'work' },
+  { from: 'config' },
+];
+
 /** Details for every message, one sample per case: the compiler keeps the list complete. */
 const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   CONSTRUCTOR_IS_PRIVATE: [{}],
@@ -41,17 +50,18 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { where: 'createClientFactory()', name: 'ttlMs', got: 'a negative number' },
   ],
   'INVALID_FACTORY_OPTIONS.tier': [{ name: 'fast', field: 'maxAttempts' }],
+  'INVALID_FACTORY_OPTIONS.serviceId': [{ where: 'createClientFactory()', key: 'athenna', near: 'athena' }],
   'INVALID_CONFIG.notObject': [{ got: 'an array' }],
   'INVALID_CONFIG.symbol': [{ path: '.retryStrategy' }],
   'INVALID_CONFIG.cycle': [{ path: '.a.b' }],
   'INVALID_CONFIG.depth': [{ max: 32, path: '.a.a.a' }],
   'INVALID_CONFIG.create': [{ service: 's3', reason: 'Invalid endpoint' }],
   'UNKNOWN_SERVICE.id': [
-    { id: 'sts', known: ['s3', 'sns'] }, // a package, and a registered id close to it
-    { id: 'dynamodb', known: ['s3'] }, // a package, nothing close
-    { id: 's4', known: ['s3'] }, // no package, a close id
-    { id: 'sqs', known: ['s3'] }, // no package, nothing close: the SDK client class
-    { id: 'S4', known: ['s3'] }, // no package, a close id, no SDK package named so
+    { id: 'dynamodb', known: ['s3'] }, // a package serves it
+    { id: 'bedrock-runtime', known: ['s3'] }, // a package serves it, under another name
+    { id: 's4', known: ['s3'] }, // no package, a close registered id
+    { id: 'dynamo', known: ['s3'] }, // no package, a close id a package serves, not registered
+    { id: 'sqs', known: ['s3', 'sts'] }, // no package, nothing close: an SDK client class
     { id: 'My Service!', known: [] }, // none of them
   ],
   'UNKNOWN_SERVICE.type': [{ got: 'a number' }],
@@ -81,9 +91,12 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'CREDENTIAL_PROVIDER_FAILED.rejected': [{ reason: 'CredentialsProviderError' }],
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': [{}],
   'CREDENTIAL_PROVIDER_FAILED.expiration': [{ got: 'a string' }],
-  'INVALID_REGION.type': [{ got: 'a number' }],
-  'INVALID_REGION.malformed': [{ region: 'us-east-l', suggestion: 'us-east-1' }, { region: 'nowhere' }],
-  UNKNOWN_REGION: [{ region: 'xx-north-9' }],
+  'INVALID_REGION.type': [{ got: 'a number' }, { got: 'a number', from: 'defaultRegion' }],
+  'INVALID_REGION.malformed': REGION_SOURCES.flatMap((source) => [
+    { region: 'us-east-l', suggestion: 'us-east-1', ...source },
+    { region: 'nowhere', ...source },
+  ]),
+  UNKNOWN_REGION: REGION_SOURCES.map((source) => ({ region: 'xx-north-9', ...source })),
   'MISSING_REGION.web': [{}],
   'MISSING_REGION.node': [{ profile: 'work' }, {}],
   'LOG.newRegion': [{ region: 'xx-north-9' }],
@@ -155,7 +168,9 @@ describe('the Errors page', () => {
     expect(page).toContain('1 response body of ‹operations›');
     expect(page).toContain('must be a valid Date');
     expect(page).toContain("Did you mean '‹nearest service›'?");
-    expect(page).toContain('getClient(‹sdk client class›, …) with ‹sdk client class› from @aws-sdk/client-‹id›.');
+    expect(page).toContain("Did you mean '‹nearest service›'? ‹package to import› serves it: import '‹package to import›/register' once");
+    expect(page).toContain('from the ‹variable› environment variable is not a valid AWS region');
+    expect(page).toContain("from profile '‹profile›' in the shared config file");
   });
 
   it('matches no real message against the template of another case', () => {

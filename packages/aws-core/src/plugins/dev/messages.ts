@@ -25,6 +25,7 @@
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
 import type { MessageFormat, MessageId, MessageValues } from '../../kernel/messages.js';
 import { clip, closest } from '../../kernel/text.js';
+import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
 import { SERVICE_PACKAGES } from './servicePackages.js';
 
 type Values = MessageValues;
@@ -52,15 +53,9 @@ function unknownKey(d: Values): string {
   return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : ''} Allowed: ${list(allowed)}.`;
 }
 
-/**
- * The registered id an unknown one was probably meant as: one edit away for
- * an id of up to 3 characters (`s4` → `s3`), two for a longer one, a
- * difference of case, or the start of a registered id (`bedrock` →
- * `bedrock-runtime`).
- */
+/** The registered or packaged id an unknown one was probably meant as (`serviceIds.ts`: never `sqs` → `sts`). */
 function nearestService(id: string, known: readonly string[]): string | undefined {
-  const lower = id.toLowerCase();
-  return closest(lower, known, lower.length <= 3 ? 1 : 2) ?? (lower.length >= 3 ? known.find((candidate) => candidate.startsWith(lower)) : undefined);
+  return nearestServiceId(id, [...known, ...packagedServiceIds()]);
 }
 
 /** The `@dbp/aws-*` package that serves a service id, if there is one (from the service manifest). */
@@ -68,36 +63,49 @@ function servingPackage(id: string): string | undefined {
   return Object.hasOwn(SERVICE_PACKAGES, id) ? SERVICE_PACKAGES[id] : undefined;
 }
 
-/** An SDK package's service part: lower-case letters and digits, dash-separated (`bedrock-runtime`). */
-const SDK_SERVICE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-
-/**
- * The SDK v3 client class of a service id, by the SDK's naming: each
- * dash-separated part capitalised, a part of up to 3 characters spelt as an
- * acronym (`sqs` → `SQSClient`, `secrets-manager` → `SecretsManagerClient`).
- * None for an id no SDK package could be named after.
- */
-function sdkClientClass(id: string): string | undefined {
-  if (id.length > 40 || !SDK_SERVICE.test(id)) return undefined;
-  const parts = id.split('-').map((part) => (part.length <= 3 ? part.toUpperCase() : part.charAt(0).toUpperCase() + part.slice(1)));
-  return `${parts.join('')}Client`;
+/** The package that serves a suggested id, when the id is not registered yet (so the suggestion needs it). */
+function packageToImport(id: string, known: readonly string[]): string | undefined {
+  return known.includes(id) ? undefined : servingPackage(id);
 }
 
-/** An unknown service id: the closest registered id, the package that serves it (only if there is one), else its SDK client class. */
+/**
+ * How to use a service a package serves. The service definition a package
+ * exports is named by its id in camelCase (`bedrock-runtime` →
+ * `bedrockRuntime`), as the service manifest derives it.
+ */
+function serves(id: string, pkg: string): string {
+  return `${pkg} serves it: import '${pkg}/register' once, or pass ${id.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase())} from ${pkg}.`;
+}
+
+/**
+ * An unknown service id: the package that serves it, if one does; else the
+ * closest registered or packaged id (with its package when it is not
+ * registered) and how to pass an SDK client class, by one real example (an
+ * SDK package or class guessed from the id may not exist: `s4`, `dynamo`).
+ */
 function unknownService(d: Values): string {
   const id = String(d.id);
   const known = (d.known ?? []) as readonly string[];
-  const near = nearestService(id, known);
   const servedBy = servingPackage(id);
-  const sdkClass = sdkClientClass(id);
-  const next = servedBy
-    ? `${servedBy} serves it: import its register entry once (import '${servedBy}/register'), or pass the service definition ${servedBy} exports.`
-    : `No @dbp/aws package serves '${clip(id)}'; for another AWS service, pass its SDK v3 client class: ${
-        sdkClass
-          ? `getClient(${sdkClass}, …) with ${sdkClass} from @aws-sdk/client-${id}.`
-          : 'getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs, for example.'
-      }`;
-  return `Unknown service '${clip(id)}'.${near ? ` Did you mean '${near}'?` : ''} Registered: ${list(known)}. ${next}`;
+  if (servedBy) return `Unknown service '${clip(id)}'. Registered: ${list(known)}. ${serves(id, servedBy)}`;
+  const near = nearestService(id, known);
+  const nearPackage = near ? packageToImport(near, known) : undefined;
+  return `Unknown service '${clip(id)}'.${near ? ` Did you mean '${near}'?${nearPackage ? ` ${serves(near, nearPackage)}` : ''}` : ''} Registered: ${list(known)}. No @dbp/aws package serves '${clip(id)}'; for another AWS service, pass its SDK v3 client class (from its @aws-sdk/client-* package), such as getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs.`;
+}
+
+/**
+ * Where a refused region came from, when not from the call (details `from`,
+ * `variable`, `profile`), and what to change there: the phrase after the
+ * region and the sentence at the end.
+ */
+function regionFrom(d: Values): readonly [string, string] {
+  if (d.from === 'environment') return [` from the ${d.variable} environment variable`, ` Fix ${d.variable}, or pass region.`];
+  if (d.from === 'defaultRegion') return [" from the factory's defaultRegion", ' Fix defaultRegion (createClientFactory() or configureClientFactory()).'];
+  if (d.from === 'config') {
+    const profile = d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')";
+    return [` from ${profile} in the shared config file`, " Fix the profile's region (region = us-east-1), set AWS_REGION, or pass region."];
+  }
+  return ['', ''];
 }
 
 /**
@@ -162,6 +170,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
+  'INVALID_FACTORY_OPTIONS.serviceId': (d: Values): string =>
+    `${d.where}: serviceTiers has a key '${clip(String(d.key))}' that is no service id; did you mean '${d.near}'? A key is a service id as getClient() knows it (such as 's3', or 'sqs' for SQSClient) or a service family (such as 'bedrock'), spelt exactly.`,
   'INVALID_FACTORY_OPTIONS.tier': (d: Values): string =>
     `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
 
@@ -215,11 +225,16 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
     `The credential provider returned an expiration that is not a date (${d.got}). Return a Date, an ISO 8601 string or epoch milliseconds.`,
 
-  'INVALID_REGION.type': (d: Values): string => `region must be a string such as 'us-east-1', got ${d.got}.`,
-  'INVALID_REGION.malformed': (d: Values): string =>
-    `Region '${clip(String(d.region), 64)}' is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}`,
-  UNKNOWN_REGION: (d: Values): string =>
-    `Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.`,
+  'INVALID_REGION.type': (d: Values): string =>
+    `${d.from === 'defaultRegion' ? 'defaultRegion' : 'region'} must be a string such as 'us-east-1', got ${d.got}.`,
+  'INVALID_REGION.malformed': (d: Values): string => {
+    const [from, fix] = regionFrom(d);
+    return `Region '${clip(String(d.region), 64)}'${from} is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}${fix}`;
+  },
+  UNKNOWN_REGION: (d: Values): string => {
+    const [from, fix] = regionFrom(d);
+    return `Region '${clip(String(d.region), 64)}'${from} is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.${fix}`;
+  },
   'MISSING_REGION.web': (): string =>
     'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory, or configureClientFactory({ defaultRegion }) for the process-wide one).',
   'MISSING_REGION.node': (d: Values): string =>
