@@ -34,14 +34,33 @@ export function contractDirs(root) {
 }
 
 /**
- * The suites a matrix entry can name, each a list of vitest runs (a folder and
- * the files to run, all when empty) or the demo.
+ * Test files whose subject is another runtime (Bun, Deno, Chromium, workerd,
+ * the edge runtime): the vitest process's Node only starts that runtime, so
+ * the host runs them and the Node matrix does not.
+ */
+export const OTHER_RUNTIME_FILES = [
+  'internal/runtime-tests/test/bun.test.ts',
+  'internal/runtime-tests/test/deno.test.ts',
+  'internal/runtime-tests/test/chromium.test.ts',
+  'internal/runtime-tests/test/workerd.test.ts',
+  'internal/runtime-tests/test/edgeRuntime.test.ts',
+];
+
+/**
+ * The suites a matrix entry can name, each a list of vitest runs (a folder,
+ * the files to run, all when empty, and files to leave out) or the demo.
+ * `node`: every suite but the files of other runtimes.
  * @param {string} root
- * @returns {Record<string, Array<{ dir: string, files: string[] } | { demo: true }>>}
+ * @returns {Record<string, Array<{ dir: string, files: string[], exclude?: string[] } | { demo: true }>>}
  */
 export function suites(root) {
   return {
     all: vitestDirs(root).map((dir) => ({ dir, files: [] })),
+    node: vitestDirs(root).map((dir) => ({
+      dir,
+      files: [],
+      exclude: OTHER_RUNTIME_FILES.filter((file) => join(root, file).startsWith(join(dir, '/'))).map((file) => relative(dir, join(root, file))),
+    })),
     core: [{ dir: join(root, 'packages', 'aws-core'), files: [] }],
     contract: contractDirs(root).map((dir) => ({ dir, files: ['src/contract.test.ts'] })),
     e2e: [{ dir: join(root, 'internal', 'e2e'), files: [] }],
@@ -118,6 +137,7 @@ export async function runMatrixEntry({ root, runtime, suiteNames, env }) {
           vitest,
           'run',
           ...run.files,
+          ...(run.exclude ?? []).map((file) => `--exclude=${file}`),
           // Type tests are tsc's verdict on the sources, the same on every runtime: they run once, on the host.
           '--typecheck.enabled=false',
           `--execArgv=--import=${guard}`,
