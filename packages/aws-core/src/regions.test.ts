@@ -33,6 +33,26 @@ function regionError(region: unknown, validation?: 'strict' | 'warn' | 'off'): A
   throw new Error(`expected ${JSON.stringify(region)} to be refused`);
 }
 
+/**
+ * Runs `body` with AWS_CONFIG_FILE pointing into a temporary folder:
+ * `configFile(name, contents)` writes a file there and points the variable
+ * at it. Restores the variable and removes the folder after.
+ */
+async function withConfigFiles(body: (configFile: (name: string, contents: string) => void) => Promise<void>): Promise<void> {
+  const saved = process.env.AWS_CONFIG_FILE;
+  const dir = mkdtempSync(join(tmpdir(), 'dbp-region-'));
+  try {
+    await body((name, contents) => {
+      process.env.AWS_CONFIG_FILE = join(dir, name);
+      writeFileSync(process.env.AWS_CONFIG_FILE, contents);
+    });
+  } finally {
+    if (saved === undefined) delete process.env.AWS_CONFIG_FILE;
+    else process.env.AWS_CONFIG_FILE = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('region validation', () => {
   it.each([
     ['us-east-l', 'us-east-1'],
@@ -122,26 +142,18 @@ describe('region resolution', () => {
   it("asks the SDK's own lookup on Node when none is given anywhere, and finding none is an AwsRegionError", async () => {
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
-    const savedConfigFile = process.env.AWS_CONFIG_FILE;
-    const dir = mkdtempSync(join(tmpdir(), 'dbp-region-'));
-    try {
-      process.env.AWS_CONFIG_FILE = join(dir, 'with-region');
-      writeFileSync(process.env.AWS_CONFIG_FILE, '[default]\nregion = eu-north-1\n');
+    await withConfigFiles(async (configFile) => {
+      configFile('with-region', '[default]\nregion = eu-north-1\n');
       const factory = createClientFactory();
       const client = factory.getClient(alpha, { credentials: creds }) as FakeClient;
       expect(await (client.config.region as () => Promise<string>)()).toBe('eu-north-1');
       expect(factory.stats().entries[0]?.region).toBeUndefined();
-      process.env.AWS_CONFIG_FILE = join(dir, 'empty');
-      writeFileSync(process.env.AWS_CONFIG_FILE, '');
+      configFile('empty', '');
       const none = createClientFactory().getClient(alpha, { credentials: creds, profile: 'p' }) as FakeClient;
       const error = await (none.config.region as () => Promise<string>)().catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(AwsRegionError);
       expect(error).toMatchObject({ code: 'MISSING_REGION', region: '', message: expect.stringContaining("the shared config file for profile 'p'") });
-    } finally {
-      if (savedConfigFile === undefined) delete process.env.AWS_CONFIG_FILE;
-      else process.env.AWS_CONFIG_FILE = savedConfigFile;
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('validates environment regions too', () => {
@@ -212,11 +224,8 @@ describe('a refused region from the environment, the factory or a config file sa
   it("a profile's region in the shared config file: names the file's setting and the profile", async () => {
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
-    const savedConfigFile = process.env.AWS_CONFIG_FILE;
-    const dir = mkdtempSync(join(tmpdir(), 'dbp-region-'));
-    try {
-      process.env.AWS_CONFIG_FILE = join(dir, 'config');
-      writeFileSync(process.env.AWS_CONFIG_FILE, '[profile work]\nregion = us-east-l\n[default]\nregion = eu-wset-1\n');
+    await withConfigFiles(async (configFile) => {
+      configFile('config', '[profile work]\nregion = us-east-l\n[default]\nregion = eu-wset-1\n');
       const factory = createClientFactory();
       const lookup = (profile?: string) =>
         ((factory.getClient(alpha, { credentials: creds, profile }) as FakeClient).config.region as () => Promise<string>)().catch((thrown: unknown) => thrown);
@@ -227,12 +236,8 @@ describe('a refused region from the environment, the factory or a config file sa
         "Region 'us-east-l' from profile 'work' in the shared config file is not a valid AWS region — did you mean 'us-east-1'? Fix the profile's region (region = us-east-1), set AWS_REGION, or pass region.",
       );
       expect(((await lookup()) as AwsRegionError).message).toBe(
-        "Region 'eu-wset-1' from the profile AWS_PROFILE names (else 'default') in the shared config file is not a valid AWS region — did you mean 'eu-west-1'? Fix the profile's region (region = us-east-1), set AWS_REGION, or pass region.",
+        "Region 'eu-wset-1' from the profile AWS_PROFILE names (else 'default') in the shared config file is not a valid AWS region — did you mean 'eu-west-1'? Fix the profile's region (region = eu-west-1), set AWS_REGION, or pass region.",
       );
-    } finally {
-      if (savedConfigFile === undefined) delete process.env.AWS_CONFIG_FILE;
-      else process.env.AWS_CONFIG_FILE = savedConfigFile;
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -96,14 +96,17 @@ function unknownService(d: Values): string {
 /**
  * Where a refused region came from, when not from the call (details `from`,
  * `variable`, `profile`), and what to change there: the phrase after the
- * region and the sentence at the end.
+ * region and the sentence at the end (with the config file's line as it
+ * should read, when there is a `suggestion`).
  */
-function regionFrom(d: Values): readonly [string, string] {
+function regionFrom(d: Values, suggestion?: unknown): readonly [string, string] {
   if (d.from === 'environment') return [` from the ${d.variable} environment variable`, ` Fix ${d.variable}, or pass region.`];
   if (d.from === 'defaultRegion') return [" from the factory's defaultRegion", ' Fix defaultRegion (createClientFactory() or configureClientFactory()).'];
   if (d.from === 'config') {
     const profile = d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')";
-    return [` from ${profile} in the shared config file`, " Fix the profile's region (region = us-east-1), set AWS_REGION, or pass region."];
+    // The file's line as it should read: the suggestion when there is one (an example region would read as the fix).
+    const line = suggestion ? ` (region = ${clip(String(suggestion))})` : '';
+    return [` from ${profile} in the shared config file`, ` Fix the profile's region${line}, set AWS_REGION, or pass region.`];
   }
   return ['', ''];
 }
@@ -228,7 +231,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_REGION.type': (d: Values): string =>
     `${d.from === 'defaultRegion' ? 'defaultRegion' : 'region'} must be a string such as 'us-east-1', got ${d.got}.`,
   'INVALID_REGION.malformed': (d: Values): string => {
-    const [from, fix] = regionFrom(d);
+    const [from, fix] = regionFrom(d, d.suggestion);
     return `Region '${clip(String(d.region), 64)}'${from} is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}${fix}`;
   },
   UNKNOWN_REGION: (d: Values): string => {
