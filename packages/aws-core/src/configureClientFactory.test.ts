@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsClientFactory, configureClientFactory, DEFAULT_TIERS, getClientFactory } from './index.node.js';
+import { AwsClientError, AwsClientFactory, configureClientFactory, createClientFactory, DEFAULT_TIERS, getClientFactory } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -101,6 +101,32 @@ describe('configureClientFactory', () => {
     expect(() => configureClientFactory('eu-west-1' as never)).toThrow(expect.objectContaining({ code: 'INVALID_FACTORY_OPTIONS' }));
     expect(() => configureClientFactory({ defaultRegion: 'eu-west-l' })).toThrow(expect.objectContaining({ code: 'INVALID_REGION' }));
     expect(getClientFactory().getClient(alpha, { credentials: creds }).config.region).toBe('eu-west-1');
+  });
+
+  it('an unknown tier in serviceTiers names the service and the call to add the tier to', () => {
+    expect(() => configureClientFactory({ serviceTiers: { alpha: 'reports' } })).toThrow(
+      expect.objectContaining({
+        code: 'UNKNOWN_TIER',
+        message:
+          "Unknown tier 'reports' for service 'alpha' in serviceTiers. Known tiers: standard, ai, data. Add it with the tiers option of configureClientFactory().",
+      }),
+    );
+  });
+
+  it("a disposed factory's error says what to do for the process-wide factory and for one's own", async () => {
+    const shared = getClientFactory();
+    await shared.dispose();
+    expect(() => shared.getClient(alpha, { credentials: creds })).toThrow(
+      expect.objectContaining({ code: 'FACTORY_DISPOSED', message: expect.stringMatching(/^The process-wide factory was disposed\. getClientFactory\(\)/) }),
+    );
+    const own = createClientFactory();
+    await own.dispose();
+    expect(() => own.getClient(alpha, { credentials: creds })).toThrow(
+      expect.objectContaining({
+        code: 'FACTORY_DISPOSED',
+        message: 'This factory was disposed and cannot be used again. Create a new one with createClientFactory().',
+      }),
+    );
   });
 
   it('a refused defaultRegion leaves nothing behind: the factory works, unconfigured, before and after a dispose()', async () => {

@@ -227,7 +227,7 @@ export class AwsClientFactory {
   getClient(service: unknown, options?: GetClientOptions<Record<string, unknown>>): SdkClientLike {
     this.#assertOpen();
     const entry = this.#store.clientFor(service, options, this.#read, this.#context);
-    if (entry === undefined) throw fail('FACTORY_DISPOSED');
+    if (entry === undefined) throw this.#disposedError();
     return entry.client;
   }
 
@@ -354,7 +354,12 @@ export class AwsClientFactory {
   }
 
   #assertOpen(): void {
-    if (this.#disposing !== undefined) throw fail('FACTORY_DISPOSED');
+    if (this.#disposing !== undefined) throw this.#disposedError();
+  }
+
+  /** `FACTORY_DISPOSED`, saying whether this was the process-wide factory (whose getter gives a fresh one) or one of the caller's own. */
+  #disposedError(): Error {
+    return fail('FACTORY_DISPOSED', { shared: processWide()[INSTANCE_KEY] === this });
   }
 
   #fallbackRegion(): string | undefined {

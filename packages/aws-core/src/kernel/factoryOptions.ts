@@ -84,7 +84,7 @@ function checkFactoryOptions(options: unknown, where: FactoryOptionsWhere): Fact
       // A development aid: a key close to a known service id is a typo (production web builds accept it).
       installation().dev?.checkServiceTierKey(id, where);
       if (typeof tier !== 'string' || !tiers.has(tier))
-        throw fail('UNKNOWN_TIER', { tier: typeof tier === 'string' ? tier : describeType(tier), known: [...tiers.keys()], service: id });
+        throw fail('UNKNOWN_TIER', { tier: typeof tier === 'string' ? tier : describeType(tier), known: [...tiers.keys()], service: id, where });
     }
   }
   return {

@@ -28,7 +28,7 @@ const REGION_SOURCES: readonly MessageValues[] = [
 const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   CONSTRUCTOR_IS_PRIVATE: [{}],
   FACTORY_ALREADY_IN_USE: [{}],
-  FACTORY_DISPOSED: [{}],
+  FACTORY_DISPOSED: [{ shared: true }, { shared: false }],
   BODY_ABANDONED: [{ service: 's3', operation: 'GetObject', region: 'us-east-1', ms: 60_000 }],
   'INVALID_OPTIONS.notObject': [{ where: 'getClient()', got: 'a string' }],
   'INVALID_OPTIONS.unknownKey': [
@@ -66,7 +66,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   ],
   'UNKNOWN_SERVICE.type': [{ got: 'a number' }],
   'UNKNOWN_SERVICE.notClient': [{ threw: 'TypeError' }, {}],
-  UNKNOWN_TIER: [{ tier: 'fast', known: ['standard', 'ai', 'data'] }],
+  UNKNOWN_TIER: [
+    { tier: 'fast', known: ['standard', 'ai', 'data'] },
+    { tier: 'fast', known: ['standard', 'ai', 'data'], service: 'athena', where: 'configureClientFactory()' },
+  ],
   'INVALID_SERVICE_DEFINITION.unreadable': [{ where: 'defineService()', reason: 'TypeError' }],
   INVALID_SERVICE_DEFINITION: [{ field: 'id', got: 'a number' }],
   'INVALID_CREDENTIALS.type': [{ got: 'a number' }],

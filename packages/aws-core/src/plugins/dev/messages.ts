@@ -158,7 +158,10 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     'AwsClientFactory is not constructed directly. Use AwsClientFactory.getInstance() (or getClientFactory()) for the process-wide factory, or createClientFactory(options) for an isolated one.',
   FACTORY_ALREADY_IN_USE: (): string =>
     'configureClientFactory() was called after the process-wide factory made a client or a session; its options would apply only to what it makes later, so nothing was changed. Call configureClientFactory() once at start-up, before the first getClient() or get<Service>Client() call, or use createClientFactory(options) for a factory of your own.',
-  FACTORY_DISPOSED: (): string => 'This factory was disposed. Create a new one with createClientFactory(), or call AwsClientFactory.getInstance() again.',
+  FACTORY_DISPOSED: (d: Values): string =>
+    d.shared
+      ? 'The process-wide factory was disposed. getClientFactory() (and the get…Client() helpers) now give a fresh one: get it again rather than keeping a reference to the old one.'
+      : 'This factory was disposed and cannot be used again. Create a new one with createClientFactory().',
   BODY_ABANDONED: (d: Values): string =>
     `The ${d.service} ${d.operation} response body (region ${clip(String(d.region), 64)}) went unread for ${d.ms} ms, so the factory destroyed it (onAbandonedBody: 'destroy'). Read each body when its response arrives, raise abandonedBodyMs, or use onAbandonedBody: 'warn'.`,
 
@@ -190,7 +193,10 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'UNKNOWN_SERVICE.notClient': (d: Values): string =>
     `getClient() was given a function that is not an AWS SDK v3 client class (${d.threw ? `constructing it threw ${d.threw}` : 'its instances have no config.serviceId, destroy() or middlewareStack'}). Pass the class itself, such as SQSClient from @aws-sdk/client-sqs.`,
   UNKNOWN_TIER: (d: Values): string =>
-    `Unknown tier '${clip(String(d.tier))}'. Known tiers: ${list(d.known as readonly string[])}. Add one with createClientFactory({ tiers }).`,
+    // From factory options (`where`): a serviceTiers entry's tier; else a call's `tier` option.
+    d.where
+      ? `Unknown tier '${clip(String(d.tier))}' for service '${clip(String(d.service))}' in serviceTiers. Known tiers: ${list(d.known as readonly string[])}. Add it with the tiers option of ${d.where}.`
+      : `Unknown tier '${clip(String(d.tier))}'. Known tiers: ${list(d.known as readonly string[])}. Add it with the tiers option of createClientFactory() (or configureClientFactory() for the process-wide factory).`,
   'INVALID_SERVICE_DEFINITION.unreadable': (d: Values): string => unreadable(d),
   INVALID_SERVICE_DEFINITION: (d: Values): string =>
     `Invalid service definition: ${DEFINITION_RULES[String(d.field)]}, got ${d.got}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) } to defineService(), and a definition made by defineService() to registerService().`,
