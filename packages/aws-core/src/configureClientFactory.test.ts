@@ -113,6 +113,15 @@ describe('configureClientFactory', () => {
     );
   });
 
+  it('an unknown tier suggests the closest known one, from getClient and from serviceTiers', () => {
+    expect(() => getClientFactory().getClient(alpha, { credentials: creds, tier: 'stardard' })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_TIER', message: expect.stringContaining("Unknown tier 'stardard'. Did you mean 'standard'?") }),
+    );
+    expect(() => configureClientFactory({ serviceTiers: { alpha: 'dta' } })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining("Did you mean 'data'?") }),
+    );
+  });
+
   it("a disposed factory's error says what to do for the process-wide factory and for one's own", async () => {
     const shared = getClientFactory();
     await shared.dispose();

@@ -68,7 +68,9 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'UNKNOWN_SERVICE.notClient': [{ threw: 'TypeError' }, {}],
   UNKNOWN_TIER: [
     { tier: 'fast', known: ['standard', 'ai', 'data'] },
-    { tier: 'fast', known: ['standard', 'ai', 'data'], service: 'athena', where: 'configureClientFactory()' },
+    { tier: 'stardard', known: ['standard', 'ai', 'data'] },
+    { tier: 'reports', known: ['standard', 'ai', 'data'], service: 'athena', where: 'configureClientFactory()' },
+    { tier: 'dta', known: ['standard', 'ai', 'data'], service: 'athena', where: 'configureClientFactory()' },
   ],
   'INVALID_SERVICE_DEFINITION.unreadable': [{ where: 'defineService()', reason: 'TypeError' }],
   INVALID_SERVICE_DEFINITION: [{ field: 'id', got: 'a number' }],

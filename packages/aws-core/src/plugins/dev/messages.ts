@@ -46,6 +46,11 @@ function nearestOption(key: string, allowed: readonly string[]): string | undefi
   return closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
 }
 
+/** The known tier an unknown one was probably meant as: two edits at most (tier names are short: 'fast' is three from 'data'). */
+function nearestTier(tier: string, known: readonly string[]): string | undefined {
+  return closest(tier.toLowerCase(), known, 2);
+}
+
 function unknownKey(d: Values): string {
   const key = String(d.key);
   const allowed = (d.allowed ?? []) as readonly string[];
@@ -192,11 +197,15 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `getClient() takes a service definition (such as s3 from @dbp/aws-s3), a registered id (such as 's3') or an SDK v3 client class (such as SQSClient), got ${d.got}.`,
   'UNKNOWN_SERVICE.notClient': (d: Values): string =>
     `getClient() was given a function that is not an AWS SDK v3 client class (${d.threw ? `constructing it threw ${d.threw}` : 'its instances have no config.serviceId, destroy() or middlewareStack'}). Pass the class itself, such as SQSClient from @aws-sdk/client-sqs.`,
-  UNKNOWN_TIER: (d: Values): string =>
+  UNKNOWN_TIER: (d: Values): string => {
+    const known = (d.known ?? []) as readonly string[];
+    const near = nearestTier(String(d.tier), known);
+    const guess = near ? ` Did you mean '${near}'?` : '';
     // From factory options (`where`): a serviceTiers entry's tier; else a call's `tier` option.
-    d.where
-      ? `Unknown tier '${clip(String(d.tier))}' for service '${clip(String(d.service))}' in serviceTiers. Known tiers: ${list(d.known as readonly string[])}. Add it with the tiers option of ${d.where}.`
-      : `Unknown tier '${clip(String(d.tier))}'. Known tiers: ${list(d.known as readonly string[])}. Add it with the tiers option of createClientFactory() (or configureClientFactory() for the process-wide factory).`,
+    return d.where
+      ? `Unknown tier '${clip(String(d.tier))}' for service '${clip(String(d.service))}' in serviceTiers.${guess} Known tiers: ${list(known)}. Add it with the tiers option of ${d.where}.`
+      : `Unknown tier '${clip(String(d.tier))}'.${guess} Known tiers: ${list(known)}. Add it with the tiers option of createClientFactory() (or configureClientFactory() for the process-wide factory).`;
+  },
   'INVALID_SERVICE_DEFINITION.unreadable': (d: Values): string => unreadable(d),
   INVALID_SERVICE_DEFINITION: (d: Values): string =>
     `Invalid service definition: ${DEFINITION_RULES[String(d.field)]}, got ${d.got}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) } to defineService(), and a definition made by defineService() to registerService().`,
