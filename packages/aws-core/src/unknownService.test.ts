@@ -99,6 +99,7 @@ describe("getClient('<unknown id>')", () => {
       expect(message).not.toContain(secret.slice(0, 12));
       expect(message).toContain(`Unknown service (a string of ${secret.length} characters that looks like a credential, not shown).`);
     }
+    expect(refusal(`${'x'.repeat(5000)}`).message).toContain(`Unknown service '${'x'.repeat(40)}…'.`); // long, but no key: clipped
   });
 
   it('reads no inherited property as a package and guesses nothing for an id no SDK package could have', () => {

@@ -40,15 +40,19 @@ function clip(value: string, max?: number): string {
 }
 
 /**
- * An access key id (`AKIA…`, `ASIA…`) or a run of 40 or more characters of a
- * key's alphabet (a secret access key is 40, a session token longer): no id
- * looks like either, and a 40-character clip would show a secret whole.
+ * An access key id (`AKIA…`, `ASIA…`), or a run of 40 or more characters of
+ * a key's alphabet mixing upper case, lower case and digits (a secret access
+ * key is 40, a session token longer): no service id looks like either, and a
+ * 40-character clip would show a secret whole.
  */
-const CREDENTIAL_LIKE = /(?:AKIA|ASIA)[A-Z0-9]{16}|[A-Za-z0-9/+=]{40,}/;
+function looksLikeCredential(value: string): boolean {
+  if (/(?:AKIA|ASIA)[A-Z0-9]{16}/.test(value)) return true;
+  return (value.match(/[A-Za-z0-9/+=]{40,}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
+}
 
 /** A given id for a message: quoted and clipped, or described when it looks like a credential. */
 function quotedId(id: string): string {
-  return CREDENTIAL_LIKE.test(id) ? `(a string of ${id.length} characters that looks like a credential, not shown)` : `'${clip(id)}'`;
+  return looksLikeCredential(id) ? `(a string of ${id.length} characters that looks like a credential, not shown)` : `'${clip(id)}'`;
 }
 
 const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
