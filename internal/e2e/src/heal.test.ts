@@ -8,8 +8,10 @@
  */
 import { Readable } from 'node:stream';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Upload } from '@aws-sdk/lib-storage';
 import {
   AwsCredentialError,
   type AwsCredentials,
@@ -241,6 +243,93 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
     // One refusal (the expired credentials), then every request succeeds.
     expect(local.requests.count('dynamodb', { status: 400 })).toBe(1);
     expect(local.requests.count('dynamodb', { status: 200 })).toBe(5);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
+  });
+
+  /** A factory on a clock 2 h slow, and role credentials from the local STS. */
+  function onSlowClock(role: string) {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - HOURS_2, shouldAdvanceTime: true });
+    const factory = disposed(createClientFactory());
+    const credentials = assumeRole({ roleArn: `arn:aws:iam::111122223333:role/${role}`, roleSessionName: role, source: { ...local.credentials } });
+    return { factory, credentials };
+  }
+  /** Makes the signer mark the next error "clock skew corrected" (see above). */
+  const nudge = (client: { config: unknown }): void => {
+    (client.config as { systemClockOffset: number }).systemClockOffset += 0.5;
+  };
+
+  it('2 h slow: RequestExpired keeps the SDK retry with the corrected clock, and throttling, 5xx and resets keep theirs', async () => {
+    const { factory, credentials } = onSlowClock('skew-retries');
+    const client = factory.getClient(dynamodb, dynamoOptions(credentials));
+    await client.send(new ListTablesCommand({}));
+    local.requests.reset();
+    local.faults.inject('dynamodb', { kind: 'status', status: 400, code: 'RequestExpired' });
+    nudge(client);
+    await client.send(new ListTablesCommand({}));
+    expect(local.requests.count('dynamodb')).toBe(2); // the SDK's retry: same credentials, no refresh
+    expect(local.requests.count('sts', { operation: 'AssumeRole' })).toBe(0);
+    for (const fault of [
+      { kind: 'throttle', count: 2 },
+      { kind: 'status', status: 503, count: 2 },
+      { kind: 'reset', count: 2 },
+    ] as const) {
+      local.requests.reset();
+      local.faults.inject('dynamodb', fault);
+      nudge(client);
+      await client.send(new ListTablesCommand({}));
+      expect(local.requests.count('dynamodb'), fault.kind).toBe(3);
+    }
+    expect(local.requests.count('sts', { operation: 'AssumeRole' })).toBe(0);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 0, credentialRejections: 0 });
+  });
+
+  it("2 h slow: a user's middleware after retryMiddleware, a command's own and lib-dynamodb's document client: one refusal, one refresh each", async () => {
+    const { factory, credentials } = onSlowClock('skew-stack');
+    const client = factory.getClient(dynamodb, dynamoOptions(credentials));
+    await client.send(new ListTablesCommand({}));
+    local.requests.reset();
+    const seen: string[] = [];
+    const watch = (next: (args: unknown) => Promise<unknown>) => (args: unknown) =>
+      next(args).catch((error: Error) => {
+        seen.push(error.name);
+        throw error;
+      });
+    client.middlewareStack.addRelativeTo(watch as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'usersAfterRetry' });
+    const expire = () => local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    expire();
+    nudge(client);
+    const list = new ListTablesCommand({});
+    const passThrough = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args);
+    list.middlewareStack.addRelativeTo(passThrough as never, {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: 'commandsOwn',
+    });
+    await client.send(list);
+    expect(seen).toEqual(['ExpiredTokenException']);
+    expect(local.requests.count('dynamodb')).toBe(2);
+    expire();
+    nudge(client);
+    local.requests.reset();
+    const error = await rejection(DynamoDBDocumentClient.from(client).send(new ScanCommand({ TableName: 'heal-skew-missing' })));
+    expect(error).toMatchObject({ name: 'ResourceNotFoundException' }); // the healed request's own answer
+    expect(seen.slice(0, 2)).toEqual(['ExpiredTokenException', 'ExpiredTokenException']);
+    expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBe(1);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 2, credentialRejections: 0 });
+  });
+
+  it('2 h slow: lib-storage Upload whose part is refused mid-upload heals with one refresh', async () => {
+    const { factory, credentials } = onSlowClock('skew-upload');
+    const client = factory.getClient(s3, s3Options(credentials));
+    await client.send(new CreateBucketCommand({ Bucket: 'heal-skew-upload' }));
+    local.requests.reset();
+    local.faults.inject('s3', { kind: 'status', status: 400, code: 'ExpiredToken' }, { operation: 'UploadPart' });
+    nudge(client);
+    const body = Buffer.alloc(11 * 1024 * 1024, 7);
+    await new Upload({ client, params: { Bucket: 'heal-skew-upload', Key: 'big', Body: body }, partSize: 5 * 1024 * 1024, queueSize: 1 }).done();
+    expect(local.requests.count('s3', { operation: 'UploadPart', status: 400 })).toBe(1);
+    expect(local.requests.count('s3', { operation: 'UploadPart', status: 200 })).toBe(3);
+    expect((await client.send(new HeadObjectCommand({ Bucket: 'heal-skew-upload', Key: 'big' }))).ContentLength).toBe(body.length);
     expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
   });
 });

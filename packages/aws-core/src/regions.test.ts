@@ -186,6 +186,14 @@ describe('a refused region from the environment, the factory or a config file sa
     );
   });
 
+  it('echoes no control character of a region from the environment', () => {
+    process.env.AWS_REGION = 'us-east-1\r\n[WARN] forged';
+    const error = message(() => createClientFactory().getClient(alpha, { credentials: creds }));
+    expect(error.message).not.toMatch(/\p{Cc}/u);
+    expect(error.message).toContain("Region 'us-east-1\\r\\n[WARN] forged' from the AWS_REGION environment variable");
+    expect(error.region).toBe('us-east-1\r\n[WARN] forged'); // the field keeps the value as read
+  });
+
   it('AWS_DEFAULT_REGION: names that variable when AWS_REGION is unset or empty', () => {
     process.env.AWS_REGION = '';
     process.env.AWS_DEFAULT_REGION = 'eu-wset-1';

@@ -67,6 +67,12 @@ describe('createClientFactory({ serviceTiers }) keys', () => {
     factory.dispose();
   });
 
+  it('echoes no control character of a refused key', () => {
+    const error = refusal(() => createClientFactory(tiersOf({ '\u0007dynamo\r\n': 'data' })));
+    expect(error.message).not.toMatch(/\p{Cc}/u);
+    expect(error.message).toContain("serviceTiers has a key '\\u0007dynamo\\r\\n' that is no service id; did you mean 'dynamodb'?");
+  });
+
   it('is refused by configureClientFactory too, which then changes nothing', () => {
     const error = refusal(() => configureClientFactory(tiersOf({ athenna: 'data' })));
     expect(error.code).toBe('INVALID_FACTORY_OPTIONS');

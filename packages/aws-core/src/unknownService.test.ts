@@ -90,6 +90,18 @@ describe("getClient('<unknown id>')", () => {
     expect(refusal('glacier').message).not.toContain('Did you mean');
   });
 
+  it('echoes no control character (a forged log line) and no id that looks like a credential', () => {
+    const forged = refusal('s3\u001b[2J\n[INFO] all good\u0000');
+    expect(forged.message).not.toMatch(/\p{Cc}/u);
+    expect(forged.message).toContain("Unknown service 's3\\u001b[2J\\n[INFO] all good\\u0000'.");
+    for (const secret of ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AKIAIOSFODNN7EXAMPLE', 'ASIAXYZXYZXYZXYZXYZ1']) {
+      const { message } = refusal(secret);
+      expect(message).not.toContain(secret.slice(0, 12));
+      expect(message).toContain(`Unknown service (a string of ${secret.length} characters that looks like a credential, not shown).`);
+    }
+    expect(refusal(`${'x'.repeat(5000)}`).message).toContain(`Unknown service '${'x'.repeat(40)}…'.`); // long, but no key: clipped
+  });
+
   it('reads no inherited property as a package and guesses nothing for an id no SDK package could have', () => {
     for (const id of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       const { message } = refusal(id);

@@ -24,11 +24,36 @@
 
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
 import type { MessageFormat, MessageId, MessageValues } from '../../kernel/messages.js';
-import { clip, closest } from '../../kernel/text.js';
+import { clip as clipText, closest } from '../../kernel/text.js';
 import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
 import { SERVICE_PACKAGES } from './servicePackages.js';
 
 type Values = MessageValues;
+
+/** Control characters (C0, DEL, C1, the line and paragraph separators): in a message they forge log lines or move the cursor. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A user-given string shortened for a message, each control character written as its escape (`\n`, `\u001b`). */
+function clip(value: string, max?: number): string {
+  return clipText(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * An access key id (`AKIA…`, `ASIA…`), or a run of 40 or more characters of
+ * a key's alphabet mixing upper case, lower case and digits (a secret access
+ * key is 40, a session token longer): no service id looks like either, and a
+ * 40-character clip would show a secret whole.
+ */
+function looksLikeCredential(value: string): boolean {
+  if (/(?:AKIA|ASIA)[A-Z0-9]{16}/.test(value)) return true;
+  return (value.match(/[A-Za-z0-9/+=]{40,}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
+}
+
+/** A given id for a message: quoted and clipped, or described when it looks like a credential. */
+function quotedId(id: string): string {
+  return looksLikeCredential(id) ? `(a string of ${id.length} characters that looks like a credential, not shown)` : `'${clip(id)}'`;
+}
 
 const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
 
@@ -92,10 +117,10 @@ function unknownService(d: Values): string {
   const id = String(d.id);
   const known = (d.known ?? []) as readonly string[];
   const servedBy = servingPackage(id);
-  if (servedBy) return `Unknown service '${clip(id)}'. Registered: ${list(known)}. ${serves(id, servedBy)}`;
+  if (servedBy) return `Unknown service ${quotedId(id)}. Registered: ${list(known)}. ${serves(id, servedBy)}`;
   const near = nearestService(id, known);
   const nearPackage = near ? packageToImport(near, known) : undefined;
-  return `Unknown service '${clip(id)}'.${near ? ` Did you mean '${near}'?${nearPackage ? ` ${serves(near, nearPackage)}` : ''}` : ''} Registered: ${list(known)}. No @dbp/aws package serves '${clip(id)}'; for another AWS service, pass its SDK v3 client class (from its @aws-sdk/client-* package), such as getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs.`;
+  return `Unknown service ${quotedId(id)}.${near ? ` Did you mean '${near}'?${nearPackage ? ` ${serves(near, nearPackage)}` : ''}` : ''} Registered: ${list(known)}. No @dbp/aws package serves ${quotedId(id)}; for another AWS service, pass its SDK v3 client class (from its @aws-sdk/client-* package), such as getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs.`;
 }
 
 /**
