@@ -224,7 +224,8 @@ await fetchRuntimes();
 const laneFailures = (
   await Promise.all([
     stepBeside('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']),
-    nodeMatrix(),
+    // A throw (an unreadable report, a runtime that cannot start) is the matrix's failure, reported after the host's run ends.
+    nodeMatrix().catch((error) => `Node matrix failed: ${error instanceof Error ? error.stack : String(error)}`),
   ])
 ).filter(Boolean);
 if (laneFailures.length > 0) {
