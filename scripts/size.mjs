@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The target for the core's overhead over the bare SDK client (production browser build, minified + gzip; DESIGN.md "Web build"). */
 const OVERHEAD_TARGET_BYTES = 4 * 1024;
 /**
- * What CI enforces today: the measured overhead (11.5 to 12.4 kB across the services) plus a little.
+ * What CI enforces today: the measured overhead (13.1 to 14.0 kB across the services) plus a little.
  * The core's web build is over the target (see the report this prints); lower
  * this as it shrinks, never raise it without a reason in the commit. (Raised
  * from 11.0 kB for the fixes of two adversarial reviews: held clients that
@@ -28,9 +28,12 @@ const OVERHEAD_TARGET_BYTES = 4 * 1024;
  * production bundles, which took ~1 kB minified back); for review 5's fixes
  * (configureClientFactory across package copies and mid-call, the region
  * check of the SDK's own region lookup, +~60 B gzip); and for issue 16's
- * self-healing credentials and warm(), which every runtime gets (+~1.3 kB).)
+ * self-healing credentials and warm(), which every runtime gets (+~1.3 kB);
+ * for the heal middleware inside the SDK's retry loop (+~0.15 kB), the
+ * refused region's source in its message details (+~0.1 kB) and the
+ * disposed factory's process-wide check (+20 B): bedrock measured 14,002 B.)
  */
-const OVERHEAD_BUDGET_BYTES = 14_000;
+const OVERHEAD_BUDGET_BYTES = 14_100;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
