@@ -92,6 +92,15 @@ function stepBeside(title, command, args) {
   });
 }
 
+/** Waits for every lane (each resolves with its failure message or undefined); reports the failures and exits when there are any. */
+async function lanes(running) {
+  const failures = (await Promise.all(running)).filter(Boolean);
+  if (failures.length === 0) return;
+  for (const failure of failures) console.error(`\n✖ ${failure}`);
+  summarise();
+  process.exit(1);
+}
+
 function summarise() {
   let passed = 0;
   let failed = 0;
@@ -210,29 +219,27 @@ step('API reference (TypeDoc: JSDoc on every export, links, Errors page, link ch
 ]);
 step('Typecheck and build', bin('turbo'), ['run', 'typecheck', 'build', '--output-logs=errors-only', '--concurrency=2']);
 // Both need the built packages: the blocks import them as a user's project does.
-step('README code blocks: the check fails on broken blocks (scripts/readme-blocks.mjs --self-check)', process.execPath, [
-  join(root, 'scripts', 'readme-blocks.mjs'),
-  '--self-check',
-]);
-step('README code blocks: type-checked (nodenext, bundler) and run (scripts/readme-blocks.mjs)', process.execPath, [
-  join(root, 'scripts', 'readme-blocks.mjs'),
+// Side by side: each is mostly one single-threaded TypeScript program, in a folder of its own.
+await lanes([
+  stepBeside('README code blocks: the check fails on broken blocks (scripts/readme-blocks.mjs --self-check)', process.execPath, [
+    join(root, 'scripts', 'readme-blocks.mjs'),
+    '--self-check',
+  ]),
+  stepBeside('README code blocks: type-checked (nodenext, bundler) and run (scripts/readme-blocks.mjs)', process.execPath, [
+    join(root, 'scripts', 'readme-blocks.mjs'),
+  ]),
 ]);
 await fetchRuntimes();
 // The host's run and the Node matrix at once: both mostly wait on local
 // sockets, timers and child runtimes (one after the other, CI used about one
 // of its two cores), and neither needs the other's output.
-const laneFailures = (
-  await Promise.all([
-    stepBeside('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=1']),
-    // A throw (an unreadable report, a runtime that cannot start) is the matrix's failure, reported after the host's run ends.
-    nodeMatrix().catch((error) => `Node matrix failed: ${error instanceof Error ? error.stack : String(error)}`),
-  ])
-).filter(Boolean);
-if (laneFailures.length > 0) {
-  for (const failure of laneFailures) console.error(`\n✖ ${failure}`);
-  summarise();
-  process.exit(1);
-}
+// The host's packages two at a time: the end-to-end suite spends most of its
+// time waiting (back-offs, a 20 s soak), and the other packages fill it.
+await lanes([
+  stepBeside('Tests (vitest, every workspace package)', bin('turbo'), ['run', 'test', '--output-logs=full', '--concurrency=2']),
+  // A throw (an unreadable report, a runtime that cannot start) is the matrix's failure, reported after the host's run ends.
+  nodeMatrix().catch((error) => `Node matrix failed: ${error instanceof Error ? error.stack : String(error)}`),
+]);
 for (const dir of workspaceDirs.filter((path) => path.includes(`${join(root, 'packages')}`))) {
   step(`publint --strict ${dir.slice(root.length)}`, bin('publint'), ['--strict', dir]);
 }
