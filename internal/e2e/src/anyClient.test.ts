@@ -7,22 +7,17 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMe
 import { createClientFactory, DEFAULT_TIERS, SERVICE_TIERS } from '@dbp/aws-core';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { localAwsWithLocalSts } from './helpers.js';
 
 let local: LocalAws;
-let stsEndpointBefore: string | undefined;
 
-beforeAll(async () => {
-  local = await startLocalAws({ services: ['sqs', 'sts'] });
-  stsEndpointBefore = process.env.AWS_ENDPOINT_URL_STS;
-  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
-});
-
-afterAll(async () => {
-  if (stsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-  else process.env.AWS_ENDPOINT_URL_STS = stsEndpointBefore;
-  await local.stop();
-});
+localAwsWithLocalSts(
+  () => startLocalAws({ services: ['sqs', 'sts'] }),
+  (started) => {
+    local = started;
+  },
+);
 
 describe('getClient(SQSClient, …)', () => {
   const role = 'arn:aws:iam::888888888888:role/queue-worker';

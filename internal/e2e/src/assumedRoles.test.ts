@@ -23,10 +23,10 @@ import { s3 } from '@dbp/aws-s3';
 import { sagemaker } from '@dbp/aws-sagemaker';
 import { assumeRole, assumeRoleWithWebIdentity } from '@dbp/aws-sts';
 import { type LocalAws, type LocalServiceName, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { localAwsWithLocalSts } from './helpers.js';
 
 let local: LocalAws;
-let stsEndpointBefore: string | undefined;
 
 /** One cheap request per service package, through the factory. */
 const SERVICES: { id: LocalServiceName; send: (factory: AwsClientFactory, credentials: AwsCredentialProvider) => Promise<unknown> }[] = [
@@ -53,18 +53,12 @@ const SERVICES: { id: LocalServiceName; send: (factory: AwsClientFactory, creden
 ];
 const SERVICE_IDS = SERVICES.map((service) => service.id);
 
-beforeAll(async () => {
-  local = await startLocalAws();
-  // The SDK reads it: every STS client the factory builds for assumeRole talks to the local STS.
-  stsEndpointBefore = process.env.AWS_ENDPOINT_URL_STS;
-  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
-});
-
-afterAll(async () => {
-  if (stsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-  else process.env.AWS_ENDPOINT_URL_STS = stsEndpointBefore;
-  await local.stop();
-});
+localAwsWithLocalSts(
+  () => startLocalAws(),
+  (started) => {
+    local = started;
+  },
+);
 
 afterEach(() => {
   local.faults.clear();

@@ -6,8 +6,8 @@ import { type AwsClientError, createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, localAwsWithLocalSts } from './helpers.js';
 
 // DESIGN.md, "dispose()": after it resolves nothing more is sent (retries
 // included), every request still running settles, and nothing keeps the
@@ -17,22 +17,16 @@ import { eventually } from './helpers.js';
 // and retry, on a fresh socket, after dispose() resolved.
 
 let local: LocalAws;
-let stsEndpointBefore: string | undefined;
 const ROLE = 'arn:aws:iam::999999999999:role/dispose-retries';
 /** Five attempts, so a retry after dispose has room to happen. */
 const tiers = { patient: { maxAttempts: 5, retryMode: 'standard', connectTimeoutMs: 5_000, readTimeoutMs: 600_000 } } as const;
 
-beforeAll(async () => {
-  local = await startLocalAws({ services: ['s3', 'sts', 'sqs'] });
-  stsEndpointBefore = process.env.AWS_ENDPOINT_URL_STS;
-  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
-});
-
-afterAll(async () => {
-  if (stsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-  else process.env.AWS_ENDPOINT_URL_STS = stsEndpointBefore;
-  await local.stop();
-});
+localAwsWithLocalSts(
+  () => startLocalAws({ services: ['s3', 'sts', 'sqs'] }),
+  (started) => {
+    local = started;
+  },
+);
 
 afterEach(() => {
   local.faults.clear();

@@ -25,23 +25,17 @@ import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { disposedAfterEach } from './helpers.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { disposedAfterEach, localAwsWithLocalSts } from './helpers.js';
 
 let local: LocalAws;
-let stsEndpointBefore: string | undefined;
 
-beforeAll(async () => {
-  local = await startLocalAws();
-  stsEndpointBefore = process.env.AWS_ENDPOINT_URL_STS;
-  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
-});
-
-afterAll(async () => {
-  if (stsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-  else process.env.AWS_ENDPOINT_URL_STS = stsEndpointBefore;
-  await local.stop();
-});
+localAwsWithLocalSts(
+  () => startLocalAws(),
+  (started) => {
+    local = started;
+  },
+);
 
 afterEach(() => local.requests.reset());
 const disposed = disposedAfterEach(() => local);

@@ -2,7 +2,8 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterEach } from 'vitest';
+import type { LocalAws } from '@dbp/aws-testkit';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 // Every client socket this process opens, seen through Node's diagnostics
 // channel. (Idle keep-alive sockets are unref'd, so neither
@@ -62,4 +63,26 @@ export function disposedAfterEach(local: () => { faults: { clear(): void } }): <
     factories.push(factory);
     return factory;
   };
+}
+
+/**
+ * Starts the local endpoints before a file's tests (`start`), hands them to
+ * `use`, and points AWS_ENDPOINT_URL_STS at their STS, which the SDK reads:
+ * every STS client the factory builds for assumeRole talks to the local
+ * STS. After the file's tests, restores the variable and stops the endpoints.
+ */
+export function localAwsWithLocalSts(start: () => Promise<LocalAws>, use: (local: LocalAws) => void): void {
+  let local: LocalAws | undefined;
+  let before: string | undefined;
+  beforeAll(async () => {
+    local = await start();
+    use(local);
+    before = process.env.AWS_ENDPOINT_URL_STS;
+    process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
+  });
+  afterAll(async () => {
+    if (before === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = before;
+    await local?.stop();
+  });
 }

@@ -16,25 +16,20 @@ import { type AwsCredentialProvider, createClientFactory, keyedCredentials, type
 import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { localAwsWithLocalSts } from './helpers.js';
 
 let local: LocalAws;
-let stsEndpointBefore: string | undefined;
 const ROLE = 'arn:aws:iam::999999999999:role/per-request';
 const REQUESTS = 35;
 const TRAP = /s3: \d+ clients were created within \d+ s for \d+ different credential provider functions/;
 
-beforeAll(async () => {
-  local = await startLocalAws({ services: ['s3', 'sts'] });
-  stsEndpointBefore = process.env.AWS_ENDPOINT_URL_STS;
-  process.env.AWS_ENDPOINT_URL_STS = local.endpoints.sts;
-});
-
-afterAll(async () => {
-  if (stsEndpointBefore === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-  else process.env.AWS_ENDPOINT_URL_STS = stsEndpointBefore;
-  await local.stop();
-});
+localAwsWithLocalSts(
+  () => startLocalAws({ services: ['s3', 'sts'] }),
+  (started) => {
+    local = started;
+  },
+);
 
 afterEach(() => {
   vi.useRealTimers();
