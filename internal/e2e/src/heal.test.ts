@@ -26,7 +26,7 @@ import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { disposedAfterEach, localAwsWithLocalSts } from './helpers.js';
+import { disposedAfterEach, localAwsWithLocalSts, rejection } from './helpers.js';
 
 let local: LocalAws;
 
@@ -57,11 +57,6 @@ const dynamoOptions = (credentials: GetClientOptions['credentials']) => ({
   credentials,
   config: { ...local.clientOptions('dynamodb').config },
 });
-const rejection = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => 'resolved',
-    (error: unknown) => error,
-  );
 
 describe('temporary credentials expired server-side', () => {
   it('heal with one AssumeRole for 40 concurrent requests on two services, published and counted, never a secret', async () => {

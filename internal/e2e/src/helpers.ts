@@ -86,3 +86,11 @@ export function localAwsWithLocalSts(start: () => Promise<LocalAws>, use: (local
     await local?.stop();
   });
 }
+
+/** What a promise settles with: its rejection, or `'resolved'` when it did not reject (for asserting on the error). */
+export function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
+}

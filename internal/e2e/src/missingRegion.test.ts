@@ -14,6 +14,7 @@ import { AwsRegionError, createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { rejection } from './helpers.js';
 
 const VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'HOME'] as const;
 const saved = new Map<string, string | undefined>();
@@ -65,10 +66,7 @@ describe('a region that cannot be resolved on Node', () => {
     expect(process.env.AWS_EC2_METADATA_DISABLED).toBe('true'); // the instance metadata has no region to give here
     await using factory = createClientFactory();
     const client = factory.getClient(s3, noRegion());
-    const error = await client.send(new ListBucketsCommand({})).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    const error = await rejection(client.send(new ListBucketsCommand({})));
     expect(error).toBeInstanceOf(AwsRegionError);
     const refusal = error as AwsRegionError;
     expect(refusal.code).toBe('MISSING_REGION');
@@ -124,10 +122,7 @@ describe('a region from the shared config file', () => {
     process.env.AWS_CONFIG_FILE = file('[default]\nregion = us-east-l\n');
     await using factory = createClientFactory();
     const client = factory.getClient(s3, noRegion());
-    const error = await client.send(new ListBucketsCommand({})).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    const error = await rejection(client.send(new ListBucketsCommand({})));
     expect(error).toBeInstanceOf(AwsRegionError);
     expect(error).toMatchObject({ code: 'INVALID_REGION', region: 'us-east-l', suggestion: 'us-east-1' });
     expect(local.requests.count('s3')).toBe(0);
