@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { AwsClientError } from '@dbp/aws-core';
 import { describe, expect, it } from 'vitest';
+import { caught } from './__fixtures__/caught.js';
 import { assumeRole, assumeRoleWithWebIdentity } from './index.js';
 
 // Fourth adversarial review. The core turns what a getter on getClient's
@@ -22,15 +23,6 @@ function failing<T extends object>(target: T, name: string): T {
       throw new Error(`vault read with token ${secret} failed`);
     },
   });
-}
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('a getter on role options that throws with a secret in its message', () => {

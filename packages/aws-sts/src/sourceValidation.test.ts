@@ -1,6 +1,7 @@
 import { type AwsClientError, AwsCredentialError, createClientFactory } from '@dbp/aws-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { everythingShown } from '../test/localSts.js';
+import { caught } from './__fixtures__/caught.js';
 import { assumeRole, sts } from './index.js';
 
 // Issue 14, point 5: assumeRole({ source }) copied a malformed source without
@@ -13,15 +14,6 @@ const ROLE = 'arn:aws:iam::111122223333:role/app';
 const KEY = 'AKIDSOURCEVALIDATION1';
 const SECRET = 'source-validation-secret-000000000000000';
 const TOKEN = 'source-validation-session-token-0000000';
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 /** What getClient throws for the same credentials: the reference behaviour. */
 function getClientError(credentials: unknown): unknown {

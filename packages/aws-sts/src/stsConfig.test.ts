@@ -4,6 +4,7 @@ import { AwsClientError, AwsCredentialError, createClientFactory } from '@dbp/aw
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { everythingShown, recordingLogger } from '../test/localSts.js';
+import { caught } from './__fixtures__/caught.js';
 import { assumeRole, assumeRoleWithWebIdentity, type StsConfig, sts } from './index.js';
 
 // Issue 15, point 5: assumeRole against a local STS needed AWS_ENDPOINT_URL_STS.
@@ -42,15 +43,6 @@ const callerClient = (factory: ReturnType<typeof createClientFactory>, credentia
   return factory.getClient(sts, { region, config, credentials });
 };
 const endpointOf = (at: LocalAws) => at.clientOptions('sts').config.endpoint;
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('assumeRole({ stsConfig })', () => {
   it('works against the testkit with no environment variable, as the testkit README shows', async () => {
