@@ -37,9 +37,14 @@ export const SERVICE_TIERS: Readonly<Record<string, DefaultTierName>> = Object.f
   emr: 'data',
 });
 
+/** A service id's family: the part before its first dash (`'bedrock'` for `'bedrock-runtime'`). */
+export function familyOf(id: string): string {
+  return id.split('-')[0] as string;
+}
+
 /** The tier a table gives a service id: the id itself, then its family, else `'standard'`. */
 export function tierForService(id: string, table: Readonly<Record<string, TierName>> = SERVICE_TIERS): TierName {
-  const family = id.split('-')[0] as string;
+  const family = familyOf(id);
   return Object.hasOwn(table, id) ? (table[id] as TierName) : Object.hasOwn(table, family) ? (table[family] as TierName) : 'standard';
 }
 
@@ -65,7 +70,7 @@ export class ServiceTierOverrides {
   #override(definition: ServiceDefinition, table: Readonly<Record<string, TierName>>): string {
     let tier = this.#memo.get(definition);
     if (tier === undefined) {
-      const family = definition.id.split('-')[0] as string;
+      const family = familyOf(definition.id);
       tier = Object.hasOwn(table, definition.id) || Object.hasOwn(table, family) ? tierForService(definition.id, table) : definition.tier;
       this.#memo.set(definition, tier);
     }

@@ -11,7 +11,7 @@
  */
 import { fail } from '../../kernel/errors.js';
 import { registeredServiceIds } from '../../kernel/serviceDefinition.js';
-import { SERVICE_TIERS } from '../../kernel/serviceTiers.js';
+import { familyOf, SERVICE_TIERS } from '../../kernel/serviceTiers.js';
 import { editDistance } from '../../kernel/text.js';
 import { SERVICE_PACKAGES } from './servicePackages.js';
 
@@ -57,6 +57,6 @@ export function nearestServiceId(id: string, ids: readonly string[]): string | u
  */
 export function checkServiceTierKey(key: string, where: string): void {
   const ids = [...registeredServiceIds(), ...packagedServiceIds(), ...Object.keys(SERVICE_TIERS)];
-  const near = ids.some((id) => id === key || id.split('-')[0] === key) ? undefined : nearestServiceId(key, ids);
+  const near = ids.some((id) => id === key || familyOf(id) === key) ? undefined : nearestServiceId(key, ids);
   if (near !== undefined) throw fail('INVALID_FACTORY_OPTIONS.serviceId', { where, key, near });
 }
