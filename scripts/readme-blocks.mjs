@@ -313,9 +313,15 @@ export async function checkFiles(files, { timeoutMs = RUN_TIMEOUT_MS, label = 'r
   return { typecheckSeconds, results: blocks.map((block) => ({ block, ran: runnable.includes(block), failures: failures.get(block) ?? [] })) };
 }
 
+/**
+ * How long a fixture block may run: its `hang` blocks wait this long, its
+ * complete blocks (one local S3 started and stopped) take about a second.
+ */
+const SELF_CHECK_TIMEOUT_MS = 6_000;
+
 /** The fixture's blocks each say what must happen to them (`// expect: ok | type | run | hang | import`); a block judged otherwise fails the self-check. */
 async function selfCheck() {
-  const { results, typecheckSeconds } = await checkFiles([FIXTURE], { timeoutMs: 15_000, label: 'self-check' });
+  const { results, typecheckSeconds } = await checkFiles([FIXTURE], { timeoutMs: SELF_CHECK_TIMEOUT_MS, label: 'self-check' });
   const wrong = [];
   for (const { block, failures } of results) {
     const expected = /^\/\/ expect: (ok|type|run|hang|import)\b/.exec(block.code)?.[1];
