@@ -12,12 +12,14 @@ export default defineConfig(
       // `#sdkCore` stays a require of its own CommonJS file (see src/sdkCore.cjs).
       external: ['#sdkCore'],
       dts: { entry: { index: 'src/index.node.ts' } },
-      // `#sdkCore` ships as written: src/sdkCore.cjs for Node (CommonJS only:
-      // an ESM build of it would turn its require into esbuild's shim) and
-      // src/sdkCore.module.js for bundlers (the `module` condition).
+      // `#sdkCore` ships as written: src/sdkCore.node.js for Node's ES module
+      // build (the `node-addons` condition), src/sdkCore.cjs for its CommonJS
+      // build (an ESM build of it would turn its require into esbuild's shim)
+      // and src/sdkCore.module.js for bundlers (the `module` condition).
       onSuccess: async () => {
         await copyFile('src/sdkCore.cjs', 'dist/sdkCore.cjs');
         await copyFile('src/sdkCore.module.js', 'dist/sdkCore.module.js');
+        await copyFile('src/sdkCore.node.js', 'dist/sdkCore.node.js');
       },
     },
   ),

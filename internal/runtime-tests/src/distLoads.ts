@@ -15,7 +15,7 @@
  * it is not a finding.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import ts from 'typescript';
 
 /** One load a bundler cannot follow. */
@@ -114,4 +114,28 @@ export function distFiles(packageDir: string): { file: string; module: 'esm' | '
   };
   walk(join(packageDir, 'dist'));
   return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** The condition only Node itself sets (unless run with `--no-addons`): no bundler, Bun or Deno picks a target under it. */
+export const NODE_ONLY_CONDITION = 'node-addons';
+
+/**
+ * The files a package's `exports` and `imports` maps reach only through
+ * {@link NODE_ONLY_CONDITION}: Node loads them from the installed package and
+ * no bundler ever takes them, so they may load what bundlers cannot follow
+ * (the bundler tests prove that bundles never hold them).
+ */
+export function nodeOnlyFiles(packageDir: string, manifest?: { exports?: unknown; imports?: unknown }): string[] {
+  const pkg = manifest ?? (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { exports?: unknown; imports?: unknown });
+  const nodeOnly = new Set<string>();
+  const elsewhere = new Set<string>();
+  const visit = (target: unknown, underNodeOnly: boolean): void => {
+    if (typeof target === 'string') (underNodeOnly ? nodeOnly : elsewhere).add(resolve(packageDir, target));
+    else if (Array.isArray(target)) for (const item of target) visit(item, underNodeOnly);
+    else if (target !== null && typeof target === 'object')
+      for (const [key, value] of Object.entries(target)) visit(value, underNodeOnly || key === NODE_ONLY_CONDITION);
+  };
+  visit(pkg.exports, false);
+  visit(pkg.imports, false);
+  return [...nodeOnly].filter((file) => !elsewhere.has(file)).sort();
 }

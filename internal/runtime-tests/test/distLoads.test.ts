@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DistLoad, distFiles, scanSource } from '../src/distLoads.js';
+import { type DistLoad, distFiles, NODE_ONLY_CONDITION, nodeOnlyFiles, scanSource } from '../src/distLoads.js';
 import { ROOT_DIR } from '../src/servicePackages.js';
 
 /**
@@ -29,7 +29,10 @@ const packageNames = readdirSync(packagesDir, { withFileTypes: true })
 
 function findings(name: string): DistLoad[] {
   const allowed = ALLOWED.find((entry) => entry.package === name)?.within ?? [];
+  // Files only Node itself loads (reached only through the `node-addons` condition) are no bundler's concern.
+  const nodeOnly = new Set(nodeOnlyFiles(join(packagesDir, name)));
   return distFiles(join(packagesDir, name))
+    .filter(({ file }) => !nodeOnly.has(file))
     .flatMap(({ file, module }) => scanSource(relative(ROOT_DIR, file), readFileSync(file, 'utf8'), module))
     .filter((finding) => !allowed.includes(finding.within));
 }
@@ -48,6 +51,24 @@ describe('loads in every package’s dist that bundlers cannot follow', () => {
     expect(testkit.filter((finding) => finding.within === 'resolveModule').map((finding) => finding.kind)).toEqual(
       expect.arrayContaining(['createRequire', 'import.meta.url']),
     );
+  });
+});
+
+describe(nodeOnlyFiles.name, () => {
+  it(`the core's one Node-only file is src/sdkCore.node.js's copy, and it does use createRequire (the exception is still needed)`, () => {
+    const core = join(packagesDir, 'aws-core');
+    const files = nodeOnlyFiles(core);
+    expect(files.map((file) => relative(core, file))).toEqual(['dist/sdkCore.node.js']);
+    expect(scanSource(files[0]!, readFileSync(files[0]!, 'utf8'), 'esm').map((finding) => finding.kind)).toEqual(['createRequire', 'import.meta.url']);
+  });
+
+  it(`takes a target only when every way to it goes through ${NODE_ONLY_CONDITION}`, () => {
+    const manifest = {
+      exports: { '.': { 'node-addons': { import: './a.js' }, module: './b.js', default: './c.js' }, './x': { 'node-addons': './c.js' } },
+      imports: { '#y': [{ 'node-addons': './d.js' }, './e.js'] },
+    };
+    expect(nodeOnlyFiles('/pkg', manifest)).toEqual(['/pkg/a.js', '/pkg/d.js']);
+    expect(nodeOnlyFiles('/pkg', {})).toEqual([]);
   });
 });
 

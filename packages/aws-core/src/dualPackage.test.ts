@@ -76,3 +76,59 @@ console.log(JSON.stringify(results));
     expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({ configured: true, region: 'eu-west-1', inUse: refused, inUseViaEsm: refused });
   });
 });
+
+// Which `#sdkCore` file each of Node's builds loads (package.json `imports`), seen from a
+// plain Node process, and that the region check works with each: the ES module build
+// requires the SDK's region data through src/sdkCore.node.js (no ES module import of a
+// CommonJS file, which costs Node a scan for export names), and only at the first region
+// check; the CommonJS build, and Node run with --no-addons (no `node-addons` condition),
+// take src/sdkCore.cjs.
+const sdkCoreScript = (load: string): string => `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const core = ${load};
+const loaded = () => [...new Set(Object.keys(require.cache).filter((file) => /sdkCore|core[\\\\/]dist-cjs[\\\\/]submodules[\\\\/]client/.test(file)).map((file) => file.replace(/.*[\\\\/]dist[\\\\/]/, 'dist/').replace(/.*dist-cjs.*/, '@aws-sdk/core/client')))];
+const atImport = loaded();
+const factory = core.createClientFactory();
+const definition = core.defineService({ id: 'probe', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) });
+let refused;
+try { factory.getClient(definition, { region: 'us-east-l', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } }); } catch (error) { refused = error.code + ' ' + error.suggestion; }
+const listed = factory.getClient(definition, { region: 'eu-west-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } }).config.region;
+console.log(JSON.stringify({ atImport, afterCheck: loaded(), refused, listed }));
+`;
+
+describe('#sdkCore: the SDK region data each Node build loads', () => {
+  const probe = (load: string, flags: string[] = []): unknown => {
+    const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', sdkCoreScript(load)], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    return JSON.parse(out.trim().split('\n').at(-1) as string);
+  };
+
+  it('the ES module build: src/sdkCore.node.js, which requires @aws-sdk/core/client at the first region check, not at import', () => {
+    expect(probe("await import('@dbp/aws-core')")).toEqual({
+      atImport: [],
+      afterCheck: ['@aws-sdk/core/client'],
+      refused: 'INVALID_REGION us-east-1',
+      listed: 'eu-west-1',
+    });
+  });
+
+  it('the CommonJS build: src/sdkCore.cjs', () => {
+    expect(probe("require('@dbp/aws-core')")).toMatchObject({
+      atImport: expect.arrayContaining(['dist/sdkCore.cjs']),
+      refused: 'INVALID_REGION us-east-1',
+      listed: 'eu-west-1',
+    });
+  });
+
+  it('Node without the node-addons condition (--no-addons): the ES module build falls back to src/sdkCore.cjs', () => {
+    expect(probe("await import('@dbp/aws-core')", ['--no-addons'])).toMatchObject({
+      atImport: expect.arrayContaining(['dist/sdkCore.cjs']),
+      refused: 'INVALID_REGION us-east-1',
+      listed: 'eu-west-1',
+    });
+  });
+});

@@ -79,9 +79,10 @@ export const nodePlatform: Platform = {
     return { connectionTimeout: tier.connectTimeoutMs, socketTimeout: tier.readTimeoutMs };
   },
   /**
-   * The SDK's region data, required from a CommonJS file (`src/sdkCore.cjs`):
-   * Node runs the SDK's CommonJS build, and importing it from an ES module
-   * would cost ~20 ms of startup.
+   * The SDK's region data, `require`d as the SDK's CommonJS clients require it
+   * (`#sdkCore`: src/sdkCore.node.js for Node's ES module build,
+   * src/sdkCore.cjs for its CommonJS build): an ES module `import` of a
+   * CommonJS file would cost up to ~20 ms of startup.
    */
   partition,
 };
