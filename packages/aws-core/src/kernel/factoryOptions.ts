@@ -41,6 +41,16 @@ export const FACTORY_OPTION_NAMES: readonly (keyof ClientFactoryOptions)[] = Obj
 
 const noop = (): void => {};
 
+/**
+ * Whether a level of the factory's logger drops every line: the default
+ * logger's `debug` and `info`, and any level a given logger lacks. A line for
+ * such a level is not worth building (a `created` line costs a cold start
+ * ~1 ms of first-time formatting).
+ */
+export function dropsLines(method: Logger[keyof Logger]): boolean {
+  return method === noop;
+}
+
 function toLogger(logger: unknown, where: string): Logger {
   if (logger === undefined) {
     return { debug: noop, info: noop, warn: (...args) => console.warn(...args), error: (...args) => console.error(...args) };

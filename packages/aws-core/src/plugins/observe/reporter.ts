@@ -8,6 +8,7 @@
 import type { CacheEntry, RemovalReason } from '../../kernel/clientCache.js';
 import type { ResolutionReport } from '../../kernel/credentials.js';
 import { say } from '../../kernel/errors.js';
+import { dropsLines } from '../../kernel/factoryOptions.js';
 import type { CredentialKind } from '../../kernel/keySpec.js';
 import type { ProviderTrapTripped, Report } from '../../kernel/setup.js';
 import { errorName } from '../../kernel/text.js';
@@ -23,9 +24,12 @@ export class Reporter implements Report {
   readonly #logger: Logger;
   readonly #events: Events;
   readonly #clients: () => number;
+  /** Whether debug lines go anywhere (see `dropsLines`): they are built only then. */
+  readonly #debug: boolean;
 
   constructor(logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number, channels: Channels | undefined) {
     this.#logger = logger;
+    this.#debug = !dropsLines(logger.debug);
     this.#clients = clients;
     this.#events = new Events(onEvent, channels, (error) => this.#log('error', say('LOG.listenerThrew', { reason: errorName(error) })));
   }
@@ -43,12 +47,12 @@ export class Reporter implements Report {
   }
 
   created(entry: CacheEntry): void {
-    this.#log('debug', say('LOG.created', { ...describe(entry), region: entry.region ?? 'from the SDK' }));
+    if (this.#debug) this.#log('debug', say('LOG.created', { ...describe(entry), region: entry.region ?? 'from the SDK' }));
     this.#events.emit('client:create', () => ({ ...describe(entry), credentialKind: entry.credentialKind, clients: this.#clients() }));
   }
 
   removed(entry: CacheEntry, reason: RemovalReason): void {
-    this.#log('debug', say('LOG.removed', { ...describe(entry), region: entry.region ?? 'from the SDK', reason, inFlight: entry.inFlight }));
+    if (this.#debug) this.#log('debug', say('LOG.removed', { ...describe(entry), region: entry.region ?? 'from the SDK', reason, inFlight: entry.inFlight }));
     this.#events.emit('client:evict', () => ({ ...describe(entry), reason, count: entry.inFlight, clients: this.#clients() }));
   }
 

@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeService, recordingLogger } from '../../__fixtures__/fakeService.js';
+import { createClientFactory } from '../../index.node.js';
+import { setMessageFormat } from '../../kernel/errors.js';
+import type { MessageFormat } from '../../kernel/messages.js';
+import { installation } from '../../kernel/setup.js';
+
+const credentials = { accessKeyId: 'AKIDREPORTER', secretAccessKey: 'secret' };
+
+/** The installed message format, wrapped to count the lines built per message id. */
+function countingFormat(): Map<string, number> {
+  const format = installation().dev?.format as MessageFormat;
+  const built = new Map<string, number>();
+  setMessageFormat((id, details) => {
+    built.set(id, (built.get(id) ?? 0) + 1);
+    return format(id, details);
+  });
+  return built;
+}
+
+afterEach(() => setMessageFormat(installation().dev?.format));
+
+describe('debug lines (client created, removed)', () => {
+  it('are not built for a logger that drops them: the default logger, or a logger without debug', async () => {
+    const built = countingFormat();
+    const { lines, warn, error } = recordingLogger();
+    for (const factory of [createClientFactory(), createClientFactory({ logger: { warn, error } })]) {
+      factory.getClient(fakeService('reporter'), { region: 'us-east-1', credentials });
+      factory.clearCache();
+      await factory.dispose();
+    }
+    expect(built.get('LOG.created')).toBeUndefined();
+    expect(built.get('LOG.removed')).toBeUndefined();
+    expect(lines).toEqual([]);
+  });
+
+  it('are built, and logged, for a logger with debug', async () => {
+    const built = countingFormat();
+    const logger = recordingLogger();
+    const factory = createClientFactory({ logger });
+    factory.getClient(fakeService('reporter'), { region: 'us-east-1', credentials });
+    factory.clearCache();
+    await factory.dispose();
+    expect(built.get('LOG.created')).toBe(1);
+    expect(built.get('LOG.removed')).toBe(1);
+    expect(logger.lines.filter((line) => line.includes('reporter client'))).toHaveLength(2);
+    expect(logger.lines.join('\n')).not.toContain('secret');
+  });
+});
