@@ -68,11 +68,9 @@ async function part(id: number, body: () => Promise<PartResult>): Promise<void> 
 await part(1, () => benchGetClient(quick));
 await part(2, () => benchImportCost(quick));
 await part(3, () => benchBundles());
-await part(7, () => benchLambdaInit(quick));
-
 let local: LocalAwsProcess | undefined;
 let localError = '';
-if (wanted(4) || wanted(5) || wanted(6) || wanted(8) || wanted(9)) {
+if (wanted(4) || wanted(5) || wanted(6) || wanted(7) || wanted(8) || wanted(9)) {
   try {
     local = await LocalAwsProcess.start({ services: ['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena', 'sts'], verifySignatures: true });
   } catch (error) {
@@ -88,6 +86,7 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 try {
+  await part(7, () => benchLambdaInit(quick, local, localError));
   await part(6, () => benchCredentials(local));
   await part(8, () => benchAssumedRoles(local, quick));
   await part(9, async () => (local ? benchWarm(local, quick) : skipped(9, TITLES[9]!, localError)));
