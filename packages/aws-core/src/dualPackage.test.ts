@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -82,7 +84,8 @@ console.log(JSON.stringify(results));
 // requires the SDK's region data through src/sdkCore.node.js (no ES module import of a
 // CommonJS file, which costs Node a scan for export names), and only at the first region
 // check; the CommonJS build, and Node run with --no-addons (no `node-addons` condition),
-// take src/sdkCore.cjs.
+// take src/sdkCore.cjs. The SDK's region lookup (a region from the profile's config file)
+// comes through the same file.
 const sdkCoreScript = (load: string): string => `
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -94,17 +97,25 @@ const definition = core.defineService({ id: 'probe', tier: 'standard', create: (
 let refused;
 try { factory.getClient(definition, { region: 'us-east-l', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } }); } catch (error) { refused = error.code + ' ' + error.suggestion; }
 const listed = factory.getClient(definition, { region: 'eu-west-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } }).config.region;
-console.log(JSON.stringify({ atImport, afterCheck: loaded(), refused, listed }));
+const afterCheck = loaded();
+// No region anywhere but the profile's config file (AWS_CONFIG_FILE): the SDK's own lookup, through #sdkCore's regionConfig().
+const fromProfile = await factory.getClient(definition, { credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } }).config.region();
+console.log(JSON.stringify({ atImport, afterCheck, refused, listed, fromProfile }));
 `;
 
 describe('#sdkCore: the SDK region data each Node build loads', () => {
   const probe = (load: string, flags: string[] = []): unknown => {
-    const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', sdkCoreScript(load)], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-    });
-    return JSON.parse(out.trim().split('\n').at(-1) as string);
+    const dir = mkdtempSync(join(tmpdir(), 'dbp-sdkcore-'));
+    try {
+      writeFileSync(join(dir, 'config'), '[default]\nregion = ap-southeast-2\n');
+      const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'config') };
+      for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE']) delete env[name];
+      env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', sdkCoreScript(load)], { cwd: packageDir, encoding: 'utf8', env });
+      return JSON.parse(out.trim().split('\n').at(-1) as string);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 
   it('the ES module build: src/sdkCore.node.js, which requires @aws-sdk/core/client at the first region check, not at import', () => {
@@ -113,6 +124,7 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
       afterCheck: ['@aws-sdk/core/client'],
       refused: 'INVALID_REGION us-east-1',
       listed: 'eu-west-1',
+      fromProfile: 'ap-southeast-2',
     });
   });
 
@@ -121,6 +133,7 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
       atImport: expect.arrayContaining(['dist/sdkCore.cjs']),
       refused: 'INVALID_REGION us-east-1',
       listed: 'eu-west-1',
+      fromProfile: 'ap-southeast-2',
     });
   });
 
@@ -129,6 +142,7 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
       atImport: expect.arrayContaining(['dist/sdkCore.cjs']),
       refused: 'INVALID_REGION us-east-1',
       listed: 'eu-west-1',
+      fromProfile: 'ap-southeast-2',
     });
   });
 });

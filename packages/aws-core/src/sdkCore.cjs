@@ -1,11 +1,24 @@
-// The SDK's `@aws-sdk/core/client` (its `partition`: the region data every SDK v3 client's
-// endpoint rules use), for Node's CommonJS build and for any runtime that sets neither the
-// `module` nor the `node-addons` condition. Required from this CommonJS file, the module is
-// loaded as the SDK's own clients load it. Node's ES module build takes src/sdkCore.node.js
-// (an ES module importing even this small file would make Node scan it for export names:
-// `pnpm bench` part 2); bundlers take src/sdkCore.module.js (the `module` condition), so a
-// bundle holds one copy of the SDK module. Exported by name (no `module.exports = require(…)`,
-// which Node would follow as a re-export and parse after all).
+// The SDK modules the Node build uses (`@aws-sdk/core/client`'s `partition`: the region data
+// every SDK v3 client's endpoint rules use; `@smithy/core/config`'s region lookup), for Node's
+// CommonJS build and for any runtime that sets neither the `module` nor the `node-addons`
+// condition. Required from this CommonJS file, at first use, the modules are loaded as the SDK's
+// own clients load them. Node's ES module build takes src/sdkCore.node.js (an ES module importing
+// even this small file would make Node scan it for export names: `pnpm bench` part 2); bundlers
+// take src/sdkCore.module.js (the `module` condition), so a bundle holds one copy of each SDK
+// module. Exported by name (no `module.exports = require(…)`, which Node would follow as a
+// re-export and parse after all).
 'use strict';
-const client = require('@aws-sdk/core/client');
-exports.partition = client.partition;
+
+let sdkPartition;
+
+/** `@aws-sdk/core/client`'s `partition`. */
+exports.partition = (region) => {
+  sdkPartition ??= require('@aws-sdk/core/client').partition;
+  return sdkPartition(region);
+};
+
+/** `@smithy/core/config`'s region lookup, as the SDK client's runtime config uses it. */
+exports.regionConfig = () => {
+  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = require('@smithy/core/config');
+  return { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS };
+};

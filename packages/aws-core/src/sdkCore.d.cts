@@ -1,2 +1,11 @@
-/** `@aws-sdk/core/client`'s `partition`, required by the Node build (see sdkCore.cjs). */
-export declare const partition: (region: string) => unknown;
+import type { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
+
+/** `@aws-sdk/core/client`'s `partition` (see sdkCore.cjs, sdkCore.node.js and sdkCore.module.js). */
+export declare function partition(region: string): unknown;
+
+/** `@smithy/core/config`'s region lookup, as the SDK client's runtime config uses it. */
+export declare function regionConfig(): {
+  loadConfig: typeof loadConfig;
+  NODE_REGION_CONFIG_OPTIONS: typeof NODE_REGION_CONFIG_OPTIONS;
+  NODE_REGION_CONFIG_FILE_OPTIONS: typeof NODE_REGION_CONFIG_FILE_OPTIONS;
+};

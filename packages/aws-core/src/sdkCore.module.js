@@ -1,4 +1,13 @@
 // The bundlers' side of `#sdkCore` (the `module` condition, which esbuild and webpack honour and
-// Node does not): a static import, resolved with the same conditions as the SDK client's own, so
-// a bundle holds one copy of `@aws-sdk/core/client`. Node takes src/sdkCore.cjs instead.
+// Node does not): static imports, resolved with the same conditions as the SDK client's own, so
+// a bundle holds one copy of each SDK module, and only what is used of `@smithy/core/config`
+// (the SDK client's runtime config already holds `loadConfig` and the region options). Node
+// takes src/sdkCore.node.js (ES module build) or src/sdkCore.cjs (CommonJS build) instead.
+import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
+
 export { partition } from '@aws-sdk/core/client';
+
+/** `@smithy/core/config`'s region lookup, as the SDK client's runtime config uses it. */
+export function regionConfig() {
+  return { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS };
+}

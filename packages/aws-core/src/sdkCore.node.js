@@ -1,18 +1,31 @@
 // Node's own side of `#sdkCore` for the ES module build (the `node-addons` condition: Node sets
-// it, bundlers do not, so no bundle ever holds this file). `@aws-sdk/core/client` is required
-// through `createRequire`, as the SDK's own CommonJS clients require it: same module, already
-// loaded. An ES module `import` of any CommonJS file, even src/sdkCore.cjs, makes Node scan
-// that file for its export names, and that second scan (the SDK client's was the first) costs
-// ~20 ms of CPU in about half of all process starts (`pnpm bench` part 2: V8 recompiles the
-// scanner's hot function on a background thread). Required at the first region check, not at
-// import: resolving it costs ~0.8 ms that an import should not pay. Bundlers take
-// src/sdkCore.module.js (the `module` condition); Node's CommonJS build takes src/sdkCore.cjs.
+// it, bundlers do not, so no bundle ever holds this file). `@aws-sdk/core/client` and
+// `@smithy/core/config` are required through `createRequire`, as the SDK's own CommonJS clients
+// require them: the same modules, already loaded. An ES module `import` of any CommonJS file,
+// even src/sdkCore.cjs, makes Node scan that file for its export names, and that second scan
+// (the SDK client's was the first) costs ~20 ms of CPU in about half of all process starts
+// (`pnpm bench` part 2: V8 recompiles the scanner's hot function on a background thread).
+// Required at first use, not at import: resolving them costs ~0.8 ms that an import should not
+// pay. Bundlers take src/sdkCore.module.js (the `module` condition); Node's CommonJS build takes
+// src/sdkCore.cjs.
 import { createRequire } from 'node:module';
+
+let load;
+function required(name) {
+  load ??= createRequire(import.meta.url);
+  return load(name);
+}
 
 let sdkPartition;
 
 /** `@aws-sdk/core/client`'s `partition`. */
 export function partition(region) {
-  sdkPartition ??= createRequire(import.meta.url)('@aws-sdk/core/client').partition;
+  sdkPartition ??= required('@aws-sdk/core/client').partition;
   return sdkPartition(region);
+}
+
+/** `@smithy/core/config`'s region lookup, as the SDK client's runtime config uses it. */
+export function regionConfig() {
+  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = required('@smithy/core/config');
+  return { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS };
 }

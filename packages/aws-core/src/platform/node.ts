@@ -9,7 +9,7 @@
 import { randomFillSync } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { partition } from '#sdkCore';
+import { partition, regionConfig } from '#sdkCore';
 import type { Platform } from '../kernel/setup.js';
 import type { AwsCredentialProvider, AwsCredentials } from '../kernel/types.js';
 
@@ -63,13 +63,13 @@ export const nodePlatform: Platform = {
     // loadConfig(NODE_REGION_CONFIG_OPTIONS, …)), loaded on first use like the
     // credential chain: the kernel wraps it so that finding none is an
     // AwsRegionError, not the SDK's bare "Region is missing".
-    let region: Promise<() => Promise<string>> | undefined;
+    let region: (() => Promise<string>) | undefined;
     return async () => {
-      region ??= import('@smithy/core/config').then(
-        ({ loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS }) =>
-          loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, profile }) as () => Promise<string>,
-      );
-      return (await region)();
+      if (region === undefined) {
+        const { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } = regionConfig();
+        region = loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, profile }) as () => Promise<string>;
+      }
+      return region();
     };
   },
   handlerOptions(tier) {
