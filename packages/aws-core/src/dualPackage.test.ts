@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +85,8 @@ console.log(JSON.stringify(results));
 // CommonJS file, which costs Node a scan for export names), and only at the first region
 // check; the CommonJS build, and Node run with --no-addons (no `node-addons` condition),
 // take src/sdkCore.cjs. The SDK's region lookup (a region from the profile's config file)
-// comes through the same file.
+// and its credential providers (the default chain, a named profile) come through the same file:
+// required, never an ES module import of CommonJS.
 const sdkCoreScript = (load: string): string => `
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -100,7 +101,11 @@ const listed = factory.getClient(definition, { region: 'eu-west-1', credentials:
 const afterCheck = loaded();
 // No region anywhere but the profile's config file (AWS_CONFIG_FILE): the SDK's own lookup, through #sdkCore's regionConfig().
 const fromProfile = await factory.getClient(definition, { credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } }).config.region();
-console.log(JSON.stringify({ atImport, afterCheck, refused, listed, fromProfile }));
+// Credentials from the shared credentials file: the default chain, and a named profile (fromIni), through #sdkCore's loaders.
+const keyOf = async (options) => (await factory.getClient(definition, { region: 'us-east-1', ...options }).config.credentials()).accessKeyId;
+const fromChain = await keyOf({});
+const fromNamedProfile = await keyOf({ profile: 'other' });
+console.log(JSON.stringify({ atImport, afterCheck, refused, listed, fromProfile, fromChain, fromNamedProfile }));
 `;
 
 describe('#sdkCore: the SDK region data each Node build loads', () => {
@@ -108,8 +113,13 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dbp-sdkcore-'));
     try {
       writeFileSync(join(dir, 'config'), '[default]\nregion = ap-southeast-2\n');
+      writeFileSync(
+        join(dir, 'credentials'),
+        '[default]\naws_access_key_id = AKIADEFAULTCHAIN0001\naws_secret_access_key = s\n[other]\naws_access_key_id = AKIANAMEDPROFILE0001\naws_secret_access_key = s\n',
+      );
       const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'config') };
-      for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE']) delete env[name];
+      for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
+        delete env[name];
       env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
       const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', sdkCoreScript(load)], { cwd: packageDir, encoding: 'utf8', env });
       return JSON.parse(out.trim().split('\n').at(-1) as string);
@@ -125,6 +135,8 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
       refused: 'INVALID_REGION us-east-1',
       listed: 'eu-west-1',
       fromProfile: 'ap-southeast-2',
+      fromChain: 'AKIADEFAULTCHAIN0001',
+      fromNamedProfile: 'AKIANAMEDPROFILE0001',
     });
   });
 
@@ -134,6 +146,8 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
       refused: 'INVALID_REGION us-east-1',
       listed: 'eu-west-1',
       fromProfile: 'ap-southeast-2',
+      fromChain: 'AKIADEFAULTCHAIN0001',
+      fromNamedProfile: 'AKIANAMEDPROFILE0001',
     });
   });
 
@@ -143,6 +157,20 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
       refused: 'INVALID_REGION us-east-1',
       listed: 'eu-west-1',
       fromProfile: 'ap-southeast-2',
+      fromChain: 'AKIADEFAULTCHAIN0001',
+      fromNamedProfile: 'AKIANAMEDPROFILE0001',
     });
+  });
+});
+
+describe("the Node ES module build's imports", () => {
+  it('are Node built-ins and #sdkCore only: an ES module import of a CommonJS package (every SDK package, on Node) costs a scan for its export names', async () => {
+    const { builtinModules } = await import('node:module');
+    const source = readFileSync(join(packageDir, 'dist', 'index.node.js'), 'utf8');
+    const specifiers = [...source.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm)].map(
+      (match) => match[1] ?? match[2] ?? match[3],
+    );
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((specifier) => specifier !== '#sdkCore' && !builtinModules.includes(specifier?.replace(/^node:/, '') ?? ''))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // The SDK modules the Node build uses (`@aws-sdk/core/client`'s `partition`: the region data
-// every SDK v3 client's endpoint rules use; `@smithy/core/config`'s region lookup), for Node's
+// every SDK v3 client's endpoint rules use; the credential providers; `@smithy/core/config`'s
+// region lookup), for Node's
 // CommonJS build and for any runtime that sets neither the `module` nor the `node-addons`
 // condition. Required from this CommonJS file, at first use, the modules are loaded as the SDK's
 // own clients load them. Node's ES module build takes src/sdkCore.node.js (an ES module importing
@@ -16,6 +17,12 @@ exports.partition = (region) => {
   sdkPartition ??= require('@aws-sdk/core/client').partition;
   return sdkPartition(region);
 };
+
+/** `@aws-sdk/credential-provider-ini`'s `fromIni`, required at first use. */
+exports.loadFromIni = async () => require('@aws-sdk/credential-provider-ini').fromIni;
+
+/** `@aws-sdk/credential-provider-node`'s `defaultProvider`, required at first use. */
+exports.loadDefaultProvider = async () => require('@aws-sdk/credential-provider-node').defaultProvider;
 
 /** `@smithy/core/config`'s region lookup, as the SDK client's runtime config uses it. */
 exports.regionConfig = () => {

@@ -1,10 +1,11 @@
 // Node's own side of `#sdkCore` for the ES module build (the `node-addons` condition: Node sets
-// it, bundlers do not, so no bundle ever holds this file). `@aws-sdk/core/client` and
-// `@smithy/core/config` are required through `createRequire`, as the SDK's own CommonJS clients
-// require them: the same modules, already loaded. An ES module `import` of any CommonJS file,
+// it, bundlers do not, so no bundle ever holds this file). The SDK modules the Node build uses
+// are required through `createRequire`, as the SDK's own CommonJS clients require them: the same
+// modules, most of them already loaded. An ES module `import` of any CommonJS file,
 // even src/sdkCore.cjs, makes Node scan that file for its export names, and that second scan
 // (the SDK client's was the first) costs ~20 ms of CPU in about half of all process starts
-// (`pnpm bench` part 2: V8 recompiles the scanner's hot function on a background thread).
+// (`pnpm bench` part 2: V8 recompiles the scanner's hot function on a background thread); the
+// credential providers' scan cost the first default-chain resolution 10–25 ms.
 // Required at first use, not at import: resolving them costs ~0.8 ms that an import should not
 // pay. Bundlers take src/sdkCore.module.js (the `module` condition); Node's CommonJS build takes
 // src/sdkCore.cjs.
@@ -22,6 +23,16 @@ let sdkPartition;
 export function partition(region) {
   sdkPartition ??= required('@aws-sdk/core/client').partition;
   return sdkPartition(region);
+}
+
+/** `@aws-sdk/credential-provider-ini`'s `fromIni`, required at first use. */
+export async function loadFromIni() {
+  return required('@aws-sdk/credential-provider-ini').fromIni;
+}
+
+/** `@aws-sdk/credential-provider-node`'s `defaultProvider`, required at first use. */
+export async function loadDefaultProvider() {
+  return required('@aws-sdk/credential-provider-node').defaultProvider;
 }
 
 /** `@smithy/core/config`'s region lookup, as the SDK client's runtime config uses it. */

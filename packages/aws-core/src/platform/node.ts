@@ -9,7 +9,7 @@
 import { randomFillSync } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { partition, regionConfig } from '#sdkCore';
+import { loadDefaultProvider, loadFromIni, partition, regionConfig } from '#sdkCore';
 import type { Platform } from '../kernel/setup.js';
 import type { AwsCredentialProvider, AwsCredentials } from '../kernel/types.js';
 
@@ -37,7 +37,7 @@ export const nodePlatform: Platform = {
   defaultCredentials(profile) {
     // Loaded on first use, not at import: the providers (and what they pull
     // in) cost start-up time that an app with explicit credentials never
-    // needs. A static import() of a literal, so bundlers follow it.
+    // needs (`#sdkCore`: required on Node, a literal import() for bundlers).
     let provider: Promise<AwsCredentialProvider> | undefined;
     // Options pass through: `{ forceRefresh: true }` when a service rejected the cached credentials.
     return async (options?: object) => {
@@ -47,8 +47,8 @@ export const nodePlatform: Platform = {
             // handles static, assume-role, SSO, credential_process and
             // web-identity profiles). The whole chain would end at the instance
             // metadata service and hide "no such profile" behind a time-out.
-            import('@aws-sdk/credential-provider-ini').then(({ fromIni }) => fromIni({ profile }) as AwsCredentialProvider)
-          : import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider() as AwsCredentialProvider);
+            loadFromIni().then((fromIni) => fromIni({ profile }) as AwsCredentialProvider)
+          : loadDefaultProvider().then((defaultProvider) => defaultProvider() as AwsCredentialProvider);
       return ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
     };
   },
