@@ -116,7 +116,12 @@ export function distFiles(packageDir: string): { file: string; module: 'esm' | '
   return out.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-/** The condition only Node itself sets (unless run with `--no-addons`): no bundler, Bun or Deno picks a target under it. */
+/**
+ * The condition a package map puts Node-only files under. Node sets it (unless
+ * run with `--no-addons`), but so do Bun, its bundler and Jest: a map nests
+ * `module-sync` in it as well (only Node sets both; test/sdkCoreBundles.test.ts
+ * runs `bun build` bundles).
+ */
 export const NODE_ONLY_CONDITION = 'node-addons';
 
 /**

@@ -1,5 +1,8 @@
-// Node's own side of `#sdkCore` for the ES module build (the `node-addons` condition: Node sets
-// it, bundlers do not, so no bundle ever holds this file). `@aws-sdk/core/client` is required
+// Node's own side of `#sdkCore` for the ES module build, under `node-addons` and `module-sync`
+// together: only Node (20.19+, 22.12+) sets both. Bun, its bundler (`bun build`) and Jest set
+// `node-addons` without `module-sync`, webpack and Deno `module-sync` without `node-addons`, and a
+// bundle must never hold this file: its require would find no node_modules at run time, and the
+// region checks would silently lose their data. `@aws-sdk/core/client` is required
 // through `createRequire`, as the SDK's own CommonJS clients require it: same module, already
 // loaded. An ES module `import` of any CommonJS file, even src/sdkCore.cjs, makes Node scan
 // that file for its export names, and that second scan (the SDK client's was the first) costs
