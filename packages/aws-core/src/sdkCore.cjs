@@ -1,7 +1,7 @@
 // The SDK's `@aws-sdk/core/client` (its `partition`: the region data every SDK v3 client's
 // endpoint rules use), for Node's CommonJS build and for any runtime or bundler that sets
-// neither the `module` condition nor both `node-addons` and `module-sync` (Bun, `bun build`,
-// Deno, Node before 20.19 and 22.12). Required from this CommonJS file, the module is
+// neither the `module` nor the `module-sync` condition, or sets `deno` (Bun, `bun build`, Jest,
+// Deno, esbuild with custom conditions, Node before 20.19 and 22.12). Required from this CommonJS file, the module is
 // loaded as the SDK's own clients load it. Node's ES module build takes src/sdkCore.node.js
 // (an ES module importing even this small file would make Node scan it for export names:
 // `pnpm bench` part 2); bundlers take src/sdkCore.module.js (the `module` condition), so a

@@ -1,8 +1,9 @@
-// Node's own side of `#sdkCore` for the ES module build, under `node-addons` and `module-sync`
-// together: only Node (20.19+, 22.12+) sets both. Bun, its bundler (`bun build`) and Jest set
-// `node-addons` without `module-sync`, webpack and Deno `module-sync` without `node-addons`, and a
-// bundle must never hold this file: its require would find no node_modules at run time, and the
-// region checks would silently lose their data. `@aws-sdk/core/client` is required
+// Node's own side of `#sdkCore` for the ES module build: the `module-sync` condition, which Node
+// 20.19+ and 22.12+ set, and so does @vercel/nft on Node 22+ (Vercel, Netlify and Next.js deploy
+// the files it traces, so it must see this one). A bundle must never hold this file (its require
+// would find no node_modules at run time, and the region checks would silently lose their data):
+// esbuild, webpack, Vite and Rollup take the `module` key before it, Deno and `deno bundle` the
+// `deno` key, and Bun, `bun build` and Jest do not set `module-sync`. `@aws-sdk/core/client` is required
 // through `createRequire`, as the SDK's own CommonJS clients require it: same module, already
 // loaded. An ES module `import` of any CommonJS file, even src/sdkCore.cjs, makes Node scan
 // that file for its export names, and that second scan (the SDK client's was the first) costs
