@@ -13,7 +13,7 @@ export default defineConfig(
       external: ['#sdkCore'],
       dts: { entry: { index: 'src/index.node.ts' } },
       // `#sdkCore` ships as written: src/sdkCore.node.js for Node's ES module
-      // build (the `node-addons` condition), src/sdkCore.cjs for its CommonJS
+      // build (`module-sync`), src/sdkCore.cjs for its CommonJS
       // build (an ESM build of it would turn its require into esbuild's shim)
       // and src/sdkCore.module.js for bundlers (the `module` condition).
       onSuccess: async () => {

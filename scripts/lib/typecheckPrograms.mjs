@@ -17,10 +17,17 @@ if (!typescriptDir || tsconfigs.length === 0) {
 const ts = createRequire(join(resolve(typescriptDir), 'package.json'))(resolve(typescriptDir));
 const sourceFiles = new Map();
 let failed = false;
+const formatHost = { getCanonicalFileName: (name) => name, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
 
 for (const tsconfig of tsconfigs) {
-  const config = ts.getParsedCommandLineOfConfigFile(resolve(tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  if (!config) throw new Error(`${tsconfig}: cannot read`);
+  const unreadable = [];
+  const config = ts.getParsedCommandLineOfConfigFile(resolve(tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => unreadable.push(d) });
+  if (!config) {
+    // No tsconfig.json to read (tsc -p: TS5058 and friends): this program fails; the others are still checked.
+    failed = true;
+    console.log(`✖ ${tsconfig} (TypeScript ${ts.version})\n${ts.formatDiagnostics(unreadable, formatHost)}`);
+    continue;
+  }
   const host = ts.createCompilerHost(config.options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
@@ -33,14 +40,19 @@ for (const tsconfig of tsconfigs) {
     if (!sourceFiles.has(key)) sourceFiles.set(key, read(fileName, languageVersionOrOptions, onError, shouldCreate));
     return sourceFiles.get(key);
   };
-  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host, configFileParsingDiagnostics: config.errors });
+  // As tsc: the tsconfig's JSON syntax errors (its parseDiagnostics) as well as config.errors.
+  const program = ts.createProgram({
+    rootNames: config.fileNames,
+    options: config.options,
+    host,
+    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config),
+  });
   const diagnostics = ts.getPreEmitDiagnostics(program);
   if (diagnostics.length === 0) {
     console.log(`✓ ${tsconfig} (TypeScript ${ts.version})`);
     continue;
   }
   failed = true;
-  const formatHost = { getCanonicalFileName: (name) => name, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' };
   console.log(`✖ ${tsconfig} (TypeScript ${ts.version})\n${ts.formatDiagnostics(diagnostics, formatHost)}`);
 }
 process.exit(failed ? 1 : 0);

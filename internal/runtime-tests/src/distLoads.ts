@@ -116,14 +116,24 @@ export function distFiles(packageDir: string): { file: string; module: 'esm' | '
   return out.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-/** The condition only Node itself sets (unless run with `--no-addons`): no bundler, Bun or Deno picks a target under it. */
-export const NODE_ONLY_CONDITION = 'node-addons';
+/**
+ * The condition a package map puts Node-only files under: Node (20.19+,
+ * 22.12+) sets it, and so do file tracers on Node 22+ (@vercel/nft), which
+ * must ship what Node loads; Bun and its bundler do not. Webpack and Deno's
+ * bundler set it too, so it counts only after keys that take those first
+ * ({@link NODE_FIRST_KEYS}).
+ */
+export const NODE_ONLY_CONDITION = 'module-sync';
+
+/** The keys that must come before {@link NODE_ONLY_CONDITION} in the same object: `module` (esbuild, webpack, Vite, Rollup), `deno` (Deno and `deno bundle`). */
+export const NODE_FIRST_KEYS: readonly string[] = ['module', 'deno'];
 
 /**
  * The files a package's `exports` and `imports` maps reach only through
- * {@link NODE_ONLY_CONDITION}: Node loads them from the installed package and
- * no bundler ever takes them, so they may load what bundlers cannot follow
- * (the bundler tests prove that bundles never hold them).
+ * {@link NODE_ONLY_CONDITION}, placed after every one of {@link NODE_FIRST_KEYS}:
+ * Node loads them from the installed package and no bundler takes them, so
+ * they may load what bundlers cannot follow (test/sdkCoreBundles.test.ts
+ * runs the bundles and a traced deployment).
  */
 export function nodeOnlyFiles(packageDir: string, manifest?: { exports?: unknown; imports?: unknown }): string[] {
   const pkg = manifest ?? (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { exports?: unknown; imports?: unknown });
@@ -132,8 +142,13 @@ export function nodeOnlyFiles(packageDir: string, manifest?: { exports?: unknown
   const visit = (target: unknown, underNodeOnly: boolean): void => {
     if (typeof target === 'string') (underNodeOnly ? nodeOnly : elsewhere).add(resolve(packageDir, target));
     else if (Array.isArray(target)) for (const item of target) visit(item, underNodeOnly);
-    else if (target !== null && typeof target === 'object')
-      for (const [key, value] of Object.entries(target)) visit(value, underNodeOnly || key === NODE_ONLY_CONDITION);
+    else if (target !== null && typeof target === 'object') {
+      const keys = Object.keys(target);
+      for (const [index, [key, value]] of Object.entries(target).entries()) {
+        const guarded = key === NODE_ONLY_CONDITION && NODE_FIRST_KEYS.every((first) => keys.slice(0, index).includes(first));
+        visit(value, underNodeOnly || guarded);
+      }
+    }
   };
   visit(pkg.exports, false);
   visit(pkg.imports, false);

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DistLoad, distFiles, NODE_ONLY_CONDITION, nodeOnlyFiles, scanSource } from '../src/distLoads.js';
+import { type DistLoad, distFiles, NODE_FIRST_KEYS, NODE_ONLY_CONDITION, nodeOnlyFiles, scanSource } from '../src/distLoads.js';
 import { ROOT_DIR } from '../src/servicePackages.js';
 
 /**
@@ -29,7 +29,7 @@ const packageNames = readdirSync(packagesDir, { withFileTypes: true })
 
 function findings(name: string): DistLoad[] {
   const allowed = ALLOWED.find((entry) => entry.package === name)?.within ?? [];
-  // Files only Node itself loads (reached only through the `node-addons` condition) are no bundler's concern.
+  // Files only Node itself loads (reached only through `module-sync`, after `module` and `deno`) are no bundler's concern.
   const nodeOnly = new Set(nodeOnlyFiles(join(packagesDir, name)));
   return distFiles(join(packagesDir, name))
     .filter(({ file }) => !nodeOnly.has(file))
@@ -62,10 +62,16 @@ describe(nodeOnlyFiles.name, () => {
     expect(scanSource(files[0]!, readFileSync(files[0]!, 'utf8'), 'esm').map((finding) => finding.kind)).toEqual(['createRequire', 'import.meta.url']);
   });
 
-  it(`takes a target only when every way to it goes through ${NODE_ONLY_CONDITION}`, () => {
+  it(`takes a target only when every way to it goes through ${NODE_ONLY_CONDITION}, after ${NODE_FIRST_KEYS.join(' and ')}`, () => {
     const manifest = {
-      exports: { '.': { 'node-addons': { import: './a.js' }, module: './b.js', default: './c.js' }, './x': { 'node-addons': './c.js' } },
-      imports: { '#y': [{ 'node-addons': './d.js' }, './e.js'] },
+      exports: {
+        '.': { module: './b.js', deno: './c.js', 'module-sync': { import: './a.js' }, default: './c.js' },
+        './x': { module: './b.js', deno: './b.js', 'module-sync': './c.js' },
+        // Webpack would take these: no `module` before them, or no `deno` (Deno's bundler).
+        './early': { 'module-sync': './f.js', module: './b.js', deno: './b.js' },
+        './nodeno': { module: './b.js', 'module-sync': './g.js' },
+      },
+      imports: { '#y': [{ module: './b.js', deno: './b.js', 'module-sync': './d.js' }, './e.js'] },
     };
     expect(nodeOnlyFiles('/pkg', manifest)).toEqual(['/pkg/a.js', '/pkg/d.js']);
     expect(nodeOnlyFiles('/pkg', {})).toEqual([]);

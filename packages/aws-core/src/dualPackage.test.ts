@@ -83,10 +83,10 @@ console.log(JSON.stringify(results));
 // plain Node process, and that the region check works with each: the ES module build
 // requires the SDK's region data through src/sdkCore.node.js (no ES module import of a
 // CommonJS file, which costs Node a scan for export names), and only at the first region
-// check; the CommonJS build, and Node run with --no-addons (no `node-addons` condition),
-// take src/sdkCore.cjs. The SDK's region lookup (a region from the profile's config file)
-// and its credential providers (the default chain, a named profile) come through the same file:
-// required, never an ES module import of CommonJS.
+// check (the `module-sync` condition, which Node 20.19+ and 22.12+ set); the CommonJS build,
+// and runtimes that take the `deno` key before it, take src/sdkCore.cjs. The SDK's region lookup
+// (a region from the profile's config file) and its credential providers (the default chain, a
+// named profile) come through the same file: required, never an ES module import of CommonJS.
 const sdkCoreScript = (load: string): string => `
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -151,8 +151,8 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
     });
   });
 
-  it('Node without the node-addons condition (--no-addons): the ES module build falls back to src/sdkCore.cjs', () => {
-    expect(probe("await import('@dbp/aws-core')", ['--no-addons'])).toMatchObject({
+  it('a runtime that sets the deno condition (Deno, deno bundle; here Node told to set it): src/sdkCore.cjs', () => {
+    expect(probe("await import('@dbp/aws-core')", ['--conditions=deno'])).toMatchObject({
       atImport: expect.arrayContaining(['dist/sdkCore.cjs']),
       refused: 'INVALID_REGION us-east-1',
       listed: 'eu-west-1',

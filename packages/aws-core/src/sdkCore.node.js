@@ -1,14 +1,16 @@
-// Node's own side of `#sdkCore` for the ES module build (the `node-addons` condition: Node sets
-// it, bundlers do not, so no bundle ever holds this file). The SDK modules the Node build uses
-// are required through `createRequire`, as the SDK's own CommonJS clients require them: the same
-// modules, most of them already loaded. An ES module `import` of any CommonJS file,
-// even src/sdkCore.cjs, makes Node scan that file for its export names, and that second scan
-// (the SDK client's was the first) costs ~20 ms of CPU in about half of all process starts
+// Node's own side of `#sdkCore` for the ES module build: the `module-sync` condition, which Node
+// 20.19+ and 22.12+ set, and so does @vercel/nft on Node 22+ (Vercel, Netlify and Next.js deploy
+// the files it traces, so it must see this one). A bundle must never hold this file (its require
+// would find no node_modules at run time, and the region checks would silently lose their data):
+// esbuild, webpack, Vite and Rollup take the `module` key before it, Deno and `deno bundle` the
+// `deno` key, and Bun, `bun build` and Jest do not set `module-sync`. The SDK modules the Node
+// build uses are required through `createRequire`, as the SDK's own CommonJS clients require
+// them: the same modules, most of them already loaded. An ES module `import` of any CommonJS
+// file, even src/sdkCore.cjs, makes Node scan that file for its export names, and that second
+// scan (the SDK client's was the first) costs ~20 ms of CPU in about half of all process starts
 // (`pnpm bench` part 2: V8 recompiles the scanner's hot function on a background thread); the
-// credential providers' scan cost the first default-chain resolution 10–25 ms.
-// Required at first use, not at import: resolving them costs ~0.8 ms that an import should not
-// pay. Bundlers take src/sdkCore.module.js (the `module` condition); Node's CommonJS build takes
-// src/sdkCore.cjs.
+// credential providers' scan cost the first default-chain resolution 10–25 ms. Required at first
+// use, not at import: resolving them costs ~0.8 ms that an import should not pay.
 import { createRequire } from 'node:module';
 
 let load;
