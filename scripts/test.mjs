@@ -28,7 +28,9 @@ const workspaceDirs = listWorkspaceDirs(root);
 
 // What each Node major runs besides the host's full turbo run. Node 24 is the
 // current LTS (and a Lambda runtime): every suite again but the files of other
-// runtimes (OTHER_RUNTIME_FILES: Bun, Deno, Chromium, …, run by the host). 22 (LTS, Lambda) and
+// runtimes (OTHER_RUNTIME_FILES: Bun, Deno, Chromium, …, run by the host) and
+// the host-only ones (HOST_ONLY_FILES: the tooling's tests, bundles built with
+// fixed runtimes). 22 (LTS, Lambda) and
 // 26 (current): the core, the contract suite of every service package and the
 // end-to-end suite. Every major runs the demo.
 const NODE_MATRIX = [
@@ -134,7 +136,7 @@ function summarise() {
     const what = result.suites.includes('all')
       ? 'every suite but the type tests'
       : result.suites.includes('node')
-        ? "every suite but the type tests and other runtimes' files"
+        ? "every suite but the type tests, other runtimes' files and host-only files"
         : result.suites.filter((suite) => suite !== 'demo').join(', ');
     console.log(
       `  ${result.runtime.label} ${result.runtime.version}: ${result.passed} passed, ${result.failed} failed: ${what}${demoText(result)} (${result.seconds.toFixed(0)}s)`,

@@ -47,19 +47,34 @@ export const OTHER_RUNTIME_FILES = [
 ];
 
 /**
+ * Test files whose subject runs on the host's Node whatever the vitest
+ * process's Node is: the repository's own tooling (scripts run by
+ * `pnpm test` on the host) and bundles built and traced with fixed runtimes
+ * (`bun build`, @vercel/nft on Node 22); the Node matrix would only repeat
+ * them. Bundles run by the matrix's own Node are `bundlers.test.ts`, which
+ * it keeps.
+ */
+export const HOST_ONLY_FILES = ['internal/runtime-tests/test/typecheckPrograms.test.ts', 'internal/runtime-tests/test/sdkCoreBundles.test.ts'];
+
+/**
  * The suites a matrix entry can name, each a list of vitest runs (a folder,
  * the files to run, all when empty, and files to leave out) or the demo.
- * `node`: every suite but the files of other runtimes.
+ * `node`: every suite but the files of other runtimes and the host-only files.
  * @param {string} root
  * @returns {Record<string, Array<{ dir: string, files: string[], exclude?: string[] } | { demo: true }>>}
  */
 export function suites(root) {
+  // A listed file that was moved or renamed would silently stop being left out.
+  for (const file of [...OTHER_RUNTIME_FILES, ...HOST_ONLY_FILES])
+    if (!existsSync(join(root, file))) throw new Error(`scripts/lib/nodeMatrix.mjs lists ${file}, which does not exist`);
   return {
     all: vitestDirs(root).map((dir) => ({ dir, files: [] })),
     node: vitestDirs(root).map((dir) => ({
       dir,
       files: [],
-      exclude: OTHER_RUNTIME_FILES.filter((file) => join(root, file).startsWith(join(dir, '/'))).map((file) => relative(dir, join(root, file))),
+      exclude: [...OTHER_RUNTIME_FILES, ...HOST_ONLY_FILES]
+        .filter((file) => join(root, file).startsWith(join(dir, '/')))
+        .map((file) => relative(dir, join(root, file))),
     })),
     core: [{ dir: join(root, 'packages', 'aws-core'), files: [] }],
     contract: contractDirs(root).map((dir) => ({ dir, files: ['src/contract.test.ts'] })),
