@@ -81,6 +81,20 @@ describe('a region that cannot be resolved on Node', () => {
     await expect(client.send(new ListBucketsCommand({}))).rejects.toMatchObject({ name: 'AwsRegionError', code: 'MISSING_REGION' });
   });
 
+  it('fails warm() with the same AwsRegionError, so a Lambda init or service start-up meets it there, not at the first request', async () => {
+    await using factory = createClientFactory();
+    const error = await rejection(factory.warm(s3, noRegion()));
+    expect(error).toBeInstanceOf(AwsRegionError);
+    expect(error).toMatchObject({ code: 'MISSING_REGION', region: '' });
+    expect(local.requests.count('s3')).toBe(0);
+    // With a region in the profile's config file, the same warm-up succeeds, and the first request is signed for it.
+    process.env.AWS_CONFIG_FILE = file(`[default]\nregion = ${local.region}\n`);
+    const client = await factory.warm(s3, noRegion());
+    expect(await client.config.region()).toBe(local.region);
+    await client.send(new ListBucketsCommand({}));
+    expect(local.requests.count('s3')).toBe(1);
+  });
+
   it('names the profile whose config file has no region', async () => {
     process.env.AWS_CONFIG_FILE = file('[profile work]\noutput = json\n');
     await using factory = createClientFactory();

@@ -246,7 +246,9 @@ export class AwsClientFactory {
    * @returns a promise of the cached client.
    * @throws (rejects with) the errors of `getClient` for bad input, and
    *   AwsCredentialError when the credentials cannot be resolved (a failing
-   *   provider, a missing profile, expired explicit credentials).
+   *   provider, a missing profile, expired explicit credentials), and
+   *   AwsRegionError (`MISSING_REGION`) when no region can be found (on Node:
+   *   none given, no `defaultRegion`, no `AWS_REGION`, none in the config file).
    * @example
    * ```ts
    * // Lambda: at init, outside the handler

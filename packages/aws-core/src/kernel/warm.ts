@@ -5,10 +5,11 @@
  * of the session, reuses them), its region and endpoint, and builds and runs
  * its SigV4 signer once on a request that goes nowhere.
  *
- * Only the credentials can fail a warm-up (a credential source that fails
- * now would fail the first request too): the rest is best effort, as a
- * client whose endpoint needs a request's own parameters (an S3 bucket)
- * resolves it per request anyway.
+ * Only the credentials and the region can fail a warm-up (a credential
+ * source that fails now, or no region anywhere, would fail the first request
+ * too, with the same typed error): the rest is best effort, as a client whose
+ * endpoint needs a request's own parameters (an S3 bucket) resolves it per
+ * request anyway.
  *
  * @module
  */
@@ -57,7 +58,8 @@ async function quietly(step: () => Promise<unknown>): Promise<void> {
  * Warms one client: its credentials (the session's memoised provider, and
  * the SDK's own memo on the client above it), region, endpoint and signer.
  *
- * @throws AwsCredentialError when the credentials cannot be resolved.
+ * @throws AwsCredentialError when the credentials cannot be resolved, and
+ *   AwsRegionError when no region can be (`MISSING_REGION`).
  */
 export async function warmClient(client: SdkClientLike): Promise<void> {
   const config = (client as { config?: WarmableConfig }).config;
@@ -72,9 +74,12 @@ export async function warmClient(client: SdkClientLike): Promise<void> {
     }
   }
   let region: unknown;
-  await quietly(async () => {
+  try {
     region = await resolved(config.region);
-  });
+  } catch (error) {
+    // Ours (no region anywhere: MISSING_REGION) fails the first request too; what the SDK throws is left to it.
+    if (error instanceof AwsClientError) throw error;
+  }
   await quietly(async () => {
     const custom = endpointUrl(await resolved(config.endpoint));
     if (typeof config.endpointProvider !== 'function') return;
