@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { AwsClientError, AwsCredentialError, createClientFactory } from '@dbp/aws-core';
@@ -6,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { everythingShown, recordingLogger } from '../test/localSts.js';
 import { caught } from './__fixtures__/caught.js';
 import { assumeRole, assumeRoleWithWebIdentity, type StsConfig, sts } from './index.js';
+import { redact } from './internal/roleErrors.js';
 
 // Issue 15, point 5: assumeRole against a local STS needed AWS_ENDPOINT_URL_STS.
 // `stsConfig` is the STS client's SDK config, keyed by value as getClient keys
@@ -249,5 +251,43 @@ describe('assumeRoleWithWebIdentity({ stsConfig })', () => {
   it('refuses credentials inside stsConfig: the call is sent unsigned', () => {
     const error = caught(() => assumeRoleWithWebIdentity({ roleArn: WEB_ROLE, webIdentityToken: 'a.b.c', stsConfig: { credentials: {} } as never }));
     expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/stsConfig\.credentials is not taken: .*unsigned/) });
+  });
+});
+
+describe('an STS that cannot be reached', () => {
+  it('is ASSUME_ROLE_FAILED that says so (the network, the region, stsConfig.endpoint), names the endpoint, and blames no trust policy', async () => {
+    // A port nothing listens on: the real SDK client gets ECONNREFUSED.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await using factory = createClientFactory({ defaultRegion: local.region });
+    const credentials = assumeRole({ roleArn: ROLE, source: local.credentials, stsConfig: { endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 } });
+    const error: unknown = await callerClient(factory, credentials)
+      .config.credentials()
+      .then(
+        () => undefined,
+        (rejection: unknown) => rejection,
+      );
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'ASSUME_ROLE_FAILED' });
+    const { message } = error as AwsCredentialError;
+    expect(message).toContain('STS could not be reached (ECONNREFUSED)');
+    expect(message).toContain(`127.0.0.1:${port}`);
+    expect(message).toContain('stsConfig.endpoint');
+    expect(message).not.toContain('trust policy');
+    expect(message).not.toContain(local.credentials.secretAccessKey);
+  });
+
+  it('keeps host names in the quoted SDK message, and still cuts out anything shaped like a JWT', () => {
+    expect(redact('getaddrinfo ENOTFOUND sts.us-east-1.amazonaws.com', [])).toBe('getaddrinfo ENOTFOUND sts.us-east-1.amazonaws.com');
+    expect(redact('ENOTFOUND sts.eu-central-1.amazonaws.com.cn and vpce-0123456789abcdef0-abcdefgh.sts.us-east-1.vpce.amazonaws.com', [])).not.toContain(
+      '[redacted',
+    );
+    const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    expect(redact(`token ${jwt} was refused`, [])).toBe('token [redacted token] was refused');
+    // A JOSE header with a line break after its brace encodes as `ew…`.
+    const spaced = `${Buffer.from('{\n "alg": "RS256"}').toString('base64url')}.${Buffer.from('{"sub":"system:serviceaccount:x"}').toString('base64url')}.c2ln`;
+    expect(redact(spaced, [])).toBe('[redacted token]');
   });
 });

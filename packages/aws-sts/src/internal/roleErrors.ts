@@ -51,8 +51,10 @@ export function invalidOption(where: SourceFunction, what: string): AwsCredentia
   return new AwsCredentialError(`${where}(): ${what}`, { code: 'INVALID_CREDENTIALS' });
 }
 
-// Three base64url segments, the first two long: a JWT (a web identity token).
-const JWT_SHAPE = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
+// Three base64url segments, the first two long, the first a JSON object's encoding (a JOSE
+// header: `{"` or `{ ` encodes as `ey…`, `{` and a line break as `ew…`): a JWT (a web identity
+// token). A host name (`sts.us-east-1.amazonaws.com`) has dotted segments too, but not that start.
+const JWT_SHAPE = /\be[wy][A-Za-z0-9_-]{14,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]*/g;
 // Long-term (AKIA) and temporary (ASIA) access key ids.
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
 
@@ -110,6 +112,15 @@ function hintFor(name: string, where: SourceFunction): string {
   }
 }
 
+/** Node's codes for a request that never reached STS (no such host, refused, reset, timed out). */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/** The system error code of a request that never reached STS (`ENOTFOUND`, `ECONNREFUSED`, …), if it is one. */
+function unreachable(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && UNREACHABLE.has(code) ? code : undefined;
+}
+
 /** The name an error goes by: an SDK error's `name`, else its `code`, else `Error`. */
 function nameOf(error: unknown): string {
   if (error instanceof Error) return error.name;
@@ -137,7 +148,13 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
   const name = nameOf(error);
   const raw = error instanceof Error ? error.message : '';
   const quoted = raw === '' ? name : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`;
-  return new AwsCredentialError(`Could not assume role ${roleArn} (${quoted}). ${hintFor(name, where)} The SDK error is the cause.`, {
+  const offline = unreachable(error);
+  // A request that never reached STS is the network's or the endpoint's doing, not the role's.
+  const hint =
+    offline === undefined
+      ? hintFor(name, where)
+      : `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`;
+  return new AwsCredentialError(`Could not assume role ${roleArn} (${quoted}). ${hint} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',
     cause: error,
   });
