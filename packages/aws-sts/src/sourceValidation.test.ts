@@ -113,3 +113,12 @@ describe('assumeRole({ source }) checks explicit credentials at the call, exactl
     }
   });
 });
+
+describe('a missing option', () => {
+  it('says "got undefined", as the core does, never "got a undefined"', () => {
+    const error = caught(() => assumeRole({} as never));
+    expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((error as Error).message).toContain('got undefined');
+    expect((error as Error).message).not.toContain('a undefined');
+  });
+});

@@ -20,6 +20,7 @@ export type SourceFunction = 'assumeRole' | 'assumeRoleWithWebIdentity';
 
 /** Describes a value's type for messages without printing the value. */
 export function describeType(value: unknown): string {
+  if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
