@@ -144,6 +144,12 @@ async function firstResponseRun(local: LocalAwsProcess): Promise<ProbeRun> {
 
 const paired = (a: Probe[], b: Probe[], metric: keyof Probe): number => median(a.map((sample, i) => sample[metric] / b[i]![metric]));
 
+/** One measure of the two handlers: `ours / bare ms` (medians), then ` = ratio×` (the paired ratio) when `ratio` is set. */
+function medians(a: Probe[], b: Probe[], metric: keyof Probe, { ratio = false, digits }: { ratio?: boolean; digits?: number } = {}): string {
+  const text = `${fmt(median(a.map((p) => p[metric])), digits)} / ${fmt(median(b.map((p) => p[metric])), digits)} ms`;
+  return ratio ? `${text} = ${fmt(paired(a, b, metric))}×` : text;
+}
+
 export async function benchLambdaInit(quick: boolean, local: LocalAwsProcess | undefined, localError: string): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dbp-bench-lambda-'));
   try {
@@ -169,25 +175,24 @@ export async function benchLambdaInit(quick: boolean, local: LocalAwsProcess | u
     const firstRows: string[][] = [];
     for (const runtime of runtimes) {
       const { a, b } = await compare(runtime.path, ours.file, bare.file, n, INIT_ONLY);
+      const node = runtime.label.split(' (')[0];
       const cpuRatio = paired(a, b, 'cpuMs');
-      const oursCpu = median(a.map((p) => p.cpuMs));
-      const bareCpu = median(b.map((p) => p.cpuMs));
       figures.push({
-        metric: `Lambda init (load + first getClient) ÷ bare SDK handler, CPU, ${runtime.label.split(' (')[0]}`,
-        value: `${fmt(oursCpu)} vs ${fmt(bareCpu)} ms; paired ${fmt(cpuRatio)}×`,
+        metric: `Lambda init (load + first getClient) ÷ bare SDK handler, CPU, ${node}`,
+        value: `${fmt(median(a.map((p) => p.cpuMs)))} vs ${fmt(median(b.map((p) => p.cpuMs)))} ms; paired ${fmt(cpuRatio)}×`,
         target: `≤ ${TARGET}×`,
         verdict: verdict(cpuRatio <= TARGET),
         budget: cpuRatio / TARGET,
-        chart: `Lambda init CPU, ${runtime.label.split(' (')[0]}`,
+        chart: `Lambda init CPU, ${node}`,
       });
       rows.push([
         runtime.label,
         String(n),
-        `${fmt(oursCpu)} / ${fmt(bareCpu)} ms = ${fmt(cpuRatio)}×`,
-        `${fmt(median(a.map((p) => p.initMs)))} / ${fmt(median(b.map((p) => p.initMs)))} ms = ${fmt(paired(a, b, 'initMs'))}×`,
-        `${fmt(median(a.map((p) => p.loadMs)))} / ${fmt(median(b.map((p) => p.loadMs)))} ms`,
-        `${fmt(median(a.map((p) => p.firstCallMs)), 2)} / ${fmt(median(b.map((p) => p.firstCallMs)), 2)} ms`,
-        `${fmt(median(a.map((p) => p.processMs)))} / ${fmt(median(b.map((p) => p.processMs)))} ms = ${fmt(paired(a, b, 'processMs'))}×`,
+        medians(a, b, 'cpuMs', { ratio: true }),
+        medians(a, b, 'initMs', { ratio: true }),
+        medians(a, b, 'loadMs'),
+        medians(a, b, 'firstCallMs', { digits: 2 }),
+        medians(a, b, 'processMs', { ratio: true }),
       ]);
     }
     for (const runtime of firstResponse ? runtimes : []) {
@@ -203,10 +208,10 @@ export async function benchLambdaInit(quick: boolean, local: LocalAwsProcess | u
       firstRows.push([
         runtime.label,
         String(n),
-        `${fmt(median(a.map((p) => p.cpuMs)))} / ${fmt(median(b.map((p) => p.cpuMs)))} ms = ${fmt(cpuRatio)}×`,
-        `${fmt(median(a.map((p) => p.loadMs)))} / ${fmt(median(b.map((p) => p.loadMs)))} ms`,
-        `${fmt(median(a.map((p) => p.firstCallMs)))} / ${fmt(median(b.map((p) => p.firstCallMs)))} ms`,
-        `${fmt(median(a.map((p) => p.initMs)))} / ${fmt(median(b.map((p) => p.initMs)))} ms = ${fmt(paired(a, b, 'initMs'))}×`,
+        medians(a, b, 'cpuMs', { ratio: true }),
+        medians(a, b, 'loadMs'),
+        medians(a, b, 'firstCallMs'),
+        medians(a, b, 'initMs', { ratio: true }),
       ]);
     }
     const bundleOverhead = ours.bytes - bare.bytes;
