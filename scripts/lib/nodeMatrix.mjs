@@ -64,17 +64,15 @@ export const HOST_ONLY_FILES = ['internal/runtime-tests/test/typecheckPrograms.t
  * @returns {Record<string, Array<{ dir: string, files: string[], exclude?: string[] } | { demo: true }>>}
  */
 export function suites(root) {
+  const leftOut = [...OTHER_RUNTIME_FILES, ...HOST_ONLY_FILES];
   // A listed file that was moved or renamed would silently stop being left out.
-  for (const file of [...OTHER_RUNTIME_FILES, ...HOST_ONLY_FILES])
-    if (!existsSync(join(root, file))) throw new Error(`scripts/lib/nodeMatrix.mjs lists ${file}, which does not exist`);
+  for (const file of leftOut) if (!existsSync(join(root, file))) throw new Error(`scripts/lib/nodeMatrix.mjs lists ${file}, which does not exist`);
   return {
     all: vitestDirs(root).map((dir) => ({ dir, files: [] })),
     node: vitestDirs(root).map((dir) => ({
       dir,
       files: [],
-      exclude: [...OTHER_RUNTIME_FILES, ...HOST_ONLY_FILES]
-        .filter((file) => join(root, file).startsWith(join(dir, '/')))
-        .map((file) => relative(dir, join(root, file))),
+      exclude: leftOut.filter((file) => join(root, file).startsWith(join(dir, '/'))).map((file) => relative(dir, join(root, file))),
     })),
     core: [{ dir: join(root, 'packages', 'aws-core'), files: [] }],
     contract: contractDirs(root).map((dir) => ({ dir, files: ['src/contract.test.ts'] })),
