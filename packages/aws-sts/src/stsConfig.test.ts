@@ -265,10 +265,7 @@ describe('an STS that cannot be reached', () => {
     const credentials = assumeRole({ roleArn: ROLE, source: local.credentials, stsConfig: { endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 } });
     const error: unknown = await callerClient(factory, credentials)
       .config.credentials()
-      .then(
-        () => undefined,
-        (rejection: unknown) => rejection,
-      );
+      .catch((rejection: unknown) => rejection);
     expect(error).toBeInstanceOf(AwsCredentialError);
     expect(error).toMatchObject({ code: 'ASSUME_ROLE_FAILED' });
     const { message } = error as AwsCredentialError;
