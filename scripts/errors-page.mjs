@@ -70,6 +70,15 @@ export function errorCodes() {
   return /** @type {string[]} */ (codes);
 }
 
+/** The object literal a `rules(() => ({ … }))` call returns, if written so. */
+function ruleTable(call) {
+  const [make] = call.arguments;
+  if (!make || !ts.isArrowFunction(make)) return undefined;
+  let body = make.body;
+  while (ts.isParenthesizedExpression(body)) body = body.expression;
+  return body;
+}
+
 /** Lookups into the catalog's rule tables while a message renders: `{ table, key }`. */
 const tableReads = [];
 
@@ -86,10 +95,9 @@ function wrapRuleTables(context) {
       (node) => {
         if (!ts.isVariableStatement(node)) return node;
         const declarations = node.declarationList.declarations.map((declaration) => {
-          // A table, or `rules({ … })` (a table marked pure for bundlers, see messages.ts).
+          // A table, or `rules(() => ({ … }))` (a table marked pure for bundlers, see messages.ts).
           const given = declaration.initializer;
-          const init =
-            given && ts.isCallExpression(given) && ts.isIdentifier(given.expression) && given.expression.text === 'rules' ? given.arguments[0] : given;
+          const init = given && ts.isCallExpression(given) && ts.isIdentifier(given.expression) && given.expression.text === 'rules' ? ruleTable(given) : given;
           const isTable =
             init &&
             ts.isObjectLiteralExpression(init) &&

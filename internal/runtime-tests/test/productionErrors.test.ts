@@ -6,11 +6,13 @@
  * AwsRegionError, computed by the kernel in every build. The development
  * build of the same entry shows the full texts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundle, TMP_DIR } from '../src/bundle.js';
+import { ROOT_DIR } from '../src/servicePackages.js';
 
 /** What the entry reports of each refused call. */
 interface Refusal {
@@ -59,6 +61,29 @@ async function run(name: string, production: boolean): Promise<{ code: string; r
   return { code: built.code, refusals, serviceTierTypo };
 }
 
+/**
+ * The catalog's texts, read from its source: every piece of a string or
+ * template literal of 24 characters or more (but module names and the
+ * message ids it is keyed by), in plain ASCII without quotes
+ * or backslashes (so a minifier's choice of quotes and escapes cannot hide
+ * one from the check).
+ */
+function catalogTexts(): string[] {
+  const file = join(ROOT_DIR, 'packages', 'aws-core', 'src', 'plugins', 'dev', 'messages.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const texts = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    // Module names and the catalog's keys (message ids, which every build uses) are no texts.
+    if (ts.isImportDeclaration(node) || (node.parent !== undefined && ts.isPropertyAssignment(node.parent) && node.parent.name === node)) return;
+    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+      for (const piece of node.text.split(/[^\x20-\x7e]|["'`\\]/)) if (piece.trim().length >= 24) texts.add(piece);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return [...texts];
+}
+
 let production: Awaited<ReturnType<typeof run>>;
 let development: Awaited<ReturnType<typeof run>>;
 
@@ -95,6 +120,13 @@ describe('errors of a production web build', () => {
       const { message: _full, ...same } = development.refusals[name] as Refusal;
       expect(fields).toEqual(same);
     }
+  });
+
+  it('carry no text of the message catalog, not even its rule tables (which interpolate a number), while the development build carries each', () => {
+    const texts = catalogTexts();
+    expect(texts.length).toBeGreaterThan(50);
+    expect(texts.filter((text) => !development.code.includes(text))).toEqual([]);
+    expect(texts.filter((text) => production.code.includes(text))).toEqual([]);
   });
 
   it('drop the development aids\' deep validation: a misspelt serviceTiers key is refused in development only (DESIGN.md "Web build")', () => {

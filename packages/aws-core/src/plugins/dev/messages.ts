@@ -142,14 +142,17 @@ function regionFrom(d: Values, suggestion?: unknown): readonly [string, string] 
 }
 
 /**
- * A table of rules, built when first read: a table whose texts interpolate a
- * value is not side-effect free to a bundler, so without the `@__PURE__`
- * call it would stay in a production bundle that drops every message.
+ * A table of rules. Its texts interpolate an imported number, which a built
+ * file declares with `var` (esbuild's bundles do): a bundler cannot prove
+ * such a template free of side effects, so a table written as a plain
+ * argument stays in a production bundle that drops every message, even
+ * under `@__PURE__`. Written as a function that returns the table, the pure
+ * call's only argument is an arrow function, which is free of side effects.
  */
-const rules = (table: Record<string, string>): Record<string, string> => table;
+const rules = (table: () => Record<string, string>): Record<string, string> => table();
 
 /** What each `createClientFactory` option must be (the `INVALID_FACTORY_OPTIONS.value` text). */
-const FACTORY_RULES: Record<string, string> = /* @__PURE__ */ rules({
+const FACTORY_RULES: Record<string, string> = /* @__PURE__ */ rules(() => ({
   tiers: 'must be an object of tier name → tier',
   serviceTiers: 'must be an object of service id → tier name',
   maxClients: 'must be a positive integer',
@@ -160,16 +163,16 @@ const FACTORY_RULES: Record<string, string> = /* @__PURE__ */ rules({
   abandonedBodyMs: `must be a number of milliseconds (0 turns it off), at most ${MAX_TIMER_MS}`,
   onAbandonedBody: "must be 'warn' or 'destroy'",
   disposeGraceMs: `must be a number of milliseconds, at most ${MAX_TIMER_MS}`,
-});
+}));
 
 /** What each field of a tier must be (the `INVALID_FACTORY_OPTIONS.tier` text). */
-const TIER_RULES: Record<string, string> = /* @__PURE__ */ rules({
+const TIER_RULES: Record<string, string> = /* @__PURE__ */ rules(() => ({
   tier: 'it must be an object',
   maxAttempts: 'maxAttempts must be a positive integer (total attempts, first included)',
   retryMode: "retryMode must be 'standard' or 'adaptive'",
   connectTimeoutMs: `connectTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
   readTimeoutMs: `readTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
-});
+}));
 
 /** What each field of a service definition must be (the `INVALID_SERVICE_DEFINITION` text). */
 const DEFINITION_RULES: Record<string, string> = {
