@@ -84,8 +84,11 @@ const tableReads = [];
 
 /**
  * Wraps each top-level `const X = { key: 'text', … }` of a module (the
- * catalog's rule tables) in `globalThis.__dbpRuleTable('X', …)`, so a
- * rendering can see which table a message reads and with which key.
+ * catalog's rule tables) in `globalThis.__dbpRuleTable('X', () => ({ … }))`,
+ * so a rendering can see which table a message reads and with which key.
+ * The table is built at its first read, as the catalog's own `rules()` builds
+ * it: its texts may read the catalog's links, which are there only once
+ * `linkCatalog` has run.
  */
 function wrapRuleTables(context) {
   const { factory } = context;
@@ -110,7 +113,10 @@ function wrapRuleTables(context) {
           const call = factory.createCallExpression(
             factory.createPropertyAccessExpression(factory.createIdentifier('globalThis'), '__dbpRuleTable'),
             undefined,
-            [factory.createStringLiteral(declaration.name.text), init],
+            [
+              factory.createStringLiteral(declaration.name.text),
+              factory.createArrowFunction(undefined, undefined, [], undefined, undefined, factory.createParenthesizedExpression(init)),
+            ],
           );
           return factory.updateVariableDeclaration(declaration, declaration.name, declaration.exclamationToken, declaration.type, call);
         });
@@ -233,8 +239,8 @@ globalThis.__dbpProbe = {
 
 /**
  * The core's message catalog and `fail()`, loaded from source: the kernel's
- * errors.ts and messages.ts, the development aids' catalog and every module
- * they import (relative imports, followed), each transpiled into
+ * errors.ts and messages.ts, the development aids' catalog and its links
+ * (`links.ts`) and every module they import (relative imports, followed), each transpiled into
  * .tmp/errors-catalog/ in the same layout; the catalog is installed as the
  * message format, as the Node build does. `out` is where the transpiled
  * modules go.
@@ -242,7 +248,12 @@ globalThis.__dbpProbe = {
  * @returns {Promise<{ messageIds: () => string[], fullMessage: (id: string, details: object) => string, shortMessage: (id: string) => string, fail: (id: string, details?: object) => Error, tables: Map<string, Record<string, string>> }>}
  */
 export async function loadCatalog(out = join(root, '.tmp', 'errors-catalog')) {
-  const pending = [join(coreSrc, 'kernel', 'errors.ts'), join(coreSrc, 'kernel', 'messages.ts'), join(coreSrc, 'plugins', 'dev', 'messages.ts')];
+  const pending = [
+    join(coreSrc, 'kernel', 'errors.ts'),
+    join(coreSrc, 'kernel', 'messages.ts'),
+    join(coreSrc, 'plugins', 'dev', 'messages.ts'),
+    join(coreSrc, 'plugins', 'dev', 'links.ts'),
+  ];
   const done = new Set();
   while (pending.length > 0) {
     const file = /** @type {string} */ (pending.pop());
@@ -262,10 +273,18 @@ export async function loadCatalog(out = join(root, '.tmp', 'errors-catalog')) {
     writeFileSync(target, outputText);
   }
   const tables = new Map();
-  globalThis.__dbpRuleTable = (name, table) => {
-    tables.set(name, table);
-    return new Proxy(table, {
-      get(target, key) {
+  globalThis.__dbpRuleTable = (name, make) => {
+    const built = () => {
+      if (!tables.has(name)) tables.set(name, make());
+      return tables.get(name);
+    };
+    // Every other trap reads the built table too (`Object.hasOwn`, `Object.entries`).
+    return new Proxy(Object.create(null), {
+      has: (_target, key) => Reflect.has(built(), key),
+      ownKeys: () => Reflect.ownKeys(built()),
+      getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(built(), key),
+      get(_target, key) {
+        const target = built();
         if (probeState.mode === 'page' && typeof key === 'string' && !Object.hasOwn(target, key)) {
           tableReads.push({ table: name, key });
           return `‹${name
@@ -279,12 +298,14 @@ export async function loadCatalog(out = join(root, '.tmp', 'errors-catalog')) {
   };
   const stamp = `?t=${Date.now()}`;
   const messages = await import(pathToFileURL(join(out, 'plugins', 'dev', 'messages.js')).href + stamp);
+  const links = await import(pathToFileURL(join(out, 'plugins', 'dev', 'links.js')).href + stamp);
+  const fullMessage = messages.linkCatalog(links.CATALOG_LINKS);
   const short = await import(pathToFileURL(join(out, 'kernel', 'messages.js')).href + stamp);
   const errors = await import(pathToFileURL(join(out, 'kernel', 'errors.js')).href + stamp);
   // `fail(code)` for a code with no message of the core's own (another package's) renders the short form.
   const known = new Set(messages.messageIds());
-  errors.setMessageFormat((id, details) => (known.has(id) ? messages.fullMessage(id, details) : short.shortMessage(id)));
-  return { messageIds: messages.messageIds, fullMessage: messages.fullMessage, shortMessage: short.shortMessage, fail: errors.fail, tables };
+  errors.setMessageFormat((id, details) => (known.has(id) ? fullMessage(id, details) : short.shortMessage(id)));
+  return { messageIds: messages.messageIds, fullMessage, shortMessage: short.shortMessage, fail: errors.fail, tables };
 }
 
 /**

@@ -7,10 +7,12 @@ export default defineConfig(
     // One file per platform (kernel + the plug-ins that pay there), chosen by
     // the `exports` conditions: a consumer loads exactly one of them, so no
     // module is loaded twice. Both export the same API, typed once.
-    { 'index.node': 'src/index.node.ts', 'index.web': 'src/index.web.ts' },
+    // The message catalog is its own file too (`devCatalog`): the Node build loads it at the
+    // first message, through `#devCatalog` (src/devCatalog.node.js, src/devCatalog.lazy.cjs).
+    { 'index.node': 'src/index.node.ts', 'index.web': 'src/index.web.ts', devCatalog: 'src/plugins/dev/messages.ts' },
     {
       // `#sdkCore` stays a require of its own CommonJS file (see src/sdkCore.cjs).
-      external: ['#sdkCore'],
+      external: ['#sdkCore', '#devCatalog'],
       dts: { entry: { index: 'src/index.node.ts' } },
       // `#sdkCore` ships as written: src/sdkCore.node.js for Node's ES module
       // build (`module-sync`), src/sdkCore.cjs for its CommonJS
@@ -20,6 +22,8 @@ export default defineConfig(
         await copyFile('src/sdkCore.cjs', 'dist/sdkCore.cjs');
         await copyFile('src/sdkCore.module.js', 'dist/sdkCore.module.js');
         await copyFile('src/sdkCore.node.js', 'dist/sdkCore.node.js');
+        await copyFile('src/devCatalog.node.js', 'dist/devCatalog.node.js');
+        await copyFile('src/devCatalog.lazy.cjs', 'dist/devCatalog.lazy.cjs');
       },
     },
   ),

@@ -1,6 +1,7 @@
 /**
  * `@dbp/aws-core`'s `#sdkCore` (package.json `imports`: the SDK's region data)
- * where an application is bundled or traced and then run without
+ * and `#devCatalog` (the message catalog, which Node loads at the first
+ * message) where an application is bundled or traced and then run without
  * node_modules, the way a Lambda zip or a Vercel function runs. Node's ES
  * module build takes a Node-only file (under `module-sync`), which
  * `createRequire`s the SDK at run time: a bundle must never hold it (esbuild
@@ -23,10 +24,19 @@ import { runProgram } from '../src/program.js';
 
 const ROOT = join(PACKAGE_DIR, '..', '..');
 
-/** What the region checks answer when the region data is there. */
-const WITH_REGION_DATA = { malformed: 'INVALID_REGION us-east-1', strict: 'eu-west-1' };
+/**
+ * What the region checks answer when the region data is there, and the
+ * start of a message's full text when the message catalog (`#devCatalog`,
+ * which Node's builds load at the first message) is there too.
+ */
+const WITH_REGION_DATA = {
+  malformed: 'INVALID_REGION us-east-1',
+  strict: 'eu-west-1',
+  message: "Unknown service 'dynamodbb'. Did you mean 'dynamodb'? @dbp/aws-dynamodb serves it",
+};
 
 const ENTRY_SOURCE = `
+const MESSAGE_LENGTH = ${WITH_REGION_DATA.message.length};
 import { createClientFactory, defineService } from '@dbp/aws-core';
 const probe = defineService({ id: 'probe', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) });
 const outcome = (options, region) => {
@@ -39,7 +49,8 @@ const outcome = (options, region) => {
     factory.dispose();
   }
 };
-console.log(JSON.stringify({ malformed: outcome({}, 'us-east-l'), strict: outcome({ regionValidation: 'strict' }, 'eu-west-1') }));
+const message = (() => { try { createClientFactory().getClient('dynamodbb', { region: 'us-east-1' }); } catch (error) { return error.message.slice(0, MESSAGE_LENGTH); } })();
+console.log(JSON.stringify({ malformed: outcome({}, 'us-east-l'), strict: outcome({ regionValidation: 'strict' }, 'eu-west-1'), message }));
 `;
 
 /** The entry, as an ES module or (`.cjs`) as CommonJS, in this package (it resolves @dbp/aws-core as an application would). */

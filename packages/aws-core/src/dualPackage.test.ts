@@ -160,14 +160,67 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
   });
 });
 
+// Which file of the message catalog each of Node's builds loads, and when (package.json
+// `imports`, `#devCatalog`): Node itself requires dist/devCatalog.cjs at the first message, never
+// at import (src/devCatalog.node.js for the ES module build, src/devCatalog.lazy.cjs for the
+// CommonJS one); a runtime that sets `deno` imports the catalog with the build. Each shows the
+// full text, with the suggestions the catalog's links give it.
+const devCatalogScript = (load: string): string => `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const core = ${load};
+const loaded = () => Object.keys(require.cache).filter((file) => /devCatalog/.test(file)).map((file) => file.replace(/.*[\\/]dist[\\/]/, 'dist/')).sort();
+const atImport = loaded();
+const factory = core.createClientFactory();
+const message = (call) => { try { call(); } catch (error) { return error.message; } };
+const service = message(() => factory.getClient('dynamodbb', { region: 'us-east-1' }));
+const afterMessage = loaded();
+const option = message(() => core.createClientFactory({ ttlMs: -1 }));
+const region = message(() => factory.getClient(core.defineService({ id: 'probe', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) }), { region: 'us-east-l' }));
+console.log(JSON.stringify({ atImport, afterMessage, service, option, region }));
+`;
+
+describe('#devCatalog: the message catalog each Node build loads, at the first message', () => {
+  const probe = (load: string, flags: string[] = []): unknown => {
+    const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', devCatalogScript(load)], { cwd: packageDir, encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').at(-1) as string);
+  };
+
+  /** The full texts, with what the catalog's links supply: the package that serves an id, a timer's longest wait, a region suggestion. */
+  const FULL = {
+    service: expect.stringMatching(/^Unknown service 'dynamodbb'\. Did you mean 'dynamodb'\? @dbp\/aws-dynamodb serves it/),
+    option: expect.stringContaining('ttlMs when given, must be a positive number of milliseconds, at most 2147483647'),
+    region: expect.stringContaining("did you mean 'us-east-1'?"),
+  };
+
+  it('the ES module build: dist/devCatalog.cjs, required at the first message, not at import', () => {
+    expect(probe("await import('@dbp/aws-core')")).toEqual({ atImport: [], afterMessage: ['dist/devCatalog.cjs'], ...FULL });
+  });
+
+  it('the CommonJS build: dist/devCatalog.lazy.cjs at import, dist/devCatalog.cjs at the first message', () => {
+    expect(probe("require('@dbp/aws-core')")).toEqual({
+      atImport: ['dist/devCatalog.lazy.cjs'],
+      afterMessage: ['dist/devCatalog.cjs', 'dist/devCatalog.lazy.cjs'],
+      ...FULL,
+    });
+  });
+
+  it('a runtime that sets the deno condition (here Node told to set it): dist/devCatalog.js, an ES module imported with the build', () => {
+    expect(probe("await import('@dbp/aws-core')", ['--conditions=deno'])).toEqual({ atImport: [], afterMessage: [], ...FULL });
+  });
+});
+
 describe("the Node ES module build's imports", () => {
-  it('are Node built-ins and #sdkCore only: an ES module import of a CommonJS package (every SDK package, on Node) costs a scan for its export names', async () => {
+  it("are Node built-ins and the package's own `imports` only: an ES module import of a CommonJS package (every SDK package, on Node) costs a scan for its export names", async () => {
     const { builtinModules } = await import('node:module');
+    const own = Object.keys((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { imports: Record<string, unknown> }).imports);
+    expect(own).toEqual(['#sdkCore', '#devCatalog']);
     const source = readFileSync(join(packageDir, 'dist', 'index.node.js'), 'utf8');
     const specifiers = [...source.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm)].map(
       (match) => match[1] ?? match[2] ?? match[3],
     );
     expect(specifiers.length).toBeGreaterThan(0);
-    expect(specifiers.filter((specifier) => specifier !== '#sdkCore' && !builtinModules.includes(specifier?.replace(/^node:/, '') ?? ''))).toEqual([]);
+    expect(specifiers.filter((specifier) => !own.includes(specifier ?? '') && !builtinModules.includes(specifier?.replace(/^node:/, '') ?? ''))).toEqual([]);
+    expect(specifiers).toContain('#devCatalog');
   });
 });

@@ -11,6 +11,8 @@
  *
  * @packageDocumentation
  */
+// The message catalog: loaded by Node itself at the first message (see package.json `imports`).
+import { linkCatalog } from '#devCatalog';
 import { install } from './kernel/setup.js';
 import { nodePlatform } from './platform/node.js';
 import { clientClasses } from './plugins/clientClass/index.js';
@@ -20,6 +22,6 @@ import { lifecycle } from './plugins/lifecycle/index.js';
 import { diagnosticsChannels } from './plugins/observe/diagnosticsChannels.js';
 import { observe } from './plugins/observe/index.js';
 
-install(nodePlatform, { fastPath, lifecycle, observe: observe(diagnosticsChannels), dev, clientClasses });
+install(nodePlatform, { fastPath, lifecycle, observe: observe(diagnosticsChannels), dev: dev(linkCatalog), clientClasses });
 
 export * from './api.js';

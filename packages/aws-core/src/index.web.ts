@@ -18,6 +18,7 @@ import { install, type Plugins } from './kernel/setup.js';
 import { webPlatform } from './platform/web.js';
 import { clientClasses } from './plugins/clientClass/index.js';
 import { dev } from './plugins/dev/index.js';
+import { linkCatalog } from './plugins/dev/messages.js';
 import { observe } from './plugins/observe/index.js';
 
 // Bundlers replace `process.env.NODE_ENV` textually; the web build needs no
@@ -32,7 +33,7 @@ declare const process: { readonly env: Readonly<Record<string, string | undefine
  * read throws and the build runs without them.
  */
 function developmentAids(): Plugins['dev'] {
-  if (process.env.NODE_ENV !== 'production') return dev;
+  if (process.env.NODE_ENV !== 'production') return dev(linkCatalog);
   return undefined;
 }
 

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Catalog, loadCatalog, messageTemplates, renderWithState, writeErrorsPage } from '../../../../../scripts/errors-page.mjs';
 import type { MessageId, MessageValues } from '../../kernel/messages.js';
-import { fullMessage, messageIds } from './messages.js';
+import { CATALOG_LINKS } from './links.js';
+import { linkCatalog, messageIds } from './messages.js';
+
+const fullMessage = linkCatalog(CATALOG_LINKS);
 
 const credential = { service: 's3', region: 'us-east-1', credentialId: 'c0a1b2' };
 

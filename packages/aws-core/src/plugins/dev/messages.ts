@@ -22,13 +22,19 @@
  * @module
  */
 
-import { MAX_TIMER_MS } from '../../kernel/limits.js';
 import type { MessageFormat, MessageId, MessageValues } from '../../kernel/messages.js';
-import { clip as clipText, closest } from '../../kernel/text.js';
-import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
-import { SERVICE_PACKAGES } from './servicePackages.js';
+import type { CatalogLinks } from './links.js';
 
 type Values = MessageValues;
+
+/**
+ * What the catalog uses of the kernel and of the other development aids
+ * (`links.ts`), handed over by {@link linkCatalog} instead of imported: this
+ * file imports types only, so its own built file (which the Node build loads
+ * at its first message, `#devCatalog`) holds no module of the rest of the
+ * core. Every copy of the core hands over the same helpers.
+ */
+let links: CatalogLinks;
 
 /** Control characters (C0, DEL, C1, the line and paragraph separators): in a message they forge log lines or move the cursor. */
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
@@ -36,7 +42,7 @@ const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\
 
 /** A user-given string shortened for a message, each control character written as its escape (`\n`, `\u001b`). */
 function clip(value: string, max?: number): string {
-  return clipText(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return links.clip(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -68,12 +74,12 @@ function unreadable(d: Values): string {
  * Errors page shows both ways: scripts/errors-page.mjs.)
  */
 function nearestOption(key: string, allowed: readonly string[]): string | undefined {
-  return closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
+  return links.closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
 }
 
 /** The known tier an unknown one was probably meant as: two edits at most (tier names are short: 'fast' is three from 'data'). */
 function nearestTier(tier: string, known: readonly string[]): string | undefined {
-  return closest(tier.toLowerCase(), known, 2);
+  return links.closest(tier.toLowerCase(), known, 2);
 }
 
 function unknownKey(d: Values): string {
@@ -85,12 +91,12 @@ function unknownKey(d: Values): string {
 
 /** The registered or packaged id an unknown one was probably meant as (`serviceIds.ts`: never `sqs` → `sts`). */
 function nearestService(id: string, known: readonly string[]): string | undefined {
-  return nearestServiceId(id, [...known, ...packagedServiceIds()]);
+  return links.nearestServiceId(id, [...known, ...links.packagedServiceIds()]);
 }
 
 /** The `@dbp/aws-*` package that serves a service id, if there is one (from the service manifest). */
 function servingPackage(id: string): string | undefined {
-  return Object.hasOwn(SERVICE_PACKAGES, id) ? SERVICE_PACKAGES[id] : undefined;
+  return Object.hasOwn(links.servicePackages, id) ? links.servicePackages[id] : undefined;
 }
 
 /** The package that serves a suggested id, when the id is not registered yet (so the suggestion needs it). */
@@ -142,36 +148,47 @@ function regionFrom(d: Values, suggestion?: unknown): readonly [string, string] 
 }
 
 /**
- * A table of rules. Its texts interpolate an imported number, which a built
- * file declares with `var` (esbuild's bundles do): a bundler cannot prove
- * such a template free of side effects, so a table written as a plain
- * argument stays in a production bundle that drops every message, even
- * under `@__PURE__`. Written as a function that returns the table, the pure
- * call's only argument is an arrow function, which is free of side effects.
+ * A table of rules, built at its first read: its texts interpolate a link
+ * (`links.maxTimerMs`), which is not there before {@link linkCatalog} runs.
+ * Written as a function that returns the table, the `@__PURE__` call's only
+ * argument is an arrow function, free of side effects, so a production
+ * bundle that drops every message drops the table too.
  */
-const rules = (table: () => Record<string, string>): Record<string, string> => table();
+const rules = (make: () => Record<string, string>): Readonly<Record<string, string>> => {
+  let table: Record<string, string> | undefined;
+  return new Proxy(
+    {},
+    {
+      get(_target, key) {
+        if (typeof key !== 'string') return undefined;
+        table ??= make();
+        return table[key];
+      },
+    },
+  );
+};
 
 /** What each `createClientFactory` option must be (the `INVALID_FACTORY_OPTIONS.value` text). */
-const FACTORY_RULES: Record<string, string> = /* @__PURE__ */ rules(() => ({
+const FACTORY_RULES: Readonly<Record<string, string>> = /* @__PURE__ */ rules(() => ({
   tiers: 'must be an object of tier name → tier',
   serviceTiers: 'must be an object of service id → tier name',
   maxClients: 'must be a positive integer',
-  ttlMs: `when given, must be a positive number of milliseconds, at most ${MAX_TIMER_MS} (a timer's longest wait, about 24.8 days)`,
+  ttlMs: `when given, must be a positive number of milliseconds, at most ${links.maxTimerMs} (a timer's longest wait, about 24.8 days)`,
   logger: 'must be an object with debug/info/warn/error methods',
   regionValidation: "must be 'strict', 'warn' or 'off'",
   onEvent: 'when given, must be a function',
-  abandonedBodyMs: `must be a number of milliseconds (0 turns it off), at most ${MAX_TIMER_MS}`,
+  abandonedBodyMs: `must be a number of milliseconds (0 turns it off), at most ${links.maxTimerMs}`,
   onAbandonedBody: "must be 'warn' or 'destroy'",
-  disposeGraceMs: `must be a number of milliseconds, at most ${MAX_TIMER_MS}`,
+  disposeGraceMs: `must be a number of milliseconds, at most ${links.maxTimerMs}`,
 }));
 
 /** What each field of a tier must be (the `INVALID_FACTORY_OPTIONS.tier` text). */
-const TIER_RULES: Record<string, string> = /* @__PURE__ */ rules(() => ({
+const TIER_RULES: Readonly<Record<string, string>> = /* @__PURE__ */ rules(() => ({
   tier: 'it must be an object',
   maxAttempts: 'maxAttempts must be a positive integer (total attempts, first included)',
   retryMode: "retryMode must be 'standard' or 'adaptive'",
-  connectTimeoutMs: `connectTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
-  readTimeoutMs: `readTimeoutMs must be a positive integer of milliseconds, at most ${MAX_TIMER_MS}`,
+  connectTimeoutMs: `connectTimeoutMs must be a positive integer of milliseconds, at most ${links.maxTimerMs}`,
+  readTimeoutMs: `readTimeoutMs must be a positive integer of milliseconds, at most ${links.maxTimerMs}`,
 }));
 
 /** What each field of a service definition must be (the `INVALID_SERVICE_DEFINITION` text). */
@@ -308,5 +325,14 @@ export function messageIds(): MessageId[] {
   return Object.keys(MESSAGES) as MessageId[];
 }
 
-/** The full text of a message. */
-export const fullMessage: MessageFormat = (id, details) => MESSAGES[id](details);
+/** The full text of a message (once linked). */
+const fullMessage: MessageFormat = (id, details) => MESSAGES[id](details);
+
+/**
+ * The catalog, linked to the helpers it uses (`links.ts`): returns the
+ * message format the development aids install.
+ */
+export function linkCatalog(given: CatalogLinks): MessageFormat {
+  links = given;
+  return fullMessage;
+}

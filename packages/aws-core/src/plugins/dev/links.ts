@@ -1,0 +1,40 @@
+/**
+ * What the message catalog (`messages.ts`) uses of the kernel and of the
+ * other development aids, handed to it by `linkCatalog` rather than
+ * imported. The catalog then imports types only, so its own built file,
+ * which the Node build loads at the first message (`#devCatalog`, see
+ * `index.node.ts`), holds no module of the rest of the core, and every build
+ * renders with the one copy of these helpers the core itself uses.
+ *
+ * @module
+ */
+import { MAX_TIMER_MS } from '../../kernel/limits.js';
+import { clip, closest } from '../../kernel/text.js';
+import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
+import { SERVICE_PACKAGES } from './servicePackages.js';
+
+/** The helpers and data the catalog renders with. */
+export interface CatalogLinks {
+  /** A timer's longest wait (the upper bound of every `…Ms` option). */
+  readonly maxTimerMs: number;
+  /** A user-given string shortened for a message. */
+  readonly clip: typeof clip;
+  /** The candidate nearest to a misspelt input, within a number of edits. */
+  readonly closest: typeof closest;
+  /** The service id a misspelt one was probably meant as. */
+  readonly nearestServiceId: typeof nearestServiceId;
+  /** The service ids the `@dbp/aws-*` packages serve. */
+  readonly packagedServiceIds: typeof packagedServiceIds;
+  /** Service id → the `@dbp/aws-*` package that serves it. */
+  readonly servicePackages: Readonly<Record<string, string>>;
+}
+
+/** The links every build hands the catalog. */
+export const CATALOG_LINKS: CatalogLinks = {
+  maxTimerMs: MAX_TIMER_MS,
+  clip,
+  closest,
+  nearestServiceId,
+  packagedServiceIds,
+  servicePackages: SERVICE_PACKAGES,
+};
