@@ -7,11 +7,12 @@ export default defineConfig(
     // One file per platform (kernel + the plug-ins that pay there), chosen by
     // the `exports` conditions: a consumer loads exactly one of them, so no
     // module is loaded twice. Both export the same API, typed once.
-    // The message catalog is its own file too (`devCatalog`): the Node build loads it at the
-    // first message, through `#devCatalog` (src/devCatalog.node.js, src/devCatalog.lazy.cjs).
+    // The message catalog is its own file too (`devCatalog`): Node loads it at the first
+    // message, through `#devCatalog` (package.json `imports`; src/sdkCore.node.js and
+    // src/sdkCore.cjs do the loading), and bundlers take its ES module build.
     { 'index.node': 'src/index.node.ts', 'index.web': 'src/index.web.ts', devCatalog: 'src/plugins/dev/messages.ts' },
     {
-      // `#sdkCore` stays a require of its own CommonJS file (see src/sdkCore.cjs).
+      // `#sdkCore` and `#devCatalog` stay imports of their own files (see src/sdkCore.cjs).
       external: ['#sdkCore', '#devCatalog'],
       dts: { entry: { index: 'src/index.node.ts' } },
       // `#sdkCore` ships as written: src/sdkCore.node.js for Node's ES module
@@ -22,8 +23,6 @@ export default defineConfig(
         await copyFile('src/sdkCore.cjs', 'dist/sdkCore.cjs');
         await copyFile('src/sdkCore.module.js', 'dist/sdkCore.module.js');
         await copyFile('src/sdkCore.node.js', 'dist/sdkCore.node.js');
-        await copyFile('src/devCatalog.node.js', 'dist/devCatalog.node.js');
-        await copyFile('src/devCatalog.lazy.cjs', 'dist/devCatalog.lazy.cjs');
       },
     },
   ),

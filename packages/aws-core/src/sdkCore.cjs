@@ -8,6 +8,11 @@
 // export names: `pnpm bench` part 2); bundlers take src/sdkCore.module.js (the `module`
 // condition), so a bundle holds one copy of each SDK module. Exported by name (no
 // `module.exports = require(…)`, which Node would follow as a re-export and parse after all).
+//
+// Also `#devCatalog` for Node's CommonJS build and whatever sets none of `module`, `module-sync`
+// and `deno` (not in the sources, which take the catalog itself: `@dbp/source`): the catalog's built file, dist/devCatalog.cjs, is
+// required at the first message, not when the core loads (see src/sdkCore.node.js). A literal
+// relative `require`, so bundlers and file tracers that follow this file find the catalog.
 'use strict';
 
 let sdkPartition;
@@ -28,4 +33,16 @@ exports.loadDefaultProvider = async () => require('@aws-sdk/credential-provider-
 exports.regionConfig = () => {
   const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = require('@smithy/core/config');
   return { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS };
+};
+
+let catalog;
+
+/** The message catalog's `linkCatalog` (src/plugins/dev/messages.ts), whose built file is required at the first message. */
+exports.linkCatalog = (links) => {
+  let format;
+  return (id, details) => {
+    catalog ??= require('./devCatalog.cjs');
+    format ??= catalog.linkCatalog(links);
+    return format(id, details);
+  };
 };

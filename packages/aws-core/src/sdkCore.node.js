@@ -11,6 +11,10 @@
 // (`pnpm bench` part 2: V8 recompiles the scanner's hot function on a background thread); the
 // credential providers' scan cost the first default-chain resolution 10–25 ms. Required at first
 // use, not at import: resolving them costs ~0.8 ms that an import should not pay.
+//
+// Also Node's side of `#devCatalog` (the same file, so the import loads no other module: one
+// more ES module costs an import ~0.9 ms): the message catalog's built file, dist/devCatalog.cjs,
+// required at the first message. A process that shows none never compiles it.
 import { createRequire } from 'node:module';
 
 let load;
@@ -41,4 +45,16 @@ export async function loadDefaultProvider() {
 export function regionConfig() {
   const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = required('@smithy/core/config');
   return { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS };
+}
+
+let catalog;
+
+/** The message catalog's `linkCatalog` (src/plugins/dev/messages.ts), whose built file is required at the first message. */
+export function linkCatalog(links) {
+  let format;
+  return (id, details) => {
+    catalog ??= required('./devCatalog.cjs');
+    format ??= catalog.linkCatalog(links);
+    return format(id, details);
+  };
 }
