@@ -55,10 +55,10 @@ describe('loads in every package’s dist that bundlers cannot follow', () => {
 });
 
 describe(nodeOnlyFiles.name, () => {
-  it(`the core's one Node-only file is src/sdkCore.node.js's copy (for #sdkCore and #devCatalog), and it does use createRequire (the exception is still needed)`, () => {
+  it(`the core's one Node-only file is Node's own ES module build (src/sdkCore.node.js built in for #sdkCore and #devCatalog), and it does use createRequire (the exception is still needed)`, () => {
     const core = join(packagesDir, 'aws-core');
     const files = nodeOnlyFiles(core);
-    expect(files.map((file) => relative(core, file))).toEqual(['dist/sdkCore.node.js']);
+    expect(files.map((file) => relative(core, file))).toEqual(['dist/index.node.sync.js']);
     expect(scanSource(files[0]!, readFileSync(files[0]!, 'utf8'), 'esm').map((finding) => finding.kind)).toEqual(['createRequire', 'import.meta.url']);
   });
 

@@ -113,7 +113,8 @@ describe('export conditions', () => {
     });
     const [required, imported] = stdout.trim().split('\n');
     expect(required).toMatch(/\/packages\/aws-core\/dist\/index\.node\.cjs$/);
-    expect(imported).toMatch(/\/packages\/aws-core\/dist\/index\.node\.js$/);
+    // Node 20.19+ and 22.12+ set `module-sync`: Node's own ES module build, which loads no module of the core but itself.
+    expect(imported).toMatch(/\/packages\/aws-core\/dist\/index\.node\.sync\.js$/);
   });
 
   it.each(WEB_TARGETS)("matches '%s' itself, ahead of 'node', not only the default fallback", async (target) => {

@@ -208,16 +208,32 @@ describe('#devCatalog: the message catalog each Node build loads, at the first m
 });
 
 describe("the Node ES module build's imports", () => {
-  it("are Node built-ins and the package's own `imports` only: an ES module import of a CommonJS package (every SDK package, on Node) costs a scan for its export names", async () => {
+  // The file a plain Node process imports (a child process: vitest resolves with `@dbp/source`).
+  const nodeBuild = (): string =>
+    execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(new URL(import.meta.resolve('@dbp/aws-core')).pathname)"], {
+      cwd: packageDir,
+      encoding: 'utf8',
+    }).trim();
+
+  it('are Node built-ins only: an ES module import of a CommonJS package (every SDK package, on Node) costs a scan for its export names, and one more ES module of its own ~1 ms', async () => {
     const { builtinModules } = await import('node:module');
+    const file = nodeBuild();
+    expect(file).toBe(join(packageDir, 'dist', 'index.node.sync.js'));
+    const specifiers = [
+      ...readFileSync(file, 'utf8').matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm),
+    ].map((match) => match[1] ?? match[2] ?? match[3]);
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((specifier) => !builtinModules.includes(specifier?.replace(/^node:/, '') ?? ''))).toEqual([]);
+  });
+
+  it("is the bundlers' build with src/sdkCore.node.js built in for #sdkCore and #devCatalog, which the bundlers' build imports", () => {
     const own = Object.keys((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { imports: Record<string, unknown> }).imports);
     expect(own).toEqual(['#sdkCore', '#devCatalog']);
-    const source = readFileSync(join(packageDir, 'dist', 'index.node.js'), 'utf8');
-    const specifiers = [...source.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm)].map(
-      (match) => match[1] ?? match[2] ?? match[3],
-    );
-    expect(specifiers.length).toBeGreaterThan(0);
-    expect(specifiers.filter((specifier) => !own.includes(specifier ?? '') && !builtinModules.includes(specifier?.replace(/^node:/, '') ?? ''))).toEqual([]);
-    expect(specifiers).toContain('#devCatalog');
+    const bundlers = readFileSync(join(packageDir, 'dist', 'index.node.js'), 'utf8');
+    for (const specifier of own) expect(bundlers).toContain(`from "${specifier}"`);
+    const node = readFileSync(nodeBuild(), 'utf8');
+    for (const name of ['partition', 'regionConfig', 'loadFromIni', 'loadDefaultProvider', 'linkCatalog'])
+      expect(node).toMatch(new RegExp(`function ${name}\\(`));
+    expect(node).toMatch(/required\(["']\.\/devCatalog\.cjs["']\)/);
   });
 });

@@ -3,9 +3,9 @@
 // region lookup), for Node's CommonJS build and for any runtime or bundler that sets neither the
 // `module` nor the `module-sync` condition, or sets `deno` (Bun, `bun build`, Jest, Deno, esbuild
 // with custom conditions, Node before 20.19 and 22.12). Required from this CommonJS file, at first
-// use, the modules are loaded as the SDK's own clients load them. Node's ES module build takes
-// src/sdkCore.node.js (an ES module importing even this small file would make Node scan it for
-// export names: `pnpm bench` part 2); bundlers take src/sdkCore.module.js (the `module`
+// use, the modules are loaded as the SDK's own clients load them. Node's own ES module build has
+// src/sdkCore.node.js built in (an ES module importing even this small file would make Node scan
+// it for export names: `pnpm bench` part 2); bundlers take src/sdkCore.module.js (the `module`
 // condition), so a bundle holds one copy of each SDK module. Exported by name (no
 // `module.exports = require(…)`, which Node would follow as a re-export and parse after all).
 //

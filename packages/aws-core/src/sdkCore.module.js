@@ -2,8 +2,8 @@
 // Node does not): static imports, resolved with the same conditions as the SDK client's own, so
 // a bundle holds one copy of each SDK module, and only what is used of `@smithy/core/config`
 // (the SDK client's runtime config already holds `loadConfig` and the region options); the
-// credential providers stay behind a literal `import()`, evaluated at first use. Node
-// takes src/sdkCore.node.js (ES module build) or src/sdkCore.cjs (CommonJS build) instead.
+// credential providers stay behind a literal `import()`, evaluated at first use. Node's own
+// ES module build has src/sdkCore.node.js built in; its CommonJS build takes src/sdkCore.cjs.
 import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 
 export { partition } from '@aws-sdk/core/client';
