@@ -24,6 +24,11 @@ describe('explicit credentials', () => {
     ['invalid expiration', { accessKeyId: 'AKID', secretAccessKey: secret, expiration: 'tomorrow' }],
     ['an unknown field', { accessKeyId: 'AKID', secretAccessKey: secret, secret_key: 'x' }],
     ['white space in the key', { accessKeyId: 'AKID ', secretAccessKey: secret }],
+    // A token read from a file or a terminal keeps its newline: Node's HTTP client then throws a raw
+    // TypeError (ERR_INVALID_CHAR, x-amz-security-token) at the first request.
+    ['a session token ending in a newline', { accessKeyId: 'AKID', secretAccessKey: secret, sessionToken: 'FQoGZXIvYXdzEJr\n' }],
+    ['white space in the account id', { accessKeyId: 'AKID', secretAccessKey: secret, accountId: '1234 5678 9012' }],
+    ['white space in the credential scope', { accessKeyId: 'AKID', secretAccessKey: secret, credentialScope: ' us-east-1' }],
   ];
 
   it.each(malformed)('refuses %s with AwsCredentialError before any request', (_name, credentials) => {
