@@ -259,6 +259,22 @@ describe('credential providers', () => {
     const session = factory.getSession({ region: 'us-east-1', credentials: async () => ({ token: 'x' }) as never });
     await expect(session.credentials()).rejects.toThrow(/not credentials/);
   });
+
+  it('refuses what a provider resolved with white space in a field, typed and naming the field, never the value', async () => {
+    // A token read from a file with its newline: sent as it is, Node's HTTP client throws a raw
+    // TypeError (ERR_INVALID_CHAR, x-amz-security-token) at the request.
+    const token = 'FQoGZXIvYXdzEJr-session-token';
+    const factory = createClientFactory();
+    const session = factory.getSession({
+      region: 'us-east-1',
+      credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: secret, sessionToken: `${token}\n` }),
+    });
+    const error = await session.credentials().catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringContaining('sessionToken contains white space') });
+    expect((error as Error).message).not.toContain(token);
+    expect((error as Error).message).not.toContain(secret);
+  });
 });
 
 describe('profiles', () => {
