@@ -24,6 +24,11 @@ describe('explicit credentials', () => {
     ['invalid expiration', { accessKeyId: 'AKID', secretAccessKey: secret, expiration: 'tomorrow' }],
     ['an unknown field', { accessKeyId: 'AKID', secretAccessKey: secret, secret_key: 'x' }],
     ['white space in the key', { accessKeyId: 'AKID ', secretAccessKey: secret }],
+    // A token read from a file or a terminal keeps its newline: Node's HTTP client then throws a raw
+    // TypeError (ERR_INVALID_CHAR, x-amz-security-token) at the first request.
+    ['a session token ending in a newline', { accessKeyId: 'AKID', secretAccessKey: secret, sessionToken: 'FQoGZXIvYXdzEJr\n' }],
+    ['white space in the account id', { accessKeyId: 'AKID', secretAccessKey: secret, accountId: '1234 5678 9012' }],
+    ['white space in the credential scope', { accessKeyId: 'AKID', secretAccessKey: secret, credentialScope: ' us-east-1' }],
   ];
 
   it.each(malformed)('refuses %s with AwsCredentialError before any request', (_name, credentials) => {
@@ -253,6 +258,22 @@ describe('credential providers', () => {
     const factory = createClientFactory();
     const session = factory.getSession({ region: 'us-east-1', credentials: async () => ({ token: 'x' }) as never });
     await expect(session.credentials()).rejects.toThrow(/not credentials/);
+  });
+
+  it('refuses what a provider resolved with white space in a field, typed and naming the field, never the value', async () => {
+    // A token read from a file with its newline: sent as it is, Node's HTTP client throws a raw
+    // TypeError (ERR_INVALID_CHAR, x-amz-security-token) at the request.
+    const token = 'FQoGZXIvYXdzEJr-session-token';
+    const factory = createClientFactory();
+    const session = factory.getSession({
+      region: 'us-east-1',
+      credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: secret, sessionToken: `${token}\n` }),
+    });
+    const error = await session.credentials().catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringContaining('sessionToken contains white space') });
+    expect((error as Error).message).not.toContain(token);
+    expect((error as Error).message).not.toContain(secret);
   });
 });
 

@@ -7,7 +7,8 @@
  * - the fast path (a hit takes the full path: a few microseconds);
  * - the lifecycle plug-in: destroying a fetch-based client never touches a
  *   running request, so a removed client is destroyed at once, and `stats()`
- *   has no in-flight or socket fields;
+ *   has no in-flight or socket fields (`dispose()` is final all the same: an
+ *   attempt after it, a retry included, fails with `FACTORY_DISPOSED`);
  * - in production bundles (`process.env.NODE_ENV === 'production'`, which
  *   bundlers replace), the message texts: errors keep every field and carry a
  *   short message with the code and a link to the Errors page.

@@ -150,6 +150,27 @@ describe('getClient with options of any shape', () => {
     expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...A, extra: 1 } as never })).toThrow(AwsCredentialError);
     expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, tier: Object.create(null) })).toThrow(AwsClientError);
   });
+
+  it('reads only own keys as typos: an enumerable key on Object.prototype (a polluting library) refuses no call', () => {
+    const factory = createClientFactory();
+    const before = factory.getClient(alpha, { region: 'us-east-1', credentials: A });
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.polluted = 1;
+    try {
+      // The same client again, by the fast path and by the full path (fresh objects, a config).
+      expect(factory.getClient(alpha, { region: 'us-east-1', credentials: A })).toBe(before);
+      expect(factory.getClient(alpha, { region: 'us-east-1', credentials: { ...A } })).toBe(before);
+      expect(factory.getClient(alpha, { region: 'us-east-1', credentials: { ...A }, config: { maxAttempts: 2 } })).not.toBe(before);
+      expect(factory.getSession({ region: 'us-east-1', credentials: { ...A } }).region).toBe('us-east-1');
+      expect(createClientFactory({ maxClients: 3 }).getClient(alpha, { region: 'us-east-1', credentials: A })).not.toBe(before);
+      expect(factory.clearCache({ region: 'eu-west-1' })).toBe(0);
+      // An own typo is still refused.
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, regoin: 'x' } as never)).toThrow(/Did you mean 'region'/);
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...A, extra: 1 } as never })).toThrow(AwsCredentialError);
+    } finally {
+      delete polluted.polluted;
+    }
+  });
 });
 
 describe('config snapshots', () => {

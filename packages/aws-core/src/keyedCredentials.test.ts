@@ -125,6 +125,26 @@ describe('keyedCredentials', () => {
     expect(() => keyedCredentials('k', countingSource().provider, { refreshWindowMs: -1 })).toThrow(AwsCredentialError);
   });
 
+  it('refuses an unknown option (a typo of dependsOn would key two sources as one) and options that are not an object', () => {
+    const provider = async () => ({ ...creds });
+    const tenantA = { accessKeyId: 'AKIDTENANTA', secretAccessKey: 'tenant-a-secret' };
+    expect(() => keyedCredentials('role', provider, { dependOn: tenantA } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining("Did you mean 'dependsOn'?") }),
+    );
+    expect(() => keyedCredentials('role', provider, { refreshWindowMS: 5 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => keyedCredentials('role', provider, null as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => keyedCredentials('role', provider, 5 as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    // What is allowed still is, given any way.
+    class Options {
+      get dependsOn() {
+        return tenantA;
+      }
+    }
+    expect(typeof keyedCredentials('role', provider, new Options())).toBe('function');
+    expect(typeof keyedCredentials('role', provider, { refreshWindowMs: 0, dependsOn: tenantA, clientConfig: {} })).toBe('function');
+    expect(typeof keyedCredentials('role', provider, undefined)).toBe('function');
+  });
+
   it("checks explicit dependsOn credentials at the call with getClient's validator, never quoting them", () => {
     const factory = createClientFactory({ defaultRegion: 'eu-west-1' });
     const secret = 'dependency-secret-00000000000000';

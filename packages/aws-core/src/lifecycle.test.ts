@@ -152,6 +152,30 @@ describe('dispose', () => {
     await createClientFactory().dispose();
   });
 
+  it('settles a warm() still waiting for its credentials with FACTORY_DISPOSED, and never resolves it with the client dispose destroyed', async () => {
+    /** How a promise settles, or 'pending' after a bounded wait. */
+    const outcome = (promise: Promise<unknown>) =>
+      Promise.race([
+        promise.then(
+          () => 'resolved',
+          (error: { code?: string }) => error.code,
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('pending'), 1_000)),
+      ]);
+    // A source that never answers (an unreachable IMDS, a hung vault): dispose() must end the wait.
+    const hung = createClientFactory({ disposeGraceMs: 10 });
+    const waiting = hung.warm(alpha, { region: 'us-east-1', credentials: () => new Promise(() => {}) });
+    await hung.dispose();
+    expect(await outcome(waiting)).toBe('FACTORY_DISPOSED');
+    // A source that answers after dispose() resolved: the warm-up does not hand out the destroyed client.
+    const late = deferred<typeof creds>();
+    const factory = createClientFactory({ disposeGraceMs: 10 });
+    const warming = factory.warm(alpha, { region: 'us-east-1', credentials: () => late.promise });
+    await factory.dispose();
+    late.resolve(creds);
+    expect(await outcome(warming)).toBe('FACTORY_DISPOSED');
+  });
+
   it('leaves no client undestroyed when a logger re-enters getClient while it disposes', async () => {
     const created: FakeClient[] = [];
     const tracked = defineService({

@@ -103,6 +103,9 @@ export class AwsClientFactory {
   /** The reusable read of a call (a hit allocates nothing). */
   readonly #read: CallRead = emptyRead();
   #disposing: Promise<void> | undefined;
+  /** Ends the wait of every `warm()` still running, once `dispose()` is called (made by the first warm-up that waits). */
+  #endWarmUps: (() => void) | undefined;
+  #warmUpsEnded: Promise<void> | undefined;
 
   /**
    * Not public: use `AwsClientFactory.getInstance()` or `createClientFactory()`.
@@ -248,7 +251,9 @@ export class AwsClientFactory {
    *   AwsCredentialError when the credentials cannot be resolved (a failing
    *   provider, a missing profile, expired explicit credentials), and
    *   AwsRegionError (`MISSING_REGION`) when no region can be found (on Node:
-   *   none given, no `defaultRegion`, no `AWS_REGION`, none in the config file).
+   *   none given, no `defaultRegion`, no `AWS_REGION`, none in the config file),
+   *   and AwsClientError `FACTORY_DISPOSED` when `dispose()` is called before
+   *   the warm-up finished (at once, whatever the credential source still waits for).
    * @example
    * ```ts
    * // Lambda: at init, outside the handler
@@ -264,7 +269,13 @@ export class AwsClientFactory {
   warm<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): Promise<InstanceType<TClass>>;
   async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
     const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);
-    await warmClient(client);
+    // dispose() ends the wait (a credential source that never answers cannot
+    // hold a warm-up for good), and a client it destroyed is never handed out.
+    this.#warmUpsEnded ??= new Promise<void>((resolve) => {
+      this.#endWarmUps = resolve;
+    });
+    await Promise.race([warmClient(client), this.#warmUpsEnded]);
+    this.#assertOpen();
     return client;
   }
 
@@ -335,6 +346,7 @@ export class AwsClientFactory {
       // Disposed before anything runs: a logger or listener that re-enters
       // getClient while clients are retired gets FACTORY_DISPOSED.
       this.#disposing = Promise.resolve();
+      this.#endWarmUps?.();
       this.#disposing = this.#store.close();
     }
     return this.#disposing;

@@ -341,9 +341,19 @@ export function destroyEntry(entry: CacheEntry, reason: RemovalReason, report: R
  * removed client is destroyed at once. There, destroying a client never
  * touches a running request (`@smithy/fetch-http-handler`'s `destroy()` is
  * empty, and a client's `destroy()` only calls its handler's), so there is
- * nothing to drain and no in-flight count to show.
+ * nothing to drain and no in-flight count to show. Dispose is final all the
+ * same: a request still in the SDK's retry loop, or sent later on a client
+ * the caller kept, fails its next attempt with `FACTORY_DISPOSED`, so
+ * nothing more is sent once `dispose()` resolved.
  */
 function destroyAtOnce(report: Report): Lifecycle {
+  let closed = false;
+  // Every attempt passes here, retries included (the retry middleware runs at
+  // the start of finalizeRequest; this runs last, just before the handler sends).
+  const attempt = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    if (closed) throw fail('FACTORY_DISPOSED');
+    return next(args);
+  };
   const retire = (entry: CacheEntry, reason: RemovalReason): void => {
     if (entry.state !== 'live') return;
     entry.state = 'retired';
@@ -352,9 +362,12 @@ function destroyAtOnce(report: Report): Lifecycle {
     destroyEntry(entry, reason, report);
   };
   return {
-    track() {},
+    track(entry) {
+      entry.client.middlewareStack.add(attempt as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
+    },
     retire,
     close(entries) {
+      closed = true;
       for (const entry of entries) retire(entry, 'disposed');
       return Promise.resolve();
     },

@@ -56,7 +56,8 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
       const shown = value instanceof WrongType ? value.value : spec.type === 'date' && typeof value === 'number' ? new Date(Number.NaN) : value;
       throw fail('INVALID_CREDENTIALS.field', { field: spec.name, required: spec.required, type: spec.type, got: describeType(shown) });
     }
-    if (spec.required && /\s/.test(value as string)) throw fail('INVALID_CREDENTIALS.whitespace', { field: spec.name });
+    // Keys, secrets, tokens, scopes and account ids never hold white space: a stray newline would reach a header.
+    if (spec.type === 'string' && /\s/.test(value as string)) throw fail('INVALID_CREDENTIALS.whitespace', { field: spec.name });
     copy[spec.name] = spec.type === 'date' ? new Date(value as number) : value;
   }
   return Object.freeze(copy) as unknown as AwsCredentials;
@@ -147,11 +148,16 @@ function toExpiration(value: unknown): Date | undefined {
   return date;
 }
 
-/** Checks what a provider resolved to; `expiration` may be a Date, an ISO 8601 string or epoch milliseconds. */
+/** Checks what a provider resolved to (no white space in a string field, as for explicit credentials); `expiration` may be a Date, an ISO 8601 string or epoch milliseconds. */
 function toCredentials(value: unknown): AwsCredentials {
   if (typeof value !== 'object' || value === null) throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
   const record = value as Record<string, unknown>;
   if (typeof record.accessKeyId !== 'string' || typeof record.secretAccessKey !== 'string') throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
+  // As for explicit credentials: a stray newline (a token read from a file) would otherwise reach a header and fail the request untyped.
+  for (const { name, type } of CREDENTIAL_FIELDS) {
+    const value = record[name];
+    if (type === 'string' && typeof value === 'string' && /\s/.test(value)) throw fail('INVALID_CREDENTIALS.whitespace', { field: name });
+  }
   const expiration = toExpiration(record.expiration);
   // Our own copy, not frozen: the SDK writes `$source` onto credentials it is given.
   return { ...record, expiration } as AwsCredentials;

@@ -156,7 +156,8 @@ export function copyRead(read: CallRead): CallRead {
 /**
  * Reads `getClient` options into `out`: each declared name by property access,
  * then the first enumerable key that is not one of them. `undefined` options
- * read as all-absent. Throws whatever the object throws (a revoked Proxy, a
+ * read as all-absent; only own keys count as unknown (an inherited
+ * enumerable key is left alone). Throws whatever the object throws (a revoked Proxy, a
  * getter that fails): callers turn that into a typed error.
  */
 export function readCall(options: unknown, out: CallRead): void {
@@ -173,7 +174,10 @@ export function readCall(options: unknown, out: CallRead): void {
   out.tier = o.tier;
   out.problem = undefined;
   for (const key in o) {
-    if (!isOptionName(key)) {
+    // Own keys only: an enumerable key inherited from a polluted
+    // `Object.prototype` is no typo of the caller's (and costs a hit nothing:
+    // it is checked only for a name that is not an option).
+    if (!isOptionName(key) && Object.hasOwn(o, key)) {
       out.problem = { kind: 'unknown-key', key };
       return;
     }
@@ -196,7 +200,7 @@ export class WrongType {
  * Reads explicit credentials into `out`, field by field, by property access.
  * `expiration` is normalised as every path needs it: a Date becomes epoch
  * milliseconds (an invalid Date `NaN`), anything else but `undefined` a
- * `WrongType`, which equals nothing. Returns the first key that is neither a
+ * `WrongType`, which equals nothing. Returns the first own key that is neither a
  * declared nor an ignored field.
  *
  * A read is compared field by field with the validated snapshot of a cached
@@ -212,7 +216,7 @@ export function readCredentials(credentials: object, out: CredentialsRead): stri
   out.expiration = expiration === undefined ? undefined : expiration instanceof Date ? expiration.getTime() : new WrongType(expiration);
   out.credentialScope = c.credentialScope;
   out.accountId = c.accountId;
-  for (const key in c) if (!isCredentialName(key)) return key;
+  for (const key in c) if (!isCredentialName(key) && Object.hasOwn(c, key)) return key;
   return undefined;
 }
 
@@ -229,7 +233,7 @@ export function sameCredentials(credentials: object, read: Readonly<CredentialsR
   const expiration = c.expiration;
   if (expiration === undefined ? read.expiration !== undefined : !(expiration instanceof Date) || expiration.getTime() !== read.expiration) return false;
   if (c.credentialScope !== read.credentialScope || c.accountId !== read.accountId) return false;
-  for (const key in c) if (!isCredentialName(key)) return false;
+  for (const key in c) if (!isCredentialName(key) && Object.hasOwn(c, key)) return false;
   return true;
 }
 

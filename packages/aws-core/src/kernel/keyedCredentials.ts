@@ -12,7 +12,7 @@ import { describeType, fail } from './errors.js';
 import { type KeyedSource, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
 import { emptyCredentialsRead, readCredentials } from './keySpec.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
-import { guardRead } from './validateOptions.js';
+import { guardRead, readOptions } from './validateOptions.js';
 
 /** A credential provider that may use the factory resolving it. */
 export type KeyedCredentialProvider = (context: CredentialContext) => Promise<AwsCredentials> | AwsCredentials;
@@ -53,6 +53,10 @@ export interface KeyedCredentialsOptions {
   readonly clientConfig?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** The options of `keyedCredentials`: exactly the keys of `KeyedCredentialsOptions` (the compiler keeps the two in step). */
+const KEYED_OPTIONS: { readonly [K in keyof KeyedCredentialsOptions]-?: true } = { refreshWindowMs: true, dependsOn: true, clientConfig: true };
+const KEYED_OPTION_NAMES = Object.keys(KEYED_OPTIONS) as (keyof KeyedCredentialsOptions)[];
+
 /**
  * `dependsOn` as it is keyed: explicit credentials checked by `getClient`'s
  * own validator (a typed error naming fields, never values) and returned as
@@ -90,6 +94,10 @@ function snapshotClientConfig(config: unknown): { readonly snapshot: Readonly<Re
  * The key must identify the credentials completely (role, account, external
  * id, tenant, …): two providers with one key are taken to be the same.
  *
+ * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for a missing key or
+ *   provider and malformed `dependsOn` credentials; AwsClientError
+ *   (`INVALID_OPTIONS`) for options that are not an object or have an
+ *   unknown key.
  * @example
  * ```ts
  * // in a request handler: one client and one credential session per tenant, not per request
@@ -105,13 +113,15 @@ export function keyedCredentials(
   options?: KeyedCredentialsOptions,
 ): AwsCredentialProvider {
   if (typeof key !== 'string' || key.length === 0 || typeof provider !== 'function') throw fail('INVALID_CREDENTIALS.keyed');
-  // Read once, by name; what a getter throws becomes a typed error.
-  const { refreshWindowMs, dependsOn, material, clientConfig } = guardRead('keyedCredentials()', () => {
-    const refreshWindowMs = options?.refreshWindowMs;
-    const dependsOn = options?.dependsOn;
-    const material = dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(checkedDependency(dependsOn));
-    return { refreshWindowMs, dependsOn, material, clientConfig: snapshotClientConfig(options?.clientConfig) };
-  });
+  // Read once, by name, as every options object is: an unknown key (a typo of
+  // dependsOn would key two sources as one) is refused; what a getter throws
+  // becomes a typed error.
+  const read = readOptions('keyedCredentials()', options, KEYED_OPTION_NAMES);
+  const { refreshWindowMs, dependsOn } = read;
+  const { material, clientConfig } = guardRead('keyedCredentials()', () => ({
+    material: dependsOn === undefined || dependsOn === '' ? '-' : credentialMaterial(checkedDependency(dependsOn)),
+    clientConfig: snapshotClientConfig(read.clientConfig),
+  }));
   if (refreshWindowMs !== undefined && !(typeof refreshWindowMs === 'number' && refreshWindowMs >= 0 && Number.isFinite(refreshWindowMs))) {
     throw fail('INVALID_CREDENTIALS.keyed');
   }

@@ -1,9 +1,10 @@
 /**
  * Where unknown options are refused: one validator for every options object
- * (`getClient`, `getSession`, `clearCache`, `createClientFactory`). Each is
+ * (`getClient`, `getSession`, `clearCache`, `createClientFactory`,
+ * `keyedCredentials`). Each is
  * read by property access of its known names (so getters, frozen objects,
  * non-enumerable properties and Proxies read the same everywhere); an
- * enumerable key that is not a known name is refused with the closest known
+ * own enumerable key that is not a known name is refused with the closest known
  * name as a suggestion; anything the object itself throws while being read (a
  * revoked Proxy, a failing getter) becomes a typed error.
  *
@@ -15,11 +16,11 @@ import type { MessageId } from './messages.js';
 import { clip, errorName } from './text.js';
 
 /** The public functions that take an options object validated here. */
-type OptionsWhere = 'getClient()' | 'getSession()' | 'clearCache()' | FactoryOptionsWhere;
+type OptionsWhere = 'getClient()' | 'getSession()' | 'clearCache()' | 'keyedCredentials()' | FactoryOptionsWhere;
 /** The public functions that take factory options. */
 export type FactoryOptionsWhere = 'createClientFactory()' | 'configureClientFactory()';
 /** The public function whose input is being read: those, and the ones that read a definition or credentials options. */
-export type Where = OptionsWhere | 'defineService()' | 'keyedCredentials()';
+export type Where = OptionsWhere | 'defineService()';
 
 function codeOf(where: OptionsWhere): 'INVALID_OPTIONS' | 'INVALID_FACTORY_OPTIONS' {
   return where === 'createClientFactory()' || where === 'configureClientFactory()' ? 'INVALID_FACTORY_OPTIONS' : 'INVALID_OPTIONS';
@@ -57,7 +58,7 @@ export function guardRead<TResult>(where: Where, read: () => TResult): TResult {
 
 /**
  * Reads an options object that is off the hot path (`createClientFactory`,
- * `clearCache`): `undefined` is `{}`; anything else must be an object whose
+ * `clearCache`, `keyedCredentials`): `undefined` is `{}`; anything else must be an object whose own
  * enumerable keys are all in `names`. Returns the named values.
  */
 export function readOptions<TName extends string>(where: OptionsWhere, value: unknown, names: readonly TName[]): Partial<Record<TName, unknown>> {
@@ -65,7 +66,8 @@ export function readOptions<TName extends string>(where: OptionsWhere, value: un
     if (value === undefined) return {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) refuseProblem(where, { kind: 'not-an-object', value }, names);
     const record = value as Record<string, unknown>;
-    for (const key in record) if (!(names as readonly string[]).includes(key)) refuseProblem(where, { kind: 'unknown-key', key }, names);
+    for (const key in record)
+      if (!(names as readonly string[]).includes(key) && Object.hasOwn(record, key)) refuseProblem(where, { kind: 'unknown-key', key }, names);
     const read: Partial<Record<TName, unknown>> = {};
     for (const name of names) read[name] = record[name];
     return read;

@@ -72,6 +72,29 @@ describe('sameRead', () => {
   });
 });
 
+describe('a polluted Object.prototype', () => {
+  it('is no option, tag or source field of the caller: only own keys are read as theirs', () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.injected = 'x';
+    try {
+      const source = { accessKeyId: 'AKIDSOURCE', secretAccessKey: 'secret' };
+      const role = read({ roleArn: ROLE, source, tags: { tenant: 'acme' }, stsConfig: { maxAttempts: 2 } });
+      expect(role.problem).toBeUndefined();
+      expect(read({ roleArn: ROLE, webIdentityToken: 'token' }, true).problem).toBeUndefined();
+      const snapshot = snapshotOf(role);
+      // No tag is sent to STS that the caller did not write.
+      expect(Object.keys(snapshot.tags ?? {})).toEqual(['tenant']);
+      expect(Object.keys(snapshot.source as object).sort()).toEqual(['accessKeyId', 'secretAccessKey']);
+      // A call per request with equal values still matches.
+      expect(sameRead(snapshot, read({ roleArn: ROLE, source: { ...source }, tags: { tenant: 'acme' }, stsConfig: { maxAttempts: 2 } }))).toBe(true);
+      // An own unknown option is still refused.
+      expect(read({ roleArn: ROLE, rolArn: ROLE }).problem).toBe('rolArn');
+    } finally {
+      delete polluted.injected;
+    }
+  });
+});
+
 describe('keyOf', () => {
   it('holds no secret: neither a static source nor a web identity token', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

@@ -191,7 +191,8 @@ export function readRole(options: unknown, out: RoleRead): void {
   out.stsConfig = o.stsConfig;
   out.problem = undefined;
   for (const key in o) {
-    if (!isRoleOption(key)) {
+    // Own keys only: a key inherited from a polluted Object.prototype is no typo of the caller's.
+    if (!isRoleOption(key) && Object.hasOwn(o, key)) {
       out.problem = key;
       return;
     }
@@ -216,7 +217,7 @@ export function readWebIdentity(options: unknown, out: RoleRead): void {
   out.stsConfig = o.stsConfig;
   out.problem = undefined;
   for (const key in o) {
-    if (!isWebIdentityOption(key)) {
+    if (!isWebIdentityOption(key) && Object.hasOwn(o, key)) {
       out.problem = key;
       return;
     }
@@ -234,6 +235,7 @@ function sameRecord(snapshot: object, size: number, value: unknown): boolean {
   const b = value as Record<string, unknown>;
   let count = 0;
   for (const key in b) {
+    if (!Object.hasOwn(b, key)) continue;
     const mine = a[key];
     const theirs = b[key];
     if (mine !== theirs) {
@@ -306,6 +308,8 @@ function copyTags(where: SourceFunction, tags: unknown): Readonly<Record<string,
   const copy: Record<string, string> = Object.create(null);
   let count = 0;
   for (const key in tags) {
+    // Own keys only: a key inherited from a polluted Object.prototype must never become a session tag.
+    if (!Object.hasOwn(tags, key)) continue;
     const value = (tags as Record<string, unknown>)[key];
     if (key.length === 0 || key.length > 128 || typeof value !== 'string' || value.length > 256 || ++count > MAX_TAGS) {
       throw invalidOption(where, `${shape}; tag '${key.slice(0, 40)}' is ${describeType(value)}.`);
@@ -325,7 +329,7 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
   }
   // A snapshot: mutating the caller's object later changes no built source.
   // The credential fields are read by name (a class instance's getters live
-  // on its prototype, out of for…in's sight); any other enumerable key is
+  // on its prototype, out of for…in's sight); any other own enumerable key is
   // kept too, so the core's validator (keyedCredentials' dependsOn, the one
   // getClient uses) refuses it at this call with its typed error.
   const record = source as Record<string, unknown>;
@@ -335,7 +339,7 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
     if (value !== undefined) copy[key] = value instanceof Date ? new Date(value.getTime()) : value;
   };
   for (const key of CREDENTIAL_FIELDS) take(key);
-  for (const key in record) if (!(key in copy)) take(key);
+  for (const key in record) if (!(key in copy) && Object.hasOwn(record, key)) take(key);
   return Object.freeze(copy) as unknown as AwsCredentials;
 }
 
