@@ -56,6 +56,28 @@ describe('the per-call provider warning', () => {
     expect(warnings()).toEqual([]);
   });
 
+  it('stays silent for 20 tenants served at start-up and a 21st signing up 11 s later, before any of them is asked for again', () => {
+    const { factory, warnings, at } = setup();
+    const tenants = Array.from({ length: 21 }, (_, n) => tenantProvider(n));
+    for (const credentials of tenants.slice(0, 20)) factory.getClient(alpha, { credentials });
+    at(11);
+    factory.getClient(alpha, { credentials: tenants[20] });
+    // Every tenant comes back later with the same provider.
+    at(71);
+    for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    expect(factory.stats()).toMatchObject({ clients: 21, hits: 21 });
+    expect(warnings()).toEqual([]);
+  });
+
+  it('warns when providers built per call keep coming at a call every 2.5 s, the slowest stream whose 20 unreused clients fit the window', () => {
+    const { factory, warnings, at } = setup();
+    for (let call = 0; call < 24; call++) {
+      at(call * 2.5);
+      factory.getClient(alpha, { credentials: tenantProvider(1) });
+    }
+    expect(warnings()).toHaveLength(1);
+  });
+
   it('warns once when one tenant builds its provider per call, a call a second', () => {
     const { factory, warnings, at } = setup();
     for (let call = 0; call < 60; call++) {

@@ -12,8 +12,11 @@
  * passed again (a hit on its client), one built per call never is. So a
  * client counts only once it has gone {@link TRAP_SETTLE_MS} without a hit;
  * the factory warns once per service when {@link TRAP_CLIENTS} such clients
- * were created within {@link TRAP_WINDOW_MS} and another one is being
- * created (new provider functions keep coming).
+ * were created within {@link TRAP_WINDOW_MS} and new provider functions keep
+ * coming: this one is the {@link TRAP_RECENT}th within the last
+ * {@link TRAP_SETTLE_MS}. (Twenty tenants served at start-up and a new one
+ * signing up a while later, before any tenant was asked for again, is a burst
+ * and a lone newcomer, not a stream.)
  *
  * @module
  */
@@ -26,6 +29,8 @@ export const TRAP_CLIENTS = 20;
 export const TRAP_WINDOW_MS = 60_000;
 /** How long a client must have gone without a hit to count (milliseconds). */
 export const TRAP_SETTLE_MS = 10_000;
+/** How many provider clients of one service, this one included, must have been created within the last {@link TRAP_SETTLE_MS} (new provider functions keep coming). */
+export const TRAP_RECENT = 3;
 /**
  * How many clients are watched per service at most. The oldest are kept
  * (they are the first to count), so a burst of calls holds no more than this.
@@ -35,6 +40,8 @@ const WATCHED = 2 * TRAP_CLIENTS;
 /** Watches, per service, the clients keyed by a provider function's identity (a provider, or a keyed provider depending on one). */
 export class ProviderTrap implements Trap {
   readonly #recent = new Map<string, CacheEntry[]>();
+  /** Per service, when its last {@link TRAP_RECENT} provider clients were created (oldest first). */
+  readonly #created = new Map<string, number[]>();
   readonly #warned = new Set<string>();
 
   /**
@@ -44,6 +51,11 @@ export class ProviderTrap implements Trap {
    */
   note(entry: CacheEntry, now: number): ProviderTrapTripped | undefined {
     if (this.#warned.has(entry.service)) return undefined;
+    const created = this.#created.get(entry.service) ?? [];
+    created.push(now);
+    if (created.length > TRAP_RECENT) created.shift();
+    this.#created.set(entry.service, created);
+    const stream = created.length === TRAP_RECENT && now - (created[0] as number) < TRAP_SETTLE_MS;
     const recent: CacheEntry[] = [];
     let settled = 0;
     for (const seen of this.#recent.get(entry.service) ?? []) {
@@ -52,9 +64,10 @@ export class ProviderTrap implements Trap {
       recent.push(seen);
       if (now - seen.createdAt >= TRAP_SETTLE_MS) settled++;
     }
-    if (settled >= TRAP_CLIENTS) {
+    if (settled >= TRAP_CLIENTS && stream) {
       this.#warned.add(entry.service);
       this.#recent.delete(entry.service);
+      this.#created.delete(entry.service);
       return { count: settled, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000 };
     }
     if (recent.length < WATCHED) recent.push(entry);
