@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { CreateBucketCommand, GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AwsClientError, type ClientFactoryOptions, createClientFactory, type FactoryEvent } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
@@ -92,6 +93,22 @@ describe("onAbandonedBody: 'destroy': later reads of a destroyed body", () => {
     const { object } = await destroyedByTheWatch();
     const reader = object.Body!.transformToWebStream().getReader();
     expectAbandonedError(await settled(reader.read()));
+  });
+
+  it("pipeline() and finished() reject with the same error, which is the stream's errored", async () => {
+    const { object } = await destroyedByTheWatch();
+    const stream = object.Body as unknown as Readable;
+    let written = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        written += chunk.length;
+        callback();
+      },
+    });
+    expectAbandonedError(await settled(pipeline(stream, sink)));
+    expectAbandonedError(await settled(finished(stream)));
+    expectAbandonedError({ error: stream.errored });
+    expect(written).toBe(0);
   });
 
   it('async iteration over it throws the same error', async () => {

@@ -297,8 +297,13 @@ export interface ClientFactoryOptions {
   /**
    * What to do with an abandoned body: `'warn'` reports it; `'destroy'`
    * also destroys it, freeing its socket, and its reader and every later
-   * read fail with `AwsClientError` code `BODY_ABANDONED`. Node only, like
-   * `abandonedBodyMs`.
+   * read fail with `AwsClientError` code `BODY_ABANDONED`: the SDK's
+   * `transformToString()`, `transformToByteArray()` and
+   * `transformToWebStream()`, `for await`, `stream.pipeline()` and
+   * `stream.promises.finished()`. It is then a destroyed Node stream with
+   * that error as its `errored`: like any destroyed stream, it calls no
+   * `'data'` or `'end'` listener added later, and `Readable.toWeb()` of it is
+   * an empty stream. Node only, like `abandonedBodyMs`.
    * @default 'warn'
    */
   onAbandonedBody?: AbandonedBodyAction | undefined;
