@@ -60,6 +60,43 @@ describe('secrets', () => {
     }
   });
 
+  it('never appear in a message when one is used as a name: an option, a credential field, a config key, a tier', () => {
+    const factory = createClientFactory();
+    const named = { [SECRET]: 1 };
+    const attempts: Array<() => unknown> = [
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: creds, ...named } as never),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: { ...creds, ...named } } as never),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { [SECRET]: Symbol('x') } }),
+      () => factory.getClient(alpha, { region: 'us-east-1', credentials: creds, tier: SECRET }),
+      () => factory.getSession({ region: 'us-east-1', credentials: creds, ...named } as never),
+      () => createClientFactory({ ...named } as never),
+      () => createClientFactory({ serviceTiers: { alpha: SECRET } }),
+    ];
+    for (const attempt of attempts) {
+      let thrown: unknown;
+      try {
+        attempt();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(AwsClientError);
+      expect(leaks((thrown as Error).message), (thrown as Error).message).toBe(false);
+      expect((thrown as Error).message).toContain('looks like a credential, not shown');
+    }
+  });
+
+  it('keep a message short when a config path is huge', () => {
+    const key = 'k'.repeat(1_000_000);
+    let thrown: unknown;
+    try {
+      createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: creds, config: { [key]: Symbol('x') } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as AwsClientError).code).toBe('INVALID_CONFIG');
+    expect((thrown as Error).message.length).toBeLessThan(400);
+  });
+
   it('are fingerprinted under a per-factory key', () => {
     const a = createClientFactory();
     const b = createClientFactory();

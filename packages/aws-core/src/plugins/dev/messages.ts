@@ -40,8 +40,10 @@ let links: CatalogLinks;
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** A user-given string shortened for a message, each control character written as its escape (`\n`, `\u001b`). */
+/** A user-given string shortened for a message, each control character written as its escape (`\n`, `\u001b`); one that looks like a credential is described, not shown. */
 function clip(value: string, max?: number): string {
+  // A user-given name can be a secret pasted in the wrong place (an option or field named by a key): never shown.
+  if (looksLikeCredential(value)) return `(a string of ${value.length} characters that looks like a credential, not shown)`;
   return links.clip(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -62,6 +64,9 @@ function quotedId(id: string): string {
 }
 
 const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
+
+/** How much of a config path (`.a.b[0]`, built from the caller's keys) a message shows. */
+const PATH_CHARS = 120;
 
 /** What an options object threw while being read (a failing getter, a revoked Proxy): its error's name, never its text. */
 function unreadable(d: Values): string {
@@ -232,9 +237,11 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
 
   'INVALID_CONFIG.notObject': (d: Values): string => `config must be a plain object of SDK client configuration, got ${d.got}.`,
-  'INVALID_CONFIG.symbol': (d: Values): string => `config${d.path} is a symbol; configuration values must be data, functions or objects.`,
-  'INVALID_CONFIG.cycle': (d: Values): string => `config${d.path} refers back to itself (a cycle). Pass configuration without cycles.`,
-  'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${d.path}.`,
+  'INVALID_CONFIG.symbol': (d: Values): string =>
+    `config${clip(String(d.path), PATH_CHARS)} is a symbol; configuration values must be data, functions or objects.`,
+  'INVALID_CONFIG.cycle': (d: Values): string =>
+    `config${clip(String(d.path), PATH_CHARS)} refers back to itself (a cycle). Pass configuration without cycles.`,
+  'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${clip(String(d.path), PATH_CHARS)}.`,
   'INVALID_CONFIG.create': (d: Values): string => `Creating the ${d.service} client failed: ${d.reason}. Check the config passed to getClient().`,
 
   'UNKNOWN_SERVICE.id': (d: Values): string => unknownService(d),
