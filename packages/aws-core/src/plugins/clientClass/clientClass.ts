@@ -57,10 +57,16 @@ export function peekClassDefinition(value: unknown): ServiceDefinition | undefin
 export function classDefinition(Class: SdkClientClass): ServiceDefinition {
   let definition = definitions.get(Class);
   if (definition === undefined) {
-    definition = defineService({
-      id: probe(Class),
-      create: (config: object) => new (Class as unknown as new (config: object) => SdkClientLike)(config),
-    }) as ServiceDefinition;
+    const id = probe(Class);
+    // The probe ran the class's constructor, which may itself have asked the
+    // factory for this class (and so defined it): keep that definition, so
+    // the class has one, and its clients one cache key.
+    definition =
+      definitions.get(Class) ??
+      (defineService({
+        id,
+        create: (config: object) => new (Class as unknown as new (config: object) => SdkClientLike)(config),
+      }) as ServiceDefinition);
     definitions.set(Class, definition);
   }
   return definition;
