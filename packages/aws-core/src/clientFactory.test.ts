@@ -393,3 +393,27 @@ describe('stats, dispose and logging', () => {
     expect(() => createClientFactory({ defaultRegion: 'us-east-l' })).toThrow(/did you mean 'us-east-1'/);
   });
 });
+
+describe('defineService', () => {
+  const create = (config: object) => ({ config, destroy() {}, middlewareStack: { add() {} } });
+
+  it("refuses a misspelt field with the closest one, instead of dropping it (own keys only: a polluted prototype's are not the caller's)", () => {
+    let thrown: unknown;
+    try {
+      defineService({ id: 'typo', create, handlerOption: () => ({}) } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AwsClientError);
+    expect(thrown).toMatchObject({ code: 'INVALID_SERVICE_DEFINITION' });
+    expect((thrown as Error).message).toBe(
+      "defineService() got an unknown option 'handlerOption'. Did you mean 'handlerOptions'? Allowed: id, tier, create, handlerOptions, origin.",
+    );
+    const inherited = Object.create({ stray: 1 }) as Record<string, unknown>;
+    Object.assign(inherited, { id: 'inherited', create });
+    expect(defineService(inherited as never).id).toBe('inherited');
+    // A definition given again is accepted as it is.
+    const made = defineService({ id: 'again', tier: 'data', create, origin: 'pkg' });
+    expect(defineService(made).tier).toBe('data');
+  });
+});

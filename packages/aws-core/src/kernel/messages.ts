@@ -43,6 +43,7 @@ export type MessageId =
   | 'UNKNOWN_SERVICE.notClient'
   | 'UNKNOWN_TIER'
   | 'INVALID_SERVICE_DEFINITION.unreadable'
+  | 'INVALID_SERVICE_DEFINITION.unknownKey'
   | 'INVALID_SERVICE_DEFINITION'
   | 'INVALID_CREDENTIALS.type'
   | 'INVALID_CREDENTIALS.unknownField'

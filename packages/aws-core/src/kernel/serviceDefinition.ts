@@ -1,5 +1,6 @@
 import { describeType, fail } from './errors.js';
 import { tierForService } from './serviceTiers.js';
+import { clip } from './text.js';
 import type { SdkClientLike, ServiceDefinition, ServiceDefinitionInput } from './types.js';
 import { guardRead } from './validateOptions.js';
 
@@ -8,6 +9,17 @@ const REGISTRY_KEY = Symbol.for('@dbp/aws-core/registry@1');
 /** Where `defineService` keeps a definition's `definitionKey` (computed once). */
 const SHARED_KEY = Symbol.for('@dbp/aws-core/definition-key');
 const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** Every field of a definition's input, once: the compiler keeps the list complete. */
+const FIELDS: { readonly [K in keyof ServiceDefinitionInput<SdkClientLike, object>]-?: true } = {
+  id: true,
+  tier: true,
+  create: true,
+  handlerOptions: true,
+  origin: true,
+};
+/** The fields `defineService` takes; any other own key is refused. */
+const DEFINITION_FIELDS: readonly string[] = Object.keys(FIELDS);
 
 /**
  * Describes a service for the factory. Validates the definition and freezes
@@ -34,6 +46,12 @@ export function defineService<TClient extends SdkClientLike, TConfig extends obj
     handlerOptions,
     origin,
   } = guardRead('defineService()', () => {
+    // A misspelt field (`handlerOption`) would be dropped without a word: refused, as options are.
+    for (const key in definition) {
+      if (!DEFINITION_FIELDS.includes(key) && Object.hasOwn(definition, key)) {
+        throw fail('INVALID_SERVICE_DEFINITION.unknownKey', { where: 'defineService()', key: clip(key), allowed: DEFINITION_FIELDS });
+      }
+    }
     const { id, tier, create, handlerOptions, origin } = definition;
     return { id, tier, create, handlerOptions, origin };
   });

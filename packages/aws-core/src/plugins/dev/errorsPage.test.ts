@@ -76,6 +76,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { tier: 'dta', known: ['standard', 'ai', 'data'], service: 'athena', where: 'configureClientFactory()' },
   ],
   'INVALID_SERVICE_DEFINITION.unreadable': [{ where: 'defineService()', reason: 'TypeError' }],
+  'INVALID_SERVICE_DEFINITION.unknownKey': [
+    { where: 'defineService()', key: 'handlerOption', allowed: ['id', 'tier', 'create', 'handlerOptions', 'origin'] },
+    { where: 'defineService()', key: 'zzzzzzzz', allowed: ['id', 'tier', 'create', 'handlerOptions', 'origin'] },
+  ],
   INVALID_SERVICE_DEFINITION: [{ field: 'id', got: 'a number' }],
   'INVALID_CREDENTIALS.type': [{ got: 'a number' }],
   'INVALID_CREDENTIALS.unknownField': [{ field: 'token' }],

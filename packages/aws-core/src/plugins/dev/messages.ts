@@ -259,6 +259,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
       : `Unknown tier '${clip(String(d.tier))}'.${guess} Known tiers: ${list(known)}. Add it with the tiers option of createClientFactory() (or configureClientFactory() for the process-wide factory).`;
   },
   'INVALID_SERVICE_DEFINITION.unreadable': (d: Values): string => unreadable(d),
+  'INVALID_SERVICE_DEFINITION.unknownKey': (d: Values): string => unknownKey(d),
   INVALID_SERVICE_DEFINITION: (d: Values): string =>
     `Invalid service definition: ${DEFINITION_RULES[String(d.field)]}, got ${d.got}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) } to defineService(), and a definition made by defineService() to registerService().`,
 
