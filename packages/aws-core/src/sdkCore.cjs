@@ -9,10 +9,11 @@
 // condition), so a bundle holds one copy of each SDK module. Exported by name (no
 // `module.exports = require(…)`, which Node would follow as a re-export and parse after all).
 //
-// Also `#devCatalog` for Node's CommonJS build and whatever sets none of `module`, `module-sync`
-// and `deno` (not in the sources, which take the catalog itself: `@dbp/source`): the catalog's built file, dist/devCatalog.cjs, is
-// required at the first message, not when the core loads (see src/sdkCore.node.js). A literal
-// relative `require`, so bundlers and file tracers that follow this file find the catalog.
+// Also `#devCatalog` for Node's CommonJS build and whatever sets neither `module` nor `deno` (not
+// in the sources, which take the catalog itself: `@dbp/source`): the catalog's built file,
+// dist/devCatalog.cjs, is required at the first message, not when the core loads (see
+// src/sdkCore.node.js). A literal relative `require`, so bundlers and file tracers that follow
+// this file find the catalog.
 'use strict';
 
 let sdkPartition;
