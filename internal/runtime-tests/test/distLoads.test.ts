@@ -59,7 +59,9 @@ describe(nodeOnlyFiles.name, () => {
     const core = join(packagesDir, 'aws-core');
     const files = nodeOnlyFiles(core);
     expect(files.map((file) => relative(core, file))).toEqual(['dist/index.node.sync.js']);
-    expect(scanSource(files[0]!, readFileSync(files[0]!, 'utf8'), 'esm').map((finding) => finding.kind)).toEqual(['createRequire', 'import.meta.url']);
+    // One `createRequire(import.meta.url)` per load (the form file tracers follow): nothing else a bundler cannot follow.
+    const kinds = scanSource(files[0]!, readFileSync(files[0]!, 'utf8'), 'esm').map((finding) => finding.kind);
+    expect(new Set(kinds)).toEqual(new Set(['createRequire', 'import.meta.url']));
   });
 
   it(`takes a target only when every way to it goes through ${NODE_ONLY_CONDITION}, after ${NODE_FIRST_KEYS.join(' and ')}`, () => {

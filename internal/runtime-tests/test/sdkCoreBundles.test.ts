@@ -70,10 +70,13 @@ function entryFile(extension: '.mjs' | '.cjs' = '.mjs'): string {
   return file;
 }
 
-/** Prints the files @vercel/nft traces from an entry (argv[2]), relative to the repository (argv[3]), with its default options. */
+/**
+ * Prints the files @vercel/nft traces from an entry (argv[2]), relative to the repository (argv[3]), with its default
+ * options, or with `exportsOnly` (argv[4] = 'exportsOnly': follow packages' `exports` only, as Nitro traces).
+ */
 const TRACE_SOURCE = `
 import { nodeFileTrace } from '@vercel/nft';
-const { fileList } = await nodeFileTrace([process.argv[2]], { base: process.argv[3] });
+const { fileList } = await nodeFileTrace([process.argv[2]], { base: process.argv[3], exportsOnly: process.argv[4] === 'exportsOnly' });
 console.log(JSON.stringify([...fileList]));
 `;
 
@@ -149,12 +152,17 @@ describe('#sdkCore in a bundle run from an empty folder: the region data is ther
   });
   // Vercel, Netlify and Next.js (output: 'standalone') deploy the files @vercel/nft traces, not node_modules: every file Node
   // loads must be among them. nft follows the conditions Node sets, and picks module-sync targets when it runs on Node 22+.
-  it.each(['.mjs', '.cjs'] as const)('traced with @vercel/nft on Node 22, deployed without node_modules, run with Node (entry%s)', async (extension) => {
+  it.each([
+    ['.mjs', 'default'],
+    ['.cjs', 'default'],
+    ['.mjs', 'exportsOnly'],
+    ['.cjs', 'exportsOnly'],
+  ] as const)('traced with @vercel/nft on Node 22 (entry%s, %s options), deployed without node_modules, run with Node', async (extension, options) => {
     const node22 = await resolveRuntime('node22');
     const script = join(TMP_DIR, 'sdkCoreBundles', 'trace.mjs');
     writeFileSync(script, TRACE_SOURCE);
     const entry = entryFile(extension);
-    const traced = await runProgram(node22.path, [script, entry, ROOT], {
+    const traced = await runProgram(node22.path, [script, entry, ROOT, options], {
       cwd: PACKAGE_DIR,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       timeoutMs: 60_000,

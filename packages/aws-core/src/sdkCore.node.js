@@ -19,44 +19,49 @@
 // message: a process that shows none never compiles it.
 import { createRequire } from 'node:module';
 
-let load;
-function required(name) {
-  load ??= createRequire(import.meta.url);
-  return load(name);
-}
+// Each load is written out in the function that needs it, as `const load =
+// createRequire(import.meta.url)` then `load('<literal>')`: the form file tracers follow
+// (@vercel/nft with `exportsOnly`, as Nitro runs it, copied none of these files when they went
+// through a helper taking the name, nor when the require was called in place).
 
 let sdkPartition;
 
 /** `@aws-sdk/core/client`'s `partition`. */
 export function partition(region) {
-  sdkPartition ??= required('@aws-sdk/core/client').partition;
+  if (sdkPartition === undefined) {
+    const load = createRequire(import.meta.url);
+    sdkPartition = load('@aws-sdk/core/client').partition;
+  }
   return sdkPartition(region);
 }
 
 /** `@aws-sdk/credential-provider-ini`'s `fromIni`, required at first use. */
 export async function loadFromIni() {
-  return required('@aws-sdk/credential-provider-ini').fromIni;
+  const load = createRequire(import.meta.url);
+  return load('@aws-sdk/credential-provider-ini').fromIni;
 }
 
 /** `@aws-sdk/credential-provider-node`'s `defaultProvider`, required at first use. */
 export async function loadDefaultProvider() {
-  return required('@aws-sdk/credential-provider-node').defaultProvider;
+  const load = createRequire(import.meta.url);
+  return load('@aws-sdk/credential-provider-node').defaultProvider;
 }
 
 /** `@smithy/core/config`'s region lookup, as the SDK client's runtime config uses it. */
 export function regionConfig() {
-  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = required('@smithy/core/config');
+  const load = createRequire(import.meta.url);
+  const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = load('@smithy/core/config');
   return { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS };
 }
-
-let catalog;
 
 /** The message catalog's `linkCatalog` (src/plugins/dev/messages.ts), whose built file is required at the first message. */
 export function linkCatalog(links) {
   let format;
   return (id, details) => {
-    catalog ??= required('./devCatalog.cjs');
-    format ??= catalog.linkCatalog(links);
+    if (format === undefined) {
+      const load = createRequire(import.meta.url);
+      format = load('./devCatalog.cjs').linkCatalog(links);
+    }
     return format(id, details);
   };
 }
