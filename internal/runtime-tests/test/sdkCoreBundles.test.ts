@@ -50,7 +50,12 @@ const outcome = (options, region) => {
   }
 };
 const message = (() => { try { createClientFactory().getClient('dynamodbb', { region: 'us-east-1' }); } catch (error) { return error.message.slice(0, MESSAGE_LENGTH); } })();
-console.log(JSON.stringify({ malformed: outcome({}, 'us-east-l'), strict: outcome({ regionValidation: 'strict' }, 'eu-west-1'), message }));
+const report = { malformed: outcome({}, 'us-east-l'), strict: outcome({ regionValidation: 'strict' }, 'eu-west-1'), message };
+// Given a shared credentials file: the access key id the default chain and a named profile resolve (the credential providers are there).
+const keyOf = (options) => createClientFactory().getClient(probe, { region: 'us-east-1', ...options }).config.credentials().then((c) => c.accessKeyId, (error) => error.code);
+(process.env.AWS_SHARED_CREDENTIALS_FILE ? Promise.all([keyOf({}), keyOf({ profile: 'other' })]) : Promise.resolve(undefined)).then((keys) =>
+  console.log(JSON.stringify(keys ? { ...report, chain: keys[0], profile: keys[1] } : report)),
+);
 `;
 
 /** The entry, as an ES module or (`.cjs`) as CommonJS, in this package (it resolves @dbp/aws-core as an application would). */
@@ -170,14 +175,19 @@ describe('#sdkCore in a bundle run from an empty folder: the region data is ther
     expect({ code: traced.code, stderr: traced.stderr }).toEqual({ code: 0, stderr: '' });
     const dir = copyTraced(JSON.parse(traced.stdout) as string[], ROOT);
     try {
+      const credentials = join(dir, 'credentials');
+      writeFileSync(
+        credentials,
+        '[default]\naws_access_key_id = AKIADEFAULTCHAIN0001\naws_secret_access_key = s\n[other]\naws_access_key_id = AKIANAMEDPROFILE0001\naws_secret_access_key = s\n',
+      );
       for (const node of [process.execPath, node22.path]) {
         const run = await runProgram(node, [join(dir, relative(ROOT, entry))], {
           cwd: dir,
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, AWS_EC2_METADATA_DISABLED: 'true' },
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, AWS_EC2_METADATA_DISABLED: 'true', AWS_SHARED_CREDENTIALS_FILE: credentials },
           timeoutMs: 60_000,
         });
         expect({ node, code: run.code, stderr: run.stderr }).toEqual({ node, code: 0, stderr: '' });
-        expect(JSON.parse(run.stdout)).toEqual(WITH_REGION_DATA);
+        expect(JSON.parse(run.stdout)).toEqual({ ...WITH_REGION_DATA, chain: 'AKIADEFAULTCHAIN0001', profile: 'AKIANAMEDPROFILE0001' });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
