@@ -8,6 +8,16 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRETzz';
 const TOKEN = 'FwoGZXIvYXdzEzzTOKENzzEXAMPLE';
 const creds = { accessKeyId: 'AKIDPUBLIC', secretAccessKey: SECRET, sessionToken: TOKEN };
 
+/** What `attempt` throws (an Error is expected; a call that returns fails the test). */
+function thrownBy(attempt: () => unknown): Error {
+  try {
+    attempt();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to throw');
+}
+
 function leaks(text: string): boolean {
   return text.includes(SECRET) || text.includes(TOKEN) || text.includes('SECRETzz') || text.includes('TOKENzz');
 }
@@ -48,14 +58,9 @@ describe('secrets', () => {
       () => factory.getClient('unknown-service' as never, { region: 'us-east-1', credentials: creds }),
     ];
     for (const attempt of attempts) {
-      let thrown: unknown;
-      try {
-        attempt();
-      } catch (error) {
-        thrown = error;
-      }
+      const thrown = thrownBy(attempt);
       expect(thrown).toBeInstanceOf(AwsClientError);
-      expect(leaks((thrown as Error).message)).toBe(false);
+      expect(leaks(thrown.message)).toBe(false);
       expect(leaks(inspect(thrown))).toBe(false);
     }
   });
@@ -73,28 +78,18 @@ describe('secrets', () => {
       () => createClientFactory({ serviceTiers: { alpha: SECRET } }),
     ];
     for (const attempt of attempts) {
-      let thrown: unknown;
-      try {
-        attempt();
-      } catch (error) {
-        thrown = error;
-      }
+      const thrown = thrownBy(attempt);
       expect(thrown).toBeInstanceOf(AwsClientError);
-      expect(leaks((thrown as Error).message), (thrown as Error).message).toBe(false);
-      expect((thrown as Error).message).toContain('looks like a credential, not shown');
+      expect(leaks(thrown.message), thrown.message).toBe(false);
+      expect(thrown.message).toContain('looks like a credential, not shown');
     }
   });
 
   it('keep a message short when a config path is huge', () => {
     const key = 'k'.repeat(1_000_000);
-    let thrown: unknown;
-    try {
-      createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: creds, config: { [key]: Symbol('x') } });
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: creds, config: { [key]: Symbol('x') } }));
     expect((thrown as AwsClientError).code).toBe('INVALID_CONFIG');
-    expect((thrown as Error).message.length).toBeLessThan(400);
+    expect(thrown.message.length).toBeLessThan(400);
   });
 
   it('are fingerprinted under a per-factory key', () => {
