@@ -379,6 +379,20 @@ describe('assumeRole errors', () => {
     expect(() => assumeRole({ roleArn: ROLE, externalID: 'x' } as never)).toThrow(/no option 'externalID'/);
   });
 
+  it('never shows an unknown key that may be a secret pasted in the wrong place, only its length', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRETzz';
+    for (const key of [secret, 'wJalrXUtnFEMIK7MDENGbPxRfiCYzzSECRETzzAB', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln']) {
+      let message = '';
+      try {
+        assumeRole({ roleArn: ROLE, [key]: 'x' } as never);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`no option (a key of ${key.length} characters, not shown)`);
+      expect(message).not.toContain(key.slice(0, 12));
+    }
+  });
+
   it('is told apart from keyedCredentials and plain credentials with similar values', () => {
     const factory = createClientFactory({ defaultRegion: local.region });
     const assumed = factory.getClient(sts, { credentials: assumeRole({ roleArn: ROLE }) });

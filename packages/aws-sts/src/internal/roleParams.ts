@@ -397,6 +397,16 @@ const CREDENTIAL_FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'ex
 const everyField: Exclude<keyof AwsCredentials, (typeof CREDENTIAL_FIELDS)[number]> extends never ? true : false = true;
 void everyField;
 
+/**
+ * An unknown key as a message shows it: quoted when it reads like an option
+ * name (a typo of one: letters, digits, `_`, `$`, at most 32 characters,
+ * shorter than any secret key), else only its length. A key can be a secret pasted in the wrong place (an
+ * access key id, a secret key, a token), which a message must never show.
+ */
+function shownKey(key: string): string {
+  return /^[A-Za-z_$][\w$]{0,31}$/.test(key) && !/(?:AKIA|ASIA)[A-Z0-9]{12,}/.test(key) ? `'${key}'` : `(a key of ${key.length} characters, not shown)`;
+}
+
 /** Validates a read and returns its snapshot, or throws the typed error that says what to fix. */
 export function snapshotOf(read: RoleRead): RoleSnapshot {
   const where = read.kind;
@@ -404,7 +414,7 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
   if (read.problem === NOT_AN_OBJECT) {
     throw invalidOption(where, `takes an options object such as { roleArn: 'arn:aws:iam::123456789012:role/app' }. Its options: ${options}.`);
   }
-  if (read.problem !== undefined) throw invalidOption(where, `has no option '${read.problem.slice(0, 40)}'. Its options: ${options}.`);
+  if (read.problem !== undefined) throw invalidOption(where, `has no option ${shownKey(read.problem)}. Its options: ${options}.`);
   if (typeof read.roleArn !== 'string' || !ROLE_ARN.test(read.roleArn)) {
     const got = typeof read.roleArn === 'string' ? `'${read.roleArn.slice(0, 100)}'` : describeType(read.roleArn);
     throw invalidOption(where, `roleArn must be an IAM role ARN such as 'arn:aws:iam::123456789012:role/app'; got ${got}.`);
