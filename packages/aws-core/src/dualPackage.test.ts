@@ -7,6 +7,15 @@ import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Runs an ES module script in a plain Node process (no test-runner
+ * resolution in between) from the package's folder; its last output line.
+ */
+function lastLine(script: string, { flags = [], env = process.env }: { flags?: string[]; env?: NodeJS.ProcessEnv } = {}): string {
+  const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { cwd: packageDir, encoding: 'utf8', env });
+  return out.trim().split('\n').at(-1) as string;
+}
+
 // Loads the built ESM and CJS copies of the package into one plain Node
 // process (no test-runner resolution in between), as an app that mixes
 // `import` and `require` does.
@@ -35,12 +44,7 @@ console.log(JSON.stringify(results));
 describe('two copies of the package in one process', () => {
   it('share one factory, one registry and one error brand (ESM + CJS builds)', () => {
     expect(existsSync(`${packageDir}/dist/index.node.cjs`), 'build the package first (turbo runs build before test)').toBe(true);
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-    });
-    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({
+    expect(JSON.parse(lastLine(script, { env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } }))).toEqual({
       distinctCopies: true,
       sameInstance: true,
       crossInstanceof: true,
@@ -69,13 +73,13 @@ results.inUse = outcome(() => cjs.configureClientFactory({ defaultRegion: 'ap-so
 results.inUseViaEsm = outcome(() => esm.configureClientFactory({ defaultRegion: 'ap-south-1' }));
 console.log(JSON.stringify(results));
 `;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', configure], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-    });
     const refused = { name: 'AwsClientError', code: 'FACTORY_ALREADY_IN_USE' };
-    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({ configured: true, region: 'eu-west-1', inUse: refused, inUseViaEsm: refused });
+    expect(JSON.parse(lastLine(configure, { env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } }))).toEqual({
+      configured: true,
+      region: 'eu-west-1',
+      inUse: refused,
+      inUseViaEsm: refused,
+    });
   });
 });
 
@@ -121,8 +125,7 @@ describe('#sdkCore: the SDK region data each Node build loads', () => {
       for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
         delete env[name];
       env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
-      const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', sdkCoreScript(load)], { cwd: packageDir, encoding: 'utf8', env });
-      return JSON.parse(out.trim().split('\n').at(-1) as string);
+      return JSON.parse(lastLine(sdkCoreScript(load), { flags, env }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -182,10 +185,7 @@ console.log(JSON.stringify({ atImport, afterMessage, service, option, region }))
 `;
 
 describe('#devCatalog: the message catalog each Node build loads, at the first message', () => {
-  const probe = (load: string, flags: string[] = []): unknown => {
-    const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', devCatalogScript(load)], { cwd: packageDir, encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').at(-1) as string);
-  };
+  const probe = (load: string, flags: string[] = []): unknown => JSON.parse(lastLine(devCatalogScript(load), { flags }));
 
   /** The full texts, with what the catalog's links supply: the package that serves an id, a timer's longest wait, a region suggestion. */
   const FULL = {
@@ -209,11 +209,7 @@ describe('#devCatalog: the message catalog each Node build loads, at the first m
 
 describe("the Node ES module build's imports", () => {
   // The file a plain Node process imports (a child process: vitest resolves with `@dbp/source`).
-  const nodeBuild = (): string =>
-    execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(new URL(import.meta.resolve('@dbp/aws-core')).pathname)"], {
-      cwd: packageDir,
-      encoding: 'utf8',
-    }).trim();
+  const nodeBuild = (): string => lastLine("console.log(new URL(import.meta.resolve('@dbp/aws-core')).pathname)");
 
   it('are Node built-ins only: an ES module import of a CommonJS package (every SDK package, on Node) costs a scan for its export names, and one more ES module of its own ~1 ms', async () => {
     const { builtinModules } = await import('node:module');
