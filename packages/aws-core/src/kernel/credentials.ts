@@ -40,6 +40,16 @@ const CLOCK_OFFSET_MIN_MS = 60_000;
 const REFRESH_RETRY_GAP_MS = 1_000;
 
 /**
+ * Refuses white space in a string credential field, given or resolved by a
+ * provider: keys, secrets, tokens, scopes and account ids never hold any,
+ * and a stray newline (a token read from a file) would reach a header and
+ * fail the request with an untyped error.
+ */
+function refuseWhiteSpace(spec: (typeof CREDENTIAL_FIELDS)[number], value: unknown): void {
+  if (spec.type === 'string' && typeof value === 'string' && /\s/.test(value)) throw fail('INVALID_CREDENTIALS.whitespace', { field: spec.name });
+}
+
+/**
  * Checks a `readCredentials` read and returns the credentials the SDK gets,
  * frozen, holding only the declared fields. Messages name fields and types,
  * never values.
@@ -56,8 +66,7 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
       const shown = value instanceof WrongType ? value.value : spec.type === 'date' && typeof value === 'number' ? new Date(Number.NaN) : value;
       throw fail('INVALID_CREDENTIALS.field', { field: spec.name, required: spec.required, type: spec.type, got: describeType(shown) });
     }
-    // Keys, secrets, tokens, scopes and account ids never hold white space: a stray newline would reach a header.
-    if (spec.type === 'string' && /\s/.test(value as string)) throw fail('INVALID_CREDENTIALS.whitespace', { field: spec.name });
+    refuseWhiteSpace(spec, value);
     copy[spec.name] = spec.type === 'date' ? new Date(value as number) : value;
   }
   return Object.freeze(copy) as unknown as AwsCredentials;
@@ -153,11 +162,7 @@ function toCredentials(value: unknown): AwsCredentials {
   if (typeof value !== 'object' || value === null) throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
   const record = value as Record<string, unknown>;
   if (typeof record.accessKeyId !== 'string' || typeof record.secretAccessKey !== 'string') throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
-  // As for explicit credentials: a stray newline (a token read from a file) would otherwise reach a header and fail the request untyped.
-  for (const { name, type } of CREDENTIAL_FIELDS) {
-    const value = record[name];
-    if (type === 'string' && typeof value === 'string' && /\s/.test(value)) throw fail('INVALID_CREDENTIALS.whitespace', { field: name });
-  }
+  for (const spec of CREDENTIAL_FIELDS) refuseWhiteSpace(spec, record[spec.name]);
   const expiration = toExpiration(record.expiration);
   // Our own copy, not frozen: the SDK writes `$source` onto credentials it is given.
   return { ...record, expiration } as AwsCredentials;
