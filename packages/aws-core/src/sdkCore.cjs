@@ -36,14 +36,11 @@ exports.regionConfig = () => {
   return { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS };
 };
 
-let catalog;
-
 /** The message catalog's `linkCatalog` (src/plugins/dev/messages.ts), whose built file is required at the first message. */
 exports.linkCatalog = (links) => {
   let format;
   return (id, details) => {
-    catalog ??= require('./devCatalog.cjs');
-    format ??= catalog.linkCatalog(links);
+    format ??= require('./devCatalog.cjs').linkCatalog(links);
     return format(id, details);
   };
 };
