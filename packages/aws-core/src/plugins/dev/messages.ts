@@ -43,7 +43,7 @@ const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\
 /** A user-given string shortened for a message, each control character written as its escape (`\n`, `\u001b`); one that looks like a credential is described, not shown. */
 function clip(value: string, max?: number): string {
   // A user-given name can be a secret pasted in the wrong place (an option or field named by a key): never shown.
-  if (looksLikeCredential(value)) return `(a string of ${value.length} characters that looks like a credential, not shown)`;
+  if (looksLikeCredential(value)) return notShown(value);
   return links.clip(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -58,9 +58,14 @@ function looksLikeCredential(value: string): boolean {
   return (value.match(/[A-Za-z0-9/+=]{40,}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
 }
 
+/** What a message says in place of a string that looks like a credential. */
+function notShown(value: string): string {
+  return `(a string of ${value.length} characters that looks like a credential, not shown)`;
+}
+
 /** A given id for a message: quoted and clipped, or described when it looks like a credential. */
 function quotedId(id: string): string {
-  return looksLikeCredential(id) ? `(a string of ${id.length} characters that looks like a credential, not shown)` : `'${clip(id)}'`;
+  return looksLikeCredential(id) ? notShown(id) : `'${clip(id)}'`;
 }
 
 const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
