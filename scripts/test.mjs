@@ -252,7 +252,7 @@ for (const dir of workspaceDirs.filter((path) => path.includes(`${join(root, 'pa
   step(`publint --strict ${dir.slice(root.length)}`, bin('publint'), ['--strict', dir]);
 }
 step('Package checks (metadata, exports ↔ dist, attw)', process.execPath, [join(root, 'scripts', 'check-packages.mjs')]);
-step('Size budgets (size-limit: browser, minified + gzip)', process.execPath, [join(root, 'scripts', 'size.mjs')]);
+step('Size budgets (browser bundles, minified + gzip; the Lambda bundle, minified)', process.execPath, [join(root, 'scripts', 'size.mjs')]);
 step('Release rehearsal (changeset version, pnpm pack, npm install in a clean consumer)', process.execPath, [join(root, 'scripts', 'release-rehearsal.mjs')]);
 
 const { passed, failed, skipped } = summarise();

@@ -7,10 +7,10 @@ import { gzipSync } from 'node:zlib';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
-import { lambdaBuildOptions } from '../../../../examples/lambda/esbuild.config.mjs';
+import { HANDLERS, lambdaBuildOptions } from '../../../../examples/lambda/esbuild.config.mjs';
 import { resolveRuntime } from '../../../../scripts/lib/runtimes.mjs';
 import type { LocalAwsProcess } from '../lib/localAws.js';
-import { BENCH_DIR, DIST_DIR, ROOT_DIR } from '../lib/paths.js';
+import { DIST_DIR } from '../lib/paths.js';
 import { type Figure, type PartResult, verdict } from '../lib/report.js';
 import { FAKE_CREDENTIALS } from '../lib/services.js';
 import { fmt, fmtBytes, median } from '../lib/stats.js';
@@ -21,8 +21,6 @@ const TARGET = 1.03;
 const BUNDLE_TARGET_BYTES = 30 * 1024;
 /** Lambda's Node runtimes: nodejs22.x and nodejs24.x. */
 const LAMBDA_NODES = ['node22', 'node24'] as const;
-const EXAMPLE_HANDLER = join(ROOT_DIR, 'examples', 'lambda', 'src', 'handler.ts');
-const BARE_HANDLER = join(BENCH_DIR, 'src', 'lambda', 'bareHandler.ts');
 
 interface Probe {
   loadMs: number;
@@ -153,8 +151,8 @@ function medians(a: Probe[], b: Probe[], metric: keyof Probe, { ratio = false, d
 export async function benchLambdaInit(quick: boolean, local: LocalAwsProcess | undefined, localError: string): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dbp-bench-lambda-'));
   try {
-    const ours = await bundle(EXAMPLE_HANDLER, join(dir, 'dbp'));
-    const bare = await bundle(BARE_HANDLER, join(dir, 'bare'));
+    const ours = await bundle(HANDLERS.example, join(dir, 'dbp'));
+    const bare = await bundle(HANDLERS.bare, join(dir, 'bare'));
     const figures: Figure[] = [];
     const rows: string[][] = [];
     const notes: string[] = [];
