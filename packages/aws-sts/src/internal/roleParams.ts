@@ -189,14 +189,7 @@ export function readRole(options: unknown, out: RoleRead): void {
   out.region = o.region;
   out.refreshWindowMs = o.refreshWindowMs;
   out.stsConfig = o.stsConfig;
-  out.problem = undefined;
-  for (const key in o) {
-    // Own keys only: a key inherited from a polluted Object.prototype is no typo of the caller's.
-    if (!isRoleOption(key) && Object.hasOwn(o, key)) {
-      out.problem = key;
-      return;
-    }
-  }
+  out.problem = unknownOwnKey(o, isRoleOption);
 }
 
 /** Reads `assumeRoleWithWebIdentity` options into `out`. */
@@ -215,13 +208,13 @@ export function readWebIdentity(options: unknown, out: RoleRead): void {
   out.region = o.region;
   out.refreshWindowMs = o.refreshWindowMs;
   out.stsConfig = o.stsConfig;
-  out.problem = undefined;
-  for (const key in o) {
-    if (!isWebIdentityOption(key) && Object.hasOwn(o, key)) {
-      out.problem = key;
-      return;
-    }
-  }
+  out.problem = unknownOwnKey(o, isWebIdentityOption);
+}
+
+/** The first own key of `o` that is not a known option, if any (own keys only: a key inherited from a polluted Object.prototype is no typo of the caller's). */
+function unknownOwnKey(o: Record<string, unknown>, known: (key: string) => boolean): string | undefined {
+  for (const key in o) if (!known(key) && Object.hasOwn(o, key)) return key;
+  return undefined;
 }
 
 /**
