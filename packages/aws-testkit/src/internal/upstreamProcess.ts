@@ -86,6 +86,14 @@ function putWhenWritten(store) {
     return { size, md5 };
   };
 }
+// The testkit's pooled connection (internal/upstream.ts) is this server's
+// only client. With Node's default keep-alive timeout (5 s, closed at 6 s) a
+// request sent on a connection idle that long met the close: a reset, which
+// the testkit answered with a 500 and the SDK retried (one request more in
+// the log than the test sent). The pool closes its connections itself.
+function keepIdleConnections(httpServer) {
+  httpServer.keepAliveTimeout = 0;
+}
 (async () => {
   if (kind === 's3') {
     const S3rver = require(modulePath);
@@ -93,10 +101,12 @@ function putWhenWritten(store) {
     listInByteOrder(server.store, require('node:path').dirname(modulePath));
     putWhenWritten(server.store);
     const { port } = await server.run();
+    keepIdleConnections(server.httpServer);
     ready(port);
   } else if (kind === 'dynamodb') {
     const dynalite = require(modulePath);
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    keepIdleConnections(server);
     server.listen(0, '127.0.0.1', () => ready(server.address().port));
   } else {
     throw new Error('unknown upstream ' + kind);

@@ -1,0 +1,63 @@
+/**
+ * The upstream servers (s3rver, dynalite) have one client: the testkit's own
+ * keep-alive pool (upstream.ts). Node closes a connection idle for its
+ * keep-alive timeout (5 s; on newer Node 5 s plus a 1 s buffer), and a
+ * request the pool sent on such a connection just as it closed met a reset:
+ * the testkit answered 500 and the SDK retried, so a test saw one request
+ * more than it sent (CI, under load). The servers now leave idle connections
+ * to the pool, which closes them itself.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { startUpstreamProcess } from './upstreamProcess.js';
+
+/** Past Node's keep-alive timeout and its buffer on every Node the tests run on. */
+const PAST_KEEP_ALIVE_MS = 7_000;
+
+/** Sends one request on a keep-alive agent and returns its socket once the response is read (idle in the pool). */
+function idleSocketAfterOneRequest(port: number, agent: http.Agent): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    let socket: Socket | undefined;
+    const request = http.request({ host: '127.0.0.1', port, method: 'GET', path: '/', agent }, (response) => {
+      response.resume();
+      response.on('end', () => (socket ? resolve(socket) : reject(new Error('no socket'))));
+      response.on('error', reject);
+    });
+    request.on('socket', (assigned) => {
+      socket = assigned;
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('upstream servers', () => {
+  it.concurrent.each(['s3', 'dynamodb'] as const)(
+    '%s leaves an idle keep-alive connection open past Node’s keep-alive timeout',
+    async (kind) => {
+      const directory = kind === 's3' ? mkdtempSync(join(tmpdir(), 'dbp-upstream-')) : '';
+      const upstream = await startUpstreamProcess(kind, directory);
+      const agent = new http.Agent({ keepAlive: true });
+      try {
+        const socket = await idleSocketAfterOneRequest(upstream.port, agent);
+        let closedAt: number | undefined;
+        const start = Date.now();
+        socket.once('close', () => {
+          closedAt = Date.now() - start;
+        });
+        await sleep(PAST_KEEP_ALIVE_MS);
+        expect(closedAt, `the server closed the idle connection after ${closedAt} ms`).toBeUndefined();
+      } finally {
+        agent.destroy();
+        await upstream.close();
+        if (directory) rmSync(directory, { recursive: true, force: true });
+      }
+    },
+    20_000,
+  );
+});
