@@ -34,6 +34,13 @@ async function read(factory: ReturnType<typeof createClientFactory>, i: number):
   return object.Body?.transformToString();
 }
 
+/**
+ * Between the chunks of a slow body: 2 s per body, so every body is still
+ * flowing when the test removes its client, even when the machine is slow to
+ * log the last of the requests (600 ms bodies left too little margin).
+ */
+const SLOW_CHUNK_MS = 500;
+
 async function waitForRequests(count: number): Promise<void> {
   const target = local.requests.count('s3', { operation: 'GetObject' }) + count;
   expect(await eventually(() => local.requests.count('s3', { operation: 'GetObject' }) >= target)).toBe(true);
@@ -43,7 +50,7 @@ describe('removing clients while requests are in flight', () => {
   it('clearCache fails no running request, and closes the removed clients’ sockets afterwards', async () => {
     const baseline = openSockets(portOf(local.endpoints.s3));
     const factory = createClientFactory();
-    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 150, chunks: 4, count: 3 }, { operation: 'GetObject' });
+    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: SLOW_CHUNK_MS, chunks: 4, count: 3 }, { operation: 'GetObject' });
     const pending = [0, 1, 2].map((i) => read(factory, i));
     await waitForRequests(3);
     expect(factory.stats().entries.reduce((sum, entry) => sum + (entry.inFlight ?? Number.NaN), 0)).toBe(3);
@@ -69,7 +76,7 @@ describe('removing clients while requests are in flight', () => {
   it('LRU eviction fails no running request, and closes the evicted clients’ sockets afterwards', async () => {
     const baseline = openSockets(portOf(local.endpoints.s3));
     const factory = createClientFactory({ maxClients: 2 });
-    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 150, chunks: 4, count: 2 }, { operation: 'GetObject' });
+    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: SLOW_CHUNK_MS, chunks: 4, count: 2 }, { operation: 'GetObject' });
     const slow = [0, 1].map((i) => read(factory, i));
     await waitForRequests(2);
     // Two more tenants push the two busy clients out of the cache.

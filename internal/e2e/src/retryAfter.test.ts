@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createClientFactory } from '@dbp/aws-core';
 import { dynamodb } from '@dbp/aws-dynamodb';
@@ -16,6 +17,8 @@ const HINT_CAP_MS = 5_000;
 /** Timer slack: Node may fire a timer a few ms early against Date.now(). */
 const SLACK_MS = 50;
 
+const NO_KEEP_ALIVE = new http.Agent({ keepAlive: false });
+
 let local: LocalAws;
 let factory: ReturnType<typeof createClientFactory>;
 
@@ -31,7 +34,11 @@ afterAll(async () => {
 
 /** One ListTables through the standard tier with one throttle of `retryAfterMs`: the SDK's computed delay and the gap between the two attempts. */
 async function throttledOnce(retryAfterMs: number | false): Promise<{ attempts: number; totalRetryDelay: number; gapMs: number }> {
-  const client = factory.getClient(dynamodb, local.clientOptions('dynamodb'));
+  const options = local.clientOptions('dynamodb');
+  // A connection per attempt: a retry 5–6 s after the throttle would otherwise
+  // reuse a connection just as the server closes it for being idle (Node's
+  // keep-alive timeout), and the SDK would retry once more on the reset.
+  const client = factory.getClient(dynamodb, { ...options, config: { ...options.config, requestHandler: { httpAgent: NO_KEEP_ALIVE } } });
   local.requests.reset();
   local.faults.inject('dynamodb', { kind: 'throttle', retryAfterMs }, { operation: 'ListTables' });
   const out = await client.send(new ListTablesCommand({}));

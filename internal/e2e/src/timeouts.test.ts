@@ -8,8 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Custom tiers with small timeouts, against real slow servers: a response
 // that stalls fails after the read timeout; one that keeps flowing does not.
-const READ_MS = 400;
-const tiers = { quick: { maxAttempts: 1, retryMode: 'standard' as const, connectTimeoutMs: 300, readTimeoutMs: READ_MS } };
+// A flowing body sends a chunk every quarter of the read timeout: 750 ms of
+// slack per gap for a loaded machine (half of 400 ms was not enough margin
+// for CI's four Node lanes). The connect timeout has a tier of its own, so a
+// slow connect under load does not fail the read cases.
+const READ_MS = 1_000;
+const FLOWING_CHUNK_MS = READ_MS / 4;
+const tiers = {
+  quick: { maxAttempts: 1, retryMode: 'standard' as const, connectTimeoutMs: 10_000, readTimeoutMs: READ_MS },
+  unreachable: { maxAttempts: 1, retryMode: 'standard' as const, connectTimeoutMs: 300, readTimeoutMs: READ_MS },
+};
 const model = 'anthropic.claude-3-haiku-20240307-v1:0';
 let local: LocalAws;
 const factory = createClientFactory({ tiers });
@@ -51,7 +59,7 @@ describe('read timeout on Node HTTP/1.1 (S3)', () => {
 
   it('lets a slow but flowing response finish although it takes longer than the read timeout in total', async () => {
     const client = factory.getClient(s3, { ...local.clientOptions('s3'), tier: 'quick' });
-    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: READ_MS / 2, chunks: 6 }, { operation: 'GetObject' });
+    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: FLOWING_CHUNK_MS, chunks: 6 }, { operation: 'GetObject' });
     const result = await timed(async () => {
       const object = await client.send(new GetObjectCommand({ Bucket: 'slow', Key: 'big.txt' }));
       return object.Body?.transformToString();
@@ -65,11 +73,11 @@ describe('read timeout on Node HTTP/1.1 (S3)', () => {
 describe('connect timeout on Node HTTP/1.1', () => {
   it('fires on a listener that never accepts', async () => {
     const listener = await local.unresponsive();
-    const client = factory.getClient(s3, { ...local.clientOptions('s3'), tier: 'quick', config: { endpoint: listener.endpoint, forcePathStyle: true } });
+    const client = factory.getClient(s3, { ...local.clientOptions('s3'), tier: 'unreachable', config: { endpoint: listener.endpoint, forcePathStyle: true } });
     const result = await timed(() => client.send(new ListBucketsCommand({})));
     expect(result.error).toBeDefined();
     expect(String((result.error as Error).name)).toMatch(/Timeout/i);
-    expect(result.ms).toBeGreaterThanOrEqual(tiers.quick.connectTimeoutMs - 5);
+    expect(result.ms).toBeGreaterThanOrEqual(tiers.unreachable.connectTimeoutMs - 5);
     await listener.close();
   });
 });
@@ -98,7 +106,7 @@ describe('read timeout on Bedrock Runtime over HTTP/2', () => {
 
     it(`lets a slow but flowing ${name} finish`, async () => {
       const client = factory.getClient(bedrockRuntime, { ...local.clientOptions('bedrock-runtime'), tier: 'quick' });
-      local.faults.inject('bedrock-runtime', { kind: 'slow-body', chunkDelayMs: READ_MS / 2, chunks: 5 }, { operation: name });
+      local.faults.inject('bedrock-runtime', { kind: 'slow-body', chunkDelayMs: FLOWING_CHUNK_MS, chunks: 5 }, { operation: name });
       const result = await timed(() => client.send(command() as never));
       expect(result.error).toBeUndefined();
       expect(result.ms).toBeGreaterThan(READ_MS);

@@ -243,8 +243,9 @@ describe('stalled and slow bodies over HTTP/1.1', () => {
 
   it('slow-body: a body that keeps flowing outlives a smaller idle timeout', async () => {
     local.requests.reset();
-    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 100, chunks: 6 }, { operation: 'GetObject' });
-    const body = await using(new S3Client(s3Options({ ...fastRetries(1), requestHandler: { socketTimeout: 350 } })), async (c) => {
+    // 250 ms between chunks against a 1 s idle limit (slack for a loaded machine), 1.5 s in all: longer than the limit.
+    local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 250, chunks: 6 }, { operation: 'GetObject' });
+    const body = await using(new S3Client(s3Options({ ...fastRetries(1), requestHandler: { socketTimeout: 1_000 } })), async (c) => {
       const out = await c.send(new GetObjectCommand({ Bucket: 'faults', Key: 'object.txt' }));
       return out.Body?.transformToString();
     });
@@ -307,9 +308,10 @@ describe('stalled and slow bodies over HTTP/2 (Bedrock Runtime)', () => {
   });
 
   it('slow-body: a body that keeps flowing outlives a smaller requestTimeout', async () => {
-    local.faults.inject('bedrock-runtime', { kind: 'slow-body', chunkDelayMs: 100, chunks: 6 });
+    // 250 ms between chunks against a 1 s per-stream idle limit, 1.5 s in all.
+    local.faults.inject('bedrock-runtime', { kind: 'slow-body', chunkDelayMs: 250, chunks: 6 });
     const out = await using(
-      new BedrockRuntimeClient({ ...base('bedrock-runtime'), ...fastRetries(1), requestHandler: { requestTimeout: 350, disableConcurrentStreams: true } }),
+      new BedrockRuntimeClient({ ...base('bedrock-runtime'), ...fastRetries(1), requestHandler: { requestTimeout: 1_000, disableConcurrentStreams: true } }),
       (c) => c.send(converse()),
     );
     expect(out.output?.message?.content?.[0]?.text).toContain('hi');
@@ -318,7 +320,7 @@ describe('stalled and slow bodies over HTTP/2 (Bedrock Runtime)', () => {
   it('slow-body over HTTP/1.1 fetch-like handler too', async () => {
     local.faults.inject('bedrock-runtime', { kind: 'slow-body', chunkDelayMs: 50, chunks: 3 });
     const out = await using(
-      new BedrockRuntimeClient({ ...base('bedrock-runtime'), ...fastRetries(1), requestHandler: new NodeHttpHandler({ socketTimeout: 300 }) }),
+      new BedrockRuntimeClient({ ...base('bedrock-runtime'), ...fastRetries(1), requestHandler: new NodeHttpHandler({ socketTimeout: 1_000 }) }),
       (c) => c.send(converse()),
     );
     expect(out.stopReason).toBe('end_turn');

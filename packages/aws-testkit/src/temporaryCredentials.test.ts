@@ -171,7 +171,8 @@ describe('credential lifetime', () => {
     try {
       const before = Date.now();
       const creds = await assumeRole('runtime-lifetime');
-      expect(creds.expiration.getTime() - before).toBeLessThanOrEqual(5_000 + 1_000);
+      // Expiry is in whole seconds; the call may take a while on a loaded machine.
+      expect(creds.expiration.getTime() - before).toBeLessThanOrEqual(6_000 + (Date.now() - before));
       expect(creds.expiration.getTime() - before).toBeGreaterThanOrEqual(4_000);
       local.sts.defineRole({ arn: 'arn:aws:iam::111122223333:role/tenant', credentialLifetimeSeconds: 60 });
       const perRole = await assumeRole('per-role-lifetime');
