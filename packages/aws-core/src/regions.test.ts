@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
 import { AwsClientError, AwsRegionError, createClientFactory } from './index.node.js';
 import { knownRegions, suggestRegion } from './kernel/knownRegions.js';
+import { type Environment, environmentRegion, environmentSource } from './kernel/regions.js';
 import { nodePlatform } from './platform/node.js';
 
 const sdkPartition = nodePlatform.partition;
@@ -123,6 +124,28 @@ describe('region validation', () => {
 
   it('suggests nothing for something far from any region', () => {
     expect(suggestRegion('mars-olympus-mons', sdkPartition)).toBeUndefined();
+  });
+});
+
+describe('the region of an environment (every platform: each gives the kernel its environment)', () => {
+  it.each([
+    [{ AWS_REGION: 'eu-south-1', AWS_DEFAULT_REGION: 'eu-west-1' }, 'eu-south-1', 'AWS_REGION'],
+    [{ AWS_REGION: '', AWS_DEFAULT_REGION: 'eu-west-1' }, 'eu-west-1', 'AWS_DEFAULT_REGION'],
+    [{ AWS_DEFAULT_REGION: 'eu-west-1' }, 'eu-west-1', 'AWS_DEFAULT_REGION'],
+    [{ AWS_REGION: '', AWS_DEFAULT_REGION: '' }, undefined, 'AWS_REGION'],
+    [{}, undefined, 'AWS_REGION'],
+    [undefined, undefined, 'AWS_REGION'],
+  ] as const)('%o: region %s, named by %s', (env, region, variable) => {
+    expect(environmentRegion(env as Environment | undefined)).toBe(region);
+    expect(environmentSource(() => env as Environment | undefined)).toEqual({ from: 'environment', variable });
+  });
+
+  it('names the variable as the environment is when a refused region is reported, not when the factory was made', () => {
+    const env: Record<string, string | undefined> = { AWS_REGION: 'eu-south-1' };
+    const source = environmentSource(() => env);
+    env.AWS_REGION = undefined;
+    env.AWS_DEFAULT_REGION = 'eu-wset-1';
+    expect(source).toMatchObject({ variable: 'AWS_DEFAULT_REGION' });
   });
 });
 

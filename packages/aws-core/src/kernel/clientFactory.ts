@@ -2,7 +2,7 @@ import { ClientStore } from './clientStore.js';
 import { fail } from './errors.js';
 import { type FactorySettings, readFactoryOptions } from './factoryOptions.js';
 import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
-import { RegionCheck } from './regions.js';
+import { environmentRegion, environmentSource, RegionCheck } from './regions.js';
 import { type CallContext, resolveSession } from './resolveCall.js';
 import { ServiceTierOverrides } from './serviceTiers.js';
 import { type Installed, installation, SILENT } from './setup.js';
@@ -137,6 +137,7 @@ export class AwsClientFactory {
     };
     const fallbackRegion = (): string | undefined => this.#fallbackRegion();
     const regions = new RegionCheck(settings.regionValidation, (region) => report.newRegion(region), installed.platform.partition);
+    const fromEnvironment = environmentSource(() => installed.platform.environment());
     if (settings.defaultRegion !== undefined) regions.check(settings.defaultRegion, { from: 'defaultRegion' });
     this.#settings = settings;
     this.#store = new ClientStore(settings, installed, report, credentialContext, () => this.disposed);
@@ -146,7 +147,7 @@ export class AwsClientFactory {
       region: (region, source) => {
         const value = region !== undefined ? region : this.#fallbackRegion();
         // A fallback refused here is the environment's: a defaultRegion was checked above.
-        return value === undefined ? undefined : regions.check(value, region !== undefined ? source : installed.platform.environmentSource);
+        return value === undefined ? undefined : regions.check(value, region !== undefined ? source : fromEnvironment);
       },
       fallbackRegion: () => this.#fallbackRegion(),
       credentialIds: this.#store.credentialIds,
@@ -377,7 +378,7 @@ export class AwsClientFactory {
   }
 
   #fallbackRegion(): string | undefined {
-    return (this.#settings.defaultRegion as string | undefined) ?? this.#installed.platform.environmentRegion();
+    return (this.#settings.defaultRegion as string | undefined) ?? environmentRegion(this.#installed.platform.environment());
   }
 }
 

@@ -14,6 +14,35 @@ export type RegionSource =
   | { readonly from: 'defaultRegion' }
   | { readonly from: 'config'; readonly profile: string | undefined };
 
+/** The environment variables a region is read from, in this order; an empty one counts as unset. */
+const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+
+/** A runtime's environment variables: `process.env`, where the runtime has one. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The region an environment names: the first of `AWS_REGION`, `AWS_DEFAULT_REGION` that is set and not empty. */
+export function environmentRegion(env: Environment | undefined): string | undefined {
+  for (const name of REGION_VARIABLES) {
+    const value = env?.[name];
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Where {@link environmentRegion} found its region, for the message of a
+ * refused one: `variable` is read then, from the environment as it is then.
+ */
+export function environmentSource(env: () => Environment | undefined): RegionSource {
+  return {
+    from: 'environment',
+    get variable() {
+      const current = env();
+      return REGION_VARIABLES.find((name) => current?.[name]) ?? REGION_VARIABLES[0];
+    },
+  };
+}
+
 /**
  * The region a form the SDK itself accepts stands for: the FIPS
  * pseudo-regions (`fips-us-east-1`, `us-east-1-fips`) name their base region;

@@ -20,7 +20,7 @@ import { setMessageFormat } from './errors.js';
 import type { CallRead, CredentialKind } from './keySpec.js';
 import type { Partition } from './knownRegions.js';
 import type { MessageFormat } from './messages.js';
-import type { RegionSource } from './regions.js';
+import type { Environment } from './regions.js';
 import type {
   AbandonedBodyAction,
   AwsCredentialProvider,
@@ -38,10 +38,8 @@ export interface Platform {
   readonly flavor: RuntimeFlavor;
   /** `size` cryptographically random bytes. */
   randomBytes(size: number): Uint8Array;
-  /** The region from the environment (`AWS_REGION`, `AWS_DEFAULT_REGION`). */
-  environmentRegion(): string | undefined;
-  /** Where `environmentRegion()` found its region: `variable` is read only for the message of a refused one. */
-  readonly environmentSource: RegionSource;
+  /** The environment variables, where the runtime has them (`process.env`): the kernel reads the region from them (`regions.ts`). */
+  environment(): Environment | undefined;
   /**
    * The credential provider for a profile, or the default chain when
    * `profile` is undefined. `undefined` where the platform has no chain.

@@ -25,14 +25,8 @@ export const nodePlatform: Platform = {
     // Node's whole WebCrypto module (~0.6 ms of a Lambda cold start).
     return randomFillSync(new Uint8Array(size));
   },
-  environmentRegion() {
-    return nonEmpty(process.env.AWS_REGION) ?? nonEmpty(process.env.AWS_DEFAULT_REGION);
-  },
-  environmentSource: {
-    from: 'environment',
-    get variable() {
-      return nonEmpty(process.env.AWS_REGION) === undefined ? 'AWS_DEFAULT_REGION' : 'AWS_REGION';
-    },
+  environment() {
+    return process.env;
   },
   defaultCredentials(profile) {
     // Loaded on first use, not at import: the providers (and what they pull

@@ -21,16 +21,7 @@ export const webPlatform: Platform = {
   randomBytes(size) {
     return globalThis.crypto.getRandomValues(new Uint8Array(size));
   },
-  environmentRegion() {
-    const env = environment();
-    return env?.AWS_REGION || env?.AWS_DEFAULT_REGION || undefined;
-  },
-  environmentSource: {
-    from: 'environment',
-    get variable() {
-      return environment()?.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
-    },
-  },
+  environment,
   defaultCredentials() {
     return undefined;
   },
