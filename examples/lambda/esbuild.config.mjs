@@ -7,18 +7,7 @@
 // the ES module builds first, nothing in the bundle needs a real `require`.
 //
 // One place for these options: `build.mjs` builds the example with them, and
-// `pnpm bench` and `scripts/size.mjs` build the bare-SDK twin of the handler
-// (HANDLERS) with them too.
-import { fileURLToPath } from 'node:url';
-
-/**
- * The two handlers the Lambda figures compare (bench part 7, the size
- * budget): this example, and the same function with bare SDK clients.
- */
-export const HANDLERS = {
-  example: fileURLToPath(new URL('./src/handler.ts', import.meta.url)),
-  bare: fileURLToPath(new URL('../../internal/bench/src/lambda/bareHandler.ts', import.meta.url)),
-};
+// `pnpm bench` builds the bare-SDK twin of the handler with them too.
 
 /**
  * esbuild options for one Lambda handler.

@@ -82,6 +82,7 @@ describe('removing clients while requests are in flight', () => {
     // Two more tenants push the two busy clients out of the cache.
     await expect(Promise.all([read(factory, 2), read(factory, 3)])).resolves.toEqual([BODY, BODY]);
     expect(factory.stats().evictions).toBe(2);
+    expect(factory.stats().draining, 'the evicted clients’ bodies are still flowing').toBe(2);
     await expect(Promise.all(slow)).resolves.toEqual([BODY, BODY]);
     expect(factory.stats().draining).toBe(0);
     factory.dispose();

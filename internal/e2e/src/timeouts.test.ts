@@ -16,8 +16,10 @@ const READ_MS = 1_000;
 const FLOWING_CHUNK_MS = READ_MS / 4;
 const tiers = {
   quick: { maxAttempts: 1, retryMode: 'standard' as const, connectTimeoutMs: 10_000, readTimeoutMs: READ_MS },
-  unreachable: { maxAttempts: 1, retryMode: 'standard' as const, connectTimeoutMs: 300, readTimeoutMs: READ_MS },
+  unreachable: { maxAttempts: 1, retryMode: 'standard' as const, connectTimeoutMs: 300, readTimeoutMs: 10_000 },
 };
+/** Well under the other timeout of each tier: a timeout that fired must be the one the test configured. */
+const NOT_THE_OTHER_TIMEOUT_MS = 5_000;
 const model = 'anthropic.claude-3-haiku-20240307-v1:0';
 let local: LocalAws;
 const factory = createClientFactory({ tiers });
@@ -55,6 +57,7 @@ describe('read timeout on Node HTTP/1.1 (S3)', () => {
     expect(result.error).toBeDefined();
     expect(String((result.error as Error).name)).toMatch(/Timeout/i);
     expect(result.ms).toBeGreaterThanOrEqual(READ_MS - 5);
+    expect(result.ms).toBeLessThan(NOT_THE_OTHER_TIMEOUT_MS);
   });
 
   it('lets a slow but flowing response finish although it takes longer than the read timeout in total', async () => {
@@ -78,6 +81,7 @@ describe('connect timeout on Node HTTP/1.1', () => {
     expect(result.error).toBeDefined();
     expect(String((result.error as Error).name)).toMatch(/Timeout/i);
     expect(result.ms).toBeGreaterThanOrEqual(tiers.unreachable.connectTimeoutMs - 5);
+    expect(result.ms).toBeLessThan(NOT_THE_OTHER_TIMEOUT_MS);
     await listener.close();
   });
 });
@@ -102,6 +106,7 @@ describe('read timeout on Bedrock Runtime over HTTP/2', () => {
       expect(local.requests.entries('bedrock-runtime').at(-1)?.protocol).toBe('h2');
       expect(result.error, `a stalled ${name} must not resolve`).toBeDefined();
       expect(result.ms).toBeGreaterThanOrEqual(READ_MS - 5);
+      expect(result.ms).toBeLessThan(NOT_THE_OTHER_TIMEOUT_MS);
     });
 
     it(`lets a slow but flowing ${name} finish`, async () => {
