@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { createClientFactory, DEFAULT_TIERS } from './index.node.js';
+import { createClientFactory, DEFAULT_TIERS, SERVICE_TIERS } from './index.node.js';
 
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'tier-secret' };
 
@@ -13,6 +14,21 @@ describe('DEFAULT_TIERS', () => {
     });
     expect(Object.isFrozen(DEFAULT_TIERS)).toBe(true);
     expect(Object.isFrozen(DEFAULT_TIERS.standard)).toBe(true);
+  });
+});
+
+describe("the README's tier table", () => {
+  it('says what DEFAULT_TIERS and SERVICE_TIERS say', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => /^\| `(standard|ai|data)` \|/.test(line));
+    const seconds = (ms: number) => `${ms / 1000} s`;
+    const expected = Object.entries(DEFAULT_TIERS).map(([name, tier]) => {
+      const ids = Object.keys(SERVICE_TIERS).filter((id) => SERVICE_TIERS[id] === name);
+      const services = name === 'standard' ? 'every other' : ids.map((id) => `\`${id}\``).join(', ');
+      return `| \`${name}\` | ${tier.maxAttempts} | ${seconds(tier.connectTimeoutMs)} | ${seconds(tier.readTimeoutMs)} | ${services} |`;
+    });
+    expect(rows).toEqual(expected);
+    expect(Object.values(DEFAULT_TIERS).map((tier) => tier.retryMode)).toEqual(['standard', 'standard', 'standard']);
   });
 });
 
