@@ -173,6 +173,42 @@ describe('getClient with options of any shape', () => {
   });
 });
 
+describe('region, profile and credentials given in config', () => {
+  it('stand for the options: the same client as the option gives, on every path', async () => {
+    const factory = createClientFactory();
+    const byOption = factory.getClient(alpha, { region: 'eu-west-1', credentials: { ...A } });
+    expect(factory.getClient(alpha, { config: { region: 'eu-west-1', credentials: { ...A } } })).toBe(byOption);
+    expect(factory.getClient(alpha, { region: 'eu-west-1', config: { credentials: { ...A } } })).toBe(byOption);
+    expect((byOption as FakeClient).config.region).toBe('eu-west-1');
+    expect(await signedAs(byOption)).toBe(A.accessKeyId);
+    // Given both ways with the same value: that value.
+    expect(factory.getClient(alpha, { region: 'eu-west-1', credentials: A, config: { region: 'eu-west-1', credentials: A } })).toBe(byOption);
+    // A config alias is still checked as the option is.
+    expect(() => factory.getClient(alpha, { credentials: A, config: { region: 'eu-wset-1' } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REGION', suggestion: 'eu-west-1' }),
+    );
+  });
+
+  it.each([
+    ['region', { region: 'us-east-1', credentials: A, config: { region: 'eu-west-1' } }],
+    ['profile', { region: 'us-east-1', profile: 'dev', config: { profile: 'prod' } }],
+    ['credentials', { region: 'us-east-1', credentials: A, config: { credentials: B } }],
+  ] as const)('given both ways with different values (%s): INVALID_OPTIONS, never one dropped without a word', (name, options) => {
+    const factory = createClientFactory();
+    let thrown: unknown;
+    try {
+      factory.getClient(alpha, options as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AwsClientError);
+    expect(thrown).toMatchObject({ code: 'INVALID_OPTIONS' });
+    expect((thrown as Error).message).toContain(`getClient() got ${name} twice, as an option and as config.${name}`);
+    expect((thrown as Error).message).not.toContain(B.secretAccessKey);
+    expect(factory.stats().clients).toBe(0);
+  });
+});
+
 describe('config snapshots', () => {
   it('keys URLs, Dates, arrays and nested objects by value and hands the client copies', () => {
     const factory = createClientFactory();

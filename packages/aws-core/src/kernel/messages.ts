@@ -27,6 +27,7 @@ export type MessageId =
   | 'INVALID_OPTIONS.unreadable'
   | 'INVALID_OPTIONS.filterService'
   | 'INVALID_OPTIONS.filterRegion'
+  | 'INVALID_OPTIONS.conflict'
   | 'INVALID_FACTORY_OPTIONS.unreadable'
   | 'INVALID_FACTORY_OPTIONS.notObject'
   | 'INVALID_FACTORY_OPTIONS.unknownKey'

@@ -139,10 +139,17 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
 /**
  * Resolves region, profile and credentials. `config.region`,
  * `config.profile` and `config.credentials` are accepted as aliases of the
- * options (which win); `null` is kept, so it is refused as a wrong type.
+ * options; given both ways, they must be the same value (else
+ * `INVALID_OPTIONS.conflict`: one would be dropped without a word). `null`
+ * is kept, so it is refused as a wrong type.
  */
 export function resolveSession(read: CallRead, config: Record<string, unknown> | undefined, context: CallContext): ResolvedSession {
-  const pick = (name: 'region' | 'profile' | 'credentials'): unknown => (read[name] !== undefined ? read[name] : config?.[name]);
+  const pick = (name: 'region' | 'profile' | 'credentials'): unknown => {
+    const aliased = config?.[name];
+    if (read[name] === undefined) return aliased;
+    if (aliased !== undefined && aliased !== read[name]) throw fail('INVALID_OPTIONS.conflict', { name });
+    return read[name];
+  };
   const region = context.region(pick('region'));
   if (region === undefined && context.platform.flavor === 'web') throw fail('MISSING_REGION.web');
   const profile = pick('profile');

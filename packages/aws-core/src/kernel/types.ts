@@ -385,7 +385,10 @@ export interface GetClientOptions<TConfig = Record<string, unknown>> extends Ses
    * Any SDK client configuration for the service (`endpoint`,
    * `forcePathStyle`, `maxAttempts`, `requestHandler`, `logger`, …). Wins
    * over the tier. A plain-object `requestHandler` is merged over the tier's
-   * timeouts; a handler instance replaces them.
+   * timeouts; a handler instance replaces them. `config.region`,
+   * `config.profile` and `config.credentials` stand for the options of the
+   * same name; given both ways with different values, `getClient` throws
+   * `INVALID_OPTIONS` rather than drop one.
    */
   config?: Partial<TConfig> | undefined;
   /** Use another tier than the service's own for this client. */
