@@ -183,6 +183,10 @@ describe('region, profile and credentials given in config', () => {
     expect(await signedAs(byOption)).toBe(A.accessKeyId);
     // Given both ways with the same value: that value.
     expect(factory.getClient(alpha, { region: 'eu-west-1', credentials: A, config: { region: 'eu-west-1', credentials: A } })).toBe(byOption);
+    // Credentials twice are the same only as the same object or function: a copy is refused (getClient says which).
+    expect(() => factory.getClient(alpha, { region: 'eu-west-1', credentials: A, config: { credentials: { ...A } } })).toThrow(
+      'getClient() got credentials twice, as an option and as config.credentials, not the same object or function.',
+    );
     // A config alias is still checked as the option is.
     expect(() => factory.getClient(alpha, { credentials: A, config: { region: 'eu-wset-1' } })).toThrow(
       expect.objectContaining({ code: 'INVALID_REGION', suggestion: 'eu-west-1' }),

@@ -387,8 +387,9 @@ export interface GetClientOptions<TConfig = Record<string, unknown>> extends Ses
    * over the tier. A plain-object `requestHandler` is merged over the tier's
    * timeouts; a handler instance replaces them. `config.region`,
    * `config.profile` and `config.credentials` stand for the options of the
-   * same name; given both ways with different values, `getClient` throws
-   * `INVALID_OPTIONS` rather than drop one.
+   * same name; given both ways with different values (for `credentials`:
+   * not the same object or function), `getClient` throws `INVALID_OPTIONS`
+   * rather than drop one.
    */
   config?: Partial<TConfig> | undefined;
   /** Use another tier than the service's own for this client. */

@@ -42,7 +42,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'INVALID_OPTIONS.unreadable': [{ where: 'getClient()', reason: 'TypeError' }],
   'INVALID_OPTIONS.filterService': [{}],
   'INVALID_OPTIONS.filterRegion': [{}],
-  'INVALID_OPTIONS.conflict': [{ name: 'region' }],
+  'INVALID_OPTIONS.conflict': [{ name: 'region' }, { name: 'credentials' }],
   'INVALID_FACTORY_OPTIONS.unreadable': [{ where: 'createClientFactory()', reason: 'TypeError' }],
   'INVALID_FACTORY_OPTIONS.notObject': [{ where: 'createClientFactory()', got: 'a number' }],
   'INVALID_FACTORY_OPTIONS.unknownKey': [

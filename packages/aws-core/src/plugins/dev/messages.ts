@@ -232,7 +232,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     "clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).",
   'INVALID_OPTIONS.filterRegion': (): string => "clearCache({ region }) takes a region string such as 'us-east-1'.",
   'INVALID_OPTIONS.conflict': (d: Values): string =>
-    `getClient() got ${d.name} twice, as an option and as config.${d.name}, with different values. Pass it once, as the ${d.name} option (config.${d.name} is read only when the option is not given).`,
+    `getClient() got ${d.name} twice, as an option and as config.${d.name}, ${d.name === 'credentials' ? 'not the same object or function' : 'with different values'}. Pass it once, as the ${d.name} option (config.${d.name} is read only when the option is not given).`,
 
   'INVALID_FACTORY_OPTIONS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
