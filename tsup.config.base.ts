@@ -19,7 +19,7 @@ async function asciiOnly(dir: string): Promise<void> {
     if (!SCRIPT_FILE.test(name)) continue;
     const file = join(dir, name);
     const text = await readFile(file, 'utf8');
-    const ascii = text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const ascii = text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
     if (ascii !== text) await writeFile(file, ascii);
   }
 }

@@ -186,9 +186,9 @@ function checkPackage(dir) {
   // 6. ASCII only.
   for (const file of distFiles.filter((name) => /\.(c|m)?js$/.test(name))) {
     const lines = readFileSync(file, 'utf8').split('\n');
-    const line = lines.findIndex((text) => /[^\x00-\x7f]/.test(text));
+    const line = lines.findIndex((text) => /[\u0080-\uffff]/.test(text));
     if (line !== -1) {
-      const char = lines[line].match(/[^\x00-\x7f]/)[0];
+      const char = lines[line].match(/[\u0080-\uffff]/)[0];
       errors.push(
         `${relative(dir, file)}:${line + 1} has ${JSON.stringify(char)} (U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}): built JavaScript must be ASCII (defineBuild in tsup.config.base.ts escapes it; is this package built with it?)`,
       );
