@@ -80,7 +80,11 @@ describe('dispose() with a request the server stalls', () => {
     expect(local.requests.count('s3', { operation: 'ListBuckets' })).toBe(before + 1);
     const outcome = await request.outcome();
     expect(outcome).not.toBe('pending');
-    expect((outcome as { error: AwsClientError }).error).toMatchObject({ name: 'AwsClientError', code: 'FACTORY_DISPOSED' });
+    expect((outcome as { error: AwsClientError }).error).toMatchObject({
+      name: 'AwsClientError',
+      code: 'FACTORY_DISPOSED',
+      message: expect.stringMatching(/^The s3 ListBuckets request was still running when dispose\(\) ended its grace period \(100 ms\), so it was stopped/),
+    });
   });
 
   it('fails a request waiting on a stalled AssumeRole with FACTORY_DISPOSED, and STS gets no retry either', async () => {

@@ -110,7 +110,11 @@ describe('a client held by its caller after the factory removed it', () => {
     await held.send(new ListBucketsCommand({}));
     await factory.dispose();
     expect(await eventually(() => stillOpen() === 0)).toBe(true);
-    await expect(held.send(new ListBucketsCommand({}))).rejects.toMatchObject({ name: 'AwsClientError', code: 'FACTORY_DISPOSED' });
+    await expect(held.send(new ListBucketsCommand({}))).rejects.toMatchObject({
+      name: 'AwsClientError',
+      code: 'FACTORY_DISPOSED',
+      message: expect.stringMatching(/^An attempt of the s3 ListBuckets request was not sent: its client's factory was disposed/),
+    });
     expect(stillOpen()).toBe(0);
   });
 

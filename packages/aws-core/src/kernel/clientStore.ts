@@ -336,6 +336,11 @@ export function destroyEntry(entry: CacheEntry, reason: RemovalReason, report: R
   if (!entry.reopened) report.destroyed(entry, reason);
 }
 
+/** An operation's name, from its command's in the SDK's middleware context (`GetObjectCommand` is `GetObject`). */
+export function operationOf(context: { readonly commandName?: string } | undefined): string {
+  return (context?.commandName ?? 'unknown').replace(/Command$/, '');
+}
+
 /**
  * The kernel's lifecycle, without the plug-in (browsers, workers, edge): a
  * removed client is destroyed at once. There, destroying a client never
@@ -350,10 +355,11 @@ function destroyAtOnce(report: Report): Lifecycle {
   let closed = false;
   // Every attempt passes here, retries included (the retry middleware runs at
   // the start of finalizeRequest; this runs last, just before the handler sends).
-  const attempt = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-    if (closed) throw fail('FACTORY_DISPOSED');
-    return next(args);
-  };
+  const attempt =
+    (entry: CacheEntry) => (next: (args: unknown) => Promise<unknown>, context: { commandName?: string } | undefined) => async (args: unknown) => {
+      if (closed) throw fail('FACTORY_DISPOSED.send', { service: entry.service, operation: operationOf(context) });
+      return next(args);
+    };
   const retire = (entry: CacheEntry, reason: RemovalReason): void => {
     if (entry.state !== 'live') return;
     entry.state = 'retired';
@@ -363,7 +369,7 @@ function destroyAtOnce(report: Report): Lifecycle {
   };
   return {
     track(entry) {
-      entry.client.middlewareStack.add(attempt as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
+      entry.client.middlewareStack.add(attempt(entry) as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
     },
     retire,
     close(entries) {

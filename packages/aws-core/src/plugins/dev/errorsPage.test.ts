@@ -32,6 +32,9 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   CONSTRUCTOR_IS_PRIVATE: [{}],
   FACTORY_ALREADY_IN_USE: [{}],
   FACTORY_DISPOSED: [{ shared: true }, { shared: false }],
+  'FACTORY_DISPOSED.request': [{ service: 's3', operation: 'GetObject', ms: 5_000 }],
+  'FACTORY_DISPOSED.body': [{ service: 's3', operation: 'GetObject', ms: 5_000 }],
+  'FACTORY_DISPOSED.send': [{ service: 's3', operation: 'GetObject' }],
   BODY_ABANDONED: [{ service: 's3', operation: 'GetObject', region: 'us-east-1', ms: 60_000 }],
   'INVALID_OPTIONS.notObject': [{ where: 'getClient()', got: 'a string' }],
   'INVALID_OPTIONS.unknownKey': [

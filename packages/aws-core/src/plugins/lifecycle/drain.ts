@@ -21,7 +21,7 @@
  * @module
  */
 import type { CacheEntry, RemovalReason, TrackedBody } from '../../kernel/clientCache.js';
-import { destroyEntry } from '../../kernel/clientStore.js';
+import { destroyEntry, operationOf } from '../../kernel/clientStore.js';
 import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
 import type { ClientStatsEntry } from '../../kernel/types.js';
@@ -61,6 +61,9 @@ interface Running {
   readonly abort: AbortController;
   /** Fails the caller's promise. */
   readonly reject: (error: Error) => void;
+  /** What the request is, for the error that stops it: the service id and the operation. */
+  readonly service: string;
+  readonly operation: string;
 }
 
 /**
@@ -133,12 +136,12 @@ export class Drain implements Lifecycle {
   /** Counts a client's requests, from `send()` to the end of the response. */
   track(entry: CacheEntry): void {
     const tracker = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
-      if (entry.state === 'destroyed') this.#reopen(entry);
+      if (entry.state === 'destroyed') this.#reopen(entry, context);
       entry.inFlight++;
       let streaming = false;
       try {
-        const result = await this.#run(next, args, context);
-        streaming = this.#watchBody(entry, result, context?.commandName);
+        const result = await this.#run(next, args, context, entry.service);
+        streaming = this.#watchBody(entry, result, context);
         return result;
       } finally {
         if (!streaming) this.#settle(entry);
@@ -148,8 +151,8 @@ export class Drain implements Lifecycle {
     // Every attempt passes here, retries included (the retry middleware runs
     // at the start of finalizeRequest; this runs last, just before the
     // request handler sends): after dispose nothing more is sent.
-    const attempt = (next: Handler) => async (args: unknown) => {
-      if (this.#final) throw fail('FACTORY_DISPOSED');
+    const attempt = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
+      if (this.#final) throw fail('FACTORY_DISPOSED.send', { service: entry.service, operation: operationOf(context) });
       return next(args);
     };
     entry.client.middlewareStack.add(attempt as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
@@ -160,9 +163,9 @@ export class Drain implements Lifecycle {
    * period is over, whatever it waits for (a stalled socket of a handler the
    * caller owns, a credential provider that never answers).
    */
-  #run(next: Handler, args: unknown, context: RequestContext | undefined): Promise<MiddlewareResult> {
+  #run(next: Handler, args: unknown, context: RequestContext | undefined, service: string): Promise<MiddlewareResult> {
     return new Promise((resolve, reject) => {
-      const running: Running = { abort: new AbortController(), reject };
+      const running: Running = { abort: new AbortController(), reject, service, operation: operationOf(context) };
       this.#running.add(running);
       abortRetriesWith(context, running.abort);
       // A middleware below that throws at once fails the request like one that rejects.
@@ -187,8 +190,8 @@ export class Drain implements Lifecycle {
    * again and is destroyed again once idle, and `dispose()` sees it. After
    * `dispose()` such a request is refused: dispose is final.
    */
-  #reopen(entry: CacheEntry): void {
-    if (this.#closed) throw fail('FACTORY_DISPOSED');
+  #reopen(entry: CacheEntry, context: RequestContext | undefined): void {
+    if (this.#closed) throw fail('FACTORY_DISPOSED.send', { service: entry.service, operation: operationOf(context) });
     entry.state = 'retired';
     entry.reopened = true;
     this.#draining.add(entry);
@@ -226,18 +229,18 @@ export class Drain implements Lifecycle {
     this.#onDrained = undefined;
     this.#final = true;
     for (const running of this.#running) {
-      const error = fail('FACTORY_DISPOSED');
+      const error = fail('FACTORY_DISPOSED.request', { service: running.service, operation: running.operation, ms: graceMs });
       running.abort.abort(error);
       running.reject(error);
     }
     this.#running.clear();
     for (const entry of [...this.#draining]) {
-      for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED'));
+      for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED.body', { service: entry.service, operation: body.operation, ms: graceMs }));
       this.#destroy(entry, 'disposed');
     }
   }
 
-  #watchBody(entry: CacheEntry, result: MiddlewareResult | undefined, commandName: string | undefined): boolean {
+  #watchBody(entry: CacheEntry, result: MiddlewareResult | undefined, context: RequestContext | undefined): boolean {
     const raw = result?.response?.body;
     if (!isStreaming(result?.output, raw)) return false;
     let body: TrackedBody | undefined;
@@ -251,7 +254,7 @@ export class Drain implements Lifecycle {
     if (watch === undefined) return false;
     body = {
       entry,
-      operation: (commandName ?? 'unknown').replace(/Command$/, ''),
+      operation: operationOf(context),
       progress: watch.progress,
       destroy: watch.destroy,
       lastProgressAt: Date.now(),
