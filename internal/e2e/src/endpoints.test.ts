@@ -44,3 +44,28 @@ describe('endpoint environment variables', () => {
     factory.dispose();
   });
 });
+
+describe('an endpoint given in config as a property that is not enumerable', () => {
+  it('reaches that endpoint (Object.defineProperty, whose default is not enumerable), never AWS', async () => {
+    const factory = createClientFactory();
+    const config = Object.defineProperties({}, { endpoint: { value: local.endpoints.s3 }, forcePathStyle: { get: () => true } });
+    const client = factory.getClient(s3, { region: local.region, credentials: local.credentials, config: config as never });
+    // Nothing may leave for anywhere but the local endpoint.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const { hostname } = (args as { request: { hostname: string } }).request;
+        if (hostname !== '127.0.0.1') throw new Error(`sent to ${hostname}`);
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'onlyLocal' },
+    );
+    const before = local.requests.count('s3');
+    await client.send(new ListBucketsCommand({}));
+    expect(local.requests.count('s3')).toBe(before + 1);
+    // Equal by value to the same config written as a literal.
+    expect(
+      factory.getClient(s3, { region: local.region, credentials: local.credentials, config: { endpoint: local.endpoints.s3, forcePathStyle: true } }),
+    ).toBe(client);
+    await factory.dispose();
+  });
+});

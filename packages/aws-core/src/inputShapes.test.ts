@@ -238,6 +238,64 @@ describe('config snapshots', () => {
     expect(factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: again as never })).toBe(first);
   });
 
+  it('reads config keys that are not enumerable (Object.defineProperty), at every depth, on both paths', () => {
+    const factory = createClientFactory();
+    const options = { region: 'us-east-1', credentials: A };
+    // A client without config first: the fast path must not hand it out for a config whose keys for…in cannot see.
+    const bare = factory.getClient(alpha, options) as FakeClient;
+    const hidden = () =>
+      Object.defineProperties(
+        {},
+        {
+          endpoint: { value: 'http://127.0.0.1:4566' },
+          requestHandler: { value: Object.defineProperty({}, 'requestTimeout', { value: 1_234 }), enumerable: true },
+        },
+      );
+    const client = factory.getClient(alpha, { ...options, config: hidden() as never }) as FakeClient;
+    expect(client).not.toBe(bare);
+    expect(client.config.endpoint).toBe('http://127.0.0.1:4566');
+    expect(client.config.requestHandler).toMatchObject({ requestTimeout: 1_234 });
+    // Equal by value: the same client, whether its keys are enumerable or not, and again and again (fast path).
+    for (let i = 0; i < 3; i++) expect(factory.getClient(alpha, { ...options, config: hidden() as never })).toBe(client);
+    expect(factory.getClient(alpha, { ...options, config: { endpoint: 'http://127.0.0.1:4566', requestHandler: { requestTimeout: 1_234 } } as never })).toBe(
+      client,
+    );
+    // A hidden key beside enumerable ones, after the same enumerable keys alone were memoised by the fast path.
+    const plain = factory.getClient(alpha, { ...options, config: { maxAttempts: 2 } }) as FakeClient;
+    expect(factory.getClient(alpha, { ...options, config: { maxAttempts: 2 } })).toBe(plain);
+    const withHidden = factory.getClient(alpha, {
+      ...options,
+      config: Object.defineProperty({ maxAttempts: 2 }, 'endpoint', { value: 'http://127.0.0.1:4566' }) as never,
+    }) as FakeClient;
+    expect(withHidden).not.toBe(plain);
+    expect(withHidden.config).toMatchObject({ maxAttempts: 2, endpoint: 'http://127.0.0.1:4566' });
+    // A key inherited from a polluted Object.prototype is not the caller's: it stays out.
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.endpoint = 'http://polluted.example';
+    try {
+      expect(factory.getClient(alpha, { ...options, config: { maxAttempts: 2 } })).toBe(plain);
+    } finally {
+      delete proto.endpoint;
+    }
+  });
+
+  it('refuses a config that is a class instance or made by Object.create(), saying what to pass instead', () => {
+    const factory = createClientFactory();
+    class Settings {
+      get endpoint(): string {
+        return 'http://127.0.0.1:4566';
+      }
+    }
+    for (const config of [new Settings(), Object.create({ endpoint: 'http://127.0.0.1:4566' }), new Map()]) {
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, config })).toThrow(
+        'config must be a plain object of SDK client configuration, got an object of another prototype (a class instance, or made by Object.create()), whose values are not read. Pass an object literal of the values, such as { endpoint: settings.endpoint, maxAttempts: settings.maxAttempts }.',
+      );
+    }
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: ['x'] as never })).toThrow(
+      'config must be a plain object of SDK client configuration, got an array.',
+    );
+  });
+
   it('keeps class instances and functions by identity', () => {
     const factory = createClientFactory();
     class Agent {}

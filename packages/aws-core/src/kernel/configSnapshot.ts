@@ -3,13 +3,17 @@
  * snapshot to give the client, both taken from the same values.
  *
  * Plain data (objects, arrays, Dates, URLs) is keyed by value and copied;
+ * an object's own string keys are read whether enumerable or not (a property
+ * made with `Object.defineProperty`, whose default is not enumerable, is the
+ * caller's value as much as any other: dropping it would send the client's
+ * requests to AWS instead of the caller's endpoint), as the options are;
  * functions and class instances (a custom `requestHandler`, a `logger`, an
  * `Agent`) are keyed by identity and passed as they are: their state is
  * theirs. Mutating the caller's objects after the call changes no cached client.
  *
  * @module
  */
-import { fail } from './errors.js';
+import { type AwsClientError, describeType, fail } from './errors.js';
 
 /**
  * Keys never honoured in configuration objects: they could reach an object's
@@ -113,7 +117,7 @@ function canonical(value: unknown, path: string, stack: object[], out: string[])
   stack.push(object);
   out.push('{');
   const record = object as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = Object.getOwnPropertyNames(record).sort();
   let first = true;
   for (const key of keys) {
     if (FORBIDDEN_KEYS.has(key)) continue;
@@ -136,7 +140,7 @@ function canonical(value: unknown, path: string, stack: object[], out: string[])
  */
 export function canonicalConfig(config: Record<string, unknown>, skip: ReadonlySet<string>): string {
   const out: string[] = [];
-  const keys = Object.keys(config).sort();
+  const keys = Object.getOwnPropertyNames(config).sort();
   const stack: object[] = [config];
   for (const key of keys) {
     if (skip.has(key) || FORBIDDEN_KEYS.has(key)) continue;
@@ -163,7 +167,7 @@ export function snapshotConfig(config: Record<string, unknown>, skip: ReadonlySe
 
 function snapshotRecord(record: Record<string, unknown>, skip: ReadonlySet<string>, path: string, stack: object[]): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) {
+  for (const key of Object.getOwnPropertyNames(record)) {
     if (skip.has(key) || FORBIDDEN_KEYS.has(key)) continue;
     const value = snapshotValue(record[key], `${path}.${key}`, stack);
     if (value !== undefined) copy[key] = value;
@@ -189,6 +193,15 @@ function snapshotValue(value: unknown, path: string, stack: object[]): unknown {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * `INVALID_CONFIG` for a `config` that is not a plain object, saying when it
+ * is an object of another prototype (a class instance, `Object.create(...)`).
+ */
+export function notPlainConfig(config: unknown): AwsClientError {
+  const instance = typeof config === 'object' && config !== null && !Array.isArray(config);
+  return fail('INVALID_CONFIG.notObject', { got: describeType(config), instance });
+}
 
 /** Whether a value is a plain object (`{}` or `Object.create(null)`). */
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {

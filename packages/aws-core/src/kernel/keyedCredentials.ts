@@ -5,7 +5,7 @@
  * @module
  */
 import type { CredentialContext } from './clientFactory.js';
-import { canonicalConfig, isPlainRecord, snapshotConfig } from './configSnapshot.js';
+import { canonicalConfig, isPlainRecord, notPlainConfig, snapshotConfig } from './configSnapshot.js';
 import { credentialMaterial } from './credentialIds.js';
 import { expiredError, validateCredentials } from './credentials.js';
 import { describeType, fail } from './errors.js';
@@ -78,7 +78,7 @@ const NO_SKIP: ReadonlySet<string> = new Set();
 /** `clientConfig` as `getClient` reads a `config`: a frozen snapshot and its canonical form, from the same values. */
 function snapshotClientConfig(config: unknown): { readonly snapshot: Readonly<Record<string, unknown>>; readonly key: string } | undefined {
   if (config === undefined) return undefined;
-  if (!isPlainRecord(config)) throw fail('INVALID_CONFIG.notObject', { got: describeType(config) });
+  if (!isPlainRecord(config)) throw notPlainConfig(config);
   const snapshot = Object.freeze(snapshotConfig(config, NO_SKIP));
   return { snapshot, key: canonicalConfig(snapshot, NO_SKIP) };
 }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { canonicalConfig, identityOf, isPlainRecord, snapshotConfig } from './configSnapshot.js';
+import { canonicalConfig, identityOf, isPlainRecord, notPlainConfig, snapshotConfig } from './configSnapshot.js';
 import { type CredentialIds, chainMaterial, keyedMaterial, providerMaterial, staticMaterial } from './credentialIds.js';
 import { type CredentialSource, staticProvider, validateCredentials } from './credentials.js';
 import { describeType, fail } from './errors.js';
@@ -169,7 +169,7 @@ export function resolveCall(service: unknown, read: CallRead, context: CallConte
     throw fail('UNKNOWN_TIER', { tier: typeof tierName === 'string' ? tierName : describeType(tierName), known: [...context.tiers.keys()] });
   let config: Record<string, unknown> | undefined;
   if (read.config !== undefined) {
-    if (!isPlainRecord(read.config)) throw fail('INVALID_CONFIG.notObject', { got: describeType(read.config) });
+    if (!isPlainRecord(read.config)) throw notPlainConfig(read.config);
     config = read.config;
   }
   const session = resolveSession(read, config, context);

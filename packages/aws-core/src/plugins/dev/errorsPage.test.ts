@@ -58,7 +58,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   ],
   'INVALID_FACTORY_OPTIONS.tier': [{ name: 'fast', field: 'maxAttempts' }],
   'INVALID_FACTORY_OPTIONS.serviceId': [{ where: 'createClientFactory()', key: 'athenna', near: 'athena' }],
-  'INVALID_CONFIG.notObject': [{ got: 'an array' }],
+  'INVALID_CONFIG.notObject': [{ got: 'an array' }, { got: 'an object', instance: true }],
   'INVALID_CONFIG.symbol': [{ path: '.retryStrategy' }],
   'INVALID_CONFIG.cycle': [{ path: '.a.b' }],
   'INVALID_CONFIG.depth': [{ max: 32, path: '.a.a.a' }],

@@ -249,7 +249,10 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_FACTORY_OPTIONS.tier': (d: Values): string =>
     `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
 
-  'INVALID_CONFIG.notObject': (d: Values): string => `config must be a plain object of SDK client configuration, got ${d.got}.`,
+  'INVALID_CONFIG.notObject': (d: Values): string =>
+    d.instance
+      ? 'config must be a plain object of SDK client configuration, got an object of another prototype (a class instance, or made by Object.create()), whose values are not read. Pass an object literal of the values, such as { endpoint: settings.endpoint, maxAttempts: settings.maxAttempts }.'
+      : `config must be a plain object of SDK client configuration, got ${d.got}.`,
   'INVALID_CONFIG.symbol': (d: Values): string =>
     `config${clip(String(d.path), PATH_CHARS)} is a symbol; configuration values must be data, functions or objects.`,
   'INVALID_CONFIG.cycle': (d: Values): string =>

@@ -116,10 +116,12 @@ const readValues: unknown[] = [];
  * Remembered for the last config whose values are all primitives, functions
  * or class instances (which the canonical form names by identity anyway): the
  * next config with the same own keys and `===` values has the same canonical
- * form. Compared by value every call, never by the config object's identity,
+ * form. A config with a key for…in does not list the same way (own and not
+ * enumerable, or inherited) goes to the full path. Compared by value every call, never by the config object's identity,
  * so mutating a config between calls is seen. Configs with nested plain
  * objects, arrays, Dates or URLs are serialised every time. One pass over the
- * keys, no allocation when it matches: this runs on every hit with a config.
+ * keys; when it matches, the one allocation is the list of own keys (which
+ * finds one for…in does not list): this runs on every hit with a config.
  */
 function fastConfig(config: unknown): string | undefined {
   if (!isPlainRecord(config)) return undefined;
@@ -127,7 +129,7 @@ function fastConfig(config: unknown): string | undefined {
   let same = true;
   let flat = true;
   // for…in also lists inherited enumerable keys (a polluted Object.prototype):
-  // they only ever make `same` false, and are left out below.
+  // such a config goes to the full path (below).
   for (const key in config) {
     if (key === 'region' || key === 'credentials' || key === 'profile') return undefined;
     const value = config[key];
@@ -138,26 +140,31 @@ function fastConfig(config: unknown): string | undefined {
     readValues[count] = value;
     count++;
   }
-  if (same && flat && count === lastFlatKeys.length) return lastFlatCanonical;
-  // Serialise what was read, own keys only, as the full path's snapshot does.
+  // What for…in lists must be exactly the own keys: an own key that is not
+  // enumerable (for…in skips it) is the caller's value too, and an inherited
+  // one is not; the full path reads own keys only, enumerable or not
+  // (`configSnapshot.ts`).
+  let exact = Object.getOwnPropertyNames(config).length === count;
+  if (exact && same && flat && count === lastFlatKeys.length) return lastFlatCanonical;
   const keys: string[] = [];
   const values: unknown[] = [];
   const snapshot: Record<string, unknown> = Object.create(null);
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; exact && i < count; i++) {
     const key = readKeys[i] as string;
-    if (!Object.hasOwn(config, key)) continue;
+    exact = Object.hasOwn(config, key);
     keys.push(key);
     values.push(readValues[i]);
     snapshot[key] = readValues[i];
   }
   readValues.fill(undefined, 0, count);
+  if (!exact) return undefined;
   let canonical: string;
   try {
     canonical = canonicalConfig(snapshot, NO_KEYS);
   } catch {
     return undefined;
   }
-  if (flat && keys.length === count) {
+  if (flat) {
     lastFlatKeys = keys;
     lastFlatValues = values;
     lastFlatCanonical = canonical;
