@@ -96,6 +96,35 @@ describe('a paginator and a waiter with the cache cleared in the middle', () => 
   });
 });
 
+describe('a waiter across dispose()', () => {
+  // An SDK waiter retries every error its acceptors do not name until its
+  // maxWaitTime, FACTORY_DISPOSED included: the README says to give it an
+  // abortSignal and abort it before dispose(). What the factory promises
+  // holds meanwhile: nothing more is sent.
+  it('sends nothing after dispose() resolved while the waiter polls, and ends at once when aborted as the README says', async () => {
+    const target = factory();
+    const polls = () => local.requests.count('s3', { operation: 'HeadObject' });
+    const before = polls();
+    const abort = new AbortController();
+    const waiting = waitUntilObjectExists(
+      { client: clientOf(target), maxWaitTime: 60, minDelay: 1, maxDelay: 1, abortSignal: abort.signal },
+      { Bucket: BUCKET, Key: 'never-written' },
+    );
+    const settled = waiting.then(
+      () => 'resolved',
+      (error: Error) => error.name,
+    );
+    expect(await eventually(() => polls() > before)).toBe(true);
+    await target.dispose();
+    const sent = polls();
+    // Two more of the waiter's 1 s delays: it polls, and each attempt is refused before it is sent.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(polls()).toBe(sent);
+    abort.abort();
+    expect(await settled).toBe('AbortError');
+  });
+});
+
 describe('@aws-sdk/lib-storage Upload through a factory client', () => {
   it('uploads 16 MiB in four parts although the cache was cleared after the first part', async () => {
     const target = factory();
