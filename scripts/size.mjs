@@ -41,12 +41,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const OVERHEAD_BUDGET_BYTES = 14_100;
 
 /**
- * What CI enforces today: the measured overhead (69,250 B at 62d2993: the core's Node
- * build ~52 kB, its message catalog ~16 kB, the example's own code) plus
+ * What CI enforces today: the measured overhead (70,746 B after the config-key fix: the
+ * core's Node build ~52.5 kB, its message catalog ~17 kB, the example's own code) plus
  * a little. Lower this as the core shrinks; never raise it without a reason
- * in the commit.
+ * in the commit. (Raised from 69,500: +1.4 kB for what a user meets after
+ * `dispose()` and with a class-instance `config`, three messages and one
+ * variant that say what happened and what to do, and for reading `config`
+ * keys that are not enumerable.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 69_500;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 71_000;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
@@ -106,7 +109,7 @@ async function lambdaBundle(entry) {
   const clients = new Set(Object.keys(result.metafile.inputs).flatMap((input) => /^(.*node_modules\/@aws-sdk\/client-[a-z0-9-]+)\//.exec(input)?.[1] ?? []));
   return { bytes: result.outputFiles[0].contents.byteLength, clients: [...clients].sort() };
 }
-const [ours, bare] = await Promise.all([lambdaBundle(LAMBDA_HANDLERS.example), lambdaBundle(LAMBDA_HANDLERS.bare)]);
+const [ours, bare] = await Promise.all([lambdaBundle(join(root, LAMBDA_HANDLERS.example)), lambdaBundle(join(root, LAMBDA_HANDLERS.bare))]);
 // The difference is the core's only when both bundle the same SDK clients:
 // the two handlers' packages declare their SDK versions separately.
 if (ours.clients.join('\n') !== bare.clients.join('\n')) {

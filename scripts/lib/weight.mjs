@@ -3,8 +3,6 @@
 // (internal/bench parts 3 and 7), which reports against the targets, and the
 // CI size budgets (scripts/size.mjs), which hold today's figures and print
 // the targets beside them.
-import { fileURLToPath } from 'node:url';
-
 /** Browser bundle: at most this much gzip over the bare SDK client, per service, in a production build. */
 export const WEB_OVERHEAD_TARGET_BYTES = 4 * 1024;
 
@@ -12,11 +10,13 @@ export const WEB_OVERHEAD_TARGET_BYTES = 4 * 1024;
 export const LAMBDA_OVERHEAD_TARGET_BYTES = 30 * 1024;
 
 /**
- * The two handlers the Lambda figures compare, as absolute paths: the
- * example function (examples/lambda) and the same function with bare SDK
- * clients made at module scope, as AWS recommends.
+ * The two handlers the Lambda figures compare, relative to the repository's
+ * root: the example function (examples/lambda) and the same function with
+ * bare SDK clients made at module scope, as AWS recommends. Relative, not
+ * resolved here: the bench bundles this file into internal/bench/dist, where
+ * its own URL is not this file's.
  */
 export const LAMBDA_HANDLERS = {
-  example: fileURLToPath(new URL('../../examples/lambda/src/handler.ts', import.meta.url)),
-  bare: fileURLToPath(new URL('../../internal/bench/src/lambda/bareHandler.ts', import.meta.url)),
+  example: 'examples/lambda/src/handler.ts',
+  bare: 'internal/bench/src/lambda/bareHandler.ts',
 };

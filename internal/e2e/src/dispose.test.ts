@@ -98,7 +98,7 @@ describe('dispose()', () => {
       code: 'FACTORY_DISPOSED',
       // About the body and what to do, not about using the factory again.
       message: expect.stringMatching(
-        /^The s3 GetObject response body was still open when dispose\(\) ended its grace period \(0 ms\).* raise disposeGraceMs\.$/,
+        /^The s3 GetObject response body was still open when dispose\(\) ended its grace period \(0 ms\), so it was destroyed\. Read each body before dispose\(\), or raise disposeGraceMs\.$/,
       ),
     });
   });

@@ -113,7 +113,7 @@ describe('a client held by its caller after the factory removed it', () => {
     await expect(held.send(new ListBucketsCommand({}))).rejects.toMatchObject({
       name: 'AwsClientError',
       code: 'FACTORY_DISPOSED',
-      message: expect.stringMatching(/^An attempt of the s3 ListBuckets request was not sent: its client's factory was disposed/),
+      message: expect.stringMatching(/^An attempt of the s3 ListBuckets request was not sent: its factory was disposed\. Get the client from a factory in use/),
     });
     expect(stillOpen()).toBe(0);
   });

@@ -68,8 +68,9 @@ export function consoleTable(results: readonly PartResult[]): string {
   return out.join('\n');
 }
 
+/** A table cell's text: a pipe escaped, and a line break (an error's message may have several) folded into a space, which would end the row. */
 function mdEscape(text: string): string {
-  return text.replaceAll('|', '\\|');
+  return text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
 }
 
 function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -11,7 +11,7 @@ import { lambdaBuildOptions } from '../../../../examples/lambda/esbuild.config.m
 import { resolveRuntime } from '../../../../scripts/lib/runtimes.mjs';
 import { LAMBDA_HANDLERS, LAMBDA_OVERHEAD_TARGET_BYTES } from '../../../../scripts/lib/weight.mjs';
 import type { LocalAwsProcess } from '../lib/localAws.js';
-import { DIST_DIR } from '../lib/paths.js';
+import { DIST_DIR, ROOT_DIR } from '../lib/paths.js';
 import { type Figure, type PartResult, verdict } from '../lib/report.js';
 import { FAKE_CREDENTIALS } from '../lib/services.js';
 import { fmt, fmtBytes, median } from '../lib/stats.js';
@@ -150,8 +150,8 @@ function medians(a: Probe[], b: Probe[], metric: keyof Probe, { ratio = false, d
 export async function benchLambdaInit(quick: boolean, local: LocalAwsProcess | undefined, localError: string): Promise<PartResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dbp-bench-lambda-'));
   try {
-    const ours = await bundle(LAMBDA_HANDLERS.example, join(dir, 'dbp'));
-    const bare = await bundle(LAMBDA_HANDLERS.bare, join(dir, 'bare'));
+    const ours = await bundle(join(ROOT_DIR, LAMBDA_HANDLERS.example), join(dir, 'dbp'));
+    const bare = await bundle(join(ROOT_DIR, LAMBDA_HANDLERS.bare), join(dir, 'bare'));
     const figures: Figure[] = [];
     const rows: string[][] = [];
     const notes: string[] = [];

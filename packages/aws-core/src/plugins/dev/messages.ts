@@ -223,11 +223,11 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
       ? 'The process-wide factory was disposed. getClientFactory() (and the get…Client() helpers) now give a fresh one: get it again rather than keeping a reference to the old one.'
       : 'This factory was disposed and cannot be used again. Create a new one with createClientFactory().',
   'FACTORY_DISPOSED.request': (d: Values): string =>
-    `The ${d.service} ${d.operation} request was still running when dispose() ended its grace period (${d.ms} ms), so it was stopped and sends no retry. Let requests finish before dispose(), or raise disposeGraceMs.`,
+    `The ${d.service} ${d.operation} request was still running when dispose() ended its grace period (${d.ms} ms), so it was stopped, retries included. Let requests finish before dispose(), or raise disposeGraceMs.`,
   'FACTORY_DISPOSED.body': (d: Values): string =>
-    `The ${d.service} ${d.operation} response body was still open when dispose() ended its grace period (${d.ms} ms), so it was destroyed before it was read to the end. Read each body before dispose(), or raise disposeGraceMs.`,
+    `The ${d.service} ${d.operation} response body was still open when dispose() ended its grace period (${d.ms} ms), so it was destroyed. Read each body before dispose(), or raise disposeGraceMs.`,
   'FACTORY_DISPOSED.send': (d: Values): string =>
-    `An attempt of the ${d.service} ${d.operation} request was not sent: its client's factory was disposed, and a disposed factory's clients send nothing more, retries included. Get a client from a factory in use: after the process-wide factory was disposed, getClientFactory() and the get…Client() helpers give a fresh one; in place of a factory of your own, create one with createClientFactory().`,
+    `An attempt of the ${d.service} ${d.operation} request was not sent: its factory was disposed. Get the client from a factory in use: getClientFactory() gives a fresh process-wide one, or use createClientFactory().`,
   BODY_ABANDONED: (d: Values): string =>
     `The ${d.service} ${d.operation} response body (region ${clip(String(d.region), 64)}) went unread for ${d.ms} ms, so the factory destroyed it (onAbandonedBody: 'destroy'). Read each body when its response arrives, raise abandonedBodyMs, or use onAbandonedBody: 'warn'.`,
 
@@ -251,7 +251,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
 
   'INVALID_CONFIG.notObject': (d: Values): string =>
     d.instance
-      ? 'config must be a plain object of SDK client configuration, got an object of another prototype (a class instance, or made by Object.create()), whose values are not read. Pass an object literal of the values, such as { endpoint: settings.endpoint, maxAttempts: settings.maxAttempts }.'
+      ? 'config must be a plain object of SDK client configuration, got a class instance or an object made by Object.create(), whose values are not read. Pass an object literal, such as { endpoint: settings.endpoint }.'
       : `config must be a plain object of SDK client configuration, got ${d.got}.`,
   'INVALID_CONFIG.symbol': (d: Values): string =>
     `config${clip(String(d.path), PATH_CHARS)} is a symbol; configuration values must be data, functions or objects.`,
