@@ -61,9 +61,9 @@ interface Running {
   readonly abort: AbortController;
   /** Fails the caller's promise. */
   readonly reject: (error: Error) => void;
-  /** What the request is, for the error that stops it: the service id and the operation. */
+  /** What the request is, for the error that stops it: the service id, and the context that names the operation. */
   readonly service: string;
-  readonly operation: string;
+  readonly context: RequestContext | undefined;
 }
 
 /**
@@ -165,7 +165,7 @@ export class Drain implements Lifecycle {
    */
   #run(next: Handler, args: unknown, context: RequestContext | undefined, service: string): Promise<MiddlewareResult> {
     return new Promise((resolve, reject) => {
-      const running: Running = { abort: new AbortController(), reject, service, operation: operationOf(context) };
+      const running: Running = { abort: new AbortController(), reject, service, context };
       this.#running.add(running);
       abortRetriesWith(context, running.abort);
       // A middleware below that throws at once fails the request like one that rejects.
@@ -229,7 +229,7 @@ export class Drain implements Lifecycle {
     this.#onDrained = undefined;
     this.#final = true;
     for (const running of this.#running) {
-      const error = fail('FACTORY_DISPOSED.request', { service: running.service, operation: running.operation, ms: graceMs });
+      const error = fail('FACTORY_DISPOSED.request', { service: running.service, operation: operationOf(running.context), ms: graceMs });
       running.abort.abort(error);
       running.reject(error);
     }
