@@ -83,7 +83,9 @@ describe('dispose() with a request the server stalls', () => {
     expect((outcome as { error: AwsClientError }).error).toMatchObject({
       name: 'AwsClientError',
       code: 'FACTORY_DISPOSED',
-      message: expect.stringMatching(/^The s3 ListBuckets request was still running when dispose\(\) ended its grace period \(100 ms\), so it was stopped, retries included\./),
+      message: expect.stringMatching(
+        /^The s3 ListBuckets request was still running when dispose\(\) ended its grace period \(100 ms\), so it was stopped, retries included\./,
+      ),
     });
   });
 
