@@ -157,6 +157,14 @@ describe('temporary credentials expired server-side', () => {
     expect(calls).toEqual([undefined, { forceRefresh: true }]);
     // Not sent again with credentials known to be refused.
     expect(local.requests.count('dynamodb')).toBe(1);
+    // Twelve more on two clients at once: each is refused, and the source is not asked once per refusal
+    // (at most once more: a second may have passed since it gave the same credentials back).
+    const other = factory.getClient(s3, s3Options(provider));
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => rejection(i % 2 === 0 ? client.send(new ListTablesCommand({})) : other.send(new ListBucketsCommand({})))),
+    );
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ code: 'CREDENTIALS_REJECTED' });
+    expect(calls.length).toBeLessThanOrEqual(3);
   });
 
   it('a keyed source that caches is told to force its refresh (context.forceRefresh) and heals', async () => {

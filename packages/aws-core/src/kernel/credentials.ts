@@ -36,7 +36,7 @@ export const DEFAULT_REFRESH_WINDOW_MS: number = 5 * 60_000;
  */
 const CLOCK_OFFSET_MIN_MS = 60_000;
 
-/** After a failed background refresh, wait this long before the next try. */
+/** After a failed background refresh, or a forced one that gave back the rejected credentials, wait this long before asking the source again. */
 const REFRESH_RETRY_GAP_MS = 1_000;
 
 /**
@@ -127,7 +127,8 @@ export interface MemoizedProvider extends AwsCredentialProvider {
    * Drops the cached credentials if they are still `rejected` (compared by
    * key, secret and token) and resolves fresh ones, asking the source to
    * refresh; a refresh already running (another client's, another caller's)
-   * is shared. Credentials already replaced are returned as they are.
+   * is shared. Credentials already replaced are returned as they are, and so
+   * are credentials a forced refresh gave back less than a second ago.
    *
    * @param rejected - the credentials the service rejected.
    * @param code - the service's error code, for the report.
@@ -194,6 +195,8 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   let refreshWindow = options.refreshWindowMs;
   let pending: Promise<AwsCredentials> | undefined;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
+  /** When a forced refresh last gave back the very credentials it was asked to replace. */
+  let gaveBackAt = Number.NEGATIVE_INFINITY;
   // How far the host's clock is from AWS's, as the SDK learnt it from the
   // services' `Date` headers (`systemClockOffset` of the client calling):
   // expiry is decided on AWS's clock, so a host clock that is fast does not
@@ -231,9 +234,21 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
     // One refresh for every client and caller that saw the same rejection.
     if (pending !== undefined) return pending;
     if (current !== undefined && !sameCredentials(current, rejected)) return Promise.resolve(current);
+    // The source was just asked for fresh ones and gave these back: the
+    // rejections still arriving for them (requests sent before it answered)
+    // must not ask it again each, one call per request. Asked again a second
+    // later at the soonest, as a failed refresh is.
+    if (current !== undefined && Date.now() - gaveBackAt < REFRESH_RETRY_GAP_MS) return Promise.resolve(current);
     current = undefined;
     expiresAt = undefined;
-    return resolve(code);
+    const refreshed = resolve(code);
+    refreshed.then(
+      (fresh) => {
+        if (sameCredentials(fresh, rejected)) gaveBackAt = Date.now();
+      },
+      () => {},
+    );
+    return refreshed;
   };
   // The SDK calls it with `{ callerClientConfig }`: the calling client's config, whose `systemClockOffset` it keeps.
   const provider = async (called?: { readonly callerClientConfig?: { readonly systemClockOffset?: unknown } }) => {

@@ -1,7 +1,7 @@
 // The memoised provider's `invalidate` and the rejection codes, without a
 // wire (the requests themselves are tested against the testkit in
 // internal/e2e/src/heal.test.ts).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoizeProvider, type ResolutionReport } from './credentials.js';
 import { AwsClientError } from './errors.js';
 import { rejectionOf } from './heal.js';
@@ -27,6 +27,10 @@ function source() {
   return { provider, calls, reports };
 }
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 describe('invalidate', () => {
   it('is marked memoized, so the SDK calls it for every request instead of caching above it', () => {
     expect(source().provider.memoized).toBe(true);
@@ -49,6 +53,30 @@ describe('invalidate', () => {
     const late = await provider.invalidate({ ...rejected } as AwsCredentials, 'ExpiredTokenException');
     expect(late.accessKeyId).toBe('ASIA2');
     expect(calls).toHaveLength(2);
+  });
+
+  it('asks a source that gave back the rejected credentials once, not once per rejection still arriving; again a second later', async () => {
+    const calls: unknown[] = [];
+    const stale = { accessKeyId: 'ASIASTALE', secretAccessKey: 'stale-secret', sessionToken: 'stale-token' };
+    const provider = memoizeProvider(
+      async (options) => {
+        calls.push(options);
+        return { ...stale };
+      },
+      { refreshWindowMs: 60_000, wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) },
+    );
+    const now = vi.spyOn(Date, 'now');
+    now.mockReturnValue(1_000_000);
+    const rejected = await provider();
+    expect(await provider.invalidate(rejected, 'ExpiredToken')).toEqual(stale);
+    expect(calls).toEqual([undefined, { forceRefresh: true }]);
+    // Twelve requests sent before the refresh answered, each rejected now, one after another.
+    for (let i = 0; i < 12; i++) expect(await provider.invalidate({ ...stale }, 'ExpiredToken')).toEqual(stale);
+    expect(calls).toHaveLength(2);
+    // A second later the source may have new ones: asked again, once.
+    now.mockReturnValue(1_001_000);
+    await Promise.all([provider.invalidate({ ...stale }, 'ExpiredToken'), provider.invalidate({ ...stale }, 'ExpiredToken')]);
+    expect(calls).toEqual([undefined, { forceRefresh: true }, { forceRefresh: true }]);
   });
 
   it('compares by key, secret and token, not by object identity', async () => {
