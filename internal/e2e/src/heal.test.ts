@@ -92,6 +92,21 @@ describe('temporary credentials expired server-side', () => {
     for (const secret of [first, second].map((set) => set.accessKeyId)) expect(published).not.toContain(secret);
   });
 
+  it('an S3 HEAD refused for an expired token is not recognised (no body, no code), as the README says; the next request heals', async () => {
+    const factory = disposed(createClientFactory());
+    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/heal-head', roleSessionName: 'head', source: { ...local.credentials } });
+    const client = factory.getClient(s3, s3Options(credentials));
+    await client.send(new CreateBucketCommand({ Bucket: 'heal-head' }));
+    local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    const refused = await rejection(client.send(new HeadObjectCommand({ Bucket: 'heal-head', Key: 'none' })));
+    expect(refused).not.toBeInstanceOf(AwsCredentialError);
+    expect(refused).toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    expect(local.requests.count('sts', { operation: 'AssumeRole' })).toBe(1);
+    await client.send(new ListBucketsCommand({}));
+    expect(local.requests.count('sts', { operation: 'AssumeRole' })).toBe(2);
+    expect(factory.stats()).toMatchObject({ credentialRefreshes: 1 });
+  });
+
   it('a one-shot stream body is not sent again: CREDENTIALS_REJECTED, and the next request has fresh credentials', async () => {
     const factory = disposed(createClientFactory());
     const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/heal-stream', roleSessionName: 'stream', source: { ...local.credentials } });
