@@ -1,5 +1,5 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { createClientFactory } from '@dbp/aws-core';
 import { dynamodb } from '@dbp/aws-dynamodb';
 import { s3 } from '@dbp/aws-s3';
@@ -66,6 +66,20 @@ describe('an endpoint given in config as a property that is not enumerable', () 
     expect(
       factory.getClient(s3, { region: local.region, credentials: local.credentials, config: { endpoint: local.endpoints.s3, forcePathStyle: true } }),
     ).toBe(client);
+    await factory.dispose();
+  });
+});
+
+describe('an endpoint without its scheme', () => {
+  it('is refused at getClient with INVALID_CONFIG; the bare SDK client fails its first request with a TypeError', async () => {
+    const endpoint = local.endpoints.s3.replace(/^http:\/\//, '');
+    const factory = createClientFactory();
+    expect(() => factory.getClient(s3, { region: local.region, credentials: local.credentials, config: { endpoint, forcePathStyle: true } })).toThrow(
+      expect.objectContaining({ name: 'AwsClientError', code: 'INVALID_CONFIG', message: expect.stringMatching(/^config\.endpoint is not a URL/) }),
+    );
+    const bare = new S3Client({ region: local.region, credentials: local.credentials, endpoint, forcePathStyle: true });
+    await expect(bare.send(new ListBucketsCommand({}))).rejects.toBeInstanceOf(TypeError);
+    bare.destroy();
     await factory.dispose();
   });
 });

@@ -46,9 +46,16 @@ export const refusals = {
 export const serviceTierTypo = (() => {
   try { createClientFactory({ serviceTiers: { athenna: 'data' } }).dispose(); return 'accepted'; } catch (error) { return error.code + ': ' + error.message; }
 })();
+// An endpoint without its scheme: refused by the development aids; where they are dropped, the SDK's own TypeError at the first request.
+export const endpointTypo = (() => {
+  try { createClientFactory().getClient(s3, { region: 'us-east-1', credentials, config: { endpoint: '127.0.0.1:4566' } }); return 'accepted'; } catch (error) { return error.code + ': ' + error.message; }
+})();
 `;
 
-async function run(name: string, production: boolean): Promise<{ code: string; refusals: Record<string, Refusal>; serviceTierTypo: string }> {
+async function run(
+  name: string,
+  production: boolean,
+): Promise<{ code: string; refusals: Record<string, Refusal>; serviceTierTypo: string; endpointTypo: string }> {
   const built = await bundle('browser', {
     contents: ENTRY,
     minify: production,
@@ -57,8 +64,12 @@ async function run(name: string, production: boolean): Promise<{ code: string; r
   mkdirSync(TMP_DIR, { recursive: true });
   const file = join(TMP_DIR, `production-errors-${name}-${process.pid}.mjs`);
   writeFileSync(file, built.code);
-  const { refusals, serviceTierTypo } = (await import(pathToFileURL(file).href)) as { refusals: Record<string, Refusal>; serviceTierTypo: string };
-  return { code: built.code, refusals, serviceTierTypo };
+  const { refusals, serviceTierTypo, endpointTypo } = (await import(pathToFileURL(file).href)) as {
+    refusals: Record<string, Refusal>;
+    serviceTierTypo: string;
+    endpointTypo: string;
+  };
+  return { code: built.code, refusals, serviceTierTypo, endpointTypo };
 }
 
 /**
@@ -134,5 +145,10 @@ describe('errors of a production web build', () => {
       /^INVALID_FACTORY_OPTIONS: createClientFactory\(\): serviceTiers has a key 'athenna' that is no service id; did you mean 'athena'\?/,
     );
     expect(production.serviceTierTypo).toBe('accepted');
+  });
+
+  it("drop the check of SDK config values too: an endpoint without its scheme is refused in development only, else the SDK's TypeError comes at the first request", () => {
+    expect(development.endpointTypo).toMatch(/^INVALID_CONFIG: config\.endpoint is not a URL/);
+    expect(production.endpointTypo).toBe('accepted');
   });
 });

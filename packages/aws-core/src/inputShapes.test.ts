@@ -296,6 +296,29 @@ describe('config snapshots', () => {
     );
   });
 
+  it('refuses a config.endpoint string that is no URL at getClient, not with a TypeError at the first request', () => {
+    const factory = createClientFactory();
+    for (const endpoint of ['not a url', '127.0.0.1:4566', '', 'http://']) {
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: { endpoint } })).toThrow(
+        expect.objectContaining({
+          name: 'AwsClientError',
+          code: 'INVALID_CONFIG',
+          message:
+            "config.endpoint is not a URL (new URL() refuses it, as the SDK would at the first request). Give the whole URL with its scheme, such as 'http://127.0.0.1:4566'.",
+        }),
+      );
+    }
+    // What the SDK takes: a URL string with a scheme, a URL object, an endpoint object, a provider.
+    for (const endpoint of [
+      'http://127.0.0.1:4566',
+      'https://s3.us-east-1.amazonaws.com/',
+      new URL('http://localhost:9000'),
+      { url: new URL('http://localhost:9000') },
+    ]) {
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: { endpoint } as never })).not.toThrow();
+    }
+  });
+
   it('keeps class instances and functions by identity', () => {
     const factory = createClientFactory();
     class Agent {}

@@ -42,6 +42,7 @@ export type MessageId =
   | 'INVALID_CONFIG.cycle'
   | 'INVALID_CONFIG.depth'
   | 'INVALID_CONFIG.create'
+  | 'INVALID_CONFIG.endpoint'
   | 'UNKNOWN_SERVICE.id'
   | 'UNKNOWN_SERVICE.type'
   | 'UNKNOWN_SERVICE.notClient'

@@ -28,7 +28,7 @@ import {
 import type { RegionSource } from './regions.js';
 import { definitionKey, isServiceDefinition, lookupService, registeredServiceIds } from './serviceDefinition.js';
 import type { ServiceTierOverrides } from './serviceTiers.js';
-import type { ClientClasses, Platform } from './setup.js';
+import { type ClientClasses, installation, type Platform } from './setup.js';
 import type { AwsCredentialProvider, SdkClientClass, ServiceDefinition, TierConfig } from './types.js';
 import { refuseProblem } from './validateOptions.js';
 
@@ -174,6 +174,8 @@ export function resolveCall(service: unknown, read: CallRead, context: CallConte
   }
   const session = resolveSession(read, config, context);
   const snapshot = config === undefined ? undefined : snapshotConfig(config, SESSION_KEYS);
+  // Values the SDK would fail on at the first request (development aids: always on Node).
+  if (snapshot !== undefined) installation().dev?.checkConfig(snapshot);
   const configKey = snapshot === undefined ? '' : canonicalConfig(snapshot, SESSION_KEYS);
   const { region, profile, credentials } = session;
   // A definition is its id and origin (shared by the package's ESM and CJS

@@ -139,12 +139,14 @@ export interface Plugins {
   readonly lifecycle?: ((context: LifecycleContext) => Lifecycle) | undefined;
   /** Logger lines and events (`onEvent`, and `diagnostics_channel` on Node). */
   readonly observe?: ((logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number) => Report) | undefined;
-  /** Development aids: full message texts, the per-call provider warning, and the refusal of a `serviceTiers` key that is a typo. */
+  /** Development aids: full message texts, the per-call provider warning, the refusal of a `serviceTiers` key that is a typo, and the check of SDK config values. */
   readonly dev?:
     | {
         readonly format: MessageFormat;
         readonly providerTrap: () => ProviderTrap;
         readonly checkServiceTierKey: (key: string, where: string) => void;
+        /** Refuses SDK config values the SDK would fail on at the first request, with a `TypeError` (an `endpoint` string that is no URL). */
+        readonly checkConfig: (config: Readonly<Record<string, unknown>>) => void;
       }
     | undefined;
   /** Any SDK client class as a service. */
