@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Options } from 'tsup';
 
@@ -60,10 +60,13 @@ export function defineBuild(entry: Record<string, string>, extra: Partial<Option
     outDir,
     outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
     ...extra,
-    // The package's own step first (it may add files to dist), then the ASCII pass over them all.
+    // The package's own step first (it may add files to dist), then the ASCII pass over them all,
+    // and the repository's LICENSE into the package's folder (npm packs it from there only; the
+    // copy is ignored by git, and scripts/check-packages.mjs checks every tarball has it).
     onSuccess: async () => {
       await onSuccess?.();
       await asciiOnly(outDir);
+      await copyFile('../../LICENSE', 'LICENSE');
     },
     dts: extra.dts === false ? false : { ...dtsOptions, entry: dtsEntry },
     external: [name, ...(extra.external ?? [])],

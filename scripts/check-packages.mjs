@@ -20,7 +20,8 @@
 //    and from CJS) and bundler resolution. The node10 profile is left out:
 //    these packages need `exports` (`engines.node >= 20`), and node10
 //    resolution cannot see subpaths such as `@dbp/aws-s3/register`. Every
-//    declared dist path must also be in the tarball.
+//    declared dist path must also be in the tarball, and so must LICENSE
+//    (the build copies the repository's into the package, tsup.config.base.ts).
 // 4. Service packages (internal/services/services.json; importing it fails on
 //    drift between the manifest and packages/): a `./register` entry, and
 //    `@dbp/aws-core` (`workspace:^`) and their SDK client as dependencies.
@@ -237,6 +238,10 @@ try {
     if (missing.length > 0) {
       failed = true;
       console.log(`✖ ${pkg.name}: not in the tarball: ${[...new Set(missing)].join(', ')}`);
+    }
+    if (!inTarball.has('LICENSE')) {
+      failed = true;
+      console.log(`✖ ${pkg.name}: the tarball has no LICENSE (the build copies the repository's, tsup.config.base.ts: built with defineBuild?)`);
     }
   }
 
