@@ -95,7 +95,7 @@ export interface AssumeRoleOptions extends StsConfigOption {
    * the key by value (explicit credentials) or identity (a provider; a keyed
    * one by its key), never shown. Explicit credentials are checked at the
    * call, exactly as `getClient` checks them.
-   * @default the factory's own credentials (on Node the default chain: environment, profile, SSO, container, instance)
+   * @default the default credential chain, as `getClient` without `credentials` uses it (Node: environment, profile, SSO, container, instance; browsers and workers have none)
    */
   readonly source?: AwsCredentials | AwsCredentialProvider | undefined;
   /**
