@@ -329,6 +329,34 @@ describe('config snapshots', () => {
   });
 });
 
+describe('a misspelt credential field', () => {
+  it("names the field meant, and maps STS's capitalised spelling (a common slip: its Credentials passed as they come)", () => {
+    const factory = createClientFactory();
+    const refused = (credentials: object) => {
+      try {
+        factory.getClient(alpha, { region: 'us-east-1', credentials: credentials as never });
+      } catch (error) {
+        return error as AwsCredentialError;
+      }
+      throw new Error('accepted');
+    };
+    const fields = 'Pass { accessKeyId, secretAccessKey, sessionToken?, expiration?, credentialScope?, accountId? }.';
+    expect(refused({ accesKeyId: 'AKIDTYPO', secretAccessKey: 'typo-secret' })).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      message: `Invalid credentials: unknown field 'accesKeyId'. Did you mean 'accessKeyId'? ${fields}`,
+    });
+    const sts = refused({ AccessKeyId: 'ASIASTS', SecretAccessKey: 'sts-secret', SessionToken: 'sts-token' });
+    expect(sts).toBeInstanceOf(AwsCredentialError);
+    expect(sts.message).toBe(
+      `Invalid credentials: unknown field 'AccessKeyId'. STS's Credentials (AssumeRole, GetSessionToken) spell their fields with capitals: map AccessKeyId, SecretAccessKey, SessionToken and Expiration to accessKeyId, secretAccessKey, sessionToken and expiration. ${fields}`,
+    );
+    expect(sts.message).not.toContain('sts-secret');
+    expect(refused({ accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', region: 'us-east-1' }).message).toBe(
+      `Invalid credentials: unknown field 'region'. ${fields}`,
+    );
+  });
+});
+
 describe('credential fingerprints', () => {
   it('refuses empty strings in every credential field rather than reading them as absent', () => {
     const factory = createClientFactory();

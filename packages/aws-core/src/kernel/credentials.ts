@@ -55,7 +55,11 @@ function refuseWhiteSpace(spec: (typeof CREDENTIAL_FIELDS)[number], value: unkno
  * never values.
  */
 export function validateCredentials(read: Readonly<CredentialsRead>, unknownField: string | undefined): AwsCredentials {
-  if (unknownField !== undefined) throw fail('INVALID_CREDENTIALS.unknownField', { field: clip(unknownField) });
+  if (unknownField !== undefined) {
+    // The fields as the message lists them (an optional one with `?`), for its "did you mean".
+    const fields = CREDENTIAL_FIELDS.map(({ name, required }) => (required ? name : `${name}?`));
+    throw fail('INVALID_CREDENTIALS.unknownField', { field: clip(unknownField), fields });
+  }
   const copy: Partial<Record<CredentialField, unknown>> = {};
   for (const spec of CREDENTIAL_FIELDS) {
     const value = read[spec.name];

@@ -92,6 +92,25 @@ function nearestTier(tier: string, known: readonly string[]): string | undefined
   return links.closest(tier.toLowerCase(), known, 2);
 }
 
+/**
+ * What STS's spelling of a credential field (`AccessKeyId`, …: capitals,
+ * as in its `Credentials`) maps to, when the misspelt field is that.
+ */
+function stsSpelling(field: string, names: readonly string[]): string | undefined {
+  return names.some((name) => name !== field && name.toLowerCase() === field.toLowerCase())
+    ? " STS's Credentials (AssumeRole, GetSessionToken) spell their fields with capitals: map AccessKeyId, SecretAccessKey, SessionToken and Expiration to accessKeyId, secretAccessKey, sessionToken and expiration."
+    : undefined;
+}
+
+function unknownCredentialField(d: Values): string {
+  const field = String(d.field);
+  const fields = (d.fields ?? []) as readonly string[];
+  const names = fields.map((name) => name.replace('?', ''));
+  const near = nearestOption(field, names);
+  const hint = stsSpelling(field, names) ?? (near ? ` Did you mean '${near}'?` : '');
+  return `Invalid credentials: unknown field '${clip(field)}'.${hint} Pass { ${list(fields)} }.`;
+}
+
 function unknownKey(d: Values): string {
   const key = String(d.key);
   const allowed = (d.allowed ?? []) as readonly string[];
@@ -283,8 +302,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
 
   'INVALID_CREDENTIALS.type': (d: Values): string =>
     `Invalid credentials: expected { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a credential provider function, got ${d.got}.`,
-  'INVALID_CREDENTIALS.unknownField': (d: Values): string =>
-    `Invalid credentials: unknown field '${clip(String(d.field))}'. Pass { accessKeyId, secretAccessKey, sessionToken?, expiration?, credentialScope?, accountId? }.`,
+  'INVALID_CREDENTIALS.unknownField': (d: Values): string => unknownCredentialField(d),
   'INVALID_CREDENTIALS.field': (d: Values): string =>
     `Invalid credentials: ${d.field} ${d.required ? 'must be' : 'when given, must be'} ${d.type === 'date' ? 'a valid Date' : 'a non-empty string'}, got ${d.got}. Pass { accessKeyId, secretAccessKey, sessionToken?, expiration? }, or a credential provider function.`,
   'INVALID_CREDENTIALS.whitespace': (d: Values): string =>
@@ -327,7 +345,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'MISSING_REGION.web': (): string =>
     'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory, or configureClientFactory({ defaultRegion }) for the process-wide one).',
   'MISSING_REGION.node': (d: Values): string =>
-    `No region: getClient() was given none, the factory has no defaultRegion, AWS_REGION is not set, and the SDK found none in the shared config file for ${d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')"} or in the instance metadata (the SDK's error is this error's cause). Pass region to getClient(), set defaultRegion on the factory (createClientFactory({ defaultRegion }), or configureClientFactory({ defaultRegion }) for the process-wide one), set AWS_REGION, or give the profile a region in its config file (region = us-east-1).`,
+    `No region: the call (getClient() or warm()) gave none, the factory has no defaultRegion, AWS_REGION is not set, and the SDK found none in the shared config file for ${d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')"} or in the instance metadata (the SDK's error is this error's cause). Pass region to the call, set defaultRegion on the factory (createClientFactory({ defaultRegion }), or configureClientFactory({ defaultRegion }) for the process-wide one), set AWS_REGION, or give the profile a region in its config file (region = us-east-1).`,
 
   'LOG.newRegion': (d: Values): string =>
     `[@dbp/aws] Region '${clip(String(d.region), 64)}' is not in the AWS SDK's region list; using it as given (a new region?). Update the SDK, or set regionValidation: 'strict' to refuse unlisted regions.`,
