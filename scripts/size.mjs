@@ -41,16 +41,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const OVERHEAD_BUDGET_BYTES = 14_100;
 
 /**
- * What CI enforces today: the measured overhead (71,301 B after the config checks: the
- * core's Node build ~53 kB, its message catalog ~17.5 kB, the example's own code) plus
- * a little. Lower this as the core shrinks; never raise it without a reason
- * in the commit. (Raised from 69,500: +2 kB for what a user meets after
- * `dispose()` and with a class-instance `config` or an `endpoint` without its
- * scheme, messages that say what happened and what to do where a TypeError
- * or a message about something else came, and for reading `config` keys that
- * are not enumerable.)
+ * What CI enforces today: the measured overhead (71,750 B: the core's Node build ~53 kB,
+ * its message catalog ~18 kB, the example's own code) plus a little. Lower this
+ * as the core shrinks; never raise it without a reason in the commit. (Raised
+ * from 69,500: +2.4 kB of messages that say what happened and what to do where
+ * a TypeError or a message about something else came: after `dispose()`, a
+ * class-instance `config`, an `endpoint` without its scheme, a misspelt or
+ * STS-spelt credential field; and reading `config` keys that are not
+ * enumerable.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 71_500;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 72_000;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -55,11 +55,7 @@ function refuseWhiteSpace(spec: (typeof CREDENTIAL_FIELDS)[number], value: unkno
  * never values.
  */
 export function validateCredentials(read: Readonly<CredentialsRead>, unknownField: string | undefined): AwsCredentials {
-  if (unknownField !== undefined) {
-    // The fields as the message lists them (an optional one with `?`), for its "did you mean".
-    const fields = CREDENTIAL_FIELDS.map(({ name, required }) => (required ? name : `${name}?`));
-    throw fail('INVALID_CREDENTIALS.unknownField', { field: clip(unknownField), fields });
-  }
+  if (unknownField !== undefined) throw fail('INVALID_CREDENTIALS.unknownField', { field: clip(unknownField) });
   const copy: Partial<Record<CredentialField, unknown>> = {};
   for (const spec of CREDENTIAL_FIELDS) {
     const value = read[spec.name];

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { CREDENTIAL_FIELDS } from '../../kernel/keySpec.js';
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
 import { clip, closest } from '../../kernel/text.js';
 import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
@@ -27,6 +28,8 @@ export interface CatalogLinks {
   readonly packagedServiceIds: typeof packagedServiceIds;
   /** Service id → the `@dbp/aws-*` package that serves it. */
   readonly servicePackages: Readonly<Record<string, string>>;
+  /** The fields of explicit credentials, in order, and whether each is required. */
+  readonly credentialFields: readonly { readonly name: string; readonly required: boolean }[];
 }
 
 /** The links every build hands the catalog. */
@@ -37,4 +40,6 @@ export const CATALOG_LINKS: CatalogLinks = {
   nearestServiceId,
   packagedServiceIds,
   servicePackages: SERVICE_PACKAGES,
+  // A reference, not a computed list: this object must stay free of calls, so a production web build drops it with the catalog.
+  credentialFields: CREDENTIAL_FIELDS,
 };

@@ -104,8 +104,8 @@ function stsSpelling(field: string, names: readonly string[]): string | undefine
 
 function unknownCredentialField(d: Values): string {
   const field = String(d.field);
-  const fields = (d.fields ?? []) as readonly string[];
-  const names = fields.map((name) => name.replace('?', ''));
+  const names = links.credentialFields.map(({ name }) => name);
+  const fields = links.credentialFields.map(({ name, required }) => (required ? name : `${name}?`));
   const near = nearestOption(field, names);
   const hint = stsSpelling(field, names) ?? (near ? ` Did you mean '${near}'?` : '');
   return `Invalid credentials: unknown field '${clip(field)}'.${hint} Pass { ${list(fields)} }.`;
