@@ -511,7 +511,11 @@ export interface FactoryStats {
    * credentials, a retry rejected again).
    */
   readonly credentialRejections: number;
-  /** Removed clients still finishing in-flight requests before being destroyed. */
+  /**
+   * Removed clients still finishing in-flight requests before being destroyed.
+   * Always 0 in browsers, workers and edge runtimes, where a removed client is
+   * destroyed at once (see {@link ClientStatsEntry.inFlight}).
+   */
   readonly draining: number;
   /** One row per cached client, least recently used first. */
   readonly entries: readonly ClientStatsEntry[];
