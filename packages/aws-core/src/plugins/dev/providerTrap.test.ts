@@ -89,24 +89,10 @@ describe('the per-call provider warning', () => {
     expect(warnings()[0]).toMatch(/Build the provider once/);
   });
 
-  it('stays silent for 25 tenants built once and served once at start-up, and 3 more signing up 11 s later within 3 s', () => {
-    const { factory, warnings, at } = setup();
-    for (let n = 0; n < 25; n++) factory.getClient(alpha, { credentials: tenantProvider(n) });
-    for (let n = 25; n < 28; n++) {
-      at(11 + (n - 25));
-      factory.getClient(alpha, { credentials: tenantProvider(n) });
-    }
-    // A batch job's tenants, each served once: nothing is rebuilt per call.
-    at(30);
-    factory.getClient(alpha, { credentials: tenantProvider(28) });
-    expect(factory.stats().clients).toBe(29);
-    expect(warnings()).toEqual([]);
-  });
-
   it('warns when the same providers are rebuilt per call by 20 tenants in turn', () => {
     const { factory, warnings, at } = setup();
     // Every 2 s each of 20 tenants makes a call, each with a provider built for that call.
-    for (let second = 0; second <= 60; second += 2) {
+    for (let second = 0; second <= 30; second += 2) {
       at(second);
       for (let tenant = 0; tenant < 20; tenant++) factory.getClient(alpha, { credentials: tenantProvider(tenant) });
     }

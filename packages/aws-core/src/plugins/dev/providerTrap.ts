@@ -14,13 +14,9 @@
  * the factory warns once per service when {@link TRAP_CLIENTS} such clients
  * were created within {@link TRAP_WINDOW_MS} and new provider functions keep
  * coming: this one is the {@link TRAP_RECENT}th within the last
- * {@link TRAP_SETTLE_MS}. The clients counted are a sample, one per
- * {@link TRAP_SAMPLE_MS} at most: providers rebuilt per call keep coming
- * second after second, while tenants' providers built once come in bursts (at
- * start-up, or a batch of tenants each served once), and a burst, however
- * large, is one sample. (Twenty-five tenants served at start-up and three
- * signing up 11 s later, before any tenant was asked for again, are two
- * bursts, not a stream.)
+ * {@link TRAP_SETTLE_MS}. (Twenty tenants served at start-up and a new one
+ * signing up a while later, before any tenant was asked for again, is a burst
+ * and a lone newcomer, not a stream.)
  *
  * @module
  */
@@ -35,8 +31,6 @@ export const TRAP_WINDOW_MS = 60_000;
 export const TRAP_SETTLE_MS = 10_000;
 /** How many provider clients of one service, this one included, must have been created within the last {@link TRAP_SETTLE_MS} (new provider functions keep coming). */
 export const TRAP_RECENT = 3;
-/** At most one client per this long is watched (milliseconds): a burst counts once. */
-export const TRAP_SAMPLE_MS = 1_000;
 /**
  * How many clients are watched per service at most. The oldest are kept
  * (they are the first to count), so a burst of calls holds no more than this.
@@ -76,8 +70,7 @@ export class ProviderTrap implements Trap {
       this.#created.delete(entry.service);
       return { count: settled, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000 };
     }
-    const last = recent.at(-1);
-    if (recent.length < WATCHED && (last === undefined || now - last.createdAt >= TRAP_SAMPLE_MS)) recent.push(entry);
+    if (recent.length < WATCHED) recent.push(entry);
     this.#recent.set(entry.service, recent);
     return undefined;
   }
