@@ -1,28 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile } from 'node:fs/promises';
 import type { Options } from 'tsup';
-
-/** Built JavaScript: what {@link asciiOnly} rewrites and scripts/check-packages.mjs checks. */
-const SCRIPT_FILE = /\.(?:c|m)?js$/;
-
-/**
- * Escapes every non-ASCII character left in the built JavaScript of `dir`.
- * esbuild escapes them in strings and regular expressions, not in the
- * comments it keeps, and one such character makes Node decode the whole file
- * into a two-byte string: an arrow in one comment of the core's Node build
- * cost every import of it ~0.5 ms (5 % of its import CPU, measured in 30
- * paired fresh processes). In a comment, `\u2192` is only text.
- */
-async function asciiOnly(dir: string): Promise<void> {
-  for (const name of await readdir(dir)) {
-    if (!SCRIPT_FILE.test(name)) continue;
-    const file = join(dir, name);
-    const text = await readFile(file, 'utf8');
-    const ascii = text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    if (ascii !== text) await writeFile(file, ascii);
-  }
-}
 
 /**
  * The one build shape every package shares: ESM + CJS with declaration files,
@@ -46,9 +24,8 @@ export function defineBuild(entry: Record<string, string>, extra: Partial<Option
   const dtsOptions = typeof extra.dts === 'object' ? extra.dts : {};
   const dtsEntry = { ...((dtsOptions.entry as Record<string, string> | undefined) ?? entry) };
   if (existsSync('src/registry.ts')) dtsEntry.registry = 'src/registry.ts';
-  const outDir = 'dist';
   const onSuccess = extra.onSuccess;
-  if (typeof onSuccess === 'string') throw new Error('defineBuild: give onSuccess as a function (it runs before the ASCII pass)');
+  if (typeof onSuccess === 'string') throw new Error('defineBuild: give onSuccess as a function (it runs before the LICENSE copy)');
   return {
     entry,
     format: ['esm', 'cjs'],
@@ -57,15 +34,14 @@ export function defineBuild(entry: Record<string, string>, extra: Partial<Option
     treeshake: false,
     splitting: false,
     target: 'es2022',
-    outDir,
+    outDir: 'dist',
     outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
     ...extra,
-    // The package's own step first (it may add files to dist), then the ASCII pass over them all,
-    // and the repository's LICENSE into the package's folder (npm packs it from there only; the
-    // copy is ignored by git, and scripts/check-packages.mjs checks every tarball has it).
+    // The package's own step, then the repository's LICENSE into the package's folder (npm packs
+    // it from there only; the copy is ignored by git, and scripts/check-packages.mjs checks every
+    // tarball has it).
     onSuccess: async () => {
       await onSuccess?.();
-      await asciiOnly(outDir);
       await copyFile('../../LICENSE', 'LICENSE');
     },
     dts: extra.dts === false ? false : { ...dtsOptions, entry: dtsEntry },

@@ -277,6 +277,21 @@ describe('config snapshots', () => {
     } finally {
       delete proto.endpoint;
     }
+    // One inherited key and one hidden own key: for…in lists as many keys as the config owns, but not the same ones
+    // (the fast path's memo of the last config must not answer for it).
+    proto.tag = 'v';
+    try {
+      const tagged = factory.getClient(alpha, { ...options, config: { tag: 'v' } }) as FakeClient;
+      expect(factory.getClient(alpha, { ...options, config: { tag: 'v' } })).toBe(tagged);
+      const hiddenEndpoint = factory.getClient(alpha, {
+        ...options,
+        config: Object.defineProperty({}, 'endpoint', { value: 'http://127.0.0.1:4566' }) as never,
+      }) as FakeClient;
+      expect(hiddenEndpoint).not.toBe(tagged);
+      expect(hiddenEndpoint.config.endpoint).toBe('http://127.0.0.1:4566');
+    } finally {
+      delete proto.tag;
+    }
   });
 
   it('refuses a config that is a class instance or made by Object.create(), saying what to pass instead', () => {
@@ -298,7 +313,7 @@ describe('config snapshots', () => {
 
   it('refuses a config.endpoint string that is no URL at getClient, not with a TypeError at the first request', () => {
     const factory = createClientFactory();
-    for (const endpoint of ['not a url', '127.0.0.1:4566', '', 'http://']) {
+    for (const endpoint of ['not a url', '127.0.0.1:4566', 'http://']) {
       expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: { endpoint } })).toThrow(
         expect.objectContaining({
           name: 'AwsClientError',
@@ -308,8 +323,9 @@ describe('config snapshots', () => {
         }),
       );
     }
-    // What the SDK takes: a URL string with a scheme, a URL object, an endpoint object, a provider.
+    // What the SDK takes: a URL string with a scheme, a URL object, an endpoint object, a provider; and '', no endpoint to it.
     for (const endpoint of [
+      '',
       'http://127.0.0.1:4566',
       'https://s3.us-east-1.amazonaws.com/',
       new URL('http://localhost:9000'),
@@ -351,6 +367,10 @@ describe('a misspelt credential field', () => {
       `Invalid credentials: unknown field 'AccessKeyId'. STS's Credentials (AssumeRole, GetSessionToken) spell their fields with capitals: map AccessKeyId, SecretAccessKey, SessionToken and Expiration to accessKeyId, secretAccessKey, sessionToken and expiration. ${fields}`,
     );
     expect(sts.message).not.toContain('sts-secret');
+    // Only STS's own spelling gets the STS hint; any other case slip is a plain typo.
+    expect(refused({ accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', sessiontoken: 'token' }).message).toBe(
+      `Invalid credentials: unknown field 'sessiontoken'. Did you mean 'sessionToken'? ${fields}`,
+    );
     expect(refused({ accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', region: 'us-east-1' }).message).toBe(
       `Invalid credentials: unknown field 'region'. ${fields}`,
     );

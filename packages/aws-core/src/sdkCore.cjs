@@ -7,7 +7,7 @@
 // src/sdkCore.node.js built in (an ES module importing even this small file would make Node scan
 // it for export names: `pnpm bench` part 2); bundlers take src/sdkCore.module.js (the `module`
 // condition), so a bundle holds one copy of each SDK module. Exported by name (no
-// `module.exports = require(…)`, which Node would follow as a re-export and parse after all).
+// `module.exports = require(...)`, which Node would follow as a re-export and parse after all).
 //
 // Also `#devCatalog` for Node's CommonJS build and whatever sets neither `module` nor `deno` (not
 // in the sources, which take the catalog itself: `@dbp/source`): the catalog's built file,

@@ -195,8 +195,9 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   let refreshWindow = options.refreshWindowMs;
   let pending: Promise<AwsCredentials> | undefined;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
-  /** When a forced refresh last gave back the very credentials it was asked to replace. */
+  /** When a forced refresh last gave back the very credentials it was asked to replace, and which they were. */
   let gaveBackAt = Number.NEGATIVE_INFINITY;
+  let gaveBack: AwsCredentials | undefined;
   // How far the host's clock is from AWS's, as the SDK learnt it from the
   // services' `Date` headers (`systemClockOffset` of the client calling):
   // expiry is decided on AWS's clock, so a host clock that is fast does not
@@ -238,13 +239,15 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
     // rejections still arriving for them (requests sent before it answered)
     // must not ask it again each, one call per request. Asked again a second
     // later at the soonest, as a failed refresh is.
-    if (current !== undefined && Date.now() - gaveBackAt < REFRESH_RETRY_GAP_MS) return Promise.resolve(current);
+    if (current !== undefined && sameCredentials(gaveBack, rejected) && Date.now() - gaveBackAt < REFRESH_RETRY_GAP_MS) return Promise.resolve(current);
     current = undefined;
     expiresAt = undefined;
     const refreshed = resolve(code);
     refreshed.then(
       (fresh) => {
-        if (sameCredentials(fresh, rejected)) gaveBackAt = Date.now();
+        if (!sameCredentials(fresh, rejected)) return;
+        gaveBackAt = Date.now();
+        gaveBack = fresh;
       },
       () => {},
     );

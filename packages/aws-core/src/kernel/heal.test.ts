@@ -79,6 +79,35 @@ describe('invalidate', () => {
     expect(calls).toEqual([undefined, { forceRefresh: true }, { forceRefresh: true }]);
   });
 
+  it('asks again at once for other credentials rejected within that second (the gap holds only for the set given back)', async () => {
+    const calls: unknown[] = [];
+    const set = (n: number, expiresAt: number) => ({
+      accessKeyId: `ASIA${n}`,
+      secretAccessKey: `secret-${n}`,
+      sessionToken: `token-${n}`,
+      expiration: new Date(expiresAt),
+    });
+    const now = vi.spyOn(Date, 'now');
+    now.mockReturnValue(1_000_000);
+    // The source: an expired set, the same set again when forced, then a fresh one, then another.
+    const answers = [set(1, 999_000), set(1, 999_000), set(2, 5_000_000), set(3, 5_000_000)];
+    const provider = memoizeProvider(
+      async (options) => {
+        calls.push(options);
+        return answers[calls.length - 1];
+      },
+      { refreshWindowMs: 0, wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) },
+    );
+    const first = await provider();
+    expect((await provider.invalidate(first, 'ExpiredToken')).accessKeyId).toBe('ASIA1');
+    now.mockReturnValue(1_000_100);
+    // The given-back set has expired: the next request resolves a fresh one, which the service rejects too.
+    const second = await provider();
+    expect(second.accessKeyId).toBe('ASIA2');
+    expect((await provider.invalidate(second, 'ExpiredToken')).accessKeyId).toBe('ASIA3');
+    expect(calls).toEqual([undefined, { forceRefresh: true }, undefined, { forceRefresh: true }]);
+  });
+
   it('compares by key, secret and token, not by object identity', async () => {
     const { provider, calls } = source();
     const current = await provider();

@@ -64,7 +64,7 @@ export class XmlNode {
   /** Legacy; never produced. */
   static readonly NOTATION_NODE: 12 = 12;
 
-  /** The node type (`XmlNode.ELEMENT_NODE`, …). */
+  /** The node type (`XmlNode.ELEMENT_NODE`, ...). */
   readonly nodeType: number;
   /** The qualified tag name for elements, `#text`, `#cdata-section`, `#comment`, the target for processing instructions, `#document`. */
   readonly nodeName: string;

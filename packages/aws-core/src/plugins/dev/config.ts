@@ -13,7 +13,8 @@ import { fail } from '../../kernel/errors.js';
 /** Throws `INVALID_CONFIG` (`INVALID_CONFIG.endpoint`) for a config the SDK would fail on at the first request. */
 export function checkConfig(config: Readonly<Record<string, unknown>>): void {
   const { endpoint } = config;
-  if (typeof endpoint !== 'string') return;
+  // An empty string is no endpoint to the SDK (`endpoint: process.env.AWS_ENDPOINT_URL` with the variable set empty).
+  if (typeof endpoint !== 'string' || endpoint === '') return;
   try {
     new URL(endpoint);
   } catch {

@@ -97,7 +97,7 @@ function nearestTier(tier: string, known: readonly string[]): string | undefined
  * as in its `Credentials`) maps to, when the misspelt field is that.
  */
 function stsSpelling(field: string, names: readonly string[]): string | undefined {
-  return names.some((name) => name !== field && name.toLowerCase() === field.toLowerCase())
+  return names.some((name) => field === name.charAt(0).toUpperCase() + name.slice(1))
     ? " STS's Credentials (AssumeRole, GetSessionToken) spell their fields with capitals: map AccessKeyId, SecretAccessKey, SessionToken and Expiration to accessKeyId, secretAccessKey, sessionToken and expiration."
     : undefined;
 }

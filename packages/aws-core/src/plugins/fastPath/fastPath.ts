@@ -144,20 +144,25 @@ function fastConfig(config: unknown): string | undefined {
   // enumerable (for…in skips it) is the caller's value too, and an inherited
   // one is not; the full path reads own keys only, enumerable or not
   // (`configSnapshot.ts`).
+  // (Both checks, before the memo below: an inherited key and a hidden own
+  // one would make the counts equal.)
   let exact = Object.getOwnPropertyNames(config).length === count;
-  if (exact && same && flat && count === lastFlatKeys.length) return lastFlatCanonical;
+  for (let i = 0; exact && i < count; i++) exact = Object.hasOwn(config, readKeys[i] as string);
+  if (!exact) {
+    readValues.fill(undefined, 0, count);
+    return undefined;
+  }
+  if (same && flat && count === lastFlatKeys.length) return lastFlatCanonical;
   const keys: string[] = [];
   const values: unknown[] = [];
   const snapshot: Record<string, unknown> = Object.create(null);
-  for (let i = 0; exact && i < count; i++) {
+  for (let i = 0; i < count; i++) {
     const key = readKeys[i] as string;
-    exact = Object.hasOwn(config, key);
     keys.push(key);
     values.push(readValues[i]);
     snapshot[key] = readValues[i];
   }
   readValues.fill(undefined, 0, count);
-  if (!exact) return undefined;
   let canonical: string;
   try {
     canonical = canonicalConfig(snapshot, NO_KEYS);
@@ -259,7 +264,7 @@ export class FastIndex {
  * hit allocates nothing. `ClientStore.clientFor` drives it.
  */
 export class FastPath implements FastPathIndex {
-  /** Exact inputs → entry. */
+  /** Exact inputs to entry. */
   readonly index: FastIndex = new FastIndex();
   /** The key every hit fills, so a hit allocates nothing. */
   readonly #key: FastKey = emptyFastKey();
