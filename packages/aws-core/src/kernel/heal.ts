@@ -56,7 +56,7 @@ const INNER_MIDDLEWARE = { relation: 'after', toMiddleware: RETRY, name: 'dbpAws
 
 /** Counted in `stats()`. */
 export interface HealCounters {
-  /** Refreshes forced by a rejection (one per rejected credentials, however many requests saw it). */
+  /** Refreshes forced by a rejection (one per rejected credentials, however many requests saw it; at most one a second for a set the source keeps giving back). */
   credentialRefreshes: number;
   /** Requests that ended in `CREDENTIALS_REJECTED`. */
   credentialRejections: number;

@@ -502,7 +502,8 @@ export interface FactoryStats {
   /**
    * Refreshes forced because a service rejected cached temporary credentials
    * (`ExpiredToken` and its other spellings): one per rejected credentials,
-   * however many clients and requests saw the rejection.
+   * however many clients and requests saw the rejection (a source that keeps
+   * giving the rejected credentials back is asked again at most once a second).
    */
   readonly credentialRefreshes: number;
   /**
