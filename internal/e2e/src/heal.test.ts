@@ -58,6 +58,19 @@ const dynamoOptions = (credentials: GetClientOptions['credentials']) => ({
   config: { ...local.clientOptions('dynamodb').config },
 });
 
+/**
+ * A factory's S3 client on an assumed role, with the bucket `heal-<name>` made, then the role's
+ * credentials expired server-side (the client still holds them).
+ */
+async function bucketWithExpiredRole(name: string) {
+  const factory = disposed(createClientFactory());
+  const credentials = assumeRole({ roleArn: `arn:aws:iam::111122223333:role/heal-${name}`, roleSessionName: name, source: { ...local.credentials } });
+  const client = factory.getClient(s3, s3Options(credentials));
+  await client.send(new CreateBucketCommand({ Bucket: `heal-${name}` }));
+  local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+  return { factory, client };
+}
+
 describe('temporary credentials expired server-side', () => {
   it('heal with one AssumeRole for 40 concurrent requests on two services, published and counted, never a secret', async () => {
     const events: FactoryEvent[] = [];
@@ -93,11 +106,7 @@ describe('temporary credentials expired server-side', () => {
   });
 
   it('an S3 HEAD refused for an expired token is not recognised (no body, no code), as the README says; the next request heals', async () => {
-    const factory = disposed(createClientFactory());
-    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/heal-head', roleSessionName: 'head', source: { ...local.credentials } });
-    const client = factory.getClient(s3, s3Options(credentials));
-    await client.send(new CreateBucketCommand({ Bucket: 'heal-head' }));
-    local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    const { factory, client } = await bucketWithExpiredRole('head');
     const refused = await rejection(client.send(new HeadObjectCommand({ Bucket: 'heal-head', Key: 'none' })));
     expect(refused).not.toBeInstanceOf(AwsCredentialError);
     expect(refused).toMatchObject({ $metadata: { httpStatusCode: 400 } });
@@ -108,11 +117,7 @@ describe('temporary credentials expired server-side', () => {
   });
 
   it('a one-shot stream body is not sent again: CREDENTIALS_REJECTED, and the next request has fresh credentials', async () => {
-    const factory = disposed(createClientFactory());
-    const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/heal-stream', roleSessionName: 'stream', source: { ...local.credentials } });
-    const client = factory.getClient(s3, s3Options(credentials));
-    await client.send(new CreateBucketCommand({ Bucket: 'heal-stream' }));
-    local.sts.expireCredentials(local.sts.issued().at(-1)!.accessKeyId);
+    const { factory, client } = await bucketWithExpiredRole('stream');
     local.requests.reset();
     const error = await rejection(
       client.send(new PutObjectCommand({ Bucket: 'heal-stream', Key: 'k', Body: Readable.from([Buffer.from('once')]), ContentLength: 4 })),
