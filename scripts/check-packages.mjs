@@ -97,6 +97,9 @@ function declarationCandidates(file) {
   return [file, file.replace(/\.js$/, '.d.ts'), file.replace(/\.cjs$/, '.d.cts'), file.replace(/\.mjs$/, '.d.mts')];
 }
 
+/** A character outside ASCII (one UTF-16 code unit). */
+const NOT_ASCII = /[\u0080-\uffff]/;
+
 function checkPackage(dir) {
   const errors = [];
   const pkg = readPackageJson(dir);
@@ -189,9 +192,9 @@ function checkPackage(dir) {
   // 6. ASCII only.
   for (const file of distFiles.filter((name) => /\.(c|m)?js$/.test(name))) {
     const lines = readFileSync(file, 'utf8').split('\n');
-    const line = lines.findIndex((text) => /[\u0080-\uffff]/.test(text));
+    const line = lines.findIndex((text) => NOT_ASCII.test(text));
     if (line !== -1) {
-      const char = lines[line].match(/[\u0080-\uffff]/)[0];
+      const char = lines[line].match(NOT_ASCII)[0];
       errors.push(
         `${relative(dir, file)}:${line + 1} has ${JSON.stringify(char)} (U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}): built JavaScript must be ASCII (esbuild keeps some comments as written: find this line's comment in the source and write it in ASCII)`,
       );

@@ -9,7 +9,7 @@
 import { type CacheEntry, ClientCache, type RemovalReason, release } from './clientCache.js';
 import { CredentialIds } from './credentialIds.js';
 import { expiredError, sessionProvider } from './credentials.js';
-import { fail } from './errors.js';
+import { type AwsClientError, fail } from './errors.js';
 import type { FactorySettings } from './factoryOptions.js';
 import { addHealing, type HealCounters } from './heal.js';
 import { type CallRead, copyRead, emptyRead, readCall } from './keySpec.js';
@@ -341,6 +341,11 @@ export function operationOf(context: { readonly commandName?: string } | undefin
   return (context?.commandName ?? 'unknown').replace(/Command$/, '');
 }
 
+/** `FACTORY_DISPOSED` for an attempt a disposed factory's client does not send (a retry, or a request on a client kept after `dispose()`). */
+export function notSent(entry: CacheEntry, context: { readonly commandName?: string } | undefined): AwsClientError {
+  return fail('FACTORY_DISPOSED.send', { service: entry.service, operation: operationOf(context) });
+}
+
 /**
  * The kernel's lifecycle, without the plug-in (browsers, workers, edge): a
  * removed client is destroyed at once. There, destroying a client never
@@ -357,7 +362,7 @@ function destroyAtOnce(report: Report): Lifecycle {
   // the start of finalizeRequest; this runs last, just before the handler sends).
   const attempt =
     (entry: CacheEntry) => (next: (args: unknown) => Promise<unknown>, context: { commandName?: string } | undefined) => async (args: unknown) => {
-      if (closed) throw fail('FACTORY_DISPOSED.send', { service: entry.service, operation: operationOf(context) });
+      if (closed) throw notSent(entry, context);
       return next(args);
     };
   const retire = (entry: CacheEntry, reason: RemovalReason): void => {

@@ -117,8 +117,9 @@ const readValues: unknown[] = [];
  * or class instances (which the canonical form names by identity anyway): the
  * next config with the same own keys and `===` values has the same canonical
  * form. A config with a key for…in does not list the same way (own and not
- * enumerable, or inherited) goes to the full path. Compared by value every call, never by the config object's identity,
- * so mutating a config between calls is seen. Configs with nested plain
+ * enumerable, or inherited) goes to the full path. Compared by value every
+ * call, never by the config object's identity, so mutating a config between
+ * calls is seen. Configs with nested plain
  * objects, arrays, Dates or URLs are serialised every time. One pass over the
  * keys; when it matches, the one allocation is the list of own keys (which
  * finds one for…in does not list): this runs on every hit with a config.

@@ -21,7 +21,7 @@
  * @module
  */
 import type { CacheEntry, RemovalReason, TrackedBody } from '../../kernel/clientCache.js';
-import { destroyEntry, operationOf } from '../../kernel/clientStore.js';
+import { destroyEntry, notSent, operationOf } from '../../kernel/clientStore.js';
 import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
 import type { ClientStatsEntry } from '../../kernel/types.js';
@@ -152,7 +152,7 @@ export class Drain implements Lifecycle {
     // at the start of finalizeRequest; this runs last, just before the
     // request handler sends): after dispose nothing more is sent.
     const attempt = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
-      if (this.#final) throw fail('FACTORY_DISPOSED.send', { service: entry.service, operation: operationOf(context) });
+      if (this.#final) throw notSent(entry, context);
       return next(args);
     };
     entry.client.middlewareStack.add(attempt as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
@@ -191,7 +191,7 @@ export class Drain implements Lifecycle {
    * `dispose()` such a request is refused: dispose is final.
    */
   #reopen(entry: CacheEntry, context: RequestContext | undefined): void {
-    if (this.#closed) throw fail('FACTORY_DISPOSED.send', { service: entry.service, operation: operationOf(context) });
+    if (this.#closed) throw notSent(entry, context);
     entry.state = 'retired';
     entry.reopened = true;
     this.#draining.add(entry);
