@@ -11,15 +11,17 @@ import type {
   ClearCacheFilter,
   ClientFactoryOptions,
   ClientOf,
+  ClientOfId,
   ConfigOf,
   ConfigOfClass,
+  ConfigOfId,
   FactoryStats,
   FactorySummary,
   GetClientOptions,
+  RegisteredId,
   SdkClientClass,
   SdkClientLike,
   ServiceDefinition,
-  ServiceRegistry,
   SessionOptions,
 } from './types.js';
 import { guardRead, readOptions, refuseProblem } from './validateOptions.js';
@@ -226,7 +228,7 @@ export class AwsClientFactory {
    * ```
    */
   getClient<TService extends ServiceDefinition<SdkClientLike, never>>(service: TService, options?: GetClientOptions<ConfigOf<TService>>): ClientOf<TService>;
-  getClient<TId extends keyof ServiceRegistry>(service: TId, options?: GetClientOptions<ConfigOf<ServiceRegistry[TId]>>): ClientOf<ServiceRegistry[TId]>;
+  getClient<TId extends string>(service: RegisteredId<TId>, options?: GetClientOptions<ConfigOfId<TId>>): ClientOfId<TId>;
   getClient<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): InstanceType<TClass>;
   getClient(service: unknown, options?: GetClientOptions<Record<string, unknown>>): SdkClientLike {
     this.#assertOpen();
@@ -266,7 +268,7 @@ export class AwsClientFactory {
     service: TService,
     options?: GetClientOptions<ConfigOf<TService>>,
   ): Promise<ClientOf<TService>>;
-  warm<TId extends keyof ServiceRegistry>(service: TId, options?: GetClientOptions<ConfigOf<ServiceRegistry[TId]>>): Promise<ClientOf<ServiceRegistry[TId]>>;
+  warm<TId extends string>(service: RegisteredId<TId>, options?: GetClientOptions<ConfigOfId<TId>>): Promise<ClientOfId<TId>>;
   warm<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): Promise<InstanceType<TClass>>;
   async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
     const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);

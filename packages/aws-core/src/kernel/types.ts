@@ -132,8 +132,23 @@ export type ConfigOf<TService> = TService extends {
 // biome-ignore lint/suspicious/noEmptyInterface: filled by module augmentation
 export interface ServiceRegistry {}
 
-/** A registered service id, or any string when none is known at compile time. */
+/** A registered service id: one of the ids the imported register entries (`@dbp/aws-s3/register`, …) add to `ServiceRegistry`. */
 export type ServiceId = keyof ServiceRegistry & string;
+
+/**
+ * What `getClient` and `warm` take as a string id: a registered id as it is;
+ * any other string becomes a sentence that says what to do, so TypeScript's
+ * "not assignable to parameter of type" error reads as advice, not `never`.
+ */
+export type RegisteredId<TId extends string> = TId extends ServiceId
+  ? TId
+  : `'${TId}' is not a registered service id: import its package's register entry (for 's3': import '@dbp/aws-s3/register'), or pass its definition (s3) or SDK client class (S3Client)`;
+
+/** The SDK client type a registered id's definition builds (`never` for any other string). */
+export type ClientOfId<TId extends string> = TId extends ServiceId ? ClientOf<ServiceRegistry[TId]> : never;
+
+/** The SDK configuration type a registered id's definition takes (`never` for any other string). */
+export type ConfigOfId<TId extends string> = TId extends ServiceId ? ConfigOf<ServiceRegistry[TId]> : never;
 
 /** What `defineService` takes: a definition whose `tier` may be left to `SERVICE_TIERS`. */
 export type ServiceDefinitionInput<TClient extends SdkClientLike, TConfig extends object> = Omit<ServiceDefinition<TClient, TConfig>, 'tier'> & {
