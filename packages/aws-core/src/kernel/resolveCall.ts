@@ -126,7 +126,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
     };
   }
   const chain = context.platform.defaultCredentials(profile);
-  if (chain === undefined) throw fail('MISSING_CREDENTIALS');
+  if (chain === undefined) throw fail('MISSING_CREDENTIALS', { profile });
   return {
     id: context.credentialIds.idFor(chainMaterial(profile)),
     source: { kind: 'chain', provider: chain, profile, refreshWindowMs: undefined, byIdentity: false },

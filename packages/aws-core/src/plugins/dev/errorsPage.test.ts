@@ -103,7 +103,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'CREDENTIALS_REJECTED.stream': [{ credentialId: 'a1b2c3d4e5f6', code: 'ExpiredToken', kind: 'keyed' }],
   'CREDENTIALS_REJECTED.unchanged': [{ credentialId: 'a1b2c3d4e5f6', code: 'ExpiredToken', kind: 'keyed' }],
   'CREDENTIALS_REJECTED.again': [{ credentialId: 'a1b2c3d4e5f6', code: 'InvalidClientTokenId', kind: 'provider' }],
-  MISSING_CREDENTIALS: [{}],
+  MISSING_CREDENTIALS: [{}, { profile: 'work' }],
   PROFILE_NOT_FOUND: [{ profile: 'work', sources: '/home/me/.aws/config and /home/me/.aws/credentials' }],
   'CREDENTIAL_PROVIDER_FAILED.rejected': [{ reason: 'CredentialsProviderError' }],
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': [{}],

@@ -321,8 +321,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `The service rejected credentials ${d.credentialId} (${d.code}, ${d.kind}), and refreshing them gave the same credentials. Check the credential source: it may cache what it was given (a token or key that has itself expired or been revoked), or its clock may be off.`,
   'CREDENTIALS_REJECTED.again': (d: Values): string =>
     `The service rejected credentials ${d.credentialId} (${d.code}, ${d.kind}) again after they were refreshed. Check that the credential source gives credentials this service accepts (the role's session, the source's own key), and the host's clock.`,
-  MISSING_CREDENTIALS: (): string =>
-    'No credentials: browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().',
+  MISSING_CREDENTIALS: (d: Values): string =>
+    `No credentials: ${d.profile === undefined ? '' : `profile '${clip(String(d.profile))}' was given, but profiles (the shared config files) exist only on Node, and `}browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().`,
   PROFILE_NOT_FOUND: (d: Values): string =>
     `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}. Check the profile name, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
   'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
