@@ -16,7 +16,9 @@ describe('the factory on the web runtime', () => {
     const factory = createClientFactory();
     const attempt = () => factory.getClient(alpha, { region: 'us-east-1', profile: 'work' });
     expect(attempt).toThrow(AwsCredentialError);
-    expect(attempt).toThrow(/^No credentials: profile 'work' was given, but profiles \(the shared config files\) exist only on Node, and browsers and edge runtimes have no default credential chain\. Pass credentials/);
+    expect(attempt).toThrow(
+      /^No credentials: profile 'work' was given, but profiles \(the shared config files\) exist only on Node, and browsers and edge runtimes have no default credential chain\. Pass credentials/,
+    );
     // With credentials, the profile is accepted (it only keys the client) and does nothing on the web.
     expect(factory.getClient(alpha, { region: 'us-east-1', profile: 'work', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } })).toBeDefined();
   });
