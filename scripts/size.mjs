@@ -44,16 +44,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const OVERHEAD_BUDGET_BYTES = 14_200;
 
 /**
- * What CI enforces today: the measured overhead (71,746 B: the core's Node build ~53 kB,
+ * What CI enforces today: the measured overhead (72,090 B: the core's Node build ~53 kB,
  * its message catalog ~18 kB, the example's own code) plus a little. Lower this
  * as the core shrinks; never raise it without a reason in the commit. (Raised
  * from 69,500: +2.4 kB of messages that say what happened and what to do where
  * a TypeError or a message about something else came: after `dispose()`, a
  * class-instance `config`, an `endpoint` without its scheme, a misspelt or
  * STS-spelt credential field; and reading `config` keys that are not
- * enumerable.)
+ * enumerable. From 72,000: +0.34 kB, an `endpoint` read with the wrong scheme
+ * (`localhost:4566`) and a profile given on the web, named.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 72_000;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 72_300;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -82,4 +82,29 @@ describe('an endpoint without its scheme', () => {
     bare.destroy();
     await factory.dispose();
   });
+
+  it("'localhost:<port>' parses with 'localhost:' as its scheme: refused at getClient, naming it; the bare SDK client sends nothing and fails its first request", async () => {
+    const endpoint = local.endpoints.s3.replace(/^http:\/\/127\.0\.0\.1/, 'localhost');
+    expect(endpoint).toMatch(/^localhost:\d+$/);
+    const factory = createClientFactory();
+    expect(() => factory.getClient(s3, { region: local.region, credentials: local.credentials, config: { endpoint, forcePathStyle: true } })).toThrow(
+      expect.objectContaining({
+        name: 'AwsClientError',
+        code: 'INVALID_CONFIG',
+        message: expect.stringMatching(/^config\.endpoint has the scheme 'localhost:'/),
+      }),
+    );
+    const before = local.requests.count('s3');
+    const bare = new S3Client({ region: local.region, credentials: local.credentials, endpoint, forcePathStyle: true, maxAttempts: 1 });
+    const failure = await bare.send(new ListBucketsCommand({})).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    bare.destroy();
+    // Today an EndpointError that blames the region ("Invalid region: region was not a valid DNS name").
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).not.toHaveProperty('code', 'INVALID_CONFIG');
+    expect(local.requests.count('s3')).toBe(before);
+    await factory.dispose();
+  });
 });

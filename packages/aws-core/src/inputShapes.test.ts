@@ -323,6 +323,19 @@ describe('config snapshots', () => {
         }),
       );
     }
+    // It parses, but its scheme is the host: the SDK would send nowhere.
+    for (const [endpoint, scheme] of [
+      ['localhost:4566', 'localhost:'],
+      ['minio:9000/bucket', 'minio:'],
+      ['ftp://127.0.0.1:4566', 'ftp:'],
+    ]) {
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: { endpoint } })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_CONFIG',
+          message: `config.endpoint has the scheme '${scheme}' (the text before its first colon), and the SDK sends only to http: and https: URLs. Give the whole URL with its scheme, such as 'http://127.0.0.1:4566'.`,
+        }),
+      );
+    }
     // What the SDK takes: a URL string with a scheme, a URL object, an endpoint object, a provider; and '', no endpoint to it.
     for (const endpoint of [
       '',

@@ -4,7 +4,8 @@
  * with a `TypeError` from deep inside, are refused at `getClient` with a
  * typed error that says what to write. Today one: an `endpoint` string that
  * is no URL (the SDK parses it with `new URL()`), such as `127.0.0.1:4566`,
- * written without its scheme.
+ * written without its scheme, or one whose scheme is not http: or https:,
+ * such as `localhost:4566` (read as the scheme `localhost:`).
  *
  * @module
  */
@@ -15,9 +16,12 @@ export function checkConfig(config: Readonly<Record<string, unknown>>): void {
   const { endpoint } = config;
   // An empty string is no endpoint to the SDK (`endpoint: process.env.AWS_ENDPOINT_URL` with the variable set empty).
   if (typeof endpoint !== 'string' || endpoint === '') return;
+  let url: URL;
   try {
-    new URL(endpoint);
+    url = new URL(endpoint);
   } catch {
     throw fail('INVALID_CONFIG.endpoint');
   }
+  // `localhost:4566` parses, with `localhost:` as its scheme; the SDK sends only to http: and https: URLs.
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail('INVALID_CONFIG.endpoint', { scheme: url.protocol });
 }

@@ -63,7 +63,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'INVALID_CONFIG.cycle': [{ path: '.a.b' }],
   'INVALID_CONFIG.depth': [{ max: 32, path: '.a.a.a' }],
   'INVALID_CONFIG.create': [{ service: 's3', reason: 'Invalid endpoint' }],
-  'INVALID_CONFIG.endpoint': [{}],
+  'INVALID_CONFIG.endpoint': [{}, { scheme: 'localhost:' }],
   'UNKNOWN_SERVICE.id': [
     { id: 'dynamodb', known: ['s3'] }, // a package serves it
     { id: 'bedrock-runtime', known: ['s3'] }, // a package serves it, under another name

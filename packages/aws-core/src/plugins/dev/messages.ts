@@ -278,8 +278,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `config${clip(String(d.path), PATH_CHARS)} refers back to itself (a cycle). Pass configuration without cycles.`,
   'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${clip(String(d.path), PATH_CHARS)}.`,
   'INVALID_CONFIG.create': (d: Values): string => `Creating the ${d.service} client failed: ${d.reason}. Check the config passed to getClient().`,
-  'INVALID_CONFIG.endpoint': (): string =>
-    "config.endpoint is not a URL (new URL() refuses it, as the SDK would at the first request). Give the whole URL with its scheme, such as 'http://127.0.0.1:4566'.",
+  'INVALID_CONFIG.endpoint': (d: Values): string =>
+    `config.endpoint ${d.scheme === undefined ? 'is not a URL (new URL() refuses it, as the SDK would at the first request)' : `has the scheme '${clip(String(d.scheme), 32)}' (the text before its first colon), and the SDK sends only to http: and https: URLs`}. Give the whole URL with its scheme, such as 'http://127.0.0.1:4566'.`,
 
   'UNKNOWN_SERVICE.id': (d: Values): string => unknownService(d),
   'UNKNOWN_SERVICE.type': (d: Values): string =>
