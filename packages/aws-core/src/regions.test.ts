@@ -80,6 +80,9 @@ describe('region validation', () => {
   it('refuses a region of the wrong type', () => {
     expect(regionError(42).message).toMatch(/must be a string/);
     expect(regionError(null).message).toMatch(/must be a string/);
+    // error.region is the value's type, as documented: a value that is not a string is never shown.
+    expect(regionError(42)).toMatchObject({ code: 'INVALID_REGION', region: 'a number', suggestion: undefined });
+    expect(regionError({ toString: () => 'us-east-1' })).toMatchObject({ region: 'an object' });
   });
 
   it('accepts listed regions in every partition', () => {

@@ -120,7 +120,7 @@ export interface AwsRegionErrorOptions extends AwsClientErrorOptions {
 export class AwsRegionError extends AwsClientError {
   protected static override readonly brand: string = 'AwsRegionError';
 
-  /** The region that was refused, as given. */
+  /** The region that was refused, as given; for a value that is not a string (`INVALID_REGION`), its type (`'a number'`), never the value. */
   readonly region: string;
   /** The closest known region (`'us-east-1'` for `'us-east-l'`), if any. */
   readonly suggestion: string | undefined;
