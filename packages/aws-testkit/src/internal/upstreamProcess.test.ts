@@ -7,7 +7,7 @@
  * more than it sent (CI, under load). The servers now leave idle connections
  * to the pool, which closes them itself.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,4 +60,22 @@ describe('upstream servers', () => {
     },
     20_000,
   );
+
+  it.each([
+    ['its stdin closes (the parent closed it, exited or was killed)', undefined],
+    ['it gets SIGINT (Ctrl-C in a terminal reaches the whole process group)', 'SIGINT'],
+    ['it gets SIGTERM', 'SIGTERM'],
+  ] as const)('s3rver’s child removes its storage directory when %s', async (_when, signal) => {
+    const directory = mkdtempSync(join(tmpdir(), 'dbp-upstream-'));
+    try {
+      const upstream = await startUpstreamProcess('s3', directory);
+      expect(existsSync(directory)).toBe(true);
+      if (signal !== undefined) process.kill(upstream.pid as number, signal);
+      // close() ends stdin and waits for the exit; after a signal the child has already gone.
+      await upstream.close();
+      expect(existsSync(directory)).toBe(false);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 
 /**
  * The child's program (CommonJS, run with `node -e`). It starts s3rver or dynalite on a random
- * port of 127.0.0.1, prints the port, and exits when its stdin closes (so it also dies with us).
+ * port of 127.0.0.1, prints the port, and exits when its stdin closes (so it also dies with us)
+ * or on SIGINT, SIGTERM or SIGHUP, removing s3rver's directory either way (a demo stopped with
+ * Ctrl-C leaves nothing in the temporary folder). `ps` shows it as `dbp-aws-testkit s3`.
  * Running them in their own process keeps them away from the test runner's module conditions
  * (vitest passes `--conditions import`, which makes CommonJS `require` load ESM builds) and fake
  * timers.
@@ -11,6 +13,11 @@ import { createRequire } from 'node:module';
 const HOST_PROGRAM = `
 'use strict';
 const [kind, modulePath, directory] = process.argv.slice(1);
+process.title = 'dbp-aws-testkit ' + kind;
+// The child owns s3rver's directory once it runs and removes it however it ends: its stdin closed
+// (the parent closed it, exited or was killed), or a signal (Ctrl-C reaches the whole process group).
+if (directory) process.on('exit', () => require('node:fs').rmSync(directory, { recursive: true, force: true }));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(0));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
@@ -120,6 +127,8 @@ function keepIdleConnections(httpServer) {
 /** A server running in a child process. */
 export interface UpstreamProcess {
   readonly port: number;
+  /** The child's process id. */
+  readonly pid: number | undefined;
   /** Ends the child and waits for it to exit. */
   close(): Promise<void>;
 }
@@ -170,7 +179,7 @@ export async function startUpstreamProcess(kind: 's3' | 'dynamodb', directory = 
         reject(new Error(`${kind === 's3' ? 's3rver' : 'dynalite'} exited (${code ?? signal}) before listening: ${stderr.trim()}`)),
       );
     });
-    return { port, close };
+    return { port, pid: child.pid, close };
   } catch (err) {
     await close();
     throw err;
