@@ -3,9 +3,15 @@
  * packages (as installed: `@dbp/aws-core` and `@dbp/aws-s3` resolved from
  * this package's node_modules, under each `moduleResolution` the README
  * names): a string id works once its register entry is imported, and
- * without it the error names the fix instead of saying `never`.
+ * without it the error names the fix instead of saying `never`. Checked with
+ * the workspace's TypeScript (5.9, through its API) and with TypeScript 7
+ * (its `tsc`, from the npm registry through npx as the other runtimes are:
+ * what `npm i -D typescript` installs today), which reports only the last
+ * overload's error when no overload matches.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,7 +39,7 @@ function check(name: string, source: string, { name: resolutionName, ...resoluti
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe.each(RESOLUTIONS)('a user program (moduleResolution $name)', (resolution) => {
-  it("getClient('s3') and warm('s3') without the register entry: the error says which import to add", () => {
+  it("getClient('s3') and warm('athena') without the register entry: the error says which import to add", () => {
     const errors = check(
       'unregistered',
       [
@@ -46,7 +52,9 @@ describe.each(RESOLUTIONS)('a user program (moduleResolution $name)', (resolutio
       resolution,
     );
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toContain(`"'s3' is not a registered service id: import its package's register entry (for 's3': import '@dbp/aws-s3/register')`);
+    expect(errors[0]).toContain(
+      `"'s3' is not a registered service id. For a service a @dbp/aws package serves, import its register entry once (import '@dbp/aws-s3/register' registers 's3'`,
+    );
     expect(errors[1]).toContain(`"'athena' is not a registered service id`);
     for (const error of errors) expect(error).not.toMatch(/type 'never'/);
   });
@@ -69,10 +77,83 @@ describe.each(RESOLUTIONS)('a user program (moduleResolution $name)', (resolutio
       resolution,
     );
     expect(errors).toHaveLength(2);
-    // The registered overload is the one that failed, on the config value.
-    expect(errors[0]).toContain(
-      "'(service: \"s3\", options?: GetClientOptions<S3ClientConfig> | undefined): S3Client', gave the following error.\n    Type 'string' is not assignable to type '(boolean",
-    );
+    // On the config value itself: one signature, as TypeScript 7 reports only the last overload's error (it was the client-class one).
+    expect(errors[0]).toMatch(/^Type 'string' is not assignable to type '\(boolean/);
     expect(errors[1]).toContain(`"'s4' is not a registered service id`);
   });
+
+  it('a misspelt option or config key is named, whichever way the service is given (definition, id, client class)', () => {
+    const errors = check(
+      'misspelt',
+      [
+        "import { STSClient } from '@aws-sdk/client-sts';",
+        "import { createClientFactory } from '@dbp/aws-core';",
+        "import { s3 } from '@dbp/aws-s3';",
+        "import '@dbp/aws-s3/register';",
+        'const factory = createClientFactory();',
+        "factory.getClient(s3, { region: 'eu-west-1', config: { maxAttempt: 2 } });",
+        "factory.getClient('s3', { regoin: 'eu-west-1' });",
+        'void factory.warm(STSClient, { config: { useGlobalEndpont: true } });',
+        'const sts: STSClient = factory.getClient(STSClient, { config: { useGlobalEndpoint: true } });',
+        'void sts;',
+        '',
+      ].join('\n'),
+      resolution,
+    );
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^Object literal may only specify known properties, but 'maxAttempt' does not exist in type .*Did you mean to write 'maxAttempts'\?$/,
+      ),
+      expect.stringMatching(/^Object literal may only specify known properties, but 'regoin' does not exist in type .*Did you mean to write 'region'\?$/),
+      expect.stringMatching(
+        /^Object literal may only specify known properties, but 'useGlobalEndpont' does not exist in type .*Did you mean to write 'useGlobalEndpoint'\?$/,
+      ),
+    ]);
+  });
+});
+
+/** TypeScript 7's version, pinned like Bun's and Deno's (scripts/lib/runtimes.mjs). */
+const TYPESCRIPT_7 = '7.0.2';
+
+describe(`TypeScript ${TYPESCRIPT_7} (tsc)`, () => {
+  it('reports the misspelt option, the misspelt config key and the unregistered id where they are', () => {
+    const dir = join(DIR, 'typescript7');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      '{ "compilerOptions": { "strict": true, "noEmit": true, "skipLibCheck": true, "target": "es2022", "module": "nodenext", "moduleResolution": "nodenext", "types": [] }, "include": ["*.ts"] }\n',
+    );
+    writeFileSync(
+      join(dir, 'index.ts'),
+      [
+        "import { createClientFactory } from '@dbp/aws-core';",
+        "import { s3 } from '@dbp/aws-s3';",
+        'const factory = createClientFactory();',
+        "factory.getClient(s3, { region: 'eu-west-1', config: { maxAttempt: 2 } });",
+        "factory.getClient('athena', { regoin: 'eu-west-1' });",
+        '',
+      ].join('\n'),
+    );
+    // Outside the workspace, so npx neither reads nor writes this repository's lockfile.
+    const run = spawnSync('npx', ['-y', '-p', `typescript@${TYPESCRIPT_7}`, 'tsc', '-v'], { cwd: homedir(), encoding: 'utf8', timeout: 300_000 });
+    expect(run.stdout.trim()).toBe(`Version ${TYPESCRIPT_7}`);
+    const tsc = spawnSync('npx', ['-y', '-p', `typescript@${TYPESCRIPT_7}`, 'tsc', '-p', join(dir, 'tsconfig.json')], {
+      cwd: homedir(),
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    // Paths are relative to the working directory (the home directory): keep each line from its file name.
+    const lines = tsc.stdout
+      .split('\n')
+      .filter((line) => line.includes('index.ts('))
+      .map((line) => line.slice(line.indexOf('index.ts(')));
+    expect(lines, `${tsc.stdout}${tsc.stderr}`).toEqual([
+      expect.stringMatching(/^index\.ts\(4,56\): error TS2561: .*'maxAttempt' does not exist in type .*Did you mean to write 'maxAttempts'\?$/),
+      expect.stringMatching(
+        /^index\.ts\(5,19\): error TS2345: Argument of type '"athena"' is not assignable to parameter of type '"'athena' is not a registered service id\. /,
+      ),
+    ]);
+    expect(tsc.stdout).not.toMatch(/last overload/);
+  }, 300_000);
 });

@@ -10,18 +10,14 @@ import type {
   AwsSession,
   ClearCacheFilter,
   ClientFactoryOptions,
-  ClientOf,
-  ClientOfId,
-  ConfigOf,
-  ConfigOfClass,
-  ConfigOfId,
+  ClientFor,
+  ConfigFor,
   FactoryStats,
   FactorySummary,
   GetClientOptions,
-  RegisteredId,
-  SdkClientClass,
   SdkClientLike,
-  ServiceDefinition,
+  ServiceArgument,
+  ServiceInput,
   SessionOptions,
 } from './types.js';
 import { guardRead, readOptions, refuseProblem } from './validateOptions.js';
@@ -227,9 +223,9 @@ export class AwsClientFactory {
    * const sqsClient = factory.getClient(SQSClient, { region: 'eu-west-1' }) // typed SQSClient, tier from SERVICE_TIERS
    * ```
    */
-  getClient<TService extends ServiceDefinition<SdkClientLike, never>>(service: TService, options?: GetClientOptions<ConfigOf<TService>>): ClientOf<TService>;
-  getClient<TId extends string>(service: RegisteredId<TId>, options?: GetClientOptions<ConfigOfId<TId>>): ClientOfId<TId>;
-  getClient<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): InstanceType<TClass>;
+  // One signature, not an overload per kind of service: TypeScript 7 reports only the last
+  // overload's error, which named the client-class overload for a misspelt option.
+  getClient<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): ClientFor<TService>;
   getClient(service: unknown, options?: GetClientOptions<Record<string, unknown>>): SdkClientLike {
     this.#assertOpen();
     const entry = this.#store.clientFor(service, options, this.#read, this.#context);
@@ -264,12 +260,7 @@ export class AwsClientFactory {
    * export const handler = async () => s3Client.send(new ListBucketsCommand({}))
    * ```
    */
-  warm<TService extends ServiceDefinition<SdkClientLike, never>>(
-    service: TService,
-    options?: GetClientOptions<ConfigOf<TService>>,
-  ): Promise<ClientOf<TService>>;
-  warm<TId extends string>(service: RegisteredId<TId>, options?: GetClientOptions<ConfigOfId<TId>>): Promise<ClientOfId<TId>>;
-  warm<TClass extends SdkClientClass>(service: TClass, options?: GetClientOptions<ConfigOfClass<TClass>>): Promise<InstanceType<TClass>>;
+  warm<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
     const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);
     // dispose() ends the wait (a credential source that never answers cannot

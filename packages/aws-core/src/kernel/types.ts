@@ -137,18 +137,43 @@ export type ServiceId = keyof ServiceRegistry & string;
 
 /**
  * What `getClient` and `warm` take as a string id: a registered id as it is;
- * any other string becomes a sentence that says what to do, so TypeScript's
- * "not assignable to parameter of type" error reads as advice, not `never`.
+ * any other string becomes a sentence that says what to do, so the
+ * compiler's "not assignable to parameter of type" error reads as advice,
+ * not `never`.
  */
 export type RegisteredId<TId extends string> = TId extends ServiceId
   ? TId
-  : `'${TId}' is not a registered service id: import its package's register entry (for 's3': import '@dbp/aws-s3/register'), or pass its definition (s3) or SDK client class (S3Client)`;
+  : `'${TId}' is not a registered service id. For a service a @dbp/aws package serves, import its register entry once (import '@dbp/aws-s3/register' registers 's3'; it needs moduleResolution node16, nodenext or bundler); for any other, pass its SDK v3 client class (getClient(SQSClient))`;
 
 /** The SDK client type a registered id's definition builds (`never` for any other string). */
 export type ClientOfId<TId extends string> = TId extends ServiceId ? ClientOf<ServiceRegistry[TId]> : never;
 
 /** The SDK configuration type a registered id's definition takes (`never` for any other string). */
 export type ConfigOfId<TId extends string> = TId extends ServiceId ? ConfigOf<ServiceRegistry[TId]> : never;
+
+/** What `getClient` and `warm` take as the service: a service definition (`s3`), a registered id (`'s3'`) or an SDK v3 client class (`SQSClient`). */
+export type ServiceInput = ServiceDefinition<SdkClientLike, never> | string | SdkClientClass;
+
+/**
+ * The `service` parameter's type for the service given: a registered id, a
+ * definition or a class as it is; an unregistered id, the sentence of
+ * {@link RegisteredId}.
+ */
+export type ServiceArgument<TService extends ServiceInput> = TService extends string ? RegisteredId<TService> : TService;
+
+/** The SDK client type `getClient(service)` returns for a definition, a registered id or a client class. */
+export type ClientFor<TService extends ServiceInput> = TService extends string
+  ? ClientOfId<TService>
+  : TService extends SdkClientClass
+    ? InstanceType<TService>
+    : ClientOf<TService>;
+
+/** The SDK configuration type `config` takes for a definition, a registered id or a client class. */
+export type ConfigFor<TService extends ServiceInput> = TService extends string
+  ? ConfigOfId<TService>
+  : TService extends SdkClientClass
+    ? ConfigOfClass<TService>
+    : ConfigOf<TService>;
 
 /** What `defineService` takes: a definition whose `tier` may be left to `SERVICE_TIERS`. */
 export type ServiceDefinitionInput<TClient extends SdkClientLike, TConfig extends object> = Omit<ServiceDefinition<TClient, TConfig>, 'tier'> & {
