@@ -400,4 +400,21 @@ describe('assumeRole errors', () => {
     expect(keyed).not.toBe(assumed);
     void factory.dispose();
   });
+
+  it("a keyedCredentials() key that spells a role's own key (a tenant id as the key) gets neither that role's client nor gives the role its provider", async () => {
+    // The key string this package gives the factory for assumeRole({ roleArn: ROLE }) with the default chain as its source.
+    const roleKey = `@dbp/aws-sts:${JSON.stringify(['assumeRole', ROLE, null, null, null, null, null, null, null, null])}`;
+    const forged = async () => ({ accessKeyId: 'AKIAFORGEDFORGED0001', secretAccessKey: 'forged' });
+    const factory = createClientFactory({ defaultRegion: local.region });
+    const assumed = factory.getClient(sts, { credentials: assumeRole({ roleArn: ROLE }) });
+    const keyed = factory.getClient(sts, { credentials: keyedCredentials(roleKey, forged) });
+    expect(keyed).not.toBe(assumed);
+    expect((await keyed.config.credentials()).accessKeyId).toBe('AKIAFORGEDFORGED0001');
+    await factory.dispose();
+    // The other order: the forged key first, then the role.
+    const other = createClientFactory({ defaultRegion: local.region });
+    const keyedFirst = other.getClient(sts, { credentials: keyedCredentials(roleKey, forged) });
+    expect(other.getClient(sts, { credentials: assumeRole({ roleArn: ROLE }) })).not.toBe(keyedFirst);
+    await other.dispose();
+  });
 });

@@ -169,6 +169,24 @@ export type AssumeRoleWithWebIdentityOptions = WebIdentityRoleOptions &
 const UNSIGNED_KEY = '@dbp/aws-sts:unsigned';
 
 let unsignedCredentials: AwsCredentialProvider | undefined;
+let packageDependency: AwsCredentialProvider | undefined;
+
+/**
+ * What every source this package keys depends on, besides its own values: a
+ * keyed provider that is never called. A key string is data (a tenant id,
+ * say), and `keyedCredentials(key, …)` with the very string of a role's key
+ * must not get that role's client, nor give the role its own provider: the
+ * string alone cannot spell this dependency. Every copy of the package makes
+ * an equal one (same key), so their sources stay one.
+ */
+function ownDependency(): AwsCredentialProvider {
+  packageDependency ??= keyedCredentials('@dbp/aws-sts:package', () => {
+    throw new AwsCredentialError('@dbp/aws-sts: an internal key was called as credentials; please report this to @dbp/aws-sts.', {
+      code: 'MISSING_CREDENTIALS',
+    });
+  });
+  return packageDependency;
+}
 
 /**
  * The credentials of the STS client that sends `AssumeRoleWithWebIdentity`.
@@ -178,12 +196,16 @@ let unsignedCredentials: AwsCredentialProvider | undefined;
  * credentials (off Node there is no chain), and fails loudly if ever called.
  */
 function unsigned(): AwsCredentialProvider {
-  unsignedCredentials ??= keyedCredentials(UNSIGNED_KEY, () => {
-    throw new AwsCredentialError(
-      "assumeRoleWithWebIdentity(): the SDK asked for credentials to sign AssumeRoleWithWebIdentity, which is sent unsigned. Check the STS client's authSchemePreference; please report this to @dbp/aws-sts.",
-      { code: 'MISSING_CREDENTIALS' },
-    );
-  });
+  unsignedCredentials ??= keyedCredentials(
+    UNSIGNED_KEY,
+    () => {
+      throw new AwsCredentialError(
+        "assumeRoleWithWebIdentity(): the SDK asked for credentials to sign AssumeRoleWithWebIdentity, which is sent unsigned. Check the STS client's authSchemePreference; please report this to @dbp/aws-sts.",
+        { code: 'MISSING_CREDENTIALS' },
+      );
+    },
+    { dependsOn: ownDependency() },
+  );
   return unsignedCredentials;
 }
 
@@ -317,7 +339,8 @@ function build(snapshot: RoleSnapshot): AwsCredentialProvider {
   try {
     return keyedCredentials(keyOf(snapshot), web ? webIdentityProvider(snapshot) : roleProvider(snapshot), {
       refreshWindowMs: snapshot.refreshWindowMs,
-      dependsOn: web ? snapshot.webIdentityToken : snapshot.source,
+      // The source or the token by value; with neither (the default chain, a token file), this package's own dependency.
+      dependsOn: (web ? snapshot.webIdentityToken : snapshot.source) ?? ownDependency(),
       clientConfig: snapshot.stsConfig as Readonly<Record<string, unknown>> | undefined,
     });
   } catch (error) {
