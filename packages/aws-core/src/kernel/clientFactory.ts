@@ -102,8 +102,8 @@ export class AwsClientFactory {
   readonly #read: CallRead = emptyRead();
   #disposing: Promise<void> | undefined;
   /** Ends the wait of every `warm()` still running, once `dispose()` is called (made by the first warm-up that waits). */
-  #endWarmUps: (() => void) | undefined;
-  #warmUpsEnded: Promise<void> | undefined;
+  /** What ends each running warm-up's wait (dispose() calls them): one per call, gone when it ends. */
+  readonly #warmUps = new Set<() => void>();
 
   /**
    * Not public: use `AwsClientFactory.getInstance()` or `createClientFactory()`.
@@ -265,10 +265,19 @@ export class AwsClientFactory {
     const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);
     // dispose() ends the wait (a credential source that never answers cannot
     // hold a warm-up for good), and a client it destroyed is never handed out.
-    this.#warmUpsEnded ??= new Promise<void>((resolve) => {
-      this.#endWarmUps = resolve;
+    // One promise per call, not one shared by all: each race against a shared
+    // promise that settles only at dispose() left a reaction on it (~300 B per
+    // call, kept until dispose(); the process-wide factory is never disposed).
+    let end: (() => void) | undefined;
+    const ended = new Promise<void>((resolve) => {
+      end = resolve;
     });
-    await Promise.race([warmClient(client), this.#warmUpsEnded]);
+    this.#warmUps.add(end as () => void);
+    try {
+      await Promise.race([warmClient(client), ended]);
+    } finally {
+      this.#warmUps.delete(end as () => void);
+    }
     this.#assertOpen();
     return client;
   }
@@ -340,7 +349,8 @@ export class AwsClientFactory {
       // Disposed before anything runs: a logger or listener that re-enters
       // getClient while clients are retired gets FACTORY_DISPOSED.
       this.#disposing = Promise.resolve();
-      this.#endWarmUps?.();
+      for (const endWarmUp of this.#warmUps) endWarmUp();
+      this.#warmUps.clear();
       this.#disposing = this.#store.close();
     }
     return this.#disposing;
