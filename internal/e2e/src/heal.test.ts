@@ -242,6 +242,33 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
     expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBeLessThanOrEqual(2);
   });
 
+  it('20 min fast, 15-minute role credentials shared by two services: a new client (no skew measured yet) does not undo the skew the other measured', async () => {
+    local.sts.setCredentialLifetime(900);
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20 * 60_000, shouldAdvanceTime: true });
+      const factory = disposed(createClientFactory());
+      const credentials = assumeRole({
+        roleArn: 'arn:aws:iam::111122223333:role/fast-shared',
+        roleSessionName: 'fast-shared',
+        source: { ...local.credentials },
+      });
+      await factory.getClient(s3, s3Options(credentials)).send(new ListBucketsCommand({}));
+      // Each request on a new client of the same session: each starts with no measured skew (0).
+      for (let i = 0; i < 4; i++) {
+        await factory.getClient(dynamodb, dynamoOptions(credentials)).send(new ListTablesCommand({}));
+        factory.clearCache({ service: dynamodb });
+        await factory.getClient(s3, s3Options(credentials)).send(new ListBucketsCommand({}));
+      }
+      // The first request meets the skew (refused once, the SDK corrects its clock, then the
+      // credentials resolved on the host's clock are seen on AWS's); before, every new client's 0
+      // made them look expired again: 5 AssumeRole calls.
+      expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBeLessThanOrEqual(2);
+      expect(local.requests.count('dynamodb', { operation: 'ListTables', status: 200 })).toBe(4);
+    } finally {
+      local.sts.setCredentialLifetime(undefined);
+    }
+  });
+
   it('2 h slow: credentials expired while they still look valid heal on the first rejection', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - HOURS_2, shouldAdvanceTime: true });
     const factory = disposed(createClientFactory());

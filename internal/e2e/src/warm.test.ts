@@ -141,6 +141,36 @@ describe('warm() with each kind of credentials', () => {
   });
 });
 
+describe("the calling client's config reaches the credential source, as the SDK hands it to any provider", () => {
+  // The SDK's own providers read its region: a profile's role_arn and fromTemporaryCredentials call STS
+  // in the caller's region with it, in us-east-1 without it.
+  const recording = () => {
+    const regions: unknown[] = [];
+    const provider = async (options?: { callerClientConfig?: { region?: () => Promise<string> } }): Promise<AwsCredentials> => {
+      regions.push(await options?.callerClientConfig?.region?.());
+      return { ...local.credentials, expiration: new Date(Date.now() + 3_600_000) };
+    };
+    return { provider, regions };
+  };
+
+  it('a provider function and a keyed source, on the first request', async () => {
+    const factory = disposed(createClientFactory());
+    const plain = recording();
+    await factory.getClient(s3, s3Options(plain.provider)).send(new ListBucketsCommand({}));
+    const keyed = recording();
+    await factory.getClient(s3, s3Options(keyedCredentials('caller-config', keyed.provider))).send(new ListBucketsCommand({}));
+    expect([plain.regions, keyed.regions]).toEqual([[local.region], [local.region]]);
+  });
+
+  it('at warm(), which resolves them first', async () => {
+    const factory = disposed(createClientFactory());
+    const plain = recording();
+    await factory.warm(s3, s3Options(plain.provider));
+    expect(plain.regions).toEqual([local.region]);
+    expect(local.requests.entries()).toEqual([]);
+  });
+});
+
 describe('warm() called again and again', () => {
   it('keeps nothing per call until dispose(): 20,000 warm() calls on one warmed client grow the heap by less than 2 MiB', async () => {
     const factory = disposed(createClientFactory());

@@ -57,6 +57,14 @@ export interface CredentialContext {
    * that caches must return new ones. Absent otherwise.
    */
   readonly forceRefresh?: boolean | undefined;
+  /**
+   * The config of the SDK client whose request (or `warm()`) asked for the
+   * credentials, as the SDK hands it to any credential provider: an SDK
+   * provider given here (`fromTemporaryCredentials()`, `fromIni()`) reads
+   * its `region` to call STS in the caller's region. Absent when the
+   * provider is called directly (`session.credentials()`).
+   */
+  readonly callerClientConfig?: object | undefined;
 }
 
 const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');

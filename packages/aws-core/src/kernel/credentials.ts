@@ -113,6 +113,13 @@ export interface ResolutionReport {
 export interface SourceOptions {
   /** Ask a source that caches (the SDK's default chain, `fromTemporaryCredentials`) for new credentials. */
   readonly forceRefresh?: boolean | undefined;
+  /**
+   * The config of the SDK client whose request asked for credentials, as the
+   * SDK hands it to any credential provider: the SDK's own providers read
+   * its `region` (a profile's `role_arn`, `fromTemporaryCredentials` call
+   * STS in the caller's region, not us-east-1).
+   */
+  readonly callerClientConfig?: object | undefined;
 }
 
 /**
@@ -205,9 +212,17 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   // rejection it meets (`invalidate`).
   let clockOffset = 0;
   const awsNow = (): number => Date.now() + clockOffset;
+  // The config of the client that called last (every client of a session has
+  // its region), handed to the source as the SDK hands it to any provider.
+  let caller: object | undefined;
+  const sourceOptions = (rejected: string | undefined): SourceOptions | undefined => {
+    if (rejected === undefined) return caller === undefined ? undefined : { callerClientConfig: caller };
+    return caller === undefined ? { forceRefresh: true } : { forceRefresh: true, callerClientConfig: caller };
+  };
   const attempt = async (refresh: boolean, rejected: string | undefined): Promise<AwsCredentials> => {
     try {
-      const resolved = toCredentials(await (rejected === undefined ? source() : source({ forceRefresh: true })));
+      const called = sourceOptions(rejected);
+      const resolved = toCredentials(await (called === undefined ? source() : source(called)));
       const resolvedAt = awsNow();
       current = resolved;
       expiresAt = resolved.expiration?.getTime();
@@ -255,11 +270,16 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   };
   // The SDK calls it with `{ callerClientConfig }`: the calling client's config, whose `systemClockOffset` it keeps.
   const provider = async (called?: { readonly callerClientConfig?: { readonly systemClockOffset?: unknown } }) => {
-    const offset = called?.callerClientConfig?.systemClockOffset;
+    const config = called?.callerClientConfig;
+    if (typeof config === 'object' && config !== null) caller = config;
+    const offset = config?.systemClockOffset;
     // The SDK takes the offset from every response's `Date` header, which has
     // whole seconds: up to a second of it is that rounding, not a clock off.
-    // Only an offset past CLOCK_OFFSET_MIN_MS is the host's clock being wrong.
-    if (typeof offset === 'number' && Number.isFinite(offset)) clockOffset = Math.abs(offset) >= CLOCK_OFFSET_MIN_MS ? offset : 0;
+    // Only an offset past CLOCK_OFFSET_MIN_MS is the host's clock being
+    // wrong; a smaller one is kept out, as is a new client's 0 (it has not
+    // met a service yet: the SDK changes it only on a skew it measures), so
+    // that it does not undo the skew another client of the session measured.
+    if (typeof offset === 'number' && Number.isFinite(offset) && Math.abs(offset) >= CLOCK_OFFSET_MIN_MS) clockOffset = offset;
     const now = awsNow();
     if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {
       if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && Date.now() - lastFailureAt >= REFRESH_RETRY_GAP_MS) {

@@ -66,7 +66,8 @@ export async function warmClient(client: SdkClientLike): Promise<void> {
   if (typeof config !== 'object' || config === null) return;
   if (typeof config.credentials === 'function') {
     try {
-      await (config.credentials as Provider)();
+      // As the SDK calls it before signing: with the client's config, whose region the SDK's own providers use.
+      await (config.credentials as Provider)({ callerClientConfig: config });
     } catch (error) {
       // The session's provider throws ours already; anything else came from the SDK's wrapping of it.
       if (error instanceof AwsClientError) throw error;
