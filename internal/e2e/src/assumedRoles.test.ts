@@ -95,6 +95,29 @@ describe('one role, five services, many callers', () => {
   });
 });
 
+describe('a tenant whose client stays cached while other tenants come and go (maxClients)', () => {
+  it('a second service for it reuses its credentials: one AssumeRole, however many other tenants passed through', async () => {
+    await using factory = createClientFactory({ defaultRegion: local.region, maxClients: 4 });
+    const role = (tenant: string) =>
+      assumeRole({ roleArn: `arn:aws:iam::111122223333:role/hot-${tenant}`, roleSessionName: `tenant-${tenant}`, source: source() });
+    const s3Of = (tenant: string) => factory.getClient(s3, { credentials: role(tenant), config: local.clientOptions('s3').config });
+    const hot = s3Of('hot');
+    await hot.send(new ListBucketsCommand({}));
+    for (const tenant of ['b', 'c', 'd', 'e']) {
+      // The hot tenant's client is hit between the others, so it stays cached (least recently used goes first).
+      expect(s3Of('hot')).toBe(hot);
+      await s3Of(tenant).send(new ListBucketsCommand({}));
+    }
+    expect(s3Of('hot')).toBe(hot);
+    await factory.getClient(dynamodb, { credentials: role('hot'), config: local.clientOptions('dynamodb').config }).send(new ListTablesCommand({}));
+    // Before, the credential session of 'hot' fell out of its map (touched only when a client was
+    // made) while its client stayed: the DynamoDB client assumed the role again.
+    expect(issuedFor('arn:aws:iam::111122223333:role/hot-hot')).toHaveLength(1);
+    const [issued] = issuedFor('arn:aws:iam::111122223333:role/hot-hot');
+    expect(local.requests.count('dynamodb', { accessKeyId: issued?.accessKeyId, status: 200 })).toBe(1);
+  });
+});
+
 describe('tenants', () => {
   const tenants = [
     {

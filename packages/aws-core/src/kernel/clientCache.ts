@@ -8,7 +8,7 @@
  */
 import type { CredentialKind, KeyParts } from './keySpec.js';
 import type { Ownership } from './sdkConfig.js';
-import type { SdkClientLike, ServiceDefinition } from './types.js';
+import type { AwsCredentialProvider, SdkClientLike, ServiceDefinition } from './types.js';
 
 /** Why a client left the cache. */
 export type RemovalReason = 'cleared' | 'evicted' | 'expired' | 'destroyed-by-caller' | 'disposed';
@@ -38,6 +38,8 @@ export interface CacheEntry {
   readonly tier: string;
   readonly credentialId: string;
   readonly credentialKind: CredentialKind;
+  /** The session's memoised credential provider the client was made with (one per credential id). */
+  readonly credentials: AwsCredentialProvider;
   readonly client: SdkClientLike;
   /** The SDK's own `destroy` of the client (the instance's is the factory's guard). */
   readonly sdkDestroy: () => void;
@@ -117,6 +119,12 @@ export class ClientCache {
   /** The entry under a full key. */
   get(key: string): CacheEntry | undefined {
     return this.#entries.get(key);
+  }
+
+  /** The memoised credential provider a cached client of this credential id holds, if one does. */
+  providerOf(credentialId: string): AwsCredentialProvider | undefined {
+    for (const entry of this.#entries.values()) if (entry.credentialId === credentialId) return entry.credentials;
+    return undefined;
   }
 
   /** Every entry, least recently used first. */

@@ -18,7 +18,7 @@ import { createClient, type Ownership, ownershipOf } from './sdkConfig.js';
 import { definitionKey, isServiceDefinition, lookupService } from './serviceDefinition.js';
 import { Sessions } from './sessions.js';
 import type { FastPathIndex, Installed, Lifecycle, ProviderTrap, Report } from './setup.js';
-import type { AwsSession, ClientStatsEntry, FactorySummary, SdkClientLike, ServiceDefinition } from './types.js';
+import type { AwsCredentialProvider, AwsSession, ClientStatsEntry, FactorySummary, SdkClientLike, ServiceDefinition } from './types.js';
 import { unreadable } from './validateOptions.js';
 
 /**
@@ -60,7 +60,10 @@ export class ClientStore {
     this.#context = context;
     this.#closed = closed;
     this.#cache = new ClientCache(settings.maxClients, settings.ttlMs, (entry, reason) => this.remove(entry, reason));
-    this.#sessions = new Sessions(() => settings.maxClients);
+    this.#sessions = new Sessions(
+      () => settings.maxClients,
+      (credentialId) => this.#cache.providerOf(credentialId),
+    );
     this.credentialIds = new CredentialIds(
       () => 4 * settings.maxClients + 64,
       () => this.#liveIds(),
@@ -151,7 +154,7 @@ export class ClientStore {
         this.#installed.platform,
         (found, source) => context.region(found, source) as string,
       );
-      const entry = newEntry(call, client, ownership, now, this.#cache.nextTick());
+      const entry = newEntry(call, client, session.credentials, ownership, now, this.#cache.nextTick());
       const raced = this.#cache.get(call.key);
       if (this.#closed() || raced?.state === 'live') {
         // The constructor re-entered the factory: it was disposed, or the same
@@ -284,7 +287,14 @@ export class ClientStore {
 }
 
 /** A new, live entry for a resolved call and the client built for it. */
-export function newEntry(call: ResolvedCall, client: SdkClientLike, ownership: Ownership, now: number, tick: number): CacheEntry {
+export function newEntry(
+  call: ResolvedCall,
+  client: SdkClientLike,
+  credentials: AwsCredentialProvider,
+  ownership: Ownership,
+  now: number,
+  tick: number,
+): CacheEntry {
   return {
     key: call.key,
     definition: call.definition,
@@ -294,6 +304,7 @@ export function newEntry(call: ResolvedCall, client: SdkClientLike, ownership: O
     tier: call.tierName,
     credentialId: call.credentials.id,
     credentialKind: call.credentials.source.kind,
+    credentials,
     client,
     sdkDestroy: client.destroy.bind(client),
     ownership,

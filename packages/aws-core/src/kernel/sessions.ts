@@ -7,7 +7,10 @@
  * in two regions on one assumed role resolve it once). Both maps are least
  * recently used first and keep at most `bound()` entries: unbounded input
  * must not make unbounded maps. A dropped provider lives on in the clients
- * that hold it.
+ * that hold it, and a new client of the same credentials takes it back from
+ * them (`held`): a tenant whose cached client is hit all along but whose
+ * provider fell out of the map (it is touched only when a client is made)
+ * must not resolve its credentials again, an AssumeRole each time.
  *
  * @module
  */
@@ -24,14 +27,20 @@ export class Sessions {
   readonly #sessions = new Map<string, AwsSession>();
   readonly #providers = new Map<string, AwsCredentialProvider>();
   readonly #bound: () => number;
+  readonly #held: (credentialId: string) => AwsCredentialProvider | undefined;
 
-  constructor(bound: () => number) {
+  /**
+   * @param bound - how many sessions and providers are kept.
+   * @param held - the provider a cached client of a credential id holds, if one does.
+   */
+  constructor(bound: () => number, held: (credentialId: string) => AwsCredentialProvider | undefined) {
     this.#bound = bound;
+    this.#held = held;
   }
 
-  /** The memoised provider of a credential id, made on first use. */
+  /** The memoised provider of a credential id: kept here, else held by a cached client, else made. */
   provider(credentialId: string, make: () => AwsCredentialProvider): AwsCredentialProvider {
-    const provider = this.#providers.get(credentialId) ?? make();
+    const provider = this.#providers.get(credentialId) ?? this.#held(credentialId) ?? make();
     touch(this.#providers, credentialId, provider, this.#bound());
     return provider;
   }
