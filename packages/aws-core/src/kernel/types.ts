@@ -327,7 +327,12 @@ export interface ClientFactoryOptions {
   /**
    * A streaming response body (a `GetObject` `Body`) neither read nor
    * destroyed for this many milliseconds is reported through the logger, once
-   * per client, naming the service and operation. `0` turns it off; at most
+   * per client, naming the service and operation. Reading is measured at the
+   * body: one piped to a destination that takes nothing for this long (a
+   * stalled downstream client holding back the pipe), or a `for await` loop
+   * that spends this long on one chunk, counts as unread; waiting for the
+   * server never does. Set it above the longest stall you accept (with
+   * `onAbandonedBody: 'destroy'` such a body is destroyed). `0` turns it off; at most
    * 2_147_483_647. Node (and Bun, Deno) only: in browsers and workers the
    * body is the caller's `ReadableStream` and the option is accepted and
    * does nothing.
