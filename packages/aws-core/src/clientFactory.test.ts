@@ -210,6 +210,27 @@ describe('getClient configuration', () => {
     const def = defineService(throwing as never);
     expect(() => factory.getClient(def, { region: 'us-east-1', credentials: creds })).toThrow(/Creating the broken client failed: bad endpoint/);
   });
+
+  it('refuses a create that gives no client (async, or returning nothing) with INVALID_SERVICE_DEFINITION, not a TypeError from inside', () => {
+    const factory = createClientFactory();
+    const cases: [string, (config: object) => unknown][] = [
+      ['a Promise', async (config) => ({ config, destroy() {}, middlewareStack: { add() {} } })],
+      ['undefined', () => undefined],
+      ['an object', (config) => ({ config })],
+      ['a string', () => 'client'],
+    ];
+    for (const [got, create] of cases) {
+      const definition = defineService({ id: 'made-wrong', tier: 'standard', create: create as never });
+      expect(() => factory.getClient(definition, { region: 'us-east-1', credentials: creds }), got).toThrow(
+        expect.objectContaining({
+          name: 'AwsClientError',
+          code: 'INVALID_SERVICE_DEFINITION',
+          message: `Invalid service definition: create must return the SDK client itself (an object with destroy()), at once: an async create gives a promise (import the client's module before calling getClient()), got ${got}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) } to defineService(), and a definition made by defineService() to registerService().`,
+        }),
+      );
+    }
+    expect(factory.stats()).toMatchObject({ clients: 0 });
+  });
 });
 
 describe('clearCache', () => {

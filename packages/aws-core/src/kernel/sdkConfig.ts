@@ -10,7 +10,7 @@
  * @module
  */
 import { isPlainRecord } from './configSnapshot.js';
-import { fail } from './errors.js';
+import { describeType, fail } from './errors.js';
 import type { RegionSource } from './regions.js';
 import { clip } from './text.js';
 import type { AwsSession, RuntimeFlavor, SdkClientLike, ServiceDefinition, TierConfig } from './types.js';
@@ -133,8 +133,9 @@ export function createClient(
     if (lookup !== undefined) config.region = regionOrRefusal(lookup, session.profile, checkRegion);
   }
   if (session.profile !== undefined) config.profile = session.profile;
+  let client: unknown;
   try {
-    return (definition.create as (config: Record<string, unknown>) => SdkClientLike)(config);
+    client = (definition.create as (config: Record<string, unknown>) => unknown)(config);
   } catch (error) {
     throw fail(
       'INVALID_CONFIG.create',
@@ -142,4 +143,17 @@ export function createClient(
       { cause: error },
     );
   }
+  // What the factory uses of a client from the first moment (an async create gives a promise of one).
+  const made = client as { destroy?: unknown; then?: unknown } | null;
+  if ((typeof made !== 'object' && typeof made !== 'function') || made === null || typeof made.destroy !== 'function') {
+    const promised = typeof made?.then === 'function';
+    // The client it promises is never used: destroyed when it comes, and a rejection is not left unhandled.
+    if (promised)
+      (made as Promise<{ destroy?: () => void } | undefined>).then(
+        (late) => late?.destroy?.(),
+        () => {},
+      );
+    throw fail('INVALID_SERVICE_DEFINITION', { field: 'created', got: promised ? 'a Promise' : describeType(made) });
+  }
+  return client as SdkClientLike;
 }

@@ -85,7 +85,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { where: 'defineService()', key: 'handlerOption', allowed: ['id', 'tier', 'create', 'handlerOptions', 'origin'] },
     { where: 'defineService()', key: 'zzzzzzzz', allowed: ['id', 'tier', 'create', 'handlerOptions', 'origin'] },
   ],
-  INVALID_SERVICE_DEFINITION: [{ field: 'id', got: 'a number' }],
+  INVALID_SERVICE_DEFINITION: [
+    { field: 'id', got: 'a number' },
+    { field: 'created', got: 'a Promise' },
+  ],
   'INVALID_CREDENTIALS.type': [{ got: 'a number' }],
   'INVALID_CREDENTIALS.unknownField': [{ field: 'accesKeyId' }, { field: 'AccessKeyId' }, { field: 'zzzzzzzz' }],
   'INVALID_CREDENTIALS.field': [

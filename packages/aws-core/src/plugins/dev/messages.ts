@@ -226,6 +226,8 @@ const DEFINITION_RULES: Record<string, string> = {
   id: 'id must be lower-case letters, digits and dashes, starting with a letter',
   tier: "tier must be a tier name such as 'standard'",
   create: 'create must be a function (config) => client',
+  created:
+    "create must return the SDK client itself (an object with destroy()), at once: an async create gives a promise (import the client's module before calling getClient())",
   handlerOptions: 'handlerOptions, when given, must be a function',
   origin: 'origin, when given, must be a non-empty string (the defining package)',
   registered: 'registerService() takes a definition made by defineService()',
