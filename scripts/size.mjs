@@ -59,9 +59,10 @@ const OVERHEAD_BUDGET_BYTES = 14_400;
  * (`localhost:4566`) and a profile given on the web, named. From 72,300: the
  * calling client's config handed to credential sources (STS in the caller's
  * region), a measured clock skew kept across clients, `warm()` without a
- * per-call leak, and room for this session's other review fixes.)
+ * per-call leak, and room for this session's other review fixes. From 72,800:
+ * a `create` that gives no client refused with its rule, +0.42 kB: 72,930 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 72_800;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 73_100;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
