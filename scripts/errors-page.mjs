@@ -24,9 +24,12 @@
 // - The class each code throws: the error `fail()` (kernel/errors.ts) builds for it.
 // Log lines (`LOG.*`) get a `## LOG` section: production web builds show them
 // short, with a link to that anchor.
+// - Development checks: a message only the development aids throw (its
+//   `fail('…')` in plugins/dev, none in the kernel) is marked as one, since
+//   production web builds leave those checks out.
 //
 // `node scripts/errors-page.mjs [file]` writes the page (default .tmp/docs/errors.md).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -427,11 +430,37 @@ const quote = (text) =>
     .map((line) => `> ${line}`)
     .join('\n');
 
-function section(catalog, heading, ids, intro) {
+/** The ids `fail()` is called with in the TypeScript files of a folder (tests aside). */
+function failedIds(dir) {
+  const ids = new Set();
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+    for (const match of readFileSync(join(dir, name), 'utf8').matchAll(/\bfail\(\s*'([A-Za-z_.]+)'/g)) ids.add(match[1]);
+  }
+  return ids;
+}
+
+/**
+ * The message ids only the development aids throw (a `fail('…')` in
+ * packages/aws-core/src/plugins/dev, none in the kernel): production web
+ * builds leave those checks out, so the page says so under each.
+ * @returns {Set<string>}
+ */
+export function developmentChecks() {
+  const kernel = failedIds(join(coreSrc, 'kernel'));
+  return new Set([...failedIds(join(coreSrc, 'plugins', 'dev'))].filter((id) => !kernel.has(id)));
+}
+
+const DEVELOPMENT_CHECK =
+  '_A development check: Node, Bun, Deno and development web builds run it; production web builds (`NODE_ENV` `production`) leave it out, and the mistake then meets the SDK at the first request._';
+
+function section(catalog, heading, ids, intro, devOnly = new Set()) {
   const lines = [`## ${heading}`, '', intro, ''];
   for (const id of ids) {
     const [main, ...variants] = messageTemplates(catalog, id).templates;
-    lines.push(`**\`${id}\`**`, '', quote(main.text), '');
+    lines.push(`**\`${id}\`**`, '');
+    if (devOnly.has(id)) lines.push(DEVELOPMENT_CHECK, '');
+    lines.push(quote(main.text), '');
     for (const variant of variants) lines.push(`When ${variant.when}:`, '', quote(variant.text), '');
     for (const rule of main.rules) {
       const table = catalog.tables.get(rule.table);
@@ -457,6 +486,7 @@ function section(catalog, heading, ids, intro) {
  */
 export async function writeErrorsPage(file = ERRORS_PAGE_SOURCE, loaded = undefined) {
   const codes = errorCodes();
+  const devOnly = developmentChecks();
   const catalog = loaded ?? (await loadCatalog());
   const ids = catalog.messageIds();
   const codeOf = (id) => id.split('.')[0];
@@ -474,7 +504,7 @@ export async function writeErrorsPage(file = ERRORS_PAGE_SOURCE, loaded = undefi
         : own.length > 1
           ? ' The message, by case (details in ‹angle quotes›):'
           : ' The message (details in ‹angle quotes›):');
-    return own.length === 0 ? `## ${code}\n\n${intro}\n` : section(catalog, code, own, intro);
+    return own.length === 0 ? `## ${code}\n\n${intro}\n` : section(catalog, code, own, intro, devOnly);
   });
   const logIds = ids.filter((id) => codeOf(id) === LOG);
   const page = [
