@@ -30,9 +30,15 @@ function refusal(id: string): AwsClientError {
 const BY_CLASS = 'pass its SDK v3 client class (from its @aws-sdk/client-* package), such as getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs.';
 
 describe("getClient('<unknown id>')", () => {
+  it("'S3' (the SDK's spelling): suggests 's3' without then saying no package serves it", () => {
+    const { message } = refusal('S3');
+    expect(message).toBe(`Unknown service 'S3'. Did you mean 's3'? Registered: s3, sts. If you meant another AWS service, ${BY_CLASS}`);
+    expect(message).not.toContain('No @dbp/aws package serves');
+  });
+
   it("suggests the closest registered id and names no package that does not exist ('s4')", () => {
     const { message } = refusal('s4');
-    expect(message).toBe(`Unknown service 's4'. Did you mean 's3'? Registered: s3, sts. No @dbp/aws package serves 's4'; for another AWS service, ${BY_CLASS}`);
+    expect(message).toBe(`Unknown service 's4'. Did you mean 's3'? Registered: s3, sts. If you meant another AWS service, ${BY_CLASS}`);
     expect(message).not.toContain('@dbp/aws-s4');
     expect(message).not.toContain('@aws-sdk/client-s4');
     expect(message).not.toContain('S4Client');
@@ -70,7 +76,7 @@ describe("getClient('<unknown id>')", () => {
     ] as const;
     for (const [id, near, pkg, definition] of cases) {
       expect(refusal(id).message).toBe(
-        `Unknown service '${id}'. Did you mean '${near}'? ${pkg} serves it: import '${pkg}/register' once, or pass ${definition} from ${pkg}. Registered: s3, sts. No @dbp/aws package serves '${id}'; for another AWS service, ${BY_CLASS}`,
+        `Unknown service '${id}'. Did you mean '${near}'? ${pkg} serves it: import '${pkg}/register' once, or pass ${definition} from ${pkg}. Registered: s3, sts. If you meant another AWS service, ${BY_CLASS}`,
       );
     }
   });

@@ -155,7 +155,10 @@ function unknownService(d: Values): string {
   if (servedBy) return `Unknown service ${quotedId(id)}. Registered: ${list(known)}. ${serves(id, servedBy)}`;
   const near = nearestService(id, known);
   const nearPackage = near ? packageToImport(near, known) : undefined;
-  return `Unknown service ${quotedId(id)}.${near ? ` Did you mean '${near}'?${nearPackage ? ` ${serves(near, nearPackage)}` : ''}` : ''} Registered: ${list(known)}. No @dbp/aws package serves ${quotedId(id)}; for another AWS service, pass its SDK v3 client class (from its @aws-sdk/client-* package), such as getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs.`;
+  // With a close id, the rest is for a service that is really another one: it must not read as
+  // "no package serves it" right after naming the package that serves the close id.
+  const other = near ? 'If you meant another AWS service, pass' : `No @dbp/aws package serves ${quotedId(id)}; for another AWS service, pass`;
+  return `Unknown service ${quotedId(id)}.${near ? ` Did you mean '${near}'?${nearPackage ? ` ${serves(near, nearPackage)}` : ''}` : ''} Registered: ${list(known)}. ${other} its SDK v3 client class (from its @aws-sdk/client-* package), such as getClient(SQSClient, …) with SQSClient from @aws-sdk/client-sqs.`;
 }
 
 /**
