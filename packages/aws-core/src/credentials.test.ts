@@ -47,6 +47,19 @@ describe('explicit credentials', () => {
     expect(FakeClient.created).toBe(before);
   });
 
+  it('names a promise of credentials (a provider called instead of passed) and says to pass the function, for getClient and for keyedCredentials dependsOn', async () => {
+    const { keyedCredentials } = await import('./index.node.js');
+    const promise = Promise.resolve({ accessKeyId: 'AKID', secretAccessKey: secret });
+    const expected = expect.objectContaining({
+      name: 'AwsCredentialError',
+      code: 'INVALID_CREDENTIALS',
+      message:
+        'Invalid credentials: expected { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a credential provider function, got a Promise. Pass the provider function itself (credentials: provider), not the promise that calling it returns.',
+    });
+    expect(() => createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: promise as never })).toThrow(expected);
+    expect(() => keyedCredentials('k', async () => ({ accessKeyId: 'AKID', secretAccessKey: secret }), { dependsOn: promise as never })).toThrow(expected);
+  });
+
   it('refuses credentials that have already expired', () => {
     const factory = createClientFactory();
     const expired = { accessKeyId: 'AKID', secretAccessKey: secret, expiration: new Date(Date.now() - 1_000) };

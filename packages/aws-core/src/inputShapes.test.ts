@@ -336,6 +336,18 @@ describe('config snapshots', () => {
         }),
       );
     }
+    // A value the SDK would read as a URL at the first request.
+    for (const [endpoint, got] of [
+      [4566, 'a number'],
+      [true, 'a boolean'],
+    ] as const) {
+      expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials: A, config: { endpoint } as never })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_CONFIG',
+          message: `config.endpoint must be a URL string such as 'http://127.0.0.1:4566' (or a URL, an endpoint object or a function that gives one), got ${got}.`,
+        }),
+      );
+    }
     // What the SDK takes: a URL string with a scheme, a URL object, an endpoint object, a provider; and '', no endpoint to it.
     for (const endpoint of [
       '',

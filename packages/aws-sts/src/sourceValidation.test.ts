@@ -56,6 +56,11 @@ const malformed: [string, () => unknown, string][] = [
   ['a class instance whose secret getter gives an empty string', () => new VaultCredentials(), 'INVALID_CREDENTIALS'],
   ['a frozen object with a missing secret', () => Object.freeze({ accessKeyId: KEY }), 'INVALID_CREDENTIALS'],
   ['a Proxy with white space in the secret', () => new Proxy({ accessKeyId: KEY, secretAccessKey: `${SECRET} ` }, {}), 'INVALID_CREDENTIALS'],
+  [
+    'a promise of credentials (a provider called instead of passed)',
+    () => Promise.resolve({ accessKeyId: KEY, secretAccessKey: SECRET }),
+    'INVALID_CREDENTIALS',
+  ],
 ];
 
 describe('assumeRole({ source }) checks explicit credentials at the call, exactly as getClient', () => {

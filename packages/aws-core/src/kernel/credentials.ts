@@ -6,7 +6,7 @@
  * @module
  */
 import { AwsClientError, describeType, fail } from './errors.js';
-import { CREDENTIAL_FIELDS, type CredentialField, type CredentialKind, type CredentialsRead, WrongType } from './keySpec.js';
+import { CREDENTIAL_FIELDS, type CredentialField, type CredentialKind, type CredentialsRead, readCredentials, WrongType } from './keySpec.js';
 import { clip, errorName } from './text.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 
@@ -70,6 +70,17 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
     copy[spec.name] = spec.type === 'date' ? new Date(value as number) : value;
   }
   return Object.freeze(copy) as unknown as AwsCredentials;
+}
+
+/**
+ * Reads and checks explicit credentials: `getClient`'s, `keyedCredentials`'
+ * `dependsOn` and so `assumeRole`'s `source` (one validator). A promise (a
+ * provider called instead of passed) has none of the fields: it is named as
+ * what it is, not as a missing `accessKeyId`.
+ */
+export function checkedCredentials(credentials: object, read: CredentialsRead): AwsCredentials {
+  if (typeof (credentials as { then?: unknown }).then === 'function') throw fail('INVALID_CREDENTIALS.type', { got: 'a Promise' });
+  return validateCredentials(read, readCredentials(credentials, read));
 }
 
 /** The error for explicit credentials past their `expiration`. */

@@ -7,10 +7,10 @@
 import type { CredentialContext } from './clientFactory.js';
 import { canonicalConfig, isPlainRecord, notPlainConfig, snapshotConfig } from './configSnapshot.js';
 import { credentialMaterial } from './credentialIds.js';
-import { expiredError, validateCredentials } from './credentials.js';
+import { checkedCredentials, expiredError } from './credentials.js';
 import { describeType, fail } from './errors.js';
 import { type KeyedSource, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
-import { emptyCredentialsRead, readCredentials } from './keySpec.js';
+import { emptyCredentialsRead } from './keySpec.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 import { guardRead, readOptions } from './validateOptions.js';
 
@@ -67,7 +67,7 @@ function checkedDependency(dependsOn: unknown): unknown {
   if (typeof dependsOn === 'function' || typeof dependsOn === 'string') return dependsOn;
   if (typeof dependsOn !== 'object' || dependsOn === null || Array.isArray(dependsOn)) throw fail('INVALID_CREDENTIALS.type', { got: describeType(dependsOn) });
   const read = emptyCredentialsRead();
-  const checked = validateCredentials(read, readCredentials(dependsOn, read));
+  const checked = checkedCredentials(dependsOn, read);
   const expiresAt = checked.expiration?.getTime();
   if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
   return checked;

@@ -10,7 +10,7 @@
  */
 import { canonicalConfig, identityOf, isPlainRecord, notPlainConfig, snapshotConfig } from './configSnapshot.js';
 import { type CredentialIds, chainMaterial, keyedMaterial, providerMaterial, staticMaterial } from './credentialIds.js';
-import { type CredentialSource, staticProvider, validateCredentials } from './credentials.js';
+import { type CredentialSource, checkedCredentials, staticProvider } from './credentials.js';
 import { describeType, fail } from './errors.js';
 import { keyedSourceOf } from './keyedSources.js';
 import {
@@ -22,7 +22,6 @@ import {
   makeKeyParts,
   OPTION_NAMES,
   type OptionName,
-  readCredentials,
   SESSION_NAMES,
 } from './keySpec.js';
 import type { RegionSource } from './regions.js';
@@ -116,7 +115,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
     if (typeof credentials !== 'object' || credentials === null || Array.isArray(credentials))
       throw fail('INVALID_CREDENTIALS.type', { got: describeType(credentials) });
     const secrets = emptyCredentialsRead();
-    const valid = validateCredentials(secrets, readCredentials(credentials, secrets));
+    const valid = checkedCredentials(credentials, secrets);
     return {
       id: context.credentialIds.idFor(staticMaterial(secrets)),
       source: { kind: 'static', provider: staticProvider(valid), profile, refreshWindowMs: undefined, byIdentity: false },

@@ -320,6 +320,8 @@ function copySource(where: SourceFunction, source: unknown): AwsCredentials | Aw
       `source must be credentials ({ accessKeyId, secretAccessKey, sessionToken? }), a credential provider, or another assumeRole(); got ${describeType(source)}.`,
     );
   }
+  // A promise (a provider called instead of passed) goes to the core's validator as it is, which names it.
+  if (typeof (source as { then?: unknown }).then === 'function') return source as AwsCredentials;
   // A snapshot: mutating the caller's object later changes no built source.
   // The credential fields are read by name (a class instance's getters live
   // on its prototype, out of for…in's sight); any other own enumerable key is

@@ -9,11 +9,14 @@
  *
  * @module
  */
-import { fail } from '../../kernel/errors.js';
+import { describeType, fail } from '../../kernel/errors.js';
 
 /** Throws `INVALID_CONFIG` (`INVALID_CONFIG.endpoint`) for a config the SDK would fail on at the first request. */
 export function checkConfig(config: Readonly<Record<string, unknown>>): void {
   const { endpoint } = config;
+  // A number or a boolean the SDK reads as a URL at the first request ("Unable to parse", then an EndpointError about the region).
+  if (typeof endpoint === 'number' || typeof endpoint === 'boolean' || typeof endpoint === 'bigint')
+    throw fail('INVALID_CONFIG.endpoint', { got: describeType(endpoint) });
   // An empty string is no endpoint to the SDK (`endpoint: process.env.AWS_ENDPOINT_URL` with the variable set empty).
   if (typeof endpoint !== 'string' || endpoint === '') return;
   let url: URL;

@@ -63,7 +63,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'INVALID_CONFIG.cycle': [{ path: '.a.b' }],
   'INVALID_CONFIG.depth': [{ max: 32, path: '.a.a.a' }],
   'INVALID_CONFIG.create': [{ service: 's3', reason: 'Invalid endpoint' }],
-  'INVALID_CONFIG.endpoint': [{}, { scheme: 'localhost:' }],
+  'INVALID_CONFIG.endpoint': [{}, { scheme: 'localhost:' }, { got: 'a number' }],
   'UNKNOWN_SERVICE.id': [
     { id: 'dynamodb', known: ['s3'] }, // a package serves it
     { id: 'bedrock-runtime', known: ['s3'] }, // a package serves it, under another name
@@ -89,7 +89,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { field: 'id', got: 'a number' },
     { field: 'created', got: 'a Promise' },
   ],
-  'INVALID_CREDENTIALS.type': [{ got: 'a number' }],
+  'INVALID_CREDENTIALS.type': [{ got: 'a number' }, { got: 'a Promise' }],
   'INVALID_CREDENTIALS.unknownField': [{ field: 'accesKeyId' }, { field: 'AccessKeyId' }, { field: 'zzzzzzzz' }],
   'INVALID_CREDENTIALS.field': [
     { field: 'accessKeyId', required: true, type: 'string', got: 'an empty string' },

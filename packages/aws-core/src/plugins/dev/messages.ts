@@ -284,7 +284,9 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${clip(String(d.path), PATH_CHARS)}.`,
   'INVALID_CONFIG.create': (d: Values): string => `Creating the ${d.service} client failed: ${d.reason}. Check the config passed to getClient().`,
   'INVALID_CONFIG.endpoint': (d: Values): string =>
-    `config.endpoint ${d.scheme === undefined ? 'is not a URL (new URL() refuses it, as the SDK would at the first request)' : `has the scheme '${clip(String(d.scheme), 32)}' (the text before its first colon), and the SDK sends only to http: and https: URLs`}. Give the whole URL with its scheme, such as 'http://127.0.0.1:4566'.`,
+    d.got !== undefined
+      ? `config.endpoint must be a URL string such as 'http://127.0.0.1:4566' (or a URL, an endpoint object or a function that gives one), got ${d.got}.`
+      : `config.endpoint ${d.scheme === undefined ? 'is not a URL (new URL() refuses it, as the SDK would at the first request)' : `has the scheme '${clip(String(d.scheme), 32)}' (the text before its first colon), and the SDK sends only to http: and https: URLs`}. Give the whole URL with its scheme, such as 'http://127.0.0.1:4566'.`,
 
   'UNKNOWN_SERVICE.id': (d: Values): string => unknownService(d),
   'UNKNOWN_SERVICE.type': (d: Values): string =>
@@ -306,7 +308,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `Invalid service definition: ${DEFINITION_RULES[String(d.field)]}, got ${d.got}. Pass { id: 'my-service', tier: 'standard', create: (config) => new MyClient(config) } to defineService(), and a definition made by defineService() to registerService().`,
 
   'INVALID_CREDENTIALS.type': (d: Values): string =>
-    `Invalid credentials: expected { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a credential provider function, got ${d.got}.`,
+    `Invalid credentials: expected { accessKeyId, secretAccessKey, sessionToken?, expiration? } or a credential provider function, got ${d.got}.${d.got === 'a Promise' ? ' Pass the provider function itself (credentials: provider), not the promise that calling it returns.' : ''}`,
   'INVALID_CREDENTIALS.unknownField': (d: Values): string => unknownCredentialField(d),
   'INVALID_CREDENTIALS.field': (d: Values): string =>
     `Invalid credentials: ${d.field} ${d.required ? 'must be' : 'when given, must be'} ${d.type === 'date' ? 'a valid Date' : 'a non-empty string'}, got ${d.got}. Pass { accessKeyId, secretAccessKey, sessionToken?, expiration? }, or a credential provider function.`,
