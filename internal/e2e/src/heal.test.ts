@@ -174,7 +174,9 @@ describe('temporary credentials expired server-side', () => {
     const error = await rejection(client.send(new ListTablesCommand({})));
     expect(error).toBeInstanceOf(AwsCredentialError);
     expect(error).toMatchObject({ code: 'CREDENTIALS_REJECTED', cause: { name: 'ExpiredTokenException' } });
-    expect(calls).toEqual([undefined, { forceRefresh: true }]);
+    // Each call with the calling client's config, as the SDK gives it to any provider; the second forced.
+    const config = expect.objectContaining({ region: expect.any(Function) });
+    expect(calls).toEqual([{ callerClientConfig: config }, { forceRefresh: true, callerClientConfig: config }]);
     // Not sent again with credentials known to be refused.
     expect(local.requests.count('dynamodb')).toBe(1);
     // Twelve more on two clients at once: each is refused, and the source is not asked once per refusal

@@ -212,6 +212,8 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   // short-lived credentials are not refreshed on every call.
   let refreshWindow = options.refreshWindowMs;
   let pending: Promise<AwsCredentials> | undefined;
+  /** Whether `pending` asks the source with `forceRefresh` (a rejection's refresh), not a plain call (first use, background refresh). */
+  let pendingForced = false;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
   /** When a forced refresh last gave back the very credentials it was asked to replace, and which they were. */
   let gaveBackAt = Number.NEGATIVE_INFINITY;
@@ -252,14 +254,22 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
     // that throws synchronously settles the attempt during this very call, and
     // a `finally` inside it would run before the assignment and leave the
     // failed attempt stored for good.
-    pending ??= attempt(current !== undefined || rejected !== undefined, rejected).finally(() => {
-      pending = undefined;
-    });
+    if (pending === undefined) {
+      pendingForced = rejected !== undefined;
+      pending = attempt(current !== undefined || rejected !== undefined, rejected).finally(() => {
+        pending = undefined;
+      });
+    }
     return pending;
   };
   const invalidate = (rejected: AwsCredentials | undefined, code: string): Promise<AwsCredentials> => {
     // One refresh for every client and caller that saw the same rejection.
-    if (pending !== undefined) return pending;
+    if (pending !== undefined) {
+      if (pendingForced) return pending;
+      // A plain call running (a background refresh): a source that caches gives back what it has,
+      // the rejected set; then this rejection asks it with forceRefresh, as it would have alone.
+      return pending.then((fresh) => (sameCredentials(fresh, rejected) ? invalidate(rejected, code) : fresh));
+    }
     if (current !== undefined && !sameCredentials(current, rejected)) return Promise.resolve(current);
     // The source was just asked for fresh ones and gave these back: the
     // rejections still arriving for them (requests sent before it answered)

@@ -46,6 +46,35 @@ describe('invalidate', () => {
     expect(reports.at(-1)).toMatchObject({ refresh: true, ok: true, rejected: 'ExpiredToken' });
   });
 
+  it('a rejection that arrives during a background refresh (a plain call) asks with forceRefresh once that call gives back the rejected set', async () => {
+    const calls: unknown[] = [];
+    const cached = { accessKeyId: 'ASIACACHED', secretAccessKey: 'cached-secret', sessionToken: 'cached-token', expiration: new Date(Date.now() + 20_000) };
+    let release: (() => void) | undefined;
+    const provider = memoizeProvider(
+      async (options) => {
+        calls.push(options);
+        // A source that caches: only forceRefresh gives new credentials. The second (background) call is slow.
+        if (calls.length === 2) await new Promise<void>((resolve) => (release = resolve));
+        if ((options as { forceRefresh?: boolean } | undefined)?.forceRefresh) {
+          return { accessKeyId: 'ASIAFORCED', secretAccessKey: 'forced-secret', sessionToken: 'forced-token', expiration: new Date(Date.now() + 3_600_000) };
+        }
+        return cached;
+      },
+      { refreshWindowMs: 60_000, wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) },
+    );
+    const rejected = await provider();
+    // 11 s on, within the refresh window (half the 20 s lifetime): this call starts a background refresh and is served the current set.
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => now + 11_000);
+    expect(await provider()).toBe(rejected);
+    expect(calls).toEqual([undefined, undefined]);
+    const healed = Promise.all([provider.invalidate(rejected, 'ExpiredToken'), provider.invalidate(rejected, 'ExpiredToken')]);
+    release?.();
+    const [first, second] = await healed;
+    expect([first.accessKeyId, second.accessKeyId]).toEqual(['ASIAFORCED', 'ASIAFORCED']);
+    expect(calls).toEqual([undefined, undefined, { forceRefresh: true }]);
+  });
+
   it('leaves credentials that were already replaced: a late caller with the old ones gets the new ones, no second refresh', async () => {
     const { provider, calls } = source();
     const rejected = await provider();
