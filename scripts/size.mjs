@@ -42,10 +42,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * given-back credential set (+~0.1 kB): bedrock measured 14,110 B; then
  * for the calling client's config handed to credential sources, a measured
  * clock skew kept across clients and warm() without a per-call leak
- * (+~80 B): bedrock measured 14,190 B, with room for this session's other
- * review fixes.)
+ * (+~80 B): bedrock measured 14,190 B; then for a cached client's
+ * provider taken back by a new client of the same credentials, a `create`
+ * that gives no client refused, a promise given as credentials named and a
+ * rejection during a background refresh forcing its own (+~170 B): bedrock
+ * measured 14,360 B.)
  */
-const OVERHEAD_BUDGET_BYTES = 14_400;
+const OVERHEAD_BUDGET_BYTES = 14_500;
 
 /**
  * What CI enforces today: the measured overhead (72,090 B: the core's Node build ~53 kB,
