@@ -260,6 +260,21 @@ describe('clearCache', () => {
     expect(factory.stats().entries.map((e) => e.region)).not.toContain('eu-west-1');
   });
 
+  it('refuses a malformed region as getClient does (INVALID_REGION with the suggestion), instead of clearing nothing without a word', () => {
+    const factory = populated();
+    for (const [region, suggestion] of [
+      ['eu-west-l', 'eu-west-1'],
+      ['EU-WEST-1', 'eu-west-1'],
+    ]) {
+      expect(() => factory.clearCache({ region }), region).toThrow(
+        expect.objectContaining({ name: 'AwsRegionError', code: 'INVALID_REGION', region, suggestion }),
+      );
+    }
+    expect(factory.stats().clients).toBe(6);
+    // A well-formed region with no client clears nothing, as before.
+    expect(factory.clearCache({ region: 'us-west-2' })).toBe(0);
+  });
+
   it('removes one service in one region', () => {
     const factory = populated();
     expect(factory.clearCache({ service: 'beta', region: 'ap-south-1' })).toBe(1);

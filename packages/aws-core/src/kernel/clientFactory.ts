@@ -322,6 +322,8 @@ export class AwsClientFactory {
    * request.
    *
    * @returns how many clients were removed.
+   * @throws AwsRegionError (`INVALID_REGION`) for a malformed `region`, as
+   *   `getClient` refuses it; AwsClientError for a filter of the wrong shape.
    * @example
    * ```ts
    * factory.clearCache({ service: 's3', region: 'us-east-1' })
@@ -331,6 +333,8 @@ export class AwsClientFactory {
   clearCache(filter?: ClearCacheFilter): number {
     const { service, region } = readOptions('clearCache()', filter, ['service', 'region']);
     const matches = guardRead('clearCache()', () => this.#store.filter(service, region));
+    // Checked as getClient checks it: a typo ('eu-west-l', 'EU-WEST-1') matches no client, and clearing nothing without a word hides it.
+    if (region !== undefined) this.#context.region(region);
     // Sessions are shared by services; a region-only or full clear drops them too.
     return this.#store.clear(matches, service === undefined ? { region: region as string | undefined } : undefined);
   }

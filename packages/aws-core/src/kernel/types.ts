@@ -581,6 +581,6 @@ export interface ClearCacheFilter {
    * class (`SQSClient`).
    */
   service?: string | ServiceRef | SdkClientClass | undefined;
-  /** Only clients of this region. */
+  /** Only clients of this region (checked as `getClient` checks a region: a malformed one is refused). */
   region?: string | undefined;
 }
