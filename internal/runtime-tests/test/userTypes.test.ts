@@ -138,7 +138,8 @@ describe(`TypeScript ${TYPESCRIPT_7} (tsc)`, () => {
     // Outside the workspace, so npx neither reads nor writes this repository's lockfile.
     const run = spawnSync('npx', ['-y', '-p', `typescript@${TYPESCRIPT_7}`, 'tsc', '-v'], { cwd: homedir(), encoding: 'utf8', timeout: 300_000 });
     expect(run.stdout.trim()).toBe(`Version ${TYPESCRIPT_7}`);
-    const tsc = spawnSync('npx', ['-y', '-p', `typescript@${TYPESCRIPT_7}`, 'tsc', '-p', join(dir, 'tsconfig.json')], {
+    // --pretty false: one line per error, however the environment sets colours (FORCE_COLOR in CI).
+    const tsc = spawnSync('npx', ['-y', '-p', `typescript@${TYPESCRIPT_7}`, 'tsc', '--pretty', 'false', '-p', join(dir, 'tsconfig.json')], {
       cwd: homedir(),
       encoding: 'utf8',
       timeout: 300_000,
