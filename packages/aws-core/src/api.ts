@@ -39,6 +39,7 @@ export type {
   FactorySummary,
   GetClientOptions,
   HandlerOptionsContext,
+  KnownService,
   Logger,
   RegionValidation,
   RegisteredId,

@@ -15,6 +15,7 @@ import type {
   FactoryStats,
   FactorySummary,
   GetClientOptions,
+  KnownService,
   SdkClientLike,
   ServiceArgument,
   ServiceInput,
@@ -231,8 +232,11 @@ export class AwsClientFactory {
    * const sqsClient = factory.getClient(SQSClient, { region: 'eu-west-1' }) // typed SQSClient, tier from SERVICE_TIERS
    * ```
    */
-  // One signature, not an overload per kind of service: TypeScript 7 reports only the last
-  // overload's error, which named the client-class overload for a misspelt option.
+  // Two signatures, not one per kind of service: TypeScript 7 reports only the last overload's
+  // error, which named the client-class overload for a misspelt option. The first takes what is
+  // known to be a service (a type parameter in the caller's own generic code included); the last
+  // takes any string, to say what an unregistered id needs, and is the one whose error is shown.
+  getClient<TService extends KnownService>(service: TService, options?: GetClientOptions<ConfigFor<TService>>): ClientFor<TService>;
   getClient<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): ClientFor<TService>;
   getClient(service: unknown, options?: GetClientOptions<Record<string, unknown>>): SdkClientLike {
     this.#assertOpen();
@@ -268,6 +272,7 @@ export class AwsClientFactory {
    * export const handler = async () => s3Client.send(new ListBucketsCommand({}))
    * ```
    */
+  warm<TService extends KnownService>(service: TService, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   warm<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
     const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);

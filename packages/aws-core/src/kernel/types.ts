@@ -154,6 +154,9 @@ export type ConfigOfId<TId extends string> = TId extends ServiceId ? ConfigOf<Se
 /** What `getClient` and `warm` take as the service: a service definition (`s3`), a registered id (`'s3'`) or an SDK v3 client class (`SQSClient`). */
 export type ServiceInput = ServiceDefinition<SdkClientLike, never> | string | SdkClientClass;
 
+/** A service `getClient` and `warm` know at compile time: a definition, a registered id or an SDK v3 client class. */
+export type KnownService = ServiceDefinition<SdkClientLike, never> | ServiceId | SdkClientClass;
+
 /**
  * The `service` parameter's type for the service given: a registered id, a
  * definition or a class as it is; an unregistered id, the sentence of
