@@ -65,9 +65,12 @@ const OVERHEAD_BUDGET_BYTES = 14_500;
  * per-call leak, and room for this session's other review fixes. From 72,800:
  * a `create` that gives no client refused with its rule, +0.42 kB: 72,930 B.
  * From 73,100: a promise given as credentials and a non-string endpoint
- * named, and the unknown-service wording, +0.57 kB: 73,500 B.)
+ * named, and the unknown-service wording, +0.57 kB: 73,500 B. From 73,700:
+ * clearCache's region check, a forced refresh after a background one, a
+ * corrected clock followed, a session's provider reused and promised
+ * rejections handled, +0.41 kB: 73,910 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 73_700;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 74_100;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -147,6 +147,8 @@ describe("the calling client's config reaches the credential source, as the SDK 
   const recording = () => {
     const regions: unknown[] = [];
     const provider = async (options?: { callerClientConfig?: { region?: () => Promise<string> } }): Promise<AwsCredentials> => {
+      // The parts the SDK's own providers read, not the whole config (which would keep a destroyed client's pool in use).
+      expect(Object.keys(options?.callerClientConfig ?? {}).sort()).toEqual(['logger', 'profile', 'region']);
       regions.push(await options?.callerClientConfig?.region?.());
       return { ...local.credentials, expiration: new Date(Date.now() + 3_600_000) };
     };

@@ -211,10 +211,25 @@ describe('getClient configuration', () => {
     expect(() => factory.getClient(def, { region: 'us-east-1', credentials: creds })).toThrow(/Creating the broken client failed: bad endpoint/);
   });
 
-  it('refuses a create that gives no client (async, or returning nothing) with INVALID_SERVICE_DEFINITION, not a TypeError from inside', () => {
+  it('refuses a create that gives no client (async, or returning nothing) with INVALID_SERVICE_DEFINITION, not a TypeError from inside', async () => {
     const factory = createClientFactory();
     const cases: [string, (config: object) => unknown][] = [
       ['a Promise', async (config) => ({ config, destroy() {}, middlewareStack: { add() {} } })],
+      // The client it promises is destroyed when it comes; a destroy that throws, or a create that rejects, is handled.
+      [
+        'a Promise',
+        async () => ({
+          destroy() {
+            throw new Error('destroy failed');
+          },
+        }),
+      ],
+      [
+        'a Promise',
+        async () => {
+          throw new Error('module not found');
+        },
+      ],
       ['undefined', () => undefined],
       ['an object', (config) => ({ config })],
       ['a string', () => 'client'],
@@ -230,6 +245,7 @@ describe('getClient configuration', () => {
       );
     }
     expect(factory.stats()).toMatchObject({ clients: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
   });
 });
 

@@ -58,6 +58,10 @@ describe('explicit credentials', () => {
     });
     expect(() => createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: promise as never })).toThrow(expected);
     expect(() => keyedCredentials('k', async () => ({ accessKeyId: 'AKID', secretAccessKey: secret }), { dependsOn: promise as never })).toThrow(expected);
+    // A promise that rejects (the provider failed: a missing profile) is refused, and its rejection handled, not left to end the process.
+    const failed = Promise.reject(new Error('Could not load profile'));
+    expect(() => createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: failed as never })).toThrow(expected);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   });
 
   it('refuses credentials that have already expired', () => {

@@ -59,11 +59,12 @@ export interface CredentialContext {
    */
   readonly forceRefresh?: boolean | undefined;
   /**
-   * The config of the SDK client whose request (or `warm()`) asked for the
-   * credentials, as the SDK hands it to any credential provider: an SDK
-   * provider given here (`fromTemporaryCredentials()`, `fromIni()`) reads
-   * its `region` to call STS in the caller's region. Absent when the
-   * provider is called directly (`session.credentials()`).
+   * What the credentials' last caller (the SDK client whose request, or
+   * `warm()`, asked) has of its config, as the SDK hands a provider its
+   * caller's: its `region`, `profile` and `logger`, which an SDK provider
+   * given here (`fromTemporaryCredentials()`, `fromIni()`) reads to call STS
+   * in the caller's region. Absent when the provider is called directly
+   * (`session.credentials()`).
    */
   readonly callerClientConfig?: object | undefined;
 }

@@ -7,7 +7,7 @@
  */
 import { AwsClientError, describeType, fail } from './errors.js';
 import { CREDENTIAL_FIELDS, type CredentialField, type CredentialKind, type CredentialsRead, readCredentials, WrongType } from './keySpec.js';
-import { clip, errorName } from './text.js';
+import { clip, errorName, isPromiseLike } from './text.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 
 /** How credentials resolve, before the factory memoises them. */
@@ -72,6 +72,14 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
   return Object.freeze(copy) as unknown as AwsCredentials;
 }
 
+/** What the memoised provider reads of the config of the client calling it. */
+interface CallerConfig {
+  readonly region?: unknown;
+  readonly profile?: unknown;
+  readonly logger?: unknown;
+  readonly systemClockOffset?: unknown;
+}
+
 /**
  * Reads and checks explicit credentials: `getClient`'s, `keyedCredentials`'
  * `dependsOn` and so `assumeRole`'s `source` (one validator). A promise (a
@@ -79,7 +87,11 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
  * what it is, not as a missing `accessKeyId`.
  */
 export function checkedCredentials(credentials: object, read: CredentialsRead): AwsCredentials {
-  if (typeof (credentials as { then?: unknown }).then === 'function') throw fail('INVALID_CREDENTIALS.type', { got: 'a Promise' });
+  if (isPromiseLike(credentials)) {
+    // Refused here, so its rejection (a provider that failed) is the caller's no more: handled, not left to end the process.
+    credentials.then(undefined, () => {});
+    throw fail('INVALID_CREDENTIALS.type', { got: 'a Promise' });
+  }
   return validateCredentials(read, readCredentials(credentials, read));
 }
 
@@ -128,7 +140,8 @@ export interface SourceOptions {
    * The config of the SDK client whose request asked for credentials, as the
    * SDK hands it to any credential provider: the SDK's own providers read
    * its `region` (a profile's `role_arn`, `fromTemporaryCredentials` call
-   * STS in the caller's region, not us-east-1).
+   * STS in the caller's region, not us-east-1). Its `region`, `profile` and
+   * `logger` only.
    */
   readonly callerClientConfig?: object | undefined;
 }
@@ -225,9 +238,15 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   // rejection it meets (`invalidate`).
   let clockOffset = 0;
   const awsNow = (): number => Date.now() + clockOffset;
-  // The config of the client that called last (every client of a session has
-  // its region), handed to the source as the SDK hands it to any provider.
+  // What the source gets of the client that called last, as the SDK hands a
+  // provider its caller's config: the parts the SDK's own providers read for
+  // the STS client they make (`region`, `profile`, `logger`), not the whole
+  // config, which would keep a destroyed client's handler and pool alive and
+  // in use. Last caller: one provider serves every region of its credentials.
   let caller: object | undefined;
+  // Each client's clock offset as last seen: a client's first 0 is "not
+  // measured yet"; a change is a measurement, a small one meaning the clock is right.
+  const offsets = new WeakMap<object, number>();
   const sourceOptions = (rejected: string | undefined): SourceOptions | undefined => {
     if (rejected === undefined) return caller === undefined ? undefined : { callerClientConfig: caller };
     return caller === undefined ? { forceRefresh: true } : { forceRefresh: true, callerClientConfig: caller };
@@ -290,17 +309,22 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
     return refreshed;
   };
   // The SDK calls it with `{ callerClientConfig }`: the calling client's config, whose `systemClockOffset` it keeps.
-  const provider = async (called?: { readonly callerClientConfig?: { readonly systemClockOffset?: unknown } }) => {
-    const config = called?.callerClientConfig;
-    if (typeof config === 'object' && config !== null) caller = config;
-    const offset = config?.systemClockOffset;
-    // The SDK takes the offset from every response's `Date` header, which has
-    // whole seconds: up to a second of it is that rounding, not a clock off.
-    // Only an offset past CLOCK_OFFSET_MIN_MS is the host's clock being
-    // wrong; a smaller one is kept out, as is a new client's 0 (it has not
-    // met a service yet: the SDK changes it only on a skew it measures), so
-    // that it does not undo the skew another client of the session measured.
-    if (typeof offset === 'number' && Number.isFinite(offset) && Math.abs(offset) >= CLOCK_OFFSET_MIN_MS) clockOffset = offset;
+  const provider = async (called?: { readonly callerClientConfig?: unknown }) => {
+    const config = called?.callerClientConfig as CallerConfig | undefined;
+    if (typeof config === 'object' && config !== null) {
+      caller = { region: config.region, profile: config.profile, logger: config.logger };
+      const offset = config.systemClockOffset;
+      // The SDK changes a client's offset only when it measures a skew (from a
+      // response's whole-second `Date` header): a new client's 0 must not undo
+      // the skew another client of these credentials measured, but a client
+      // whose offset moves back near 0 (the host's clock was corrected) must.
+      // Up to CLOCK_OFFSET_MIN_MS of an offset is that rounding, not a clock off.
+      if (typeof offset === 'number' && Number.isFinite(offset)) {
+        const seen = offsets.get(config);
+        if (seen === undefined ? offset !== 0 : seen !== offset) clockOffset = Math.abs(offset) >= CLOCK_OFFSET_MIN_MS ? offset : 0;
+        offsets.set(config, offset);
+      }
+    }
     const now = awsNow();
     if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {
       if (expiresAt !== undefined && expiresAt - now <= refreshWindow && pending === undefined && Date.now() - lastFailureAt >= REFRESH_RETRY_GAP_MS) {

@@ -75,6 +75,33 @@ describe('invalidate', () => {
     expect(calls).toEqual([undefined, undefined, { forceRefresh: true }]);
   });
 
+  it("follows each client's measured clock offset: a new client's 0 keeps another's skew, a client's offset back near 0 (the host's clock corrected) ends it", async () => {
+    const real = Date.now();
+    let hostAhead = 20 * 60_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => real + hostAhead);
+    let n = 0;
+    const provider = memoizeProvider(
+      async () => {
+        n++;
+        // 15-minute credentials, on AWS's clock.
+        return { accessKeyId: `ASIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration: new Date(real + 15 * 60_000) };
+      },
+      { refreshWindowMs: 0, wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) },
+    );
+    const a = { systemClockOffset: -hostAhead };
+    const b = { systemClockOffset: 0 };
+    expect((await provider({ callerClientConfig: a } as never)).accessKeyId).toBe('ASIA1');
+    // B has met no service yet: its 0 must not make A's fresh credentials look expired (host 20 min fast).
+    expect((await provider({ callerClientConfig: b } as never)).accessKeyId).toBe('ASIA1');
+    expect(n).toBe(1);
+    // The host's clock is corrected; A's next response moves its offset near 0. 16 minutes later (AWS time)
+    // the credentials have expired: they must be seen so, not 20 minutes later.
+    hostAhead = 16 * 60_000; // the host now right, 16 minutes on
+    a.systemClockOffset = -400;
+    expect((await provider({ callerClientConfig: a } as never)).accessKeyId).toBe('ASIA2');
+    expect(n).toBe(2);
+  });
+
   it('leaves credentials that were already replaced: a late caller with the old ones gets the new ones, no second refresh', async () => {
     const { provider, calls } = source();
     const rejected = await provider();

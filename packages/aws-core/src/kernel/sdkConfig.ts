@@ -12,7 +12,7 @@
 import { isPlainRecord } from './configSnapshot.js';
 import { describeType, fail } from './errors.js';
 import type { RegionSource } from './regions.js';
-import { clip } from './text.js';
+import { clip, isPromiseLike } from './text.js';
 import type { AwsSession, RuntimeFlavor, SdkClientLike, ServiceDefinition, TierConfig } from './types.js';
 
 /** How the platform maps a tier to `requestHandler` options, which platform it is, and its region lookup (see `Platform`). */
@@ -144,15 +144,20 @@ export function createClient(
     );
   }
   // What the factory uses of a client from the first moment (an async create gives a promise of one).
-  const made = client as { destroy?: unknown; then?: unknown } | null;
+  const made = client as { destroy?: unknown } | null;
   if ((typeof made !== 'object' && typeof made !== 'function') || made === null || typeof made.destroy !== 'function') {
-    const promised = typeof made?.then === 'function';
-    // The client it promises is never used: destroyed when it comes, and a rejection is not left unhandled.
-    if (promised)
-      (made as Promise<{ destroy?: () => void } | undefined>).then(
-        (late) => late?.destroy?.(),
+    const promised = isPromiseLike(made);
+    // The client it promises is never used: destroyed when it comes (quietly), and a rejection is not left unhandled.
+    if (promised) {
+      made.then(
+        (late) => {
+          try {
+            (late as { destroy?: () => void } | undefined)?.destroy?.();
+          } catch {}
+        },
         () => {},
       );
+    }
     throw fail('INVALID_SERVICE_DEFINITION', { field: 'created', got: promised ? 'a Promise' : describeType(made) });
   }
   return client as SdkClientLike;

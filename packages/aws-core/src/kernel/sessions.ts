@@ -38,11 +38,17 @@ export class Sessions {
     this.#held = held;
   }
 
-  /** The memoised provider of a credential id: kept here, else held by a cached client, else made. */
+  /** The memoised provider of a credential id: kept here or in a kept session, else held by a cached client, else made. */
   provider(credentialId: string, make: () => AwsCredentialProvider): AwsCredentialProvider {
-    const provider = this.#providers.get(credentialId) ?? this.#held(credentialId) ?? make();
+    const provider = this.#providers.get(credentialId) ?? this.#inSessions(credentialId) ?? this.#held(credentialId) ?? make();
     touch(this.#providers, credentialId, provider, this.#bound());
     return provider;
+  }
+
+  /** The provider a kept session of this credential id holds (a kept session is not always a kept provider: each map drops its own least recently used). */
+  #inSessions(credentialId: string): AwsCredentialProvider | undefined {
+    for (const session of this.#sessions.values()) if (session.credentialId === credentialId) return session.credentials;
+    return undefined;
   }
 
   /** The session for a region, profile and credential id, made on first use. */

@@ -47,3 +47,8 @@ export function errorName(error: unknown): string {
   const name = error.name;
   return typeof name === 'string' && ERROR_NAME.test(name) ? name : 'Error';
 }
+
+/** Whether a value is a promise (or any thenable): what a provider called instead of passed, or an async function, gives. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
