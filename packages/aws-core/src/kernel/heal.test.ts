@@ -88,17 +88,19 @@ describe('invalidate', () => {
       },
       { refreshWindowMs: 0, wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) },
     );
+    // As the SDK calls it: with the calling client's config.
+    const call = provider as unknown as (options: { callerClientConfig: object }) => Promise<AwsCredentials>;
     const a = { systemClockOffset: -hostAhead };
     const b = { systemClockOffset: 0 };
-    expect((await provider({ callerClientConfig: a } as never)).accessKeyId).toBe('ASIA1');
+    expect((await call({ callerClientConfig: a })).accessKeyId).toBe('ASIA1');
     // B has met no service yet: its 0 must not make A's fresh credentials look expired (host 20 min fast).
-    expect((await provider({ callerClientConfig: b } as never)).accessKeyId).toBe('ASIA1');
+    expect((await call({ callerClientConfig: b })).accessKeyId).toBe('ASIA1');
     expect(n).toBe(1);
     // The host's clock is corrected; A's next response moves its offset near 0. 16 minutes later (AWS time)
     // the credentials have expired: they must be seen so, not 20 minutes later.
     hostAhead = 16 * 60_000; // the host now right, 16 minutes on
     a.systemClockOffset = -400;
-    expect((await provider({ callerClientConfig: a } as never)).accessKeyId).toBe('ASIA2');
+    expect((await call({ callerClientConfig: a })).accessKeyId).toBe('ASIA2');
     expect(n).toBe(2);
   });
 
