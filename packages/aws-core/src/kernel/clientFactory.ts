@@ -111,7 +111,6 @@ export class AwsClientFactory {
   /** The reusable read of a call (a hit allocates nothing). */
   readonly #read: CallRead = emptyRead();
   #disposing: Promise<void> | undefined;
-  /** Ends the wait of every `warm()` still running, once `dispose()` is called (made by the first warm-up that waits). */
   /** What ends each running warm-up's wait (dispose() calls them): one per call, gone when it ends. */
   readonly #warmUps = new Set<() => void>();
 
