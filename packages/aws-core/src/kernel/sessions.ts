@@ -38,23 +38,23 @@ export class Sessions {
     this.#held = held;
   }
 
-  /** The memoised provider of a credential id: kept here or in a kept session, else held by a cached client, else made. */
+  /** The memoised provider of a credential id: kept here, else held by a cached client, else made. */
   provider(credentialId: string, make: () => AwsCredentialProvider): AwsCredentialProvider {
-    const provider = this.#providers.get(credentialId) ?? this.#inSessions(credentialId) ?? this.#held(credentialId) ?? make();
+    const provider = this.#providers.get(credentialId) ?? this.#held(credentialId) ?? make();
     touch(this.#providers, credentialId, provider, this.#bound());
     return provider;
   }
 
-  /** The provider a kept session of this credential id holds (a kept session is not always a kept provider: each map drops its own least recently used). */
-  #inSessions(credentialId: string): AwsCredentialProvider | undefined {
-    for (const session of this.#sessions.values()) if (session.credentialId === credentialId) return session.credentials;
-    return undefined;
-  }
-
-  /** The session for a region, profile and credential id, made on first use. */
+  /**
+   * The session for a region, profile and credential id, made on first use.
+   * A kept session touches its provider too: the two maps have one bound and
+   * are touched together, so no provider a kept session holds is dropped.
+   */
   session(region: string | undefined, profile: string | undefined, credentialId: string, provider: () => AwsCredentialProvider): AwsSession {
     const key = JSON.stringify([region ?? null, profile ?? null, credentialId]);
-    const session = this.#sessions.get(key) ?? Object.freeze({ region, profile, credentials: this.provider(credentialId, provider), credentialId });
+    const kept = this.#sessions.get(key);
+    if (kept !== undefined) touch(this.#providers, credentialId, kept.credentials, this.#bound());
+    const session = kept ?? Object.freeze({ region, profile, credentials: this.provider(credentialId, provider), credentialId });
     touch(this.#sessions, key, session, this.#bound());
     return session;
   }
