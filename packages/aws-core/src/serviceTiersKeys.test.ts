@@ -44,6 +44,7 @@ describe('createClientFactory({ serviceTiers }) keys', () => {
       ['DynamoDB', 'dynamodb'], // case
       ['bedrock_runtime', 'bedrock-runtime'], // punctuation
       ['S3', 's3'],
+      ['S3Client', 's3'],
       ['sagemkaer', 'sagemaker'],
       ['my-qeue', 'my-queue'], // registered by the application
       ['textrat', 'textract'], // SERVICE_TIERS
@@ -64,6 +65,37 @@ describe('createClientFactory({ serviceTiers }) keys', () => {
     const factory = createClientFactory(tiersOf(serviceTiers));
     const client = factory.getClient(myQueue, { region: 'us-east-1', credentials: creds }) as FakeClient;
     expect(client.config.maxAttempts).toBe(4); // the data tier: the accepted table is the one in use
+    factory.dispose();
+  });
+
+  it("refuses a key no service id can be, naming the id it spells ('SQS' and 'SQSClient' → 'sqs', the id getClient(SQSClient) gets)", () => {
+    const cases = [
+      ['SQS', 'sqs'],
+      ['SQSClient', 'sqs'],
+      ['SNS', 'sns'],
+      ['Secrets Manager', 'secrets-manager'],
+      ['KinesisClient', 'kinesis'],
+      ['ec2 ', 'ec2'],
+    ] as const;
+    for (const [key, near] of cases) {
+      const error = refusal(() => createClientFactory(tiersOf({ [key]: 'data' })));
+      expect(error.code, key).toBe('INVALID_FACTORY_OPTIONS');
+      expect(error.message, key).toContain(`serviceTiers has a key '${key}' that is no service id; did you mean '${near}'?`);
+    }
+    // The id it names is the one a client class gets (`config.serviceId` 'SQS' → 'sqs'): taking it, the tier applies.
+    class SQSClient {
+      readonly config = { serviceId: 'SQS', maxAttempts: undefined as unknown };
+      readonly middlewareStack = { add: (): void => undefined };
+      constructor(config: { maxAttempts?: unknown }) {
+        this.config.maxAttempts = config.maxAttempts;
+      }
+      send(): Promise<never> {
+        return Promise.reject(new Error('not sent'));
+      }
+      destroy(): void {}
+    }
+    const factory = createClientFactory(tiersOf({ sqs: 'data' }));
+    expect((factory.getClient(SQSClient as never, { region: 'us-east-1', credentials: creds }) as SQSClient).config.maxAttempts).toBe(4);
     factory.dispose();
   });
 

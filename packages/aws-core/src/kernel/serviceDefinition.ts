@@ -10,6 +10,26 @@ const REGISTRY_KEY = Symbol.for('@dbp/aws-core/registry@1');
 const SHARED_KEY = Symbol.for('@dbp/aws-core/definition-key');
 const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
+/** Whether a string is spelt as a service id: lower-case letters, digits and dashes, starting with a letter. */
+export function isServiceId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}
+
+/**
+ * The service id a service's name spells (an SDK client's `config.serviceId`): `'SQS'` → `'sqs'`, `'Bedrock Runtime'` →
+ * `'bedrock-runtime'`, `'S3 Control'` → `'s3-control'`.
+ */
+export function serviceIdFrom(name: string): string {
+  return (
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .replace(/^(\d)/, 's$1') || 'unknown'
+  );
+}
+
 /** Every field of a definition's input, once: the compiler keeps the list complete. */
 const FIELDS: { readonly [K in keyof ServiceDefinitionInput<SdkClientLike, object>]-?: true } = {
   id: true,
@@ -56,7 +76,7 @@ export function defineService<TClient extends SdkClientLike, TConfig extends obj
     return { id, tier, create, handlerOptions, origin };
   });
   const tier = givenTier === undefined && typeof id === 'string' ? tierForService(id) : givenTier;
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) return invalid('id', id);
+  if (typeof id !== 'string' || !isServiceId(id)) return invalid('id', id);
   if (typeof tier !== 'string' || tier.length === 0) return invalid('tier', tier);
   if (typeof create !== 'function') return invalid('create', create);
   if (handlerOptions !== undefined && typeof handlerOptions !== 'function') return invalid('handlerOptions', handlerOptions);

@@ -285,9 +285,10 @@ export interface ClientFactoryOptions {
    * call's `tier` option still wins. Keys are spelt exactly: where the
    * development aids are installed (Node, and web builds other than
    * production ones), a key close to a known service id but not one
-   * (`'athenna'`, `'DynamoDB'`) is refused as `INVALID_FACTORY_OPTIONS`,
-   * naming the id; a key of a service the factory does not know at all
-   * (`'sqs'`, reached by its client class) is accepted.
+   * (`'athenna'`, `'DynamoDB'`), or one no id can be (`'SQS'`,
+   * `'SQSClient'`: ids are lower case), is refused as
+   * `INVALID_FACTORY_OPTIONS`, naming the id; a key of a service the factory
+   * does not know at all (`'sqs'`, reached by its client class) is accepted.
    */
   serviceTiers?: Readonly<Record<string, TierName>> | undefined;
   /**

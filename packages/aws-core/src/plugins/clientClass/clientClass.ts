@@ -10,7 +10,7 @@
  * @module
  */
 import { fail } from '../../kernel/errors.js';
-import { defineService } from '../../kernel/serviceDefinition.js';
+import { defineService, serviceIdFrom } from '../../kernel/serviceDefinition.js';
 import { errorName } from '../../kernel/text.js';
 import type { SdkClientClass, SdkClientLike, ServiceDefinition } from '../../kernel/types.js';
 
@@ -26,14 +26,7 @@ function probe(Class: SdkClientClass): string {
     throw fail('UNKNOWN_SERVICE.notClient');
   }
   client.destroy();
-  return (
-    serviceId
-      .trim()
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .replace(/^(\d)/, 's$1') || 'unknown'
-  );
+  return serviceIdFrom(serviceId);
 }
 
 const definitions = new WeakMap<object, ServiceDefinition>();

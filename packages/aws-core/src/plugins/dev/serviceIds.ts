@@ -10,7 +10,7 @@
  * @module
  */
 import { fail } from '../../kernel/errors.js';
-import { registeredServiceIds } from '../../kernel/serviceDefinition.js';
+import { isServiceId, registeredServiceIds, serviceIdFrom } from '../../kernel/serviceDefinition.js';
 import { familyOf, SERVICE_TIERS } from '../../kernel/serviceTiers.js';
 import { editDistance } from '../../kernel/text.js';
 import { SERVICE_PACKAGES } from './servicePackages.js';
@@ -52,11 +52,14 @@ export function nearestServiceId(id: string, ids: readonly string[]): string | u
  * Refuses a `serviceTiers` key that is a typo (`INVALID_FACTORY_OPTIONS`,
  * naming the id): one that is none of the ids the factory knows (registered,
  * served by a package, listed in `SERVICE_TIERS`) nor the family of one
- * (`bedrock`, `redshift`), yet close to one of them. A key far from all of
- * them (`sqs`, a service reached by its client class) is no typo.
+ * (`bedrock`, `redshift`), yet close to one of them; or one no service id can
+ * be, as ids are lower case (`SQS` or `SQSClient`, meant as `sqs`, the id
+ * `getClient(SQSClient)` gets). A well-spelt key far from all of them (`sqs`,
+ * a service reached by its client class) is no typo.
  */
 export function checkServiceTierKey(key: string, where: string): void {
   const ids = [...registeredServiceIds(), ...packagedServiceIds(), ...Object.keys(SERVICE_TIERS)];
-  const near = ids.some((id) => id === key || familyOf(id) === key) ? undefined : nearestServiceId(key, ids);
+  if (ids.some((id) => id === key || familyOf(id) === key)) return;
+  const near = nearestServiceId(key, ids) ?? (isServiceId(key) ? undefined : serviceIdFrom(key.replace(/Client$/, '')));
   if (near !== undefined) throw fail('INVALID_FACTORY_OPTIONS.serviceId', { where, key, near });
 }
