@@ -46,9 +46,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * provider taken back by a new client of the same credentials, a `create`
  * that gives no client refused, a promise given as credentials named and a
  * rejection during a background refresh forcing its own (+~170 B): bedrock
- * measured 14,360 B.)
+ * measured 14,360 B; then for a refused option word shown in the message
+ * (`got 'warning'`, +~40 B): bedrock measured 14,510 B.)
  */
-const OVERHEAD_BUDGET_BYTES = 14_500;
+const OVERHEAD_BUDGET_BYTES = 14_550;
 
 /**
  * What CI enforces today: the measured overhead (72,090 B: the core's Node build ~53 kB,

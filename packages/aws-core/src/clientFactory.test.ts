@@ -440,6 +440,13 @@ describe('stats, dispose and logging', () => {
     expect(() => createClientFactory({ maxClients: 0 })).toThrow(/maxClients must be a positive integer/);
     expect(() => createClientFactory({ ttlMs: -1 })).toThrow(/ttlMs/);
     expect(() => createClientFactory({ regionValidation: 'loose' as never })).toThrow(/regionValidation/);
+    // A refused word is shown (letters and dashes only: never a key or a secret), so 'warning' for 'warn' reads at once.
+    expect(() => createClientFactory({ regionValidation: 'warning' as never })).toThrow(
+      "createClientFactory(): regionValidation must be 'strict', 'warn' or 'off', got 'warning'.",
+    );
+    expect(() => createClientFactory({ onAbandonedBody: 'drop' as never })).toThrow("onAbandonedBody must be 'warn' or 'destroy', got 'drop'.");
+    expect(() => createClientFactory({ regionValidation: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' as never })).toThrow(/got a string\.$/);
+    expect(() => createClientFactory({ regionValidation: 'AKIAIOSFODNN7EXAMPLE' as never })).toThrow(/got a string\.$/);
     expect(() => createClientFactory({ maxClient: 3 } as never)).toThrow(/Did you mean 'maxClients'/);
     expect(() => createClientFactory({ logger: 'console' as never })).toThrow(/logger must be an object/);
     expect(() => createClientFactory({ defaultRegion: 'us-east-l' })).toThrow(/did you mean 'us-east-1'/);

@@ -63,9 +63,19 @@ function toLogger(logger: unknown, where: string): Logger {
   return { debug: pick('debug'), info: pick('info'), warn: pick('warn'), error: pick('error') };
 }
 
+/**
+ * A refused option value as a message shows it: a number, or a short word
+ * (`'warning'` for `'warn'`: letters and dashes only, so never a key or a
+ * secret), else only its type.
+ */
+function shownValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && /^[A-Za-z-]{1,16}$/.test(value) ? `'${value}'` : describeType(value);
+}
+
 function checkOption<T>(where: string, name: keyof ClientFactoryOptions, value: unknown, fallback: T, ok: (value: unknown) => boolean): T {
   if (value === undefined) return fallback;
-  if (!ok(value)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name, got: typeof value === 'number' ? String(value) : describeType(value) });
+  if (!ok(value)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name, got: shownValue(value) });
   return value as T;
 }
 
