@@ -381,7 +381,14 @@ describe('assumeRole errors', () => {
 
   it('never shows an unknown key that may be a secret pasted in the wrong place, only its length', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRETzz';
-    for (const key of [secret, 'wJalrXUtnFEMIK7MDENGbPxRfiCYzzSECRETzzAB', 'AKIAIOSFODNN7EXAMPLE', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln']) {
+    // An access key id glued to a word (`keyAKIA…`) reads like an option name, yet is a key id all the same.
+    for (const key of [
+      secret,
+      'wJalrXUtnFEMIK7MDENGbPxRfiCYzzSECRETzzAB',
+      'AKIAIOSFODNN7EXAMPLE',
+      'keyAKIAIOSFODNN7EXAMPLE',
+      'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+    ]) {
       let message = '';
       try {
         assumeRole({ roleArn: ROLE, [key]: 'x' } as never);
@@ -390,6 +397,7 @@ describe('assumeRole errors', () => {
       }
       expect(message).toContain(`no option (a key of ${key.length} characters, not shown)`);
       expect(message).not.toContain(key.slice(0, 12));
+      expect(message).not.toContain('AKIAIOSFODNN');
     }
   });
 

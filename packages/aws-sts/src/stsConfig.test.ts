@@ -286,5 +286,7 @@ describe('an STS that cannot be reached', () => {
     // A JOSE header with a line break after its brace encodes as `ew…`.
     const spaced = `${Buffer.from('{\n "alg": "RS256"}').toString('base64url')}.${Buffer.from('{"sub":"system:serviceaccount:x"}').toString('base64url')}.c2ln`;
     expect(redact(spaced, [])).toBe('[redacted token]');
+    // Access key ids, glued to other text too.
+    expect(redact('key=AKIAIOSFODNN7EXAMPLE; idASIAIOSFODNN7EXAMPLEx', [])).toBe('key=[access key id]; id[access key id]x');
   });
 });

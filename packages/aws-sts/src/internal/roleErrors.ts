@@ -56,8 +56,14 @@ export function invalidOption(where: SourceFunction, what: string): AwsCredentia
 // header: `{"` or `{ ` encodes as `ey…`, `{` and a line break as `ew…`): a JWT (a web identity
 // token). A host name (`sts.us-east-1.amazonaws.com`) has dotted segments too, but not that start.
 const JWT_SHAPE = /\be[wy][A-Za-z0-9_-]{14,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]*/g;
-// Long-term (AKIA) and temporary (ASIA) access key ids.
-const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+// Long-term (AKIA) and temporary (ASIA) access key ids, glued to other text too.
+const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{12,}/g;
+
+/** Whether a text holds something shaped like an access key id (`AKIA…`, `ASIA…`): such a text is never shown. */
+export function holdsAccessKeyId(text: string): boolean {
+  ACCESS_KEY_ID.lastIndex = 0;
+  return ACCESS_KEY_ID.test(text);
+}
 
 /** `text` with every known secret, access key id and anything JWT-shaped replaced. */
 export function redact(text: string, secrets: readonly string[]): string {

@@ -13,7 +13,7 @@
  */
 import type { AwsCredentialProvider, AwsCredentials, SessionOptions } from '@dbp/aws-core';
 import type { AssumeRoleOptions, AssumeRoleWithWebIdentityOptions, StsConfig } from '../assumeRole.js';
-import { describeType, invalidOption, type SourceFunction } from './roleErrors.js';
+import { describeType, holdsAccessKeyId, invalidOption, type SourceFunction } from './roleErrors.js';
 
 /** A call's options, as read: one slot per option of either function (one shape, so comparing stays monomorphic). */
 export interface RoleRead {
@@ -399,7 +399,7 @@ void everyField;
  * access key id, a secret key, a token), which a message must never show.
  */
 function shownKey(key: string): string {
-  return /^[A-Za-z_$][\w$]{0,31}$/.test(key) && !/(?:AKIA|ASIA)[A-Z0-9]{12,}/.test(key) ? `'${key}'` : `(a key of ${key.length} characters, not shown)`;
+  return /^[A-Za-z_$][\w$]{0,31}$/.test(key) && !holdsAccessKeyId(key) ? `'${key}'` : `(a key of ${key.length} characters, not shown)`;
 }
 
 /** Validates a read and returns its snapshot, or throws the typed error that says what to fix. */
