@@ -62,4 +62,22 @@ describe('dispose() on the web build, with a request in the retry loop', () => {
     });
     expect(local.requests.count('sqs')).toBe(before);
   });
+
+  it("resolves no credentials for a held client's request after dispose() resolved (a provider may call STS)", async () => {
+    const factory = createClientFactory();
+    let resolutions = 0;
+    const { credentials, ...rest } = local.clientOptions('sqs');
+    // A provider that, like fromTemporaryCredentials or fromCognitoIdentityPool, would send a request of its own.
+    const client = factory.getClient(SQSClient, {
+      ...rest,
+      credentials: async () => {
+        resolutions++;
+        return credentials;
+      },
+    });
+    await factory.dispose();
+    await expect(client.send(new ListQueuesCommand({}))).rejects.toMatchObject({ code: 'FACTORY_DISPOSED' });
+    expect(resolutions).toBe(0);
+    expect(local.requests.count('sqs')).toBe(0);
+  });
 });

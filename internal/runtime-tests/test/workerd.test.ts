@@ -50,6 +50,34 @@ describe('workerd (miniflare 3)', () => {
     expect(local.requests.entries().every((entry) => entry.signatureValid === true)).toBe(true);
   });
 
+  it('gets a client at module scope, where workerd refuses random values, and serves it again from the handler', async () => {
+    // workerd throws "Disallowed operation called within global scope" for crypto.getRandomValues
+    // there; a credential id is only a label (never derived from the credentials), so it must not need them.
+    const worker = await bundle('cloudflare', {
+      contents: `
+        import { createClientFactory } from '@dbp/aws-core';
+        import { s3 } from '@dbp/aws-s3';
+        const factory = createClientFactory();
+        const options = { region: 'us-east-1', credentials: { accessKeyId: 'AKIDMODULESCOPE', secretAccessKey: 'module-scope-secret' } };
+        const atLoad = factory.getClient(s3, options);
+        export default {
+          async fetch() {
+            const other = factory.getClient(s3, { ...options, credentials: { ...options.credentials, accessKeyId: 'AKIDHANDLER' } });
+            const ids = factory.stats().entries.map((entry) => entry.credentialId);
+            return Response.json({ same: factory.getClient(s3, { ...options }) === atLoad, distinct: other !== atLoad, ids });
+          },
+        };
+      `,
+    });
+    const { status, body } = await runInWorkerd(worker.code, input());
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ same: true, distinct: true });
+    const ids = body.ids as string[];
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}$/);
+  });
+
   it('fails to parse S3 XML when the worker is bundled without the workerd conditions (the trap the edge entry avoids)', async () => {
     const worker = await bundle('browser', { file: WORKER });
     expect(worker.inputs).toContain('../../packages/aws-s3/dist/index.js');

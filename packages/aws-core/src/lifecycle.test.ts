@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deferred, FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, defineService } from './index.node.js';
+import { AwsClientError, createClientFactory, defineService, keyedCredentials } from './index.node.js';
 
 // The factory's lifecycle, where no wire matters: a stand-in client that runs
 // the factory's middleware like the SDK's stack does. The same promises are
@@ -174,6 +174,45 @@ describe('dispose', () => {
     await factory.dispose();
     late.resolve(creds);
     expect(await outcome(warming)).toBe('FACTORY_DISPOSED');
+  });
+
+  it('calls no credential source once dispose() resolved: a session kept from before sends nothing to STS, its cached credentials still answer', async () => {
+    let calls = 0;
+    const source = async () => {
+      calls++;
+      return { ...creds, sessionToken: 'token', expiration: new Date(Date.now() + 3_600_000) };
+    };
+    const factory = createClientFactory({ disposeGraceMs: 10 });
+    const unused = factory.getSession({ region: 'us-east-1', credentials: source });
+    const used = factory.getSession({ region: 'us-east-1', credentials: keyedCredentials('used', source) });
+    await used.credentials();
+    expect(calls).toBe(1);
+    await factory.dispose();
+    await expect(unused.credentials()).rejects.toMatchObject({ code: 'FACTORY_DISPOSED' });
+    // Resolved before: answered from memory, nothing sent.
+    await expect(used.credentials()).resolves.toMatchObject({ accessKeyId: creds.accessKeyId });
+    expect(calls).toBe(1);
+  });
+
+  it('still calls a credential source during the grace period, for the requests finishing then', async () => {
+    let calls = 0;
+    const source = async () => {
+      calls++;
+      return creds;
+    };
+    const factory = createClientFactory({ disposeGraceMs: 5_000 });
+    const client = factory.getClient(alpha, { region: 'us-east-1', credentials: source }) as FakeClient;
+    const session = factory.getSession({ region: 'us-east-1', credentials: source });
+    const response = deferred<{ ok: true }>();
+    const request = client.send(() => response.promise);
+    const disposed = factory.dispose();
+    // A request still running holds dispose() open: what it needs of its credentials is still resolved.
+    await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: creds.accessKeyId });
+    expect(calls).toBe(1);
+    response.resolve({ ok: true });
+    await request;
+    await disposed;
+    expect(calls).toBe(1);
   });
 
   it('leaves no client undestroyed when a logger re-enters getClient while it disposes', async () => {

@@ -24,8 +24,19 @@ describe('observability on the web runtime', () => {
       expect(row && ['inFlight', 'bodies', 'sockets'].filter((field) => field in row)).toEqual([]);
       factory.clearCache();
       expect(received.map((event) => event.name)).toEqual(['dbp:aws:client:create', 'dbp:aws:client:evict', 'dbp:aws:client:destroy']);
+      // Nothing is counted in flight here, so the evict event has no count (not a 0 that would be wrong while a body streams).
+      expect(received[1]).not.toHaveProperty('count');
     } finally {
       diagnosticsChannel.unsubscribe('dbp:aws:client:create', listener);
     }
+  });
+
+  it('leaves the in-flight count out of the removal line (the Node build gives it: plugins/observe/reporter.test.ts)', () => {
+    const lines: string[] = [];
+    const factory = createClientFactory({ logger: { debug: (line: string) => lines.push(line) } });
+    factory.getClient(alpha, { region: 'us-east-1', credentials });
+    factory.clearCache();
+    const removed = lines.find((line) => line.includes('cleared alpha client'));
+    expect(removed).toMatch(/^\[@dbp\/aws\] cleared alpha client \(region us-east-1, credentials [0-9a-f]{12}\)$/);
   });
 });

@@ -134,7 +134,8 @@ export class AwsClientFactory {
 
   #setUp(settings: FactorySettings): void {
     const installed = this.#installed;
-    const report = installed.observe?.(settings.logger, settings.onEvent, () => this.#store.counters().clients) ?? SILENT;
+    // In-flight counts exist only where the lifecycle plug-in tracks requests (not on the web).
+    const report = installed.observe?.(settings.logger, settings.onEvent, () => this.#store.counters().clients, installed.lifecycle !== undefined) ?? SILENT;
     // What a keyed credential source is given (assumeRole gets its STS client from here).
     const credentialContext: CredentialContext = {
       factory: this,
@@ -147,7 +148,14 @@ export class AwsClientFactory {
     const fromEnvironment = environmentSource(() => installed.platform.environment());
     if (settings.defaultRegion !== undefined) regions.check(settings.defaultRegion, { from: 'defaultRegion' });
     this.#settings = settings;
-    this.#store = new ClientStore(settings, installed, report, credentialContext, () => this.disposed);
+    this.#store = new ClientStore(
+      settings,
+      installed,
+      report,
+      credentialContext,
+      () => this.disposed,
+      () => this.#disposedError(),
+    );
     this.#context = {
       tiers: settings.tiers,
       serviceTiers: new ServiceTierOverrides(settings.serviceTiers),

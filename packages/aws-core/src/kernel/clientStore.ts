@@ -40,6 +40,10 @@ export class ClientStore {
   readonly #context: object;
   /** Whether the factory was disposed while user code ran. */
   readonly #closed: () => boolean;
+  /** The error a disposed factory's callers get. */
+  readonly #disposedError: () => Error;
+  /** Set once `close()` is done (after the grace period): credential sources are not called any more. */
+  #final = false;
   readonly #cache: ClientCache;
   readonly #fast: FastPathIndex | undefined;
   readonly #sessions: Sessions;
@@ -53,8 +57,9 @@ export class ClientStore {
   #reading = 0;
   #evictions = 0;
 
-  constructor(settings: FactorySettings, installed: Installed, report: Report, context: object, closed: () => boolean) {
+  constructor(settings: FactorySettings, installed: Installed, report: Report, context: object, closed: () => boolean, disposedError: () => Error) {
     this.#settings = settings;
+    this.#disposedError = disposedError;
     this.#installed = installed;
     this.#report = report;
     this.#context = context;
@@ -191,13 +196,23 @@ export class ClientStore {
     return this.#reading > 0;
   }
 
-  /** The session for resolved inputs; its provider is memoised once per credential id. */
+  /**
+   * The session for resolved inputs; its provider is memoised once per
+   * credential id and, once `dispose()` is done, calls its source no more (a
+   * session or client the caller kept sends nothing to STS).
+   */
   session(region: string | undefined, profile: string | undefined, credentials: ResolvedCredentials): AwsSession {
     return this.#sessions.session(region, profile, credentials.id, () =>
-      sessionProvider(credentials.source, this.#context, this.#installed.platform.profileSources, (report) => {
-        if (report.rejected !== undefined) this.#heal.credentialRefreshes++;
-        this.#report.credentials(credentials.id, credentials.source.kind, report);
-      }),
+      sessionProvider(
+        credentials.source,
+        this.#context,
+        this.#installed.platform.profileSources,
+        (report) => {
+          if (report.rejected !== undefined) this.#heal.credentialRefreshes++;
+          this.#report.credentials(credentials.id, credentials.source.kind, report);
+        },
+        () => (this.#final ? this.#disposedError() : undefined),
+      ),
     );
   }
 
@@ -270,7 +285,9 @@ export class ClientStore {
     const entries = this.#cache.entries();
     for (const entry of entries) this.#unlist(entry);
     this.#sessions.clear(undefined);
-    return this.#lifecycle.close(entries, this.#settings.disposeGraceMs);
+    return this.#lifecycle.close(entries, this.#settings.disposeGraceMs).finally(() => {
+      this.#final = true;
+    });
   }
 
   #unlist(entry: CacheEntry): void {
@@ -363,9 +380,10 @@ export function notSent(entry: CacheEntry, context: { readonly commandName?: str
  * touches a running request (`@smithy/fetch-http-handler`'s `destroy()` is
  * empty, and a client's `destroy()` only calls its handler's), so there is
  * nothing to drain and no in-flight count to show. Dispose is final all the
- * same: a request still in the SDK's retry loop, or sent later on a client
- * the caller kept, fails its next attempt with `FACTORY_DISPOSED`, so
- * nothing more is sent once `dispose()` resolved.
+ * same: a request still in the SDK's retry loop fails its next attempt with
+ * `FACTORY_DISPOSED`, and one sent later on a client the caller kept fails
+ * before it resolves credentials, so nothing more is sent once `dispose()`
+ * resolved.
  */
 function destroyAtOnce(report: Report): Lifecycle {
   let closed = false;
@@ -385,7 +403,11 @@ function destroyAtOnce(report: Report): Lifecycle {
   };
   return {
     track(entry) {
-      entry.client.middlewareStack.add(attempt(entry) as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
+      const check = attempt(entry) as never;
+      // A request sent after dispose is refused before it resolves credentials (a provider may call STS or Cognito) …
+      entry.client.middlewareStack.add(check, { step: 'initialize', priority: 'high', name: 'dbpAwsDisposedSend' } as never);
+      // … and an attempt of one already running (a retry) before it is sent.
+      entry.client.middlewareStack.add(check, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
     },
     retire,
     close(entries) {

@@ -82,7 +82,7 @@ export class CredentialIds {
   readonly #live: () => ReadonlySet<string>;
   readonly #randomBytes: (size: number) => Uint8Array;
 
-  /** `randomBytes` is the platform's (cryptographically random). */
+  /** `randomBytes` is the platform's (cryptographically random where the runtime allows it; uniqueness is kept here). */
   constructor(bound: () => number, live: () => ReadonlySet<string>, randomBytes: (size: number) => Uint8Array) {
     this.#bound = bound;
     this.#live = live;

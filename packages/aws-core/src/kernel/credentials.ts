@@ -180,6 +180,8 @@ export interface MemoOptions {
   readonly wrapError: (error: unknown) => AwsClientError;
   /** Told of every resolution. */
   readonly onResolution?: ((report: ResolutionReport) => void) | undefined;
+  /** The error that stops the source from being called any more (its factory was disposed), if it is stopped. */
+  readonly refused?: (() => Error | undefined) | undefined;
 }
 
 function toExpiration(value: unknown): Date | undefined {
@@ -269,6 +271,9 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
     }
   };
   const resolve = (rejected?: string): Promise<AwsCredentials> => {
+    // Once its factory is disposed nothing more is sent: the source (which may call STS) is not called.
+    const refused = options.refused?.();
+    if (refused !== undefined) return Promise.reject(refused);
     // Cleared when the attempt settles, never before it is stored: a provider
     // that throws synchronously settles the attempt during this very call, and
     // a `finally` inside it would run before the assignment and leave the
@@ -356,13 +361,15 @@ export function wrapProviderError(error: unknown, profile: string | undefined, p
 /**
  * The provider a session hands its clients for resolved credentials:
  * explicit ones as they are; any other source memoised (a keyed source is
- * called with `context`, so it can use the factory resolving it).
+ * called with `context`, so it can use the factory resolving it), and not
+ * called any more once `refused` gives an error.
  */
 export function sessionProvider(
   source: CredentialSource,
   context: object,
   profileSources: () => string,
   onResolution: (report: ResolutionReport) => void,
+  refused?: () => Error | undefined,
 ): AwsCredentialProvider | MemoizedProvider {
   if (source.kind === 'static') return source.provider as AwsCredentialProvider;
   const provider = source.provider as (context?: object) => unknown;
@@ -377,5 +384,6 @@ export function sessionProvider(
     refreshWindowMs: source.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
     wrapError: (error) => wrapProviderError(error, source.profile, profileSources),
     onResolution,
+    refused,
   });
 }

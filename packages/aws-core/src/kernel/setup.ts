@@ -36,7 +36,7 @@ import type {
 /** What differs between platforms: `platform/node.ts` (Node, Bun, Deno) and `platform/web.ts` (browsers, workers, edge). */
 export interface Platform {
   readonly flavor: RuntimeFlavor;
-  /** `size` cryptographically random bytes. */
+  /** `size` random bytes for credential ids: cryptographically random where the runtime allows it. */
   randomBytes(size: number): Uint8Array;
   /** The environment variables, where the runtime has them (`process.env`): the kernel reads the region from them (`regions.ts`). */
   environment(): Environment | undefined;
@@ -138,7 +138,9 @@ export interface Plugins {
   /** In-flight tracking, drain, dispose grace, abandoned bodies, sockets in stats (Node). */
   readonly lifecycle?: ((context: LifecycleContext) => Lifecycle) | undefined;
   /** Logger lines and events (`onEvent`, and `diagnostics_channel` on Node). */
-  readonly observe?: ((logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number) => Report) | undefined;
+  readonly observe?:
+    | ((logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number, countsInFlight: boolean) => Report)
+    | undefined;
   /** Development aids: full message texts, the per-call provider warning, the refusal of a `serviceTiers` key that is a typo, and the check of SDK config values. */
   readonly dev?:
     | {

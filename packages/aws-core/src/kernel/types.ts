@@ -254,7 +254,7 @@ export interface FactoryEvent {
    * name (credentials); the operation names (body).
    */
   readonly reason?: string | undefined;
-  /** Requests or bodies in flight on the client; bodies caught (body:abandoned). */
+  /** Requests or bodies in flight on the client (client:evict, where they are counted: not in browsers and workers); bodies caught (body:abandoned). */
   readonly count?: number | undefined;
   /** Clients in the cache after the event. */
   readonly clients?: number | undefined;

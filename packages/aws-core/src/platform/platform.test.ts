@@ -9,6 +9,28 @@ describe('platforms', () => {
     expect(webRuntime.handlerOptions(DEFAULT_TIERS.ai)).toEqual({ requestTimeout: 120_000 });
   });
 
+  it('give random bytes on the web where Web Crypto is missing or refused (workerd at module scope, React Native)', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+    try {
+      for (const crypto of [
+        undefined,
+        {
+          getRandomValues() {
+            throw new Error('Disallowed operation called within global scope.');
+          },
+        },
+      ]) {
+        Object.defineProperty(globalThis, 'crypto', { value: crypto, configurable: true, writable: true });
+        const drawn = new Set(Array.from({ length: 50 }, () => Buffer.from(webRuntime.randomBytes(6)).toString('hex')));
+        expect(drawn.size).toBe(50);
+        for (const bytes of drawn) expect(bytes).toMatch(/^[0-9a-f]{12}$/);
+      }
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'crypto', saved);
+    }
+    expect(webRuntime.randomBytes(6)).toHaveLength(6);
+  });
+
   it('have a credential chain on Node only', () => {
     expect(typeof nodeRuntime.defaultCredentials(undefined)).toBe('function');
     expect(typeof nodeRuntime.defaultCredentials('some-profile')).toBe('function');

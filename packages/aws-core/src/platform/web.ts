@@ -1,7 +1,7 @@
 /**
  * The web platform (browsers, Cloudflare workerd, Vercel edge, web workers):
  * no credential chain and no profiles, fetch-handler timeouts, Web Crypto for
- * credential ids, and the SDK's region data imported as the SDK clients
+ * credential ids (Math.random where it is refused), and the SDK's region data imported as the SDK clients
  * import it (bundlers keep one copy).
  *
  * @module
@@ -19,7 +19,17 @@ function environment(): Record<string, string | undefined> | undefined {
 export const webPlatform: Platform = {
   flavor: 'web',
   randomBytes(size) {
-    return globalThis.crypto.getRandomValues(new Uint8Array(size));
+    const bytes = new Uint8Array(size);
+    try {
+      return globalThis.crypto.getRandomValues(bytes);
+    } catch {
+      // workerd refuses random values at module scope, and some runtimes have
+      // no Web Crypto. A credential id only labels a credential set: it is
+      // never derived from it, and `CredentialIds` keeps ids unique per
+      // factory, so Math.random serves.
+      for (let i = 0; i < size; i++) bytes[i] = Math.floor(Math.random() * 256);
+      return bytes;
+    }
   },
   environment,
   defaultCredentials() {

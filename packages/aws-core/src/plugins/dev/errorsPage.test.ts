@@ -128,7 +128,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { ...credential, count: 1, operations: 'GetObject', seconds: 30 },
   ],
   'LOG.created': [{ ...credential, tier: 'standard' }],
-  'LOG.removed': [{ ...credential, reason: 'evicted', inFlight: 0 }],
+  'LOG.removed': [
+    { ...credential, reason: 'evicted', inFlight: 0 },
+    { ...credential, reason: 'evicted' },
+  ],
   'LOG.destroyFailed': [{ service: 's3', reason: 'TypeError' }],
   'LOG.listenerThrew': [{ reason: 'RangeError' }],
   'LOG.refreshFailed': [{ credentialId: 'c0a1b2', reason: 'CredentialsProviderError' }],

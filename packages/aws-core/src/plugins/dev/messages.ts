@@ -363,7 +363,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'LOG.created': (d: Values): string =>
     `[@dbp/aws] created ${d.service} client (tier ${clip(String(d.tier))}, region ${clip(String(d.region), 64)}, credentials ${d.credentialId})`,
   'LOG.removed': (d: Values): string =>
-    `[@dbp/aws] ${d.reason} ${d.service} client (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}, ${d.inFlight} in flight)`,
+    `[@dbp/aws] ${d.reason} ${d.service} client (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}${d.inFlight === undefined ? '' : `, ${d.inFlight} in flight`})`,
   'LOG.destroyFailed': (d: Values): string => `[@dbp/aws] destroying a ${d.service} client failed: ${d.reason}`,
   'LOG.listenerThrew': (d: Values): string =>
     `[@dbp/aws] an onEvent listener threw ${d.reason}. The factory carried on; make the listener catch its own errors.`,

@@ -12,5 +12,5 @@ import { Reporter } from './reporter.js';
 
 /** The observe plug-in, publishing to `channels` too when given. */
 export function observe(channels?: Channels): NonNullable<Plugins['observe']> {
-  return (logger, onEvent, clients) => new Reporter(logger, onEvent, clients, channels);
+  return (logger, onEvent, clients, countsInFlight) => new Reporter(logger, onEvent, clients, channels, countsInFlight);
 }

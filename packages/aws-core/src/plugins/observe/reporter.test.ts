@@ -46,4 +46,14 @@ describe('debug lines (client created, removed)', () => {
     expect(logger.lines.filter((line) => line.includes('reporter client'))).toHaveLength(2);
     expect(logger.lines.join('\n')).not.toContain('secret');
   });
+
+  it('count requests in flight on removal where the lifecycle plug-in counts them (Node), in the line and the evict event', () => {
+    const logger = recordingLogger();
+    const events: { name: string; count?: number }[] = [];
+    const factory = createClientFactory({ logger, onEvent: (event) => events.push(event) });
+    factory.getClient(fakeService('reporter'), { region: 'us-east-1', credentials });
+    factory.clearCache();
+    expect(logger.lines.find((line) => line.includes('cleared reporter client'))).toMatch(/, 0 in flight\)$/);
+    expect(events.find((event) => event.name === 'dbp:aws:client:evict')).toHaveProperty('count', 0);
+  });
 });

@@ -26,9 +26,18 @@ export class Reporter implements Report {
   readonly #clients: () => number;
   /** Whether debug lines go anywhere (see `dropsLines`): they are built only then. */
   readonly #debug: boolean;
+  /** Whether requests in flight are counted (the lifecycle plug-in: not on the web, where lines and events leave the count out). */
+  readonly #countsInFlight: boolean;
 
-  constructor(logger: Logger, onEvent: ((event: FactoryEvent) => void) | undefined, clients: () => number, channels: Channels | undefined) {
+  constructor(
+    logger: Logger,
+    onEvent: ((event: FactoryEvent) => void) | undefined,
+    clients: () => number,
+    channels: Channels | undefined,
+    countsInFlight: boolean,
+  ) {
     this.#logger = logger;
+    this.#countsInFlight = countsInFlight;
     this.#debug = !dropsLines(logger.debug);
     this.#clients = clients;
     this.#events = new Events(onEvent, channels, (error) => this.#log('error', say('LOG.listenerThrew', { reason: errorName(error) })));
@@ -52,8 +61,9 @@ export class Reporter implements Report {
   }
 
   removed(entry: CacheEntry, reason: RemovalReason): void {
-    if (this.#debug) this.#log('debug', say('LOG.removed', { ...describe(entry), region: entry.region ?? 'from the SDK', reason, inFlight: entry.inFlight }));
-    this.#events.emit('client:evict', () => ({ ...describe(entry), reason, count: entry.inFlight, clients: this.#clients() }));
+    const inFlight = this.#countsInFlight ? entry.inFlight : undefined;
+    if (this.#debug) this.#log('debug', say('LOG.removed', { ...describe(entry), region: entry.region ?? 'from the SDK', reason, inFlight }));
+    this.#events.emit('client:evict', () => ({ ...describe(entry), reason, ...(inFlight !== undefined && { count: inFlight }), clients: this.#clients() }));
   }
 
   destroyed(entry: CacheEntry, reason: RemovalReason): void {
