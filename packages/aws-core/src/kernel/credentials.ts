@@ -191,15 +191,26 @@ function toExpiration(value: unknown): Date | undefined {
   return date;
 }
 
-/** Checks what a provider resolved to (no white space in a string field, as for explicit credentials); `expiration` may be a Date, an ISO 8601 string or epoch milliseconds. */
+/**
+ * Checks what a provider resolved to (the required fields non-empty strings,
+ * no white space in a string field, as for explicit credentials);
+ * `expiration` may be a Date, an ISO 8601 string or epoch milliseconds. Each
+ * field is read once, by name, so a class instance's getters count as they
+ * do for explicit credentials (a spread would drop them).
+ */
 function toCredentials(value: unknown): AwsCredentials {
   if (typeof value !== 'object' || value === null) throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
   const record = value as Record<string, unknown>;
-  if (typeof record.accessKeyId !== 'string' || typeof record.secretAccessKey !== 'string') throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
-  for (const spec of CREDENTIAL_FIELDS) refuseWhiteSpace(spec, record[spec.name]);
-  const expiration = toExpiration(record.expiration);
-  // Our own copy, not frozen: the SDK writes `$source` onto credentials it is given.
-  return { ...record, expiration } as AwsCredentials;
+  // Our own copy, not frozen: the SDK writes `$source` onto credentials it is given; its own other fields kept.
+  const copy: Record<string, unknown> = { ...record };
+  for (const spec of CREDENTIAL_FIELDS) {
+    const field = record[spec.name];
+    if (spec.required && (typeof field !== 'string' || field === '')) throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
+    refuseWhiteSpace(spec, field);
+    if (spec.type === 'date') copy[spec.name] = toExpiration(field);
+    else if (field !== undefined) copy[spec.name] = field;
+  }
+  return copy as unknown as AwsCredentials;
 }
 
 function reasonOf(error: unknown): string {

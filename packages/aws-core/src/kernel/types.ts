@@ -324,8 +324,8 @@ export interface ClientFactoryOptions {
    * Receives every event the factory publishes (client created, evicted,
    * destroyed; credentials resolved, refreshed; bodies abandoned), on every
    * runtime. On Node the same events go to `diagnostics_channel` channels
-   * `dbp:aws:*` too. Never receives a secret; a throwing listener is logged,
-   * not propagated.
+   * `dbp:aws:*` too. Never receives a secret; a throwing listener (or an
+   * async one that rejects) is logged, not propagated.
    */
   onEvent?: ((event: FactoryEvent) => void) | undefined;
   /**

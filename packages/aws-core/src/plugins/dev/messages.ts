@@ -335,7 +335,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
     `Could not resolve AWS credentials: the credential provider failed with ${d.reason} (the provider's error is this error's cause). Pass credentials explicitly, choose a profile, or configure the default chain (environment variables, shared files, SSO, container or instance role).`,
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': (): string =>
-    'The credential provider resolved to something that is not credentials ({ accessKeyId, secretAccessKey, … }). Fix the provider function.',
+    'The credential provider resolved to something that is not credentials ({ accessKeyId, secretAccessKey, … }, both non-empty strings). Fix the provider function.',
   'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
     `The credential provider returned an expiration that is not a date (${d.got}). Return a Date, an ISO 8601 string or epoch milliseconds.`,
 

@@ -70,6 +70,29 @@ describe(Events.name, () => {
     expect(published).toMatchObject([{ name: 'dbp:aws:body:abandoned' }]);
   });
 
+  it('hands an async onEvent listener’s rejection to onError, never leaving it unhandled (which ends a Node process)', async () => {
+    const errors: unknown[] = [];
+    const rejection = new Error('sink down');
+    const events = new Events(
+      async () => {
+        throw rejection;
+      },
+      diagnosticsChannels,
+      (error) => errors.push(error),
+    );
+    events.emit('client:create', () => ({ service: 's3' }));
+    // A thenable that is not a Promise, rejecting: the same.
+    const thenable = new Events(
+      // biome-ignore lint/suspicious/noThenProperty: a thenable listener result is what this case is about
+      (() => ({ then: (_: unknown, reject: (error: unknown) => void) => reject(rejection) })) as never,
+      undefined,
+      (error) => errors.push(error),
+    );
+    thenable.emit('client:create', () => ({ service: 's3' }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(errors).toEqual([rejection, rejection]);
+  });
+
   it('hands a throwing onEvent listener’s error to onError, and goes on', () => {
     const errors: unknown[] = [];
     const events = new Events(

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isPromiseLike } from '../../kernel/text.js';
 import type { EventFields, FactoryEvent, FactoryEventName } from '../../kernel/types.js';
 
 /** Where events are published besides `onEvent`: Node's `diagnostics_channel` (`diagnosticsChannels.ts`). */
@@ -36,7 +37,9 @@ export class Events {
     if (listened) (this.#channels as Channels).publish(name, event);
     if (this.#onEvent !== undefined) {
       try {
-        this.#onEvent(event);
+        const returned: unknown = this.#onEvent(event);
+        // An async listener's rejection is its throw: logged, never an unhandled rejection that ends the process.
+        if (isPromiseLike(returned)) Promise.resolve(returned).catch(this.#onError);
       } catch (error) {
         // A listener's bug must not break getClient or a request.
         this.#onError(error);
