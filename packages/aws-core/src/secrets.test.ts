@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory } from './index.node.js';
+import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
+import { AwsClientError, createClientFactory, defineService } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRETzz';
@@ -83,6 +83,53 @@ describe('secrets', () => {
       expect(leaks(thrown.message), thrown.message).toBe(false);
       expect(thrown.message).toContain('looks like a credential, not shown');
     }
+  });
+
+  it("never appear in an AwsRegionError's fields when one is passed as a region, however it arrives, and a huge region is clipped there", () => {
+    const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+    const factory = createClientFactory();
+    const cases: (() => unknown)[] = [
+      () => factory.getClient(alpha, { region: SECRET, credentials: creds }),
+      () => factory.getClient(alpha, { region: KEY_ID, credentials: creds }),
+      () => factory.getClient(alpha, { region: `x${TOKEN}x`.padEnd(60, 'Q9q'), credentials: creds }),
+      () => createClientFactory({ defaultRegion: SECRET }),
+      () => factory.clearCache({ region: SECRET }),
+    ];
+    for (const attempt of cases) {
+      const error = thrownBy(attempt) as AwsClientError & { region?: string };
+      expect(error.code).toBe('INVALID_REGION');
+      for (const shown of [JSON.stringify(error), inspect(error), String(error.region), error.message]) {
+        expect(leaks(shown) || shown.includes(KEY_ID), shown).toBe(false);
+      }
+      expect(error.region).toMatch(/^\(a string of \d+ characters that looks like a credential, not shown\)$/);
+    }
+    const huge = thrownBy(() => factory.getClient(alpha, { region: 'x'.repeat(1_000_000), credentials: creds })) as AwsClientError & { region?: string };
+    expect(huge.region).toBe(`${'x'.repeat(64)}…`);
+    // A typo is still given back as typed, for the caller to show.
+    expect(thrownBy(() => factory.getClient(alpha, { region: 'us-east-l', credentials: creds }))).toMatchObject({
+      region: 'us-east-l',
+      suggestion: 'us-east-1',
+    });
+  });
+
+  it("never appear in INVALID_CONFIG when a client constructor's own message quotes one, which is otherwise quoted", () => {
+    const throwing = (message: string) =>
+      defineService({
+        id: 'throwing',
+        create: (): FakeClient => {
+          throw new Error(message);
+        },
+      });
+    const factory = createClientFactory();
+    const error = thrownBy(() =>
+      factory.getClient(throwing(`bad token ${TOKEN}${SECRET} for AKIAIOSFODNN7EXAMPLE\n[ERROR] forged`), { region: 'us-east-1', credentials: creds }),
+    );
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' });
+    expect(leaks(error.message) || error.message.includes('AKIAIOSFODNN7EXAMPLE'), error.message).toBe(false);
+    expect(error.message).toContain('bad token [not shown] for [not shown]\\n[ERROR] forged');
+    expect(thrownBy(() => factory.getClient(throwing('Invalid endpoint: localhost:4566'), { region: 'us-east-1', credentials: creds })).message).toBe(
+      'Creating the throwing client failed: Invalid endpoint: localhost:4566. Check the config passed to getClient().',
+    );
   });
 
   it('keep a message short when a config path is huge', () => {

@@ -1,5 +1,6 @@
 import { describeType, fail } from './errors.js';
 import { DIRECTIONS, isListed, type Partition, suggestRegion, WELL_FORMED } from './knownRegions.js';
+import { clip, looksLikeCredential, notShown } from './text.js';
 import type { RegionValidation } from './types.js';
 
 const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
@@ -71,7 +72,9 @@ export function checkRegion(region: unknown, mode: RegionValidation, partition: 
   }
   // `suggestion` is a documented field of AwsRegionError: every build computes it.
   const suggestion = suggestRegion(region, partition);
-  throw fail('INVALID_REGION.malformed', { region, suggestion, ...source }, { region, suggestion });
+  // The field as the message shows it: a secret pasted as a region is described, a long string clipped (error fields get logged).
+  const shown = looksLikeCredential(region) ? notShown(region) : clip(region, 64);
+  throw fail('INVALID_REGION.malformed', { region, suggestion, ...source }, { region: shown, suggestion });
 }
 
 /** How many validated regions a factory remembers (so a hit never re-validates). */

@@ -33,6 +33,22 @@ export function clip(value: string, max = 40): string {
   return value.length > max ? `${value.slice(0, max)}…` : value;
 }
 
+/**
+ * An access key id (`AKIA…`, `ASIA…`), or a run of 40 or more characters of
+ * a key's alphabet mixing upper case, lower case and digits (a secret access
+ * key is 40, a session token longer): no service id, region or option name
+ * looks like either, and a 40-character clip would show a secret whole.
+ */
+export function looksLikeCredential(value: string): boolean {
+  if (/(?:AKIA|ASIA)[A-Z0-9]{16}/.test(value)) return true;
+  return (value.match(/[A-Za-z0-9/+=]{40,}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
+}
+
+/** What a message or error field says in place of a string that looks like a credential. */
+export function notShown(value: string): string {
+  return `(a string of ${value.length} characters that looks like a credential, not shown)`;
+}
+
 /** An error name fit for a message, event or log line: identifier-like names only. */
 const ERROR_NAME = /^[A-Za-z_$][\w$.-]{0,63}$/;
 

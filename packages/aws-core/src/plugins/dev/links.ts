@@ -10,7 +10,7 @@
  */
 import { CREDENTIAL_FIELDS } from '../../kernel/keySpec.js';
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
-import { clip, closest } from '../../kernel/text.js';
+import { clip, closest, looksLikeCredential, notShown } from '../../kernel/text.js';
 import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
 import { SERVICE_PACKAGES } from './servicePackages.js';
 
@@ -22,6 +22,10 @@ export interface CatalogLinks {
   readonly clip: typeof clip;
   /** The candidate nearest to a misspelt input, within a number of edits. */
   readonly closest: typeof closest;
+  /** Whether a user-given string looks like a credential (an access key id, a secret key, a token): never shown. */
+  readonly looksLikeCredential: typeof looksLikeCredential;
+  /** What is said in place of such a string. */
+  readonly notShown: typeof notShown;
   /** The service id a misspelt one was probably meant as. */
   readonly nearestServiceId: typeof nearestServiceId;
   /** The service ids the `@dbp/aws-*` packages serve. */
@@ -37,6 +41,8 @@ export const CATALOG_LINKS: CatalogLinks = {
   maxTimerMs: MAX_TIMER_MS,
   clip,
   closest,
+  looksLikeCredential,
+  notShown,
   nearestServiceId,
   packagedServiceIds,
   servicePackages: SERVICE_PACKAGES,

@@ -40,32 +40,30 @@ let links: CatalogLinks;
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** A user-given string shortened for a message, each control character written as its escape (`\n`, `\u001b`); one that looks like a credential is described, not shown. */
+/** Each control character of a text written as its escape (`\n`, `\u001b`). */
+function escaped(text: string): string {
+  return text.replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A user-given string shortened for a message, control characters escaped; one that looks like a credential is described, not shown. */
 function clip(value: string, max?: number): string {
   // A user-given name can be a secret pasted in the wrong place (an option or field named by a key): never shown.
-  if (looksLikeCredential(value)) return notShown(value);
-  return links.clip(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (links.looksLikeCredential(value)) return links.notShown(value);
+  return escaped(links.clip(value, max));
 }
 
 /**
- * An access key id (`AKIA…`, `ASIA…`), or a run of 40 or more characters of
- * a key's alphabet mixing upper case, lower case and digits (a secret access
- * key is 40, a session token longer): no service id looks like either, and a
- * 40-character clip would show a secret whole.
+ * A thrower's own message (a client constructor's), quoted with every part
+ * that looks like a credential (an access key id, a secret key, a token) cut
+ * out and control characters escaped: it may quote what the thrower read.
  */
-function looksLikeCredential(value: string): boolean {
-  if (/(?:AKIA|ASIA)[A-Z0-9]{16}/.test(value)) return true;
-  return (value.match(/[A-Za-z0-9/+=]{40,}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
-}
-
-/** What a message says in place of a string that looks like a credential. */
-function notShown(value: string): string {
-  return `(a string of ${value.length} characters that looks like a credential, not shown)`;
+function redacted(text: string): string {
+  return escaped(text.replace(/[A-Za-z0-9/+=]{16,}/g, (run) => (links.looksLikeCredential(run) ? '[not shown]' : run)));
 }
 
 /** A given id for a message: quoted and clipped, or described when it looks like a credential. */
 function quotedId(id: string): string {
-  return looksLikeCredential(id) ? notShown(id) : `'${clip(id)}'`;
+  return links.looksLikeCredential(id) ? links.notShown(id) : `'${clip(id)}'`;
 }
 
 const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
@@ -282,7 +280,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_CONFIG.cycle': (d: Values): string =>
     `config${clip(String(d.path), PATH_CHARS)} refers back to itself (a cycle). Pass configuration without cycles.`,
   'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${clip(String(d.path), PATH_CHARS)}.`,
-  'INVALID_CONFIG.create': (d: Values): string => `Creating the ${d.service} client failed: ${d.reason}. Check the config passed to getClient().`,
+  'INVALID_CONFIG.create': (d: Values): string =>
+    `Creating the ${d.service} client failed: ${redacted(String(d.reason))}. Check the config passed to getClient().`,
   'INVALID_CONFIG.endpoint': (d: Values): string =>
     d.got !== undefined
       ? `config.endpoint must be a URL string such as 'http://127.0.0.1:4566' (or a URL, an endpoint object or a function that gives one), got ${d.got}.`
