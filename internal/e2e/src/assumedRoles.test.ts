@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListEndpointsCommand } from '@aws-sdk/client-sagemaker';
 import { athena } from '@dbp/aws-athena';
 import { bedrockRuntime } from '@dbp/aws-bedrock';
@@ -92,6 +92,23 @@ describe('one role, five services, many callers', () => {
     expect(serviceRequests().every((entry) => entry.signatureValid === true)).toBe(true);
     // Five service clients and the one STS client that assumed the role.
     expect(factory.stats()).toMatchObject({ clients: 6, misses: 6 });
+  });
+});
+
+describe('an assumeRole() source used outside a factory', () => {
+  it('called by the caller or given to a plain SDK client, assumes the role once, shared by concurrent calls', async () => {
+    const role = 'arn:aws:iam::111122223333:role/direct';
+    const credentials = assumeRole({ roleArn: role, roleSessionName: 'direct', source: source(), stsConfig: local.clientOptions('sts').config });
+    const since = local.sts.issued().length;
+    const [first, second] = await Promise.all([credentials(), credentials()]);
+    expect(await credentials()).toMatchObject({ accessKeyId: first.accessKeyId });
+    expect(second.accessKeyId).toBe(first.accessKeyId);
+    // A plain client given the same source signs with those credentials, without another AssumeRole.
+    const plain = new S3Client({ ...local.clientOptions('s3').config, region: local.region, credentials });
+    await plain.send(new ListBucketsCommand({}));
+    plain.destroy();
+    expect(issuedFor(role, since)).toHaveLength(1);
+    expect(local.requests.count('s3', { accessKeyId: first.accessKeyId, status: 200 })).toBe(1);
   });
 });
 

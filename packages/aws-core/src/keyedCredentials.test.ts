@@ -119,6 +119,28 @@ describe('keyedCredentials', () => {
     expect(source.seen).toEqual([{}]);
   });
 
+  it('called directly, resolves once for concurrent and later calls until shortly before expiry, as a session does (one AssumeRole, not one per call)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const source = countingSource();
+      const provider = keyedCredentials('direct', source.provider);
+      await Promise.all([provider(), provider(), provider()]);
+      await provider();
+      expect(source.seen).toHaveLength(1);
+      // Within the refresh window (5 minutes before expiry): refreshed in the background, the valid ones still served.
+      vi.setSystemTime(Date.now() + 3_600_000 - 60_000);
+      await expect(provider()).resolves.toMatchObject({ accessKeyId: creds.accessKeyId });
+      await vi.waitFor(() => expect(source.seen).toHaveLength(2));
+      // Its failure reaches the caller as the source gave it, and a later call asks again.
+      const failing = keyedCredentials('failing', async () => {
+        throw new RangeError('vault down');
+      });
+      await expect(failing()).rejects.toThrow(new RangeError('vault down'));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses a missing key or provider with a typed error', () => {
     expect(() => keyedCredentials('', countingSource().provider)).toThrow(AwsCredentialError);
     expect(() => keyedCredentials('k', undefined as never)).toThrow(AwsCredentialError);

@@ -177,7 +177,7 @@ export interface MemoOptions {
   /** Refresh this long before `expiration`, in the background while the old credentials still serve. */
   readonly refreshWindowMs: number;
   /** Turns a provider failure into the error callers see. */
-  readonly wrapError: (error: unknown) => AwsClientError;
+  readonly wrapError: (error: unknown) => unknown;
   /** Told of every resolution. */
   readonly onResolution?: ((report: ResolutionReport) => void) | undefined;
   /** The error that stops the source from being called any more (its factory was disposed), if it is stopped. */

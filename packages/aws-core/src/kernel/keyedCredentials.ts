@@ -7,7 +7,7 @@
 import type { CredentialContext } from './clientFactory.js';
 import { canonicalConfig, isPlainRecord, notPlainConfig, snapshotConfig } from './configSnapshot.js';
 import { credentialMaterial } from './credentialIds.js';
-import { checkedCredentials, expiredError } from './credentials.js';
+import { checkedCredentials, DEFAULT_REFRESH_WINDOW_MS, expiredError, memoizeProvider } from './credentials.js';
 import { describeType, fail } from './errors.js';
 import { type KeyedSource, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
 import { emptyCredentialsRead } from './keySpec.js';
@@ -94,6 +94,11 @@ function snapshotClientConfig(config: unknown): { readonly snapshot: Readonly<Re
  * The key must identify the credentials completely (role, account, external
  * id, tenant, …): two providers with one key are taken to be the same.
  *
+ * Called outside a factory (by the caller, or by a plain SDK client it is
+ * given to), the returned provider memoises what it resolves: concurrent
+ * calls share one resolution, reused until `refreshWindowMs` before expiry.
+ * Each returned provider memoises for itself, so build it once.
+ *
  * @throws AwsCredentialError (`INVALID_CREDENTIALS`) for a missing key or
  *   provider and malformed `dependsOn` credentials; AwsClientError
  *   (`INVALID_OPTIONS`) for options that are not an object or have an
@@ -135,8 +140,15 @@ export function keyedCredentials(
   const call = provider as (context: object) => unknown;
   const run = snapshot === undefined ? call : (context: object) => call({ ...context, clientConfig: snapshot });
   const source: KeyedSource = { key, identity, provider: run, refreshWindowMs, byIdentity };
-  // Callable as it is by an SDK client too (outside any factory).
-  const keyed: AwsCredentialProvider = async () => (await source.provider({})) as AwsCredentials;
+  // Callable as it is by an SDK client too (outside any factory), or by the
+  // caller: memoised then as a session memoises it (one resolution shared by
+  // concurrent calls, reused until shortly before expiry), so calling an
+  // assumeRole() source twice is one AssumeRole, not two. A factory never
+  // calls this function: it resolves `source` through its own session.
+  const keyed = memoizeProvider((options) => source.provider(options ?? {}), {
+    refreshWindowMs: refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
+    wrapError: (error) => error,
+  }) as AwsCredentialProvider;
   registerKeyedSource(keyed, source);
   return keyed;
 }
