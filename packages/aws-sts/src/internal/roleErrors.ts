@@ -40,7 +40,7 @@ export function clip(text: string, max = 80): string {
  */
 export function unreadableOptions(where: SourceFunction, error: unknown): AwsCredentialError {
   const name = nameOf(error);
-  const shown = /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
+  const shown = /^[A-Za-z_$][\w$]{0,63}$/.test(name) && !looksLikeCredential(name) ? name : 'Error';
   return new AwsCredentialError(
     `${where}(): could not read its options (${shown}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`,
     { code: 'INVALID_CREDENTIALS', cause: error, withholdCauseText: true },
@@ -63,6 +63,47 @@ const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{12,}/g;
 export function holdsAccessKeyId(text: string): boolean {
   ACCESS_KEY_ID.lastIndex = 0;
   return ACCESS_KEY_ID.test(text);
+}
+
+// A run of a secret key's alphabet, 40 characters or more: a secret access key is 40, a session token longer.
+const KEY_RUN = /[A-Za-z0-9/+=]{40,}/g;
+
+/**
+ * Whether a text looks like a credential, by the core's rule: an access key
+ * id (`AKIA…`, `ASIA…`), a run of 40 or more characters of a key's alphabet
+ * mixing upper case, lower case and digits (no role ARN, session name or tag
+ * key a caller meant looks so), or anything JWT-shaped.
+ */
+export function looksLikeCredential(text: string): boolean {
+  if (holdsAccessKeyId(text)) return true;
+  JWT_SHAPE.lastIndex = 0;
+  if (JWT_SHAPE.test(text)) return true;
+  return (text.match(KEY_RUN) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
+}
+
+/** Control characters (C0, DEL, C1, the line and paragraph separators): in a message they forge log lines or move the cursor. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A value the caller gave, as every message here shows it: quoted, clipped to
+ * `max` characters, each control character written as its escape (`\n`,
+ * `\u001b`); one that looks like a credential (a secret pasted in the wrong
+ * place) is described by its length, never shown, as the core describes it.
+ */
+export function quoted(value: string, max = 80): string {
+  if (looksLikeCredential(value)) return `(a string of ${value.length} characters that looks like a credential, not shown)`;
+  return `'${clip(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+}
+
+/**
+ * An unknown option key as a message shows it: quoted when it reads like an
+ * option name (a typo of one: letters, digits, `_`, `$`, at most 32
+ * characters, shorter than any secret key), else only its length. A key can
+ * be a secret pasted in the wrong place, which a message must never show.
+ */
+export function shownKey(key: string): string {
+  return /^[A-Za-z_$][\w$]{0,31}$/.test(key) && !looksLikeCredential(key) ? quoted(key) : `(a key of ${key.length} characters, not shown)`;
 }
 
 /** `text` with every known secret, access key id and anything JWT-shaped replaced. */

@@ -13,7 +13,7 @@
  */
 import type { AwsCredentialProvider, AwsCredentials, SessionOptions } from '@dbp/aws-core';
 import type { AssumeRoleOptions, AssumeRoleWithWebIdentityOptions, StsConfig } from '../assumeRole.js';
-import { describeType, holdsAccessKeyId, invalidOption, type SourceFunction } from './roleErrors.js';
+import { describeType, invalidOption, quoted, type SourceFunction, shownKey } from './roleErrors.js';
 
 /** A call's options, as read: one slot per option of either function (one shape, so comparing stays monomorphic). */
 export interface RoleRead {
@@ -289,7 +289,7 @@ const MAX_TAGS = 50;
 function optionalString(where: SourceFunction, name: string, value: unknown, rule?: RegExp, ruleText?: string, show = false): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0) throw invalidOption(where, `${name} must be a non-empty string; got ${describeType(value)}.`);
-  if (rule !== undefined && !rule.test(value)) throw invalidOption(where, `${name} must be ${ruleText}${show ? `; got '${value.slice(0, 80)}'` : ''}.`);
+  if (rule !== undefined && !rule.test(value)) throw invalidOption(where, `${name} must be ${ruleText}${show ? `; got ${quoted(value)}` : ''}.`);
   return value;
 }
 
@@ -305,7 +305,7 @@ function copyTags(where: SourceFunction, tags: unknown): Readonly<Record<string,
     if (!Object.hasOwn(tags, key)) continue;
     const value = (tags as Record<string, unknown>)[key];
     if (key.length === 0 || key.length > 128 || typeof value !== 'string' || value.length > 256 || ++count > MAX_TAGS) {
-      throw invalidOption(where, `${shape}; tag '${key.slice(0, 40)}' is ${describeType(value)}.`);
+      throw invalidOption(where, `${shape}; tag ${quoted(key, 40)} is ${describeType(value)}.`);
     }
     copy[key] = value;
   }
@@ -392,16 +392,6 @@ const CREDENTIAL_FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'ex
 const everyField: Exclude<keyof AwsCredentials, (typeof CREDENTIAL_FIELDS)[number]> extends never ? true : false = true;
 void everyField;
 
-/**
- * An unknown key as a message shows it: quoted when it reads like an option
- * name (a typo of one: letters, digits, `_`, `$`, at most 32 characters,
- * shorter than any secret key), else only its length. A key can be a secret pasted in the wrong place (an
- * access key id, a secret key, a token), which a message must never show.
- */
-function shownKey(key: string): string {
-  return /^[A-Za-z_$][\w$]{0,31}$/.test(key) && !holdsAccessKeyId(key) ? `'${key}'` : `(a key of ${key.length} characters, not shown)`;
-}
-
 /** Validates a read and returns its snapshot, or throws the typed error that says what to fix. */
 export function snapshotOf(read: RoleRead): RoleSnapshot {
   const where = read.kind;
@@ -411,7 +401,7 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
   }
   if (read.problem !== undefined) throw invalidOption(where, `has no option ${shownKey(read.problem)}. Its options: ${options}.`);
   if (typeof read.roleArn !== 'string' || !ROLE_ARN.test(read.roleArn)) {
-    const got = typeof read.roleArn === 'string' ? `'${read.roleArn.slice(0, 100)}'` : describeType(read.roleArn);
+    const got = typeof read.roleArn === 'string' ? quoted(read.roleArn, 100) : describeType(read.roleArn);
     throw invalidOption(where, `roleArn must be an IAM role ARN such as 'arn:aws:iam::123456789012:role/app'; got ${got}.`);
   }
   const duration = read.durationSeconds;
