@@ -356,7 +356,7 @@ describe('assumeRole errors', () => {
     ['a fractional duration', { roleArn: ROLE, durationSeconds: 1000.5 }, /durationSeconds/],
     ['a bad session name', { roleArn: ROLE, roleSessionName: 'has space' }, /roleSessionName must be .*\[\\w\+=,\.@-\]/],
     ['an empty external id', { roleArn: ROLE, externalId: '' }, /externalId must be a non-empty string/],
-    ['tags as an array', { roleArn: ROLE, tags: [{ Key: 'a', Value: 'b' }] }, /tags must be an object/],
+    ['tags as an array', { roleArn: ROLE, tags: [{ Key: 'a', Value: 'b' }] }, /tags must be a plain object .*got an array/],
     ['a tag with a number value', { roleArn: ROLE, tags: { a: 1 } }, /tag 'a' is the number 1/],
     ['a source of the wrong type', { roleArn: ROLE, source: 'AKIDSECRET' }, /source must be credentials/],
     ['a negative refresh window', { roleArn: ROLE, refreshWindowMs: -1 }, /refreshWindowMs must be a number of milliseconds/],

@@ -85,7 +85,7 @@ export interface AssumeRoleOptions extends StsConfigOption {
    * @default 3600 (STS's default)
    */
   readonly durationSeconds?: number | undefined;
-  /** Session tags, such as `{ tenant: 'acme' }` (at most 50). */
+  /** Session tags, a plain object such as `{ tenant: 'acme' }` (at most 50; a Map, an array or a class instance is refused). */
   readonly tags?: Readonly<Record<string, string>> | undefined;
   /** A session policy (IAM policy JSON) that narrows the role's permissions. */
   readonly policy?: string | undefined;

@@ -28,6 +28,13 @@ export function describeType(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** Describes a value given where a plain object is needed (`tags`, `stsConfig`): a Map, a Set, a class instance or `describeType`'s words. */
+export function describeNonPlain(value: unknown): string {
+  if (value instanceof Map) return 'a Map';
+  if (value instanceof Set) return 'a Set';
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? 'an instance of a class' : describeType(value);
+}
+
 /** At most `max` characters, marked when cut. */
 export function clip(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
