@@ -100,7 +100,12 @@ const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\
  */
 export function quoted(value: string, max = 80): string {
   if (looksLikeCredential(value)) return `(a string of ${value.length} characters that looks like a credential, not shown)`;
-  return `'${clip(value, max).replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+  return `'${escapeControl(clip(value, max))}'`;
+}
+
+/** `text` with each control character written as its escape (`\n`, `\u001b`), for text a message quotes from elsewhere (STS's own error). */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -202,14 +207,15 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
   }
   const name = nameOf(error);
   const raw = error instanceof Error ? error.message : '';
-  const quoted = raw === '' ? name : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`;
+  // STS's text, not ours: its line breaks and escapes would forge log lines, so they are written as escapes.
+  const sdkText = escapeControl(raw === '' ? clip(name, 60) : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`);
   const offline = unreachable(error);
   // A request that never reached STS is the network's or the endpoint's doing, not the role's.
   const hint =
     offline === undefined
       ? hintFor(name, where)
       : `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`;
-  return new AwsCredentialError(`Could not assume role ${roleArn} (${quoted}). ${hint} The SDK error is the cause.`, {
+  return new AwsCredentialError(`Could not assume role ${roleArn} (${sdkText}). ${hint} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',
     cause: error,
   });
