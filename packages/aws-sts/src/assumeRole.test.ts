@@ -278,6 +278,16 @@ describe('assumeRole errors', () => {
     }
   });
 
+  it("escapes control characters in the STS error it quotes, so STS's text cannot forge a log line", async () => {
+    await using factory = createClientFactory({ defaultRegion: local.region });
+    const text = 'denied\n[ERROR] forged \u001b[31mred';
+    local.faults.inject('sts', { kind: 'status', status: 403, code: 'AccessDenied', message: text }, { operation: 'AssumeRole' });
+    const error = await whoAmI(factory.getClient(sts, { credentials: assumeRole({ roleArn: ROLE, source: source() }) })).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'ASSUME_ROLE_FAILED', cause: { name: 'AccessDenied' } });
+    expect((error as Error).message).toContain('denied\\n[ERROR] forged \\u001b[31mred');
+    expect((error as Error).message).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+  });
+
   it('wraps refused source credentials, and does not quote their secret', async () => {
     await using factory = createClientFactory({ defaultRegion: local.region });
     const wrong = { accessKeyId: local.credentials.accessKeyId, secretAccessKey: 'not-the-secret-000000000000000000000000000' };
@@ -356,7 +366,7 @@ describe('assumeRole errors', () => {
     ['a fractional duration', { roleArn: ROLE, durationSeconds: 1000.5 }, /durationSeconds/],
     ['a bad session name', { roleArn: ROLE, roleSessionName: 'has space' }, /roleSessionName must be .*\[\\w\+=,\.@-\]/],
     ['an empty external id', { roleArn: ROLE, externalId: '' }, /externalId must be a non-empty string/],
-    ['tags as an array', { roleArn: ROLE, tags: [{ Key: 'a', Value: 'b' }] }, /tags must be an object/],
+    ['tags as an array', { roleArn: ROLE, tags: [{ Key: 'a', Value: 'b' }] }, /tags must be a plain object .*got an array/],
     ['a tag with a number value', { roleArn: ROLE, tags: { a: 1 } }, /tag 'a' is the number 1/],
     ['a source of the wrong type', { roleArn: ROLE, source: 'AKIDSECRET' }, /source must be credentials/],
     ['a negative refresh window', { roleArn: ROLE, refreshWindowMs: -1 }, /refreshWindowMs must be a number of milliseconds/],

@@ -29,7 +29,7 @@ import {
 } from '@dbp/aws-core';
 import { tokenFileReader } from '#tokenFile';
 import { RecentSources } from './internal/recentSources.js';
-import { assumeRoleFailed, describeType, unreadableOptions } from './internal/roleErrors.js';
+import { assumeRoleFailed, describeType, quoted, unreadableOptions } from './internal/roleErrors.js';
 import { emptyRead, keyOf, type RoleRead, type RoleSnapshot, readRole, readWebIdentity, snapshotOf } from './internal/roleParams.js';
 import { sts } from './sts.js';
 
@@ -85,7 +85,7 @@ export interface AssumeRoleOptions extends StsConfigOption {
    * @default 3600 (STS's default)
    */
   readonly durationSeconds?: number | undefined;
-  /** Session tags, such as `{ tenant: 'acme' }` (at most 50). */
+  /** Session tags, a plain object such as `{ tenant: 'acme' }` (at most 50; a Map, an array or a class instance is refused). */
   readonly tags?: Readonly<Record<string, string>> | undefined;
   /** A session policy (IAM policy JSON) that narrows the role's permissions. */
   readonly policy?: string | undefined;
@@ -299,12 +299,12 @@ function webIdentityProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         throw new AwsCredentialError(
-          `Could not assume role ${snapshot.roleArn}: the web identity token file ${file} could not be read (${typeof code === 'string' ? code : describeType(error)}). Check webIdentityTokenFile (on EKS, AWS_WEB_IDENTITY_TOKEN_FILE).`,
+          `Could not assume role ${snapshot.roleArn}: the web identity token file ${quoted(file as string, 200)} could not be read (${typeof code === 'string' ? code : describeType(error)}). Check webIdentityTokenFile (on EKS, AWS_WEB_IDENTITY_TOKEN_FILE).`,
           { code: 'ASSUME_ROLE_FAILED', cause: error },
         );
       }
       if (token.length === 0) {
-        throw new AwsCredentialError(`Could not assume role ${snapshot.roleArn}: the web identity token file ${file} is empty.`, {
+        throw new AwsCredentialError(`Could not assume role ${snapshot.roleArn}: the web identity token file ${quoted(file as string, 200)} is empty.`, {
           code: 'ASSUME_ROLE_FAILED',
         });
       }

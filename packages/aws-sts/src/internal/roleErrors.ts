@@ -28,6 +28,13 @@ export function describeType(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** Describes a value given where a plain object is needed (`tags`, `stsConfig`): a Map, a Set, a class instance or `describeType`'s words. */
+export function describeNonPlain(value: unknown): string {
+  if (value instanceof Map) return 'a Map';
+  if (value instanceof Set) return 'a Set';
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? 'an instance of a class' : describeType(value);
+}
+
 /** At most `max` characters, marked when cut. */
 export function clip(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -40,7 +47,7 @@ export function clip(text: string, max = 80): string {
  */
 export function unreadableOptions(where: SourceFunction, error: unknown): AwsCredentialError {
   const name = nameOf(error);
-  const shown = /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
+  const shown = /^[A-Za-z_$][\w$]{0,63}$/.test(name) && !looksLikeCredential(name) ? name : 'Error';
   return new AwsCredentialError(
     `${where}(): could not read its options (${shown}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`,
     { code: 'INVALID_CREDENTIALS', cause: error, withholdCauseText: true },
@@ -63,6 +70,52 @@ const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{12,}/g;
 export function holdsAccessKeyId(text: string): boolean {
   ACCESS_KEY_ID.lastIndex = 0;
   return ACCESS_KEY_ID.test(text);
+}
+
+// A run of a secret key's alphabet, 40 characters or more: a secret access key is 40, a session token longer.
+const KEY_RUN = /[A-Za-z0-9/+=]{40,}/g;
+
+/**
+ * Whether a text looks like a credential, by the core's rule: an access key
+ * id (`AKIA…`, `ASIA…`), a run of 40 or more characters of a key's alphabet
+ * mixing upper case, lower case and digits (no role ARN, session name or tag
+ * key a caller meant looks so), or anything JWT-shaped.
+ */
+export function looksLikeCredential(text: string): boolean {
+  if (holdsAccessKeyId(text)) return true;
+  JWT_SHAPE.lastIndex = 0;
+  if (JWT_SHAPE.test(text)) return true;
+  return (text.match(KEY_RUN) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
+}
+
+/** Control characters (C0, DEL, C1, the line and paragraph separators): in a message they forge log lines or move the cursor. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A value the caller gave, as every message here shows it: quoted, clipped to
+ * `max` characters, each control character written as its escape (`\n`,
+ * `\u001b`); one that looks like a credential (a secret pasted in the wrong
+ * place) is described by its length, never shown, as the core describes it.
+ */
+export function quoted(value: string, max = 80): string {
+  if (looksLikeCredential(value)) return `(a string of ${value.length} characters that looks like a credential, not shown)`;
+  return `'${escapeControl(clip(value, max))}'`;
+}
+
+/** `text` with each control character written as its escape (`\n`, `\u001b`), for text a message quotes from elsewhere (STS's own error). */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * An unknown option key as a message shows it: quoted when it reads like an
+ * option name (a typo of one: letters, digits, `_`, `$`, at most 32
+ * characters, shorter than any secret key), else only its length. A key can
+ * be a secret pasted in the wrong place, which a message must never show.
+ */
+export function shownKey(key: string): string {
+  return /^[A-Za-z_$][\w$]{0,31}$/.test(key) && !looksLikeCredential(key) ? quoted(key) : `(a key of ${key.length} characters, not shown)`;
 }
 
 /** `text` with every known secret, access key id and anything JWT-shaped replaced. */
@@ -154,14 +207,15 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
   }
   const name = nameOf(error);
   const raw = error instanceof Error ? error.message : '';
-  const quoted = raw === '' ? name : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`;
+  // STS's text, not ours: its line breaks and escapes would forge log lines, so they are written as escapes.
+  const sdkText = escapeControl(raw === '' ? clip(name, 60) : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`);
   const offline = unreachable(error);
   // A request that never reached STS is the network's or the endpoint's doing, not the role's.
   const hint =
     offline === undefined
       ? hintFor(name, where)
       : `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`;
-  return new AwsCredentialError(`Could not assume role ${roleArn} (${quoted}). ${hint} The SDK error is the cause.`, {
+  return new AwsCredentialError(`Could not assume role ${roleArn} (${sdkText}). ${hint} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',
     cause: error,
   });

@@ -13,7 +13,7 @@
  */
 import type { AwsCredentialProvider, AwsCredentials, SessionOptions } from '@dbp/aws-core';
 import type { AssumeRoleOptions, AssumeRoleWithWebIdentityOptions, StsConfig } from '../assumeRole.js';
-import { describeType, holdsAccessKeyId, invalidOption, type SourceFunction } from './roleErrors.js';
+import { describeNonPlain, describeType, invalidOption, quoted, type SourceFunction, shownKey } from './roleErrors.js';
 
 /** A call's options, as read: one slot per option of either function (one shape, so comparing stays monomorphic). */
 export interface RoleRead {
@@ -242,7 +242,7 @@ function sameRecord(snapshot: object, size: number, value: unknown): boolean {
   return count === size;
 }
 
-/** Whether a value is a plain object, as `copyStsConfig` requires: a class instance equal by its fields is still refused, whatever was remembered. */
+/** Whether a value is a plain object, as `copyTags` and `copyStsConfig` require: a class instance (or a Map) equal by its own fields is still refused, whatever was remembered. */
 function isPlain(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
@@ -268,7 +268,7 @@ export function sameRead(snapshot: RoleSnapshot, read: RoleRead): boolean {
     snapshot.webIdentityToken === read.webIdentityToken &&
     snapshot.webIdentityTokenFile === read.webIdentityTokenFile &&
     (snapshot.source === read.source || (typeof snapshot.source === 'object' && sameRecord(snapshot.source, snapshot.sourceSize, read.source))) &&
-    (snapshot.tags === read.tags || (snapshot.tags !== undefined && sameRecord(snapshot.tags, snapshot.tagCount, read.tags))) &&
+    (snapshot.tags === read.tags || (snapshot.tags !== undefined && isPlain(read.tags) && sameRecord(snapshot.tags, snapshot.tagCount, read.tags))) &&
     (read.stsConfig === undefined
       ? snapshot.stsConfig === undefined
       : snapshot.stsConfig !== undefined &&
@@ -289,14 +289,18 @@ const MAX_TAGS = 50;
 function optionalString(where: SourceFunction, name: string, value: unknown, rule?: RegExp, ruleText?: string, show = false): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0) throw invalidOption(where, `${name} must be a non-empty string; got ${describeType(value)}.`);
-  if (rule !== undefined && !rule.test(value)) throw invalidOption(where, `${name} must be ${ruleText}${show ? `; got '${value.slice(0, 80)}'` : ''}.`);
+  if (rule !== undefined && !rule.test(value)) throw invalidOption(where, `${name} must be ${ruleText}${show ? `; got ${quoted(value)}` : ''}.`);
   return value;
 }
 
 function copyTags(where: SourceFunction, tags: unknown): Readonly<Record<string, string>> | undefined {
   if (tags === undefined) return undefined;
-  const shape = "tags must be an object of session tags such as { tenant: 'acme' } (keys 1 to 128 characters, string values up to 256, at most 50)";
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) throw invalidOption(where, `${shape}; got ${describeType(tags)}.`);
+  const shape = "tags must be a plain object of session tags such as { tenant: 'acme' } (keys 1 to 128 characters, string values up to 256, at most 50)";
+  // Only a plain object: a Map, an array or a class instance has no own keys to copy (or not the ones meant), and would assume the role with no tags.
+  if (!isPlain(tags)) {
+    const fix = tags instanceof Map ? ' Pass Object.fromEntries(map).' : '';
+    throw invalidOption(where, `${shape}; got ${describeNonPlain(tags)}.${fix}`);
+  }
   // No prototype: a `__proto__` key (options parsed from JSON) is a key like any other, never the copy's prototype.
   const copy: Record<string, string> = Object.create(null);
   let count = 0;
@@ -305,7 +309,7 @@ function copyTags(where: SourceFunction, tags: unknown): Readonly<Record<string,
     if (!Object.hasOwn(tags, key)) continue;
     const value = (tags as Record<string, unknown>)[key];
     if (key.length === 0 || key.length > 128 || typeof value !== 'string' || value.length > 256 || ++count > MAX_TAGS) {
-      throw invalidOption(where, `${shape}; tag '${key.slice(0, 40)}' is ${describeType(value)}.`);
+      throw invalidOption(where, `${shape}; tag ${quoted(key, 40)} is ${describeType(value)}.`);
     }
     copy[key] = value;
   }
@@ -361,11 +365,11 @@ const SESSION_KEYS_IN_CONFIG: { readonly [K in keyof SessionOptions]-?: (where: 
  */
 function copyStsConfig(where: SourceFunction, config: unknown): { copy: StsConfig | undefined; size: number; flat: boolean } {
   if (config === undefined) return { copy: undefined, size: 0, flat: true };
-  const plain = typeof config === 'object' && config !== null && !Array.isArray(config);
-  const proto = plain ? Object.getPrototypeOf(config) : undefined;
-  if (!plain || (proto !== Object.prototype && proto !== null)) {
-    const got = plain ? 'an instance of a class' : describeType(config);
-    throw invalidOption(where, `stsConfig must be a plain object of STS client configuration such as { endpoint: 'http://127.0.0.1:4566' }; got ${got}.`);
+  if (!isPlain(config)) {
+    throw invalidOption(
+      where,
+      `stsConfig must be a plain object of STS client configuration such as { endpoint: 'http://127.0.0.1:4566' }; got ${describeNonPlain(config)}.`,
+    );
   }
   const record = config as Record<string, unknown>;
   // No prototype: a `__proto__` key (stsConfig parsed from JSON) stays a key, which the core's snapshot leaves out as getClient's does.
@@ -392,16 +396,6 @@ const CREDENTIAL_FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'ex
 const everyField: Exclude<keyof AwsCredentials, (typeof CREDENTIAL_FIELDS)[number]> extends never ? true : false = true;
 void everyField;
 
-/**
- * An unknown key as a message shows it: quoted when it reads like an option
- * name (a typo of one: letters, digits, `_`, `$`, at most 32 characters,
- * shorter than any secret key), else only its length. A key can be a secret pasted in the wrong place (an
- * access key id, a secret key, a token), which a message must never show.
- */
-function shownKey(key: string): string {
-  return /^[A-Za-z_$][\w$]{0,31}$/.test(key) && !holdsAccessKeyId(key) ? `'${key}'` : `(a key of ${key.length} characters, not shown)`;
-}
-
 /** Validates a read and returns its snapshot, or throws the typed error that says what to fix. */
 export function snapshotOf(read: RoleRead): RoleSnapshot {
   const where = read.kind;
@@ -411,7 +405,7 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
   }
   if (read.problem !== undefined) throw invalidOption(where, `has no option ${shownKey(read.problem)}. Its options: ${options}.`);
   if (typeof read.roleArn !== 'string' || !ROLE_ARN.test(read.roleArn)) {
-    const got = typeof read.roleArn === 'string' ? `'${read.roleArn.slice(0, 100)}'` : describeType(read.roleArn);
+    const got = typeof read.roleArn === 'string' ? quoted(read.roleArn, 100) : describeType(read.roleArn);
     throw invalidOption(where, `roleArn must be an IAM role ARN such as 'arn:aws:iam::123456789012:role/app'; got ${got}.`);
   }
   const duration = read.durationSeconds;
