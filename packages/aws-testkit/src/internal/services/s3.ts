@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checksumMismatch, type DecodedAwsChunked, decodeAwsChunked, verifyChunkSignatures } from '../awsChunked.js';
@@ -168,6 +168,47 @@ function presignedTimes(failure: AuthFailure): Record<string, string> {
   };
 }
 
+const NO_SUCH_UPLOAD = 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.';
+
+/** The operations that name a multipart upload by `uploadId`. */
+const UPLOAD_OPERATIONS = new Set(['UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts']);
+
+/** The directory of the request's bucket in s3rver's store, `undefined` for a name that is not one directory. */
+function bucketDirectory(directory: string, req: AwsRequest): string | undefined {
+  const bucket = safeDecode(bucketOf(req));
+  return bucket === '' || bucket === '.' || bucket === '..' || /[/\\]/.test(bucket) ? undefined : join(directory, bucket);
+}
+
+/**
+ * What S3 answers itself for a request on a multipart upload, before s3rver sees it: `NoSuchUpload` (404) for an upload
+ * that does not exist (never created, completed, aborted, or of another key), and `AbortMultipartUpload` (204), which
+ * s3rver does not implement (it answered 405 `MethodNotAllowed`). `undefined`: s3rver answers (`NoSuchBucket` included).
+ *
+ * s3rver's FilesystemStore keeps an upload in `<bucket>/._S3rver_uploads/<uploadId>/` (its ids are 32 hex digits): `key`
+ * and `metadata`, written when the upload is created, and one file per part. Completing it removes the directory.
+ */
+async function multipartAnswer(directory: string, req: AwsRequest, operation: string): Promise<AwsResponse | undefined> {
+  if (!UPLOAD_OPERATIONS.has(operation)) return undefined;
+  const bucketDir = bucketDirectory(directory, req);
+  const bucketExists =
+    bucketDir !== undefined &&
+    (await stat(bucketDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
+  if (!bucketDir || !bucketExists) return undefined;
+  const uploadId = queryValue(req.query, 'uploadId') ?? '';
+  const uploadDir = /^[0-9a-f]{32}$/.test(uploadId) ? join(bucketDir, '._S3rver_uploads', uploadId) : undefined;
+  // A part racing an abort may recreate the directory (s3rver makes it for the part), never `key`.
+  const key = uploadDir === undefined ? undefined : await readFile(join(uploadDir, 'key'), 'utf8').catch(() => undefined);
+  if (!uploadDir || key === undefined || key !== pathSegments(req).slice(1).map(safeDecode).join('/')) {
+    return restXmlError(req, 404, 'NoSuchUpload', NO_SUCH_UPLOAD, { UploadId: uploadId });
+  }
+  if (operation !== 'AbortMultipartUpload') return undefined;
+  await rm(uploadDir, { recursive: true, force: true });
+  return { status: 204, headers: { 'x-amz-request-id': requestId(16) }, body: Buffer.alloc(0) };
+}
+
 /** S3: s3rver (in its own process, storing in a temporary directory) behind our verifying proxy. */
 export async function createS3Backend(): Promise<ServiceBackend> {
   const directory = await mkdtemp(join(tmpdir(), 'dbp-aws-testkit-s3-'));
@@ -226,6 +267,8 @@ export async function createS3Backend(): Promise<ServiceBackend> {
       }
     },
     async handle(req, context) {
+      const answered = await multipartAnswer(directory, req, s3Operation(req));
+      if (answered) return answered;
       const contentSha = req.headers['x-amz-content-sha256'] ?? '';
       const encodings = (req.headers['content-encoding'] ?? '')
         .split(',')
