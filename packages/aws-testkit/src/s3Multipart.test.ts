@@ -5,6 +5,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   NoSuchUpload,
   NotFound,
   S3Client,
@@ -117,5 +118,29 @@ describe('AbortMultipartUpload', () => {
     );
     const head = await client.send(new HeadObjectCommand({ Bucket: 'uploads', Key: 'shared.bin' }));
     expect(head.ContentLength).toBe(5 * MiB);
+  });
+});
+
+describe('ListParts', () => {
+  it('lists the stored parts (number, ETag, size), pages by MaxParts, and is NoSuchUpload once aborted', async () => {
+    const { UploadId, part } = await startedUpload('listed.bin');
+    const second = await client.send(new UploadPartCommand({ Bucket: 'uploads', Key: 'listed.bin', UploadId, PartNumber: 2, Body: 'tail' }));
+    const all = await client.send(new ListPartsCommand({ Bucket: 'uploads', Key: 'listed.bin', UploadId }));
+    expect(all).toMatchObject({ Bucket: 'uploads', Key: 'listed.bin', UploadId, IsTruncated: false, MaxParts: 1000 });
+    expect(all.Parts?.map(({ PartNumber, ETag, Size }) => ({ PartNumber, ETag, Size }))).toEqual([
+      { PartNumber: 1, ETag: part.ETag, Size: 5 * MiB },
+      { PartNumber: 2, ETag: second.ETag, Size: 4 },
+    ]);
+    expect(all.Parts?.[0]?.LastModified).toBeInstanceOf(Date);
+
+    const first = await client.send(new ListPartsCommand({ Bucket: 'uploads', Key: 'listed.bin', UploadId, MaxParts: 1 }));
+    expect(first).toMatchObject({ IsTruncated: true, NextPartNumberMarker: '1' });
+    expect(first.Parts?.map((p) => p.PartNumber)).toEqual([1]);
+    const rest = await client.send(new ListPartsCommand({ Bucket: 'uploads', Key: 'listed.bin', UploadId, PartNumberMarker: first.NextPartNumberMarker }));
+    expect(rest).toMatchObject({ IsTruncated: false, PartNumberMarker: '1' });
+    expect(rest.Parts?.map((p) => p.PartNumber)).toEqual([2]);
+
+    await client.send(new AbortMultipartUploadCommand({ Bucket: 'uploads', Key: 'listed.bin', UploadId }));
+    expect(await rejection(client.send(new ListPartsCommand({ Bucket: 'uploads', Key: 'listed.bin', UploadId })))).toBeInstanceOf(NoSuchUpload);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checksumMismatch, type DecodedAwsChunked, decodeAwsChunked, verifyChunkSignatures } from '../awsChunked.js';
 import { isoSeconds, MAX_CLOCK_SKEW_MS, serverNow } from '../clock.js';
-import { restXmlError, type ServiceBackend } from '../protocols.js';
+import { restXmlError, type ServiceBackend, xmlEscape } from '../protocols.js';
 import { type AwsRequest, type AwsResponse, queryValue, requestId } from '../request.js';
 import { type AuthFailure, parseAmzDate } from '../sigv4.js';
 import { Upstream } from '../upstream.js';
@@ -204,9 +204,63 @@ async function multipartAnswer(directory: string, req: AwsRequest, operation: st
   if (!uploadDir || key === undefined || key !== pathSegments(req).slice(1).map(safeDecode).join('/')) {
     return restXmlError(req, 404, 'NoSuchUpload', NO_SUCH_UPLOAD, { UploadId: uploadId });
   }
+  if (operation === 'ListParts') return listParts(req, uploadDir, key, uploadId);
   if (operation !== 'AbortMultipartUpload') return undefined;
   await rm(uploadDir, { recursive: true, force: true });
   return { status: 204, headers: { 'x-amz-request-id': requestId(16) }, body: Buffer.alloc(0) };
+}
+
+/** A non-negative integer query parameter, its default when absent, `undefined` when malformed. */
+function countParam(req: AwsRequest, name: string, absent: number): number | undefined {
+  const value = queryValue(req.query, name);
+  if (value === undefined || value === '') return absent;
+  return /^\d{1,10}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : undefined;
+}
+
+/**
+ * ListParts, which s3rver does not implement (405): the upload's stored parts, in part-number order, paged by `max-parts`
+ * (at most 1000) after `part-number-marker`. s3rver stores part `n` as the file `n` and its MD5 (the part's ETag) as
+ * `n.md5`, written once the part is complete: a part still arriving is not listed.
+ */
+async function listParts(req: AwsRequest, uploadDir: string, key: string, uploadId: string): Promise<AwsResponse> {
+  const maxParts = countParam(req, 'max-parts', 1000);
+  const marker = countParam(req, 'part-number-marker', 0);
+  if (maxParts === undefined || marker === undefined) {
+    const name = maxParts === undefined ? 'max-parts' : 'part-number-marker';
+    return restXmlError(req, 400, 'InvalidArgument', `Provided ${name} not an integer or within integer range`, {
+      ArgumentName: name,
+      ArgumentValue: queryValue(req.query, name) ?? '',
+    });
+  }
+  const numbers = (await readdir(uploadDir))
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((n) => n > marker)
+    .sort((a, b) => a - b);
+  const parts: Array<{ number: number; etag: string; size: number; modified: Date }> = [];
+  for (const number of numbers) {
+    if (parts.length === Math.min(maxParts, 1000)) break;
+    const file = join(uploadDir, String(number));
+    const [etag, info] = await Promise.all([readFile(`${file}.md5`, 'utf8').catch(() => undefined), stat(file).catch(() => undefined)]);
+    if (etag !== undefined && info !== undefined) parts.push({ number, etag, size: info.size, modified: info.mtime });
+  }
+  const truncated = parts.length > 0 && numbers.some((n) => n > (parts.at(-1)?.number ?? 0));
+  const fields = [
+    `<Bucket>${xmlEscape(safeDecode(bucketOf(req)))}</Bucket>`,
+    `<Key>${xmlEscape(key)}</Key>`,
+    `<UploadId>${uploadId}</UploadId>`,
+    '<StorageClass>STANDARD</StorageClass>',
+    `<PartNumberMarker>${marker}</PartNumberMarker>`,
+    `<NextPartNumberMarker>${parts.at(-1)?.number ?? 0}</NextPartNumberMarker>`,
+    `<MaxParts>${Math.min(maxParts, 1000)}</MaxParts>`,
+    `<IsTruncated>${truncated}</IsTruncated>`,
+    ...parts.map(
+      (p) =>
+        `<Part><PartNumber>${p.number}</PartNumber><LastModified>${p.modified.toISOString()}</LastModified><ETag>&quot;${xmlEscape(p.etag)}&quot;</ETag><Size>${p.size}</Size></Part>`,
+    ),
+  ];
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${fields.join('')}</ListPartsResult>`;
+  return { status: 200, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId(16) }, body: Buffer.from(body, 'utf8') };
 }
 
 /** S3: s3rver (in its own process, storing in a temporary directory) behind our verifying proxy. */
