@@ -21,8 +21,8 @@ export interface LocalAwsEnvOptions {
  * The environment variables that point SDK clients at the local endpoints:
  * `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`,
  * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_ATHENA`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_SQS`
- * (started services only). S3 clients still
- * need `forcePathStyle: true`, which has no variable.
+ * (started services only). S3 clients need no `forcePathStyle` with them: the endpoints are
+ * IP addresses, for which the SDK uses path-style requests by itself.
  *
  * @example
  * ```ts

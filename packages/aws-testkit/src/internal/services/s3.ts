@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checksumMismatch, type DecodedAwsChunked, decodeAwsChunked, verifyChunkSignatures } from '../awsChunked.js';
 import { isoSeconds, MAX_CLOCK_SKEW_MS, serverNow } from '../clock.js';
-import { restXmlError, type ServiceBackend } from '../protocols.js';
+import { restXmlError, type ServiceBackend, xmlEscape } from '../protocols.js';
 import { type AwsRequest, type AwsResponse, queryValue, requestId } from '../request.js';
 import { type AuthFailure, parseAmzDate } from '../sigv4.js';
 import { Upstream } from '../upstream.js';
@@ -168,6 +168,101 @@ function presignedTimes(failure: AuthFailure): Record<string, string> {
   };
 }
 
+const NO_SUCH_UPLOAD = 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.';
+
+/** The operations that name a multipart upload by `uploadId`. */
+const UPLOAD_OPERATIONS = new Set(['UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts']);
+
+/** The directory of the request's bucket in s3rver's store, `undefined` for a name that is not one directory. */
+function bucketDirectory(directory: string, req: AwsRequest): string | undefined {
+  const bucket = safeDecode(bucketOf(req));
+  return bucket === '' || bucket === '.' || bucket === '..' || /[/\\]/.test(bucket) ? undefined : join(directory, bucket);
+}
+
+/**
+ * What S3 answers itself for a request on a multipart upload, before s3rver sees it: `NoSuchUpload` (404) for an upload
+ * that does not exist (never created, completed, aborted, or of another key), and `AbortMultipartUpload` (204), which
+ * s3rver does not implement (it answered 405 `MethodNotAllowed`). `undefined`: s3rver answers (`NoSuchBucket` included).
+ *
+ * s3rver's FilesystemStore keeps an upload in `<bucket>/._S3rver_uploads/<uploadId>/` (its ids are 32 hex digits): `key`
+ * and `metadata`, written when the upload is created, and one file per part. Completing it removes the directory.
+ */
+async function multipartAnswer(directory: string, req: AwsRequest, operation: string): Promise<AwsResponse | undefined> {
+  if (!UPLOAD_OPERATIONS.has(operation)) return undefined;
+  const bucketDir = bucketDirectory(directory, req);
+  const bucketExists =
+    bucketDir !== undefined &&
+    (await stat(bucketDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
+  if (!bucketDir || !bucketExists) return undefined;
+  const uploadId = queryValue(req.query, 'uploadId') ?? '';
+  const uploadDir = /^[0-9a-f]{32}$/.test(uploadId) ? join(bucketDir, '._S3rver_uploads', uploadId) : undefined;
+  // A part racing an abort may recreate the directory (s3rver makes it for the part), never `key`.
+  const key = uploadDir === undefined ? undefined : await readFile(join(uploadDir, 'key'), 'utf8').catch(() => undefined);
+  if (!uploadDir || key === undefined || key !== pathSegments(req).slice(1).map(safeDecode).join('/')) {
+    return restXmlError(req, 404, 'NoSuchUpload', NO_SUCH_UPLOAD, { UploadId: uploadId });
+  }
+  if (operation === 'ListParts') return listParts(req, uploadDir, key, uploadId);
+  if (operation !== 'AbortMultipartUpload') return undefined;
+  await rm(uploadDir, { recursive: true, force: true });
+  return { status: 204, headers: { 'x-amz-request-id': requestId(16) }, body: Buffer.alloc(0) };
+}
+
+/** A non-negative integer query parameter, its default when absent, `undefined` when malformed. */
+function countParam(req: AwsRequest, name: string, absent: number): number | undefined {
+  const value = queryValue(req.query, name);
+  if (value === undefined || value === '') return absent;
+  return /^\d{1,10}$/.test(value) && Number(value) <= 2_147_483_647 ? Number(value) : undefined;
+}
+
+/**
+ * ListParts, which s3rver does not implement (405): the upload's stored parts, in part-number order, paged by `max-parts`
+ * (at most 1000) after `part-number-marker`. s3rver stores part `n` as the file `n` and its MD5 (the part's ETag) as
+ * `n.md5`, written once the part is complete: a part still arriving is not listed.
+ */
+async function listParts(req: AwsRequest, uploadDir: string, key: string, uploadId: string): Promise<AwsResponse> {
+  const maxParts = countParam(req, 'max-parts', 1000);
+  const marker = countParam(req, 'part-number-marker', 0);
+  if (maxParts === undefined || marker === undefined) {
+    const name = maxParts === undefined ? 'max-parts' : 'part-number-marker';
+    return restXmlError(req, 400, 'InvalidArgument', `Provided ${name} not an integer or within integer range`, {
+      ArgumentName: name,
+      ArgumentValue: queryValue(req.query, name) ?? '',
+    });
+  }
+  const numbers = (await readdir(uploadDir))
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((n) => n > marker)
+    .sort((a, b) => a - b);
+  const parts: Array<{ number: number; etag: string; size: number; modified: Date }> = [];
+  for (const number of numbers) {
+    if (parts.length === Math.min(maxParts, 1000)) break;
+    const file = join(uploadDir, String(number));
+    const [etag, info] = await Promise.all([readFile(`${file}.md5`, 'utf8').catch(() => undefined), stat(file).catch(() => undefined)]);
+    if (etag !== undefined && info !== undefined) parts.push({ number, etag, size: info.size, modified: info.mtime });
+  }
+  const truncated = parts.length > 0 && numbers.some((n) => n > (parts.at(-1)?.number ?? 0));
+  const fields = [
+    `<Bucket>${xmlEscape(safeDecode(bucketOf(req)))}</Bucket>`,
+    `<Key>${xmlEscape(key)}</Key>`,
+    `<UploadId>${uploadId}</UploadId>`,
+    '<StorageClass>STANDARD</StorageClass>',
+    `<PartNumberMarker>${marker}</PartNumberMarker>`,
+    `<NextPartNumberMarker>${parts.at(-1)?.number ?? 0}</NextPartNumberMarker>`,
+    `<MaxParts>${Math.min(maxParts, 1000)}</MaxParts>`,
+    `<IsTruncated>${truncated}</IsTruncated>`,
+    ...parts.map(
+      (p) =>
+        `<Part><PartNumber>${p.number}</PartNumber><LastModified>${p.modified.toISOString()}</LastModified><ETag>&quot;${xmlEscape(p.etag)}&quot;</ETag><Size>${p.size}</Size></Part>`,
+    ),
+  ];
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${fields.join('')}</ListPartsResult>`;
+  return { status: 200, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId(16) }, body: Buffer.from(body, 'utf8') };
+}
+
 /** S3: s3rver (in its own process, storing in a temporary directory) behind our verifying proxy. */
 export async function createS3Backend(): Promise<ServiceBackend> {
   const directory = await mkdtemp(join(tmpdir(), 'dbp-aws-testkit-s3-'));
@@ -226,6 +321,8 @@ export async function createS3Backend(): Promise<ServiceBackend> {
       }
     },
     async handle(req, context) {
+      const answered = await multipartAnswer(directory, req, s3Operation(req));
+      if (answered) return answered;
       const contentSha = req.headers['x-amz-content-sha256'] ?? '';
       const encodings = (req.headers['content-encoding'] ?? '')
         .split(',')
