@@ -61,6 +61,10 @@ describe('explicit credentials', () => {
     // A promise that rejects (the provider failed: a missing profile) is refused, and its rejection handled, not left to end the process.
     const failed = Promise.reject(new Error('Could not load profile'));
     expect(() => createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: failed as never })).toThrow(expected);
+    // A hand-made thenable whose `then` calls its fulfilment handler unchecked: named the same, not "could not read its options".
+    // biome-ignore lint/suspicious/noThenProperty: a thenable given as credentials is what this case is about
+    const thenable = { then: (fulfil: (value: unknown) => void) => fulfil({ accessKeyId: 'AKID', secretAccessKey: secret }) };
+    expect(() => createClientFactory().getClient(alpha, { region: 'us-east-1', credentials: thenable as never })).toThrow(expected);
     await new Promise((resolve) => setTimeout(resolve, 20));
   });
 

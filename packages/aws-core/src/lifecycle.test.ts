@@ -26,6 +26,14 @@ describe('clearCache filters', () => {
       expect(() => factory.clearCache({ service } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     }
     expect(factory.stats()).toMatchObject({ clients: 1, sessions: 1 });
+    // A string no service id can be would clear nothing without a word: refused, naming the id it spells.
+    expect(() => factory.clearCache({ service: 'ALPHA' })).toThrow(
+      "clearCache({ service }) got 'ALPHA', which no service id can be: ids are lower case letters, digits and dashes, so did you mean 'alpha'?",
+    );
+    expect(() => factory.clearCache({ service: 'SQSClient' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining("did you mean 'sqs'?") }),
+    );
+    expect(factory.stats()).toMatchObject({ clients: 1, sessions: 1 });
     expect(() => factory.clearCache({ region: 42 } as never)).toThrow(AwsClientError);
     expect(factory.stats().clients).toBe(1);
   });

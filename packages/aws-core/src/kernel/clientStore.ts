@@ -15,7 +15,7 @@ import { addHealing, type HealCounters } from './heal.js';
 import { type CallRead, copyRead, emptyRead, readCall } from './keySpec.js';
 import { type CallContext, type ResolvedCall, type ResolvedCredentials, resolveCall } from './resolveCall.js';
 import { createClient, type Ownership, ownershipOf } from './sdkConfig.js';
-import { definitionKey, isServiceDefinition, lookupService } from './serviceDefinition.js';
+import { definitionKey, idMeantBy, isServiceDefinition, isServiceId, lookupService } from './serviceDefinition.js';
 import { Sessions } from './sessions.js';
 import type { FastPathIndex, Installed, Lifecycle, ProviderTrap, Report } from './setup.js';
 import type { AwsCredentialProvider, AwsSession, ClientStatsEntry, FactorySummary, SdkClientLike, ServiceDefinition } from './types.js';
@@ -244,7 +244,11 @@ export class ClientStore {
   filter(service: unknown, region: unknown): (entry: CacheEntry) => boolean {
     let sameService: (entry: CacheEntry) => boolean = () => true;
     const classes = this.#installed.clientClasses;
-    if (typeof service === 'string') sameService = (entry) => entry.service === service;
+    // A string no service id can be ('S3', 'SQSClient': ids are lower case) would clear nothing without a word.
+    if (typeof service === 'string') {
+      if (!isServiceId(service)) throw fail('INVALID_OPTIONS.filterService', { id: service, near: idMeantBy(service) });
+      sameService = (entry) => entry.service === service;
+    }
     // A definition counts by its origin, as the cache keys it: the ESM and CJS
     // copies of a service package share clients, so either copy clears them.
     else if (isServiceDefinition(service)) sameService = sameDefinitionAs(service);

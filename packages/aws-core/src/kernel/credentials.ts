@@ -89,7 +89,8 @@ interface CallerConfig {
 export function checkedCredentials(credentials: object, read: CredentialsRead): AwsCredentials {
   if (isPromiseLike(credentials)) {
     // Refused here, so its rejection (a provider that failed) is the caller's no more: handled, not left to end the process.
-    credentials.then(undefined, () => {});
+    // Through Promise.resolve: a hand-made thenable's `then` may throw when given no fulfilment handler.
+    Promise.resolve(credentials).catch(() => {});
     throw fail('INVALID_CREDENTIALS.type', { got: 'a Promise' });
   }
   return validateCredentials(read, readCredentials(credentials, read));

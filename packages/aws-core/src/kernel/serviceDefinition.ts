@@ -10,6 +10,11 @@ const REGISTRY_KEY = Symbol.for('@dbp/aws-core/registry@1');
 const SHARED_KEY = Symbol.for('@dbp/aws-core/definition-key');
 const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
+/** The service id a name that is no id was probably meant as: a client class's or a service's name (`'SQSClient'`, `'SQS'` → `'sqs'`). */
+export function idMeantBy(name: string): string {
+  return serviceIdFrom(name.replace(/Client$/, ''));
+}
+
 /** Whether a string is spelt as a service id: lower-case letters, digits and dashes, starting with a letter. */
 export function isServiceId(value: string): boolean {
   return ID_PATTERN.test(value);

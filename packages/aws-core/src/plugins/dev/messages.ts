@@ -256,8 +256,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
   'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_OPTIONS.unreadable': (d: Values): string => unreadable(d),
-  'INVALID_OPTIONS.filterService': (): string =>
-    "clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).",
+  'INVALID_OPTIONS.filterService': (d: Values): string =>
+    `${d.id === undefined ? '' : `clearCache({ service }) got ${quotedId(String(d.id))}, which no service id can be: ids are lower case letters, digits and dashes, so did you mean ${quotedId(String(d.near))}? `}clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).`,
   'INVALID_OPTIONS.filterRegion': (): string => "clearCache({ region }) takes a region string such as 'us-east-1'.",
   'INVALID_OPTIONS.conflict': (d: Values): string =>
     `getClient() got ${d.name} twice, as an option and as config.${d.name}, ${d.name === 'credentials' ? 'not the same object or function' : 'with different values'}. Pass it once, as the ${d.name} option (config.${d.name} is read only when the option is not given).`,

@@ -10,7 +10,7 @@
  * @module
  */
 import { fail } from '../../kernel/errors.js';
-import { isServiceId, registeredServiceIds, serviceIdFrom } from '../../kernel/serviceDefinition.js';
+import { idMeantBy, isServiceId, registeredServiceIds } from '../../kernel/serviceDefinition.js';
 import { familyOf, SERVICE_TIERS } from '../../kernel/serviceTiers.js';
 import { editDistance } from '../../kernel/text.js';
 import { SERVICE_PACKAGES } from './servicePackages.js';
@@ -60,6 +60,6 @@ export function nearestServiceId(id: string, ids: readonly string[]): string | u
 export function checkServiceTierKey(key: string, where: string): void {
   const ids = [...registeredServiceIds(), ...packagedServiceIds(), ...Object.keys(SERVICE_TIERS)];
   if (ids.some((id) => id === key || familyOf(id) === key)) return;
-  const near = nearestServiceId(key, ids) ?? (isServiceId(key) ? undefined : serviceIdFrom(key.replace(/Client$/, '')));
+  const near = nearestServiceId(key, ids) ?? (isServiceId(key) ? undefined : idMeantBy(key));
   if (near !== undefined) throw fail('INVALID_FACTORY_OPTIONS.serviceId', { where, key, near });
 }
