@@ -3,7 +3,7 @@ import { AwsCredentialError, createClientFactory, getClientFactory, keyedCredent
 import type { LocalAws } from '@dbp/aws-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { everythingShown, recordingLogger, startLocalSts } from '../test/localSts.js';
-import { assumeRole, sts } from './index.js';
+import { assumeRole, assumeRoleWithWebIdentity, sts } from './index.js';
 
 let local: LocalAws & { stopSts(): Promise<void> };
 const ROLE = 'arn:aws:iam::111122223333:role/app';
@@ -386,7 +386,11 @@ describe('assumeRole errors', () => {
 
   it('refuses a typo even when equal options without it were seen before', () => {
     assumeRole({ roleArn: ROLE });
-    expect(() => assumeRole({ roleArn: ROLE, externalID: 'x' } as never)).toThrow(/no option 'externalID'/);
+    expect(() => assumeRole({ roleArn: ROLE, externalID: 'x' } as never)).toThrow(/no option 'externalID'\. Did you mean 'externalId'\?/);
+    expect(() => assumeRole({ roleARN: ROLE } as never)).toThrow(/no option 'roleARN'\. Did you mean 'roleArn'\?/);
+    expect(() => assumeRoleWithWebIdentity({ roleArn: ROLE, webIdentityTokenFILE: '/t' } as never)).toThrow(/Did you mean 'webIdentityTokenFile'\?/);
+    // No did-you-mean for a key that is no option in any case.
+    expect(() => assumeRole({ roleArn: ROLE, bogus: 1 } as never)).toThrow(/no option 'bogus'\. Its options/);
   });
 
   it('never shows an unknown key that may be a secret pasted in the wrong place, only its length', () => {

@@ -403,7 +403,11 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
   if (read.problem === NOT_AN_OBJECT) {
     throw invalidOption(where, `takes an options object such as { roleArn: 'arn:aws:iam::123456789012:role/app' }. Its options: ${options}.`);
   }
-  if (read.problem !== undefined) throw invalidOption(where, `has no option ${shownKey(read.problem)}. Its options: ${options}.`);
+  if (read.problem !== undefined) {
+    // The commonest typo is the case of an acronym (`roleARN`, `externalID`): named when it is one.
+    const meant = optionsOf(where).find((name) => name.toLowerCase() === (read.problem as string).toLowerCase());
+    throw invalidOption(where, `has no option ${shownKey(read.problem)}.${meant === undefined ? '' : ` Did you mean '${meant}'?`} Its options: ${options}.`);
+  }
   if (typeof read.roleArn !== 'string' || !ROLE_ARN.test(read.roleArn)) {
     const got = typeof read.roleArn === 'string' ? quoted(read.roleArn, 100) : describeType(read.roleArn);
     throw invalidOption(where, `roleArn must be an IAM role ARN such as 'arn:aws:iam::123456789012:role/app'; got ${got}.`);
