@@ -68,23 +68,6 @@ describe('explicit credentials', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
   });
 
-  it('names the field a shortened one was meant as (secretKey → secretAccessKey), where it is one field only', () => {
-    const factory = createClientFactory();
-    const refused = (credentials: object) => {
-      try {
-        factory.getClient(alpha, { region: 'us-east-1', credentials: credentials as never });
-      } catch (error) {
-        return (error as Error).message;
-      }
-      throw new Error('accepted');
-    };
-    expect(refused({ accessKeyId: 'AKID', secretKey: secret })).toMatch(/^Invalid credentials: unknown field 'secretKey'\. Did you mean 'secretAccessKey'\?/);
-    expect(refused({ accessKeyId: 'AKID', secretAccessKey: secret, token: 't' })).toContain("unknown field 'token'. Did you mean 'sessionToken'?");
-    expect(refused({ accessKeyId: 'AKID', secret_key: secret })).toContain("Did you mean 'secretAccessKey'?");
-    // Held by two fields (accessKeyId, secretAccessKey): no guess.
-    expect(refused({ accessKeyId: 'AKID', secretAccessKey: secret, key: 'k' })).toMatch(/unknown field 'key'\. Pass/);
-  });
-
   it('refuses credentials that have already expired', () => {
     const factory = createClientFactory();
     const expired = { accessKeyId: 'AKID', secretAccessKey: secret, expiration: new Date(Date.now() - 1_000) };

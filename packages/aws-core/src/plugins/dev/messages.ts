@@ -100,33 +100,11 @@ function stsSpelling(field: string, names: readonly string[]): string | undefine
     : undefined;
 }
 
-/**
- * The one name that holds every word of `given`, in order (`secretKey` →
- * `secretAccessKey`, `token` → `sessionToken`): a shortened field name is
- * too many edits away for "did you mean".
- */
-function holdingWords(given: string, names: readonly string[]): string | undefined {
-  const words = given
-    .split(/(?=[A-Z])|[\s_-]+/)
-    .filter((word) => word.length > 0)
-    .map((word) => word.toLowerCase());
-  const holding = names.filter((name) => {
-    const lower = name.toLowerCase();
-    let from = 0;
-    return words.every((word) => {
-      const at = lower.indexOf(word, from);
-      from = at + word.length;
-      return at >= 0;
-    });
-  });
-  return words.length > 0 && holding.length === 1 ? holding[0] : undefined;
-}
-
 function unknownCredentialField(d: Values): string {
   const field = String(d.field);
   const names = links.credentialFields.map(({ name }) => name);
   const fields = links.credentialFields.map(({ name, required }) => (required ? name : `${name}?`));
-  const near = nearestOption(field, names) ?? (field.length <= 32 ? holdingWords(field, names) : undefined);
+  const near = nearestOption(field, names);
   const hint = stsSpelling(field, names) ?? (near ? ` Did you mean '${near}'?` : '');
   return `Invalid credentials: unknown field '${clip(field)}'.${hint} Pass { ${list(fields)} }.`;
 }
