@@ -75,9 +75,19 @@ describe('dispose() on the web build, with a request in the retry loop', () => {
         return credentials;
       },
     });
+    // The caller's own middleware (tracing, as OpenTelemetry's SDK instrumentation adds at initialize): none of the request's work runs after dispose either.
+    let built = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        built++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'callerTracing' },
+    );
     await factory.dispose();
     await expect(client.send(new ListQueuesCommand({}))).rejects.toMatchObject({ code: 'FACTORY_DISPOSED' });
     expect(resolutions).toBe(0);
+    expect(built).toBe(0);
     expect(local.requests.count('sqs')).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deferred, FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, defineService, keyedCredentials } from './index.node.js';
+import { AwsClientError, createClientFactory, defineService, getClientFactory, keyedCredentials } from './index.node.js';
 
 // The factory's lifecycle, where no wire matters: a stand-in client that runs
 // the factory's middleware like the SDK's stack does. The same promises are
@@ -28,10 +28,19 @@ describe('clearCache filters', () => {
     expect(factory.stats()).toMatchObject({ clients: 1, sessions: 1 });
     // A string no service id can be would clear nothing without a word: refused, naming the id it spells.
     expect(() => factory.clearCache({ service: 'ALPHA' })).toThrow(
-      "clearCache({ service }) got 'ALPHA', which no service id can be: ids are lower case letters, digits and dashes, so did you mean 'alpha'?",
+      "clearCache({ service }) got 'ALPHA', which no service id can be (ids are lower case letters, digits and dashes); did you mean 'alpha'?",
     );
     expect(() => factory.clearCache({ service: 'SQSClient' })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining("did you mean 'sqs'?") }),
+    );
+    // A secret pasted as the service is neither shown nor given back lower-cased as a suggestion; an empty one gets none either.
+    for (const secret of ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AKIAIOSFODNN7EXAMPLE']) {
+      expect(() => factory.clearCache({ service: secret })).toThrow(
+        /^clearCache\(\{ service \}\) got \(a string of \d+ characters that looks like a credential, not shown\), which no service id can be \(ids are lower case letters, digits and dashes\)\. clearCache/,
+      );
+    }
+    expect(() => factory.clearCache({ service: '' })).toThrow(
+      /^clearCache\(\{ service \}\) got '', which no service id can be \(ids are lower case letters, digits and dashes\)\. /,
     );
     expect(factory.stats()).toMatchObject({ clients: 1, sessions: 1 });
     expect(() => factory.clearCache({ region: 42 } as never)).toThrow(AwsClientError);
@@ -200,6 +209,15 @@ describe('dispose', () => {
     // Resolved before: answered from memory, nothing sent.
     await expect(used.credentials()).resolves.toMatchObject({ accessKeyId: creds.accessKeyId });
     expect(calls).toBe(1);
+  });
+
+  it('tells a kept session of the process-wide factory to get the factory again, even once it was replaced', async () => {
+    const shared = getClientFactory();
+    const kept = shared.getSession({ region: 'us-east-1', credentials: async () => creds });
+    await shared.dispose();
+    expect(getClientFactory()).not.toBe(shared);
+    await expect(kept.credentials()).rejects.toThrow(/^The process-wide factory was disposed\. getClientFactory\(\)/);
+    expect(() => shared.getClient(alpha, options)).toThrow(/^The process-wide factory was disposed/);
   });
 
   it('still calls a credential source during the grace period, for the requests finishing then', async () => {

@@ -105,6 +105,10 @@ describe('secrets', () => {
     }
     const huge = thrownBy(() => factory.getClient(alpha, { region: 'x'.repeat(1_000_000), credentials: creds })) as AwsClientError & { region?: string };
     expect(huge.region).toBe(`${'x'.repeat(64)}…`);
+    // Control characters would forge a log line where the field is printed: escaped, as in the message.
+    expect(thrownBy(() => factory.getClient(alpha, { region: 'us-east-1\n[ERROR] forged\u001b[2J', credentials: creds }))).toMatchObject({
+      region: 'us-east-1\\n[ERROR] forged\\u001b[2J',
+    });
     // A typo is still given back as typed, for the caller to show.
     expect(thrownBy(() => factory.getClient(alpha, { region: 'us-east-l', credentials: creds }))).toMatchObject({
       region: 'us-east-l',
@@ -127,6 +131,10 @@ describe('secrets', () => {
     expect(error).toMatchObject({ code: 'INVALID_CONFIG' });
     expect(leaks(error.message) || error.message.includes('AKIAIOSFODNN7EXAMPLE'), error.message).toBe(false);
     expect(error.message).toContain('bad token [not shown] for [not shown]\\n[ERROR] forged');
+    const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    const quoted = thrownBy(() => factory.getClient(throwing(`token ${jwt} refused`), { region: 'us-east-1', credentials: creds })).message;
+    expect(quoted).toContain('token [not shown] refused');
+    expect(quoted).not.toContain('eyJhbGci');
     expect(thrownBy(() => factory.getClient(throwing('Invalid endpoint: localhost:4566'), { region: 'us-east-1', credentials: creds })).message).toBe(
       'Creating the throwing client failed: Invalid endpoint: localhost:4566. Check the config passed to getClient().',
     );

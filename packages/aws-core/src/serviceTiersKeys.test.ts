@@ -99,6 +99,18 @@ describe('createClientFactory({ serviceTiers }) keys', () => {
     factory.dispose();
   });
 
+  it('never gives back a secret pasted as a key, not even lower-cased as a suggestion', () => {
+    for (const secret of ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AKIAIOSFODNN7EXAMPLE']) {
+      let message = '';
+      try {
+        createClientFactory(tiersOf({ [secret]: 'data' })).dispose();
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message.toLowerCase()).not.toContain(secret.slice(4, 16).toLowerCase());
+    }
+  });
+
   it('echoes no control character of a refused key', () => {
     const error = refusal(() => createClientFactory(tiersOf({ '\u0007dynamo\r\n': 'data' })));
     expect(error.message).not.toMatch(/\p{Cc}/u);

@@ -111,6 +111,8 @@ export class AwsClientFactory {
   /** The reusable read of a call (a hit allocates nothing). */
   readonly #read: CallRead = emptyRead();
   #disposing: Promise<void> | undefined;
+  /** Whether this was the process-wide factory when `dispose()` was called (its later errors say how to get the new one). */
+  #wasShared: boolean | undefined;
   /** What ends each running warm-up's wait (dispose() calls them): one per call, gone when it ends. */
   readonly #warmUps = new Set<() => void>();
 
@@ -374,6 +376,8 @@ export class AwsClientFactory {
       // Disposed before anything runs: a logger or listener that re-enters
       // getClient while clients are retired gets FACTORY_DISPOSED.
       this.#disposing = Promise.resolve();
+      // Which factory this was, for the errors given later: the process-wide one is replaced at its next use.
+      this.#wasShared = processWide()[INSTANCE_KEY] === this;
       for (const endWarmUp of this.#warmUps) endWarmUp();
       this.#warmUps.clear();
       this.#disposing = this.#store.close();
@@ -402,7 +406,7 @@ export class AwsClientFactory {
 
   /** `FACTORY_DISPOSED`, saying whether this was the process-wide factory (whose getter gives a fresh one) or one of the caller's own. */
   #disposedError(): Error {
-    return fail('FACTORY_DISPOSED', { shared: processWide()[INSTANCE_KEY] === this });
+    return fail('FACTORY_DISPOSED', { shared: this.#wasShared ?? processWide()[INSTANCE_KEY] === this });
   }
 
   #fallbackRegion(): string | undefined {

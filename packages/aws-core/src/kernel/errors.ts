@@ -121,9 +121,10 @@ export class AwsRegionError extends AwsClientError {
   protected static override readonly brand: string = 'AwsRegionError';
 
   /**
-   * The region that was refused, as given (clipped at 64 characters); for a
-   * string that looks like a credential, a description of it, and for a value
-   * that is not a string (`INVALID_REGION`), its type (`'a number'`): never a secret.
+   * The region that was refused, as given (clipped at 64 characters, control
+   * characters escaped as in the message); for a string that looks like a
+   * credential, a description of it, and for a value that is not a string
+   * (`INVALID_REGION`), its type (`'a number'`): never a secret.
    */
   readonly region: string;
   /** The closest known region (`'us-east-1'` for `'us-east-l'`), if any. */

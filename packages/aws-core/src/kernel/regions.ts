@@ -1,6 +1,6 @@
 import { describeType, fail } from './errors.js';
 import { DIRECTIONS, isListed, type Partition, suggestRegion, WELL_FORMED } from './knownRegions.js';
-import { clip, looksLikeCredential, notShown } from './text.js';
+import { clip, escapeControl, looksLikeCredential, notShown } from './text.js';
 import type { RegionValidation } from './types.js';
 
 const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
@@ -72,8 +72,8 @@ export function checkRegion(region: unknown, mode: RegionValidation, partition: 
   }
   // `suggestion` is a documented field of AwsRegionError: every build computes it.
   const suggestion = suggestRegion(region, partition);
-  // The field as the message shows it: a secret pasted as a region is described, a long string clipped (error fields get logged).
-  const shown = looksLikeCredential(region) ? notShown(region) : clip(region, 64);
+  // The field as the message shows it: a secret pasted as a region is described, a long string clipped, control characters escaped (error fields get logged).
+  const shown = looksLikeCredential(region) ? notShown(region) : escapeControl(clip(region, 64));
   throw fail('INVALID_REGION.malformed', { region, suggestion, ...source }, { region: shown, suggestion });
 }
 

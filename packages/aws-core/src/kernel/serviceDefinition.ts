@@ -1,6 +1,6 @@
 import { describeType, fail } from './errors.js';
 import { tierForService } from './serviceTiers.js';
-import { clip } from './text.js';
+import { clip, looksLikeCredential } from './text.js';
 import type { SdkClientLike, ServiceDefinition, ServiceDefinitionInput } from './types.js';
 import { guardRead } from './validateOptions.js';
 
@@ -10,9 +10,16 @@ const REGISTRY_KEY = Symbol.for('@dbp/aws-core/registry@1');
 const SHARED_KEY = Symbol.for('@dbp/aws-core/definition-key');
 const ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
-/** The service id a name that is no id was probably meant as: a client class's or a service's name (`'SQSClient'`, `'SQS'` → `'sqs'`). */
-export function idMeantBy(name: string): string {
-  return serviceIdFrom(name.replace(/Client$/, ''));
+/**
+ * The service id a name that is no id was probably meant as: a client
+ * class's or a service's name (`'SQSClient'`, `'SQS'` → `'sqs'`). None for a
+ * string that looks like a credential (a secret pasted in the wrong place
+ * must not come back lower-cased) or that spells no id.
+ */
+export function idMeantBy(name: string): string | undefined {
+  if (looksLikeCredential(name) || name.trim() === '') return undefined;
+  const id = serviceIdFrom(name.replace(/Client$/, ''));
+  return isServiceId(id) ? id : undefined;
 }
 
 /** Whether a string is spelt as a service id: lower-case letters, digits and dashes, starting with a letter. */

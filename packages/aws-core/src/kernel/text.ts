@@ -34,19 +34,30 @@ export function clip(value: string, max = 40): string {
 }
 
 /**
- * An access key id (`AKIA…`, `ASIA…`), or a run of 40 or more characters of
- * a key's alphabet mixing upper case, lower case and digits (a secret access
- * key is 40, a session token longer): no service id, region or option name
- * looks like either, and a 40-character clip would show a secret whole.
+ * An access key id (`AKIA…`, `ASIA…`), a JWT, or a run of 40 or more
+ * characters of a key's alphabet mixing upper case, lower case and digits (a
+ * secret access key is 40, a session token longer): no service id, region or
+ * option name looks like any of them, and a 40-character clip would show a
+ * secret whole.
  */
 export function looksLikeCredential(value: string): boolean {
-  if (/(?:AKIA|ASIA)[A-Z0-9]{16}/.test(value)) return true;
+  // A JWT (a web identity or bearer token): three base64url segments, the first a JSON header's encoding (`ey…`, `ew…`).
+  if (/(?:AKIA|ASIA)[A-Z0-9]{16}|\be[wy][\w-]{14,}\.[\w-]{16,}\./.test(value)) return true;
   return (value.match(/[A-Za-z0-9/+=]{40,}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
 }
 
 /** What a message or error field says in place of a string that looks like a credential. */
 export function notShown(value: string): string {
   return `(a string of ${value.length} characters that looks like a credential, not shown)`;
+}
+
+/** Control characters (C0, DEL, C1, the line and paragraph separators): in a message or a logged field they forge log lines or move the cursor. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Each control character of a user-given text written as its escape (`\n`, `\u001b`). */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** An error name fit for a message, event or log line: identifier-like names only. */

@@ -43,7 +43,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { where: 'getClient()', key: 'anything', allowed: [] },
   ],
   'INVALID_OPTIONS.unreadable': [{ where: 'getClient()', reason: 'TypeError' }],
-  'INVALID_OPTIONS.filterService': [{}, { id: 'SQSClient', near: 'sqs' }],
+  'INVALID_OPTIONS.filterService': [{}, { id: 'SQSClient', near: 'sqs' }, { id: '!!' }],
   'INVALID_OPTIONS.filterRegion': [{}],
   'INVALID_OPTIONS.conflict': [{ name: 'region' }, { name: 'credentials' }],
   'INVALID_FACTORY_OPTIONS.unreadable': [{ where: 'createClientFactory()', reason: 'TypeError' }],

@@ -10,7 +10,7 @@
  */
 import { CREDENTIAL_FIELDS } from '../../kernel/keySpec.js';
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
-import { clip, closest, looksLikeCredential, notShown } from '../../kernel/text.js';
+import { clip, closest, escapeControl, looksLikeCredential, notShown } from '../../kernel/text.js';
 import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
 import { SERVICE_PACKAGES } from './servicePackages.js';
 
@@ -26,6 +26,8 @@ export interface CatalogLinks {
   readonly looksLikeCredential: typeof looksLikeCredential;
   /** What is said in place of such a string. */
   readonly notShown: typeof notShown;
+  /** A user-given text with its control characters escaped. */
+  readonly escapeControl: typeof escapeControl;
   /** The service id a misspelt one was probably meant as. */
   readonly nearestServiceId: typeof nearestServiceId;
   /** The service ids the `@dbp/aws-*` packages serve. */
@@ -43,6 +45,7 @@ export const CATALOG_LINKS: CatalogLinks = {
   closest,
   looksLikeCredential,
   notShown,
+  escapeControl,
   nearestServiceId,
   packagedServiceIds,
   servicePackages: SERVICE_PACKAGES,

@@ -36,20 +36,11 @@ type Values = MessageValues;
  */
 let links: CatalogLinks;
 
-/** Control characters (C0, DEL, C1, the line and paragraph separators): in a message they forge log lines or move the cursor. */
-const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
-const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** Each control character of a text written as its escape (`\n`, `\u001b`). */
-function escaped(text: string): string {
-  return text.replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 /** A user-given string shortened for a message, control characters escaped; one that looks like a credential is described, not shown. */
 function clip(value: string, max?: number): string {
   // A user-given name can be a secret pasted in the wrong place (an option or field named by a key): never shown.
   if (links.looksLikeCredential(value)) return links.notShown(value);
-  return escaped(links.clip(value, max));
+  return links.escapeControl(links.clip(value, max));
 }
 
 /**
@@ -58,7 +49,8 @@ function clip(value: string, max?: number): string {
  * out and control characters escaped: it may quote what the thrower read.
  */
 function redacted(text: string): string {
-  return escaped(text.replace(/[A-Za-z0-9/+=]{16,}/g, (run) => (links.looksLikeCredential(run) ? '[not shown]' : run)));
+  // Runs of a key's or a token's alphabet, dots included, so that a JWT is one run.
+  return links.escapeControl(text.replace(/[\w/+=.-]{16,}/g, (run) => (links.looksLikeCredential(run) ? '[not shown]' : run)));
 }
 
 /** A given id for a message: quoted and clipped, or described when it looks like a credential. */
@@ -257,7 +249,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_OPTIONS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_OPTIONS.filterService': (d: Values): string =>
-    `${d.id === undefined ? '' : `clearCache({ service }) got ${quotedId(String(d.id))}, which no service id can be: ids are lower case letters, digits and dashes, so did you mean ${quotedId(String(d.near))}? `}clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).`,
+    `${d.id === undefined ? '' : `clearCache({ service }) got ${quotedId(String(d.id))}, which no service id can be (ids are lower case letters, digits and dashes)${d.near === undefined ? '.' : `; did you mean ${quotedId(String(d.near))}?`} `}clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).`,
   'INVALID_OPTIONS.filterRegion': (): string => "clearCache({ region }) takes a region string such as 'us-east-1'.",
   'INVALID_OPTIONS.conflict': (d: Values): string =>
     `getClient() got ${d.name} twice, as an option and as config.${d.name}, ${d.name === 'credentials' ? 'not the same object or function' : 'with different values'}. Pass it once, as the ${d.name} option (config.${d.name} is read only when the option is not given).`,
@@ -267,7 +259,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_FACTORY_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.serviceId': (d: Values): string =>
-    `${d.where}: serviceTiers has a key '${clip(String(d.key))}' that is no service id; did you mean '${d.near}'? A key is a service id as getClient() knows it (such as 's3', or 'sqs' for SQSClient) or a service family (such as 'bedrock'), spelt exactly.`,
+    `${d.where}: serviceTiers has a key ${quotedId(String(d.key))} that is no service id; did you mean '${d.near}'? A key is a service id as getClient() knows it (such as 's3', or 'sqs' for SQSClient) or a service family (such as 'bedrock'), spelt exactly.`,
   'INVALID_FACTORY_OPTIONS.tier': (d: Values): string =>
     `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
 
