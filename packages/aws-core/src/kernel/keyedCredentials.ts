@@ -144,11 +144,17 @@ export function keyedCredentials(
   // caller: memoised then as a session memoises it (one resolution shared by
   // concurrent calls, reused until shortly before expiry), so calling an
   // assumeRole() source twice is one AssumeRole, not two. A factory never
-  // calls this function: it resolves `source` through its own session.
-  const keyed = memoizeProvider((options) => source.provider(options ?? {}), {
-    refreshWindowMs: refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
-    wrapError: (error) => error,
-  }) as AwsCredentialProvider;
+  // calls this function: it resolves `source` through its own session, so
+  // the memo is made at the first direct call (keyed providers built per
+  // request for a factory allocate none).
+  let direct: ((options?: object) => Promise<AwsCredentials>) | undefined;
+  const keyed: AwsCredentialProvider = (options?: object) => {
+    direct ??= memoizeProvider((sourceOptions) => source.provider(sourceOptions ?? {}), {
+      refreshWindowMs: refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
+      wrapError: (error) => error,
+    });
+    return direct(options);
+  };
   registerKeyedSource(keyed, source);
   return keyed;
 }
