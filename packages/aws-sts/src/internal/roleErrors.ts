@@ -190,9 +190,12 @@ function nameOf(error: unknown): string {
 
 /**
  * The error for a failed `AssumeRole` / `AssumeRoleWithWebIdentity`: names
- * the role, quotes the cause without secrets, says what to check.
+ * the role, quotes the cause without secrets, says what to check; a disposed
+ * factory's `FACTORY_DISPOSED` as it is.
  */
-export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: unknown, secrets: readonly string[]): AwsCredentialError {
+export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: unknown, secrets: readonly string[]): AwsClientError {
+  // The factory was disposed (a refresh during its grace period): nothing about the role to check, so said as it is.
+  if (error instanceof AwsClientError && error.code === 'FACTORY_DISPOSED') return error;
   if (error instanceof AwsClientError && !(error instanceof AwsCredentialError && error.code === 'ASSUME_ROLE_FAILED')) {
     // Ours, from the factory: the source credentials, the region or the token file.
     const message = `Could not assume role ${roleArn}: the credentials or settings it is assumed with could not be used (${error.code}): ${redact(error.message, secrets)}`;
