@@ -1,8 +1,8 @@
 /**
  * The web platform (browsers, Cloudflare workerd, Vercel edge, web workers):
  * no credential chain and no profiles, fetch-handler timeouts, Web Crypto for
- * credential ids (Math.random where it is refused), and the SDK's region data imported as the SDK clients
- * import it (bundlers keep one copy).
+ * credential ids (Math.random where it is refused), and the SDK's region data
+ * imported as the SDK clients import it (bundlers keep one copy).
  *
  * @module
  */
