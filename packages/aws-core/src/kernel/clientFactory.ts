@@ -112,7 +112,7 @@ export class AwsClientFactory {
   readonly #read: CallRead = emptyRead();
   #disposing: Promise<void> | undefined;
   /** Whether this was the process-wide factory when `dispose()` was called (its later errors say how to get the new one). */
-  #wasShared: boolean | undefined;
+  #wasShared = false;
   /** What ends each running warm-up's wait (dispose() calls them): one per call, gone when it ends. */
   readonly #warmUps = new Set<() => void>();
 
@@ -406,7 +406,8 @@ export class AwsClientFactory {
 
   /** `FACTORY_DISPOSED`, saying whether this was the process-wide factory (whose getter gives a fresh one) or one of the caller's own. */
   #disposedError(): Error {
-    return fail('FACTORY_DISPOSED', { shared: this.#wasShared ?? processWide()[INSTANCE_KEY] === this });
+    // Only given once dispose() has begun, which records whether this was the process-wide factory.
+    return fail('FACTORY_DISPOSED', { shared: this.#wasShared });
   }
 
   #fallbackRegion(): string | undefined {

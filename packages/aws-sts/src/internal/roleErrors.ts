@@ -66,12 +66,6 @@ const JWT_SHAPE = /\be[wy][A-Za-z0-9_-]{14,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]*
 // Long-term (AKIA) and temporary (ASIA) access key ids, glued to other text too.
 const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{12,}/g;
 
-/** Whether a text holds something shaped like an access key id (`AKIA…`, `ASIA…`): such a text is never shown. */
-export function holdsAccessKeyId(text: string): boolean {
-  ACCESS_KEY_ID.lastIndex = 0;
-  return ACCESS_KEY_ID.test(text);
-}
-
 // A run of a secret key's alphabet, 40 characters or more: a secret access key is 40, a session token longer.
 const KEY_RUN = /[A-Za-z0-9/+=]{40,}/g;
 
@@ -82,7 +76,8 @@ const KEY_RUN = /[A-Za-z0-9/+=]{40,}/g;
  * key a caller meant looks so), or anything JWT-shaped.
  */
 export function looksLikeCredential(text: string): boolean {
-  if (holdsAccessKeyId(text)) return true;
+  ACCESS_KEY_ID.lastIndex = 0;
+  if (ACCESS_KEY_ID.test(text)) return true;
   JWT_SHAPE.lastIndex = 0;
   if (JWT_SHAPE.test(text)) return true;
   return (text.match(KEY_RUN) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));

@@ -399,13 +399,14 @@ void everyField;
 /** Validates a read and returns its snapshot, or throws the typed error that says what to fix. */
 export function snapshotOf(read: RoleRead): RoleSnapshot {
   const where = read.kind;
-  const options = optionsOf(where).join(', ');
+  const names = optionsOf(where);
+  const options = names.join(', ');
   if (read.problem === NOT_AN_OBJECT) {
     throw invalidOption(where, `takes an options object such as { roleArn: 'arn:aws:iam::123456789012:role/app' }. Its options: ${options}.`);
   }
   if (read.problem !== undefined) {
     // The commonest typo is the case of an acronym (`roleARN`, `externalID`): named when it is one.
-    const meant = optionsOf(where).find((name) => name.toLowerCase() === (read.problem as string).toLowerCase());
+    const meant = names.find((name) => name.toLowerCase() === (read.problem as string).toLowerCase());
     throw invalidOption(where, `has no option ${shownKey(read.problem)}.${meant === undefined ? '' : ` Did you mean '${meant}'?`} Its options: ${options}.`);
   }
   if (typeof read.roleArn !== 'string' || !ROLE_ARN.test(read.roleArn)) {
