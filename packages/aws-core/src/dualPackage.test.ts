@@ -54,6 +54,37 @@ describe('two copies of the package in one process', () => {
     });
   });
 
+  it('the web build loaded first into a Node process (jsdom tests, an isomorphic bundle) keeps a process-wide factory of its own: Node code still gets the Node platform', () => {
+    const both = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const web = await import('./dist/index.web.js');
+const webFactory = web.getClientFactory();
+web.configureClientFactory({ defaultRegion: 'eu-west-1' });
+const node = await import('@dbp/aws-core');
+const cjs = require('@dbp/aws-core');
+const nodeFactory = node.getClientFactory();
+const definition = node.defineService({ id: 'both', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) });
+const results = {
+  distinct: nodeFactory !== webFactory,
+  sharedByNodeCopies: cjs.getClientFactory() === nodeFactory,
+  webStillSame: web.getClientFactory() === webFactory,
+  nodeChain: typeof nodeFactory.getSession({ region: 'us-east-1' }).credentials === 'function',
+  webSettingsStayWeb: nodeFactory.getClient(definition, { credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } }).config.region,
+  nodeRows: Object.hasOwn(nodeFactory.stats().entries[0], 'inFlight'),
+};
+console.log(JSON.stringify(results));
+`;
+    expect(JSON.parse(lastLine(both, { env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'us-west-2' } }))).toEqual({
+      distinct: true,
+      sharedByNodeCopies: true,
+      webStillSame: true,
+      nodeChain: true,
+      webSettingsStayWeb: 'us-west-2',
+      nodeRows: true,
+    });
+  });
+
   it('configureClientFactory from either copy configures the factory the other copy made, or refuses it typed once it is in use', () => {
     const configure = `
 import { createRequire } from 'node:module';

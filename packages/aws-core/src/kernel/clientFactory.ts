@@ -69,9 +69,6 @@ export interface CredentialContext {
   readonly callerClientConfig?: object | undefined;
 }
 
-const INSTANCE_KEY = Symbol.for('@dbp/aws-core/factory@1');
-/** The process-wide factory's settings (`configureClientFactory`), beside the instance on `globalThis`. */
-const SETTINGS_KEY = Symbol.for('@dbp/aws-core/factory-settings@1');
 const FACTORY_BRAND = Symbol.for('@dbp/aws-core/factory-brand');
 /**
  * How `configureClientFactory` applies settings to a factory in place: a
@@ -181,18 +178,18 @@ export class AwsClientFactory {
    * @internal
    */
   static configure(settings: FactorySettings): AwsClientFactory {
-    const holder = processWide();
-    let factory = holder[INSTANCE_KEY];
+    const [factoryKey, settingsKey] = processWide();
+    let factory = shared[factoryKey] as AwsClientFactory | undefined;
     if (factory === undefined || factory.disposed) {
       factory = new AwsClientFactory(CONSTRUCT);
       factory.#setUp(settings);
-      Object.defineProperty(holder, INSTANCE_KEY, { value: factory, enumerable: false, configurable: true, writable: true });
+      keep(factoryKey, factory);
     } else {
       // Maybe another copy's factory: its RECONFIGURE refuses it in use, and applies the settings (throwing before any change for a refused defaultRegion).
       (factory as unknown as { [RECONFIGURE]: (settings: FactorySettings) => void })[RECONFIGURE](settings);
     }
     // Kept only once applied: refused settings never reach the next getInstance().
-    Object.defineProperty(holder, SETTINGS_KEY, { value: settings, enumerable: false, configurable: true, writable: true });
+    keep(settingsKey, settings);
     return factory;
   }
 
@@ -208,13 +205,13 @@ export class AwsClientFactory {
    * `dispose()`, the next call creates a fresh one.
    */
   static getInstance(): AwsClientFactory {
-    const holder = processWide();
-    const existing = holder[INSTANCE_KEY];
+    const [factoryKey, settingsKey] = processWide();
+    const existing = shared[factoryKey] as AwsClientFactory | undefined;
     if (existing && !existing.disposed) return existing;
     const created = new AwsClientFactory(CONSTRUCT);
-    const settings = holder[SETTINGS_KEY];
+    const settings = shared[settingsKey] as FactorySettings | undefined;
     if (settings !== undefined) created.#setUp(settings);
-    Object.defineProperty(holder, INSTANCE_KEY, { value: created, enumerable: false, configurable: true, writable: true });
+    keep(factoryKey, created);
     return created;
   }
 
@@ -377,7 +374,7 @@ export class AwsClientFactory {
       // getClient while clients are retired gets FACTORY_DISPOSED.
       this.#disposing = Promise.resolve();
       // Which factory this was, for the errors given later: the process-wide one is replaced at its next use.
-      this.#wasShared = processWide()[INSTANCE_KEY] === this;
+      this.#wasShared = shared[processWide()[0]] === this;
       for (const endWarmUp of this.#warmUps) endWarmUp();
       this.#warmUps.clear();
       this.#disposing = this.#store.close();
@@ -436,14 +433,28 @@ export function getClientFactory(): AwsClientFactory {
   return AwsClientFactory.getInstance();
 }
 
-interface ProcessWide {
-  [INSTANCE_KEY]?: AwsClientFactory;
-  [SETTINGS_KEY]?: FactorySettings;
+/** What is kept on `globalThis` for the process-wide factory: `globalThis[key]`, with a key from `processWide()`. */
+const shared = globalThis as { [key: symbol]: unknown };
+/** The keys of the process-wide factory and of its settings (`configureClientFactory`), once known. */
+let processWideKeys: readonly [factory: symbol, settings: symbol] | undefined;
+
+/**
+ * Where the process-wide factory and its settings live on `globalThis`:
+ * `Symbol.for` keys every copy of the package of this build shares (ESM and
+ * CJS, duplicate installs, earlier versions). The web build has keys of its
+ * own: Node code in a process that also loads the web build (tests under
+ * jsdom, an isomorphic library's browser bundle) gets a factory with Node's
+ * credential chain and lifecycle, whichever build loaded first.
+ */
+function processWide(): readonly [factory: symbol, settings: symbol] {
+  const build = installation().platform.flavor === 'node' ? '' : ':web';
+  processWideKeys ??= [Symbol.for(`@dbp/aws-core/factory@1${build}`), Symbol.for(`@dbp/aws-core/factory-settings@1${build}`)];
+  return processWideKeys;
 }
 
-/** Where the process-wide factory and its settings live: `globalThis`, under `Symbol.for` keys every copy of the package shares. */
-function processWide(): ProcessWide {
-  return globalThis as ProcessWide;
+/** Keeps `value` on `globalThis` under `key`, not enumerable. */
+function keep(key: symbol, value: unknown): void {
+  Object.defineProperty(shared, key, { value, enumerable: false, configurable: true, writable: true });
 }
 
 /**
