@@ -90,9 +90,13 @@ const OVERHEAD_BUDGET_BYTES = 15_050;
  * clearCache's refusal of strings no id can be and the review of this
  * session's diff (control characters escaped in AwsRegionError.region, a JWT
  * counted as a credential, no suggestion made from a secret), +0.19 kB:
- * 75,270 B.)
+ * 75,270 B. From 75,400: profile errors told apart by the Node platform,
+ * not the kernel (an expired SSO session says to run `aws sso login`, not
+ * that the profile is missing; a failing credential_process is not a
+ * missing profile either), +0.42 kB on Node and -0.14 kB on the web:
+ * 75,640 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 75_400;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 75_800;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

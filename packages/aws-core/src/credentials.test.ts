@@ -300,11 +300,30 @@ describe('credential providers', () => {
 
 describe('profiles', () => {
   let dir: string;
-  const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE, profile: process.env.AWS_PROFILE };
+  const saved = {
+    config: process.env.AWS_CONFIG_FILE,
+    credentials: process.env.AWS_SHARED_CREDENTIALS_FILE,
+    profile: process.env.AWS_PROFILE,
+    home: process.env.HOME,
+  };
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'dbp-aws-profiles-'));
-    writeFileSync(join(dir, 'config'), '[profile analytics]\nregion = eu-west-1\n');
+    // An SSO profile with no cached token (never signed in, or signed out), and a
+    // credential_process that answers in a format the SDK refuses: profiles
+    // that exist, whose source fails.
+    writeFileSync(join(dir, 'process.sh'), '#!/bin/sh\necho \'{"Version": 2}\'\n', { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'config'),
+      [
+        '[profile analytics]\nregion = eu-west-1',
+        '[profile sso-dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\nregion = us-east-1',
+        '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1',
+        `[profile process-v2]\ncredential_process = ${join(dir, 'process.sh')}`,
+        '',
+      ].join('\n'),
+    );
+    process.env.HOME = dir;
     writeFileSync(join(dir, 'credentials'), `[analytics]\naws_access_key_id = AKIDANALYTICS\naws_secret_access_key = ${secret}\n`);
     process.env.AWS_CONFIG_FILE = join(dir, 'config');
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
@@ -317,6 +336,7 @@ describe('profiles', () => {
       ['AWS_CONFIG_FILE', saved.config],
       ['AWS_SHARED_CREDENTIALS_FILE', saved.credentials],
       ['AWS_PROFILE', saved.profile],
+      ['HOME', saved.home],
     ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
@@ -341,6 +361,37 @@ describe('profiles', () => {
     expect((error as Error).message).toContain("'no-such-profile'");
     expect((error as Error).message).toContain(join(dir, 'config'));
     expect((error as Error).message).toContain(join(dir, 'credentials'));
+  });
+
+  it("says an SSO profile needs `aws sso login`, not that it is missing (the SDK's text names 'this profile')", async () => {
+    const factory = createClientFactory();
+    const error = await factory
+      .getSession({ region: 'us-east-1', profile: 'sso-dev' })
+      .credentials()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED', message: expect.stringContaining('aws sso login --profile sso-dev') });
+    expect((error as Error).message).not.toContain('Check the profile name');
+    expect(String((error as Error).cause)).toContain('sso login');
+  });
+
+  it('a profile whose credential_process fails is not reported missing', async () => {
+    const factory = createClientFactory();
+    const error = await factory
+      .getSession({ region: 'us-east-1', profile: 'process-v2' })
+      .credentials()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCredentialError);
+    expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED', message: expect.stringContaining('CredentialsProviderError') });
+  });
+
+  it("a provider of the caller's that mentions a profile in its error is not reported as a missing profile", async () => {
+    const factory = createClientFactory();
+    const error = await factory
+      .getSession({ region: 'us-east-1', profile: 'analytics', credentials: async () => Promise.reject(new Error('profile lookup failed')) })
+      .credentials()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
   });
 
   it('refuses a malformed profile name', () => {

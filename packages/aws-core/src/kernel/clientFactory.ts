@@ -201,7 +201,8 @@ export class AwsClientFactory {
   /**
    * The process-wide factory, created on first use. Shared by every copy of
    * the package loaded in the process (ESM and CJS builds, duplicate
-   * installs): it lives on `globalThis` under a `Symbol.for` key. After
+   * installs): it lives on `globalThis` under a `Symbol.for` key. The web
+   * build, loaded into a Node process too, keeps one of its own. After
    * `dispose()`, the next call creates a fresh one.
    */
   static getInstance(): AwsClientFactory {

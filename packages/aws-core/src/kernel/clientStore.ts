@@ -206,7 +206,6 @@ export class ClientStore {
       sessionProvider(
         credentials.source,
         this.#context,
-        this.#installed.platform.profileSources,
         (report) => {
           if (report.rejected !== undefined) this.#heal.credentialRefreshes++;
           this.#report.credentials(credentials.id, credentials.source.kind, report);

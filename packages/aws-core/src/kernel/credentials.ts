@@ -356,16 +356,13 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
 }
 
 /**
- * The error callers see when a provider fails: errors of ours pass through;
- * a profile that cannot be loaded is named with the files looked in; anything
- * else says what to check, with the original as `cause`.
+ * The error callers see when a provider fails: errors of ours pass through
+ * (the platform's, such as a profile the Node platform cannot load);
+ * anything else says what to check, with the original as `cause`.
  */
-export function wrapProviderError(error: unknown, profile: string | undefined, profileSources: () => string): AwsClientError {
+export function wrapProviderError(error: unknown): AwsClientError {
+  // Ours as they are (the Node platform's profile errors among them).
   if (error instanceof AwsClientError) return error;
-  const message = error instanceof Error ? error.message : '';
-  if (profile !== undefined && /profile|could not resolve credentials/i.test(message)) {
-    return fail('PROFILE_NOT_FOUND', { profile, sources: profileSources() }, { cause: error, withholdCauseText: true });
-  }
   // The provider's own message stays on `cause`: it may quote what the provider read.
   return fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error) }, { cause: error, withholdCauseText: true });
 }
@@ -379,7 +376,6 @@ export function wrapProviderError(error: unknown, profile: string | undefined, p
 export function sessionProvider(
   source: CredentialSource,
   context: object,
-  profileSources: () => string,
   onResolution: (report: ResolutionReport) => void,
   refused?: () => Error | undefined,
 ): AwsCredentialProvider | MemoizedProvider {
@@ -394,7 +390,7 @@ export function sessionProvider(
       : (options?: SourceOptions) => (options === undefined ? provider() : provider(options));
   return memoizeProvider(call, {
     refreshWindowMs: source.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
-    wrapError: (error) => wrapProviderError(error, source.profile, profileSources),
+    wrapError: wrapProviderError,
     onResolution,
     refused,
   });

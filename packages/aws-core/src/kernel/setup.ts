@@ -43,10 +43,11 @@ export interface Platform {
   /**
    * The credential provider for a profile, or the default chain when
    * `profile` is undefined. `undefined` where the platform has no chain.
+   * What it cannot load, it may throw as an `AwsClientError` of its own
+   * (the Node platform's `PROFILE_NOT_FOUND`); anything else it throws
+   * becomes `CREDENTIAL_PROVIDER_FAILED`.
    */
   defaultCredentials(profile: string | undefined): AwsCredentialProvider | undefined;
-  /** Where profiles are looked up, for error messages. */
-  profileSources(): string;
   /**
    * The SDK's own region lookup for a client given no region (Node: the
    * `AWS_REGION` variable, the profile's `region` in the shared config files,

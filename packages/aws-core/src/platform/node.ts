@@ -10,11 +10,40 @@ import { randomFillSync } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadDefaultProvider, loadFromIni, partition, regionConfig } from '#sdkCore';
+import { type AwsClientError, fail } from '../kernel/errors.js';
 import type { Platform } from '../kernel/setup.js';
 import type { AwsCredentialProvider, AwsCredentials } from '../kernel/types.js';
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** Where profiles are looked up, for error messages. */
+function profileSources(): string {
+  const home = homedir();
+  const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
+  const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
+  return `${config} and ${credentials}`;
+}
+
+/**
+ * What the SDK's shared-file providers say when a profile cannot be loaded,
+ * as a typed error that says what to do; `undefined` for anything else
+ * (a failing credential_process, a missing web identity token file), which
+ * the kernel reports as `CREDENTIAL_PROVIDER_FAILED` with the SDK's error as
+ * its cause. Matched on the SDK's own texts, which quote no secret:
+ * - fromIni: "Could not resolve credentials using profile: [name] …" (no such
+ *   profile, or one with nothing to resolve); fromSSO: "Profile name was not found.";
+ * - fromSSO: "… run 'aws sso login' …" (an SSO session that has expired, is
+ *   invalid or cannot be refreshed: the commonest credential failure on a
+ *   developer's machine). Its text names "this profile", which must not read as a missing one.
+ */
+function profileError(error: unknown, profile: string | undefined): AwsClientError | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (/\baws sso login\b/i.test(message)) return fail('CREDENTIAL_PROVIDER_FAILED.sso', { profile }, { cause: error, withholdCauseText: true });
+  if (profile !== undefined && /could not resolve credentials using profile|^profile \S+ was not found/i.test(message))
+    return fail('PROFILE_NOT_FOUND', { profile, sources: profileSources() }, { cause: error, withholdCauseText: true });
+  return undefined;
 }
 
 /** The Node platform. */
@@ -43,14 +72,12 @@ export const nodePlatform: Platform = {
             // metadata service and hide "no such profile" behind a time-out.
             loadFromIni().then((fromIni) => fromIni({ profile }) as AwsCredentialProvider)
           : loadDefaultProvider().then((defaultProvider) => defaultProvider() as AwsCredentialProvider);
-      return ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
+      try {
+        return await ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
+      } catch (error) {
+        throw profileError(error, profile) ?? error;
+      }
     };
-  },
-  profileSources() {
-    const home = homedir();
-    const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
-    const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
-    return `${config} and ${credentials}`;
   },
   sdkRegion(profile) {
     // What the SDK client does itself with no region (its runtimeConfig's

@@ -35,9 +35,6 @@ export const webPlatform: Platform = {
   defaultCredentials() {
     return undefined;
   },
-  profileSources() {
-    return 'no shared config files (profiles exist only on Node)';
-  },
   sdkRegion() {
     return undefined;
   },
