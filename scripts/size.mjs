@@ -94,9 +94,10 @@ const OVERHEAD_BUDGET_BYTES = 15_050;
  * not the kernel (an expired SSO session says to run `aws sso login`, not
  * that the profile is missing; a failing credential_process is not a
  * missing profile either), +0.42 kB on Node and -0.14 kB on the web:
- * 75,640 B.)
+ * 75,640 B. From 75,800: a service error's copy of the request's session
+ * token or secret key (S3's `Token-0`) cut out, +0.31 kB: 75,950 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 75_800;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 76_100;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

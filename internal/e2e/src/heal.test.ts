@@ -7,6 +7,7 @@
  * caller, and is sent again once; what cannot heal gets CREDENTIALS_REJECTED.
  */
 import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -144,6 +145,14 @@ describe('temporary credentials expired server-side', () => {
     const message = (error as Error).message;
     for (const secret of [explicit.accessKeyId, explicit.secretAccessKey, explicit.sessionToken!]) expect(message).not.toContain(secret);
     expect(factory.stats()).toMatchObject({ credentialRefreshes: 0, credentialRejections: 1 });
+    // S3 quotes the expired token back (Token-0), and the SDK copies it onto its error, our cause:
+    // printed (console.error, util.inspect) or serialised, neither shows it.
+    const cause = (error as Error).cause as Record<string, unknown>;
+    expect(cause['Token-0']).toMatch(/^\(a string of \d+ characters that looks like a credential, not shown\)$/);
+    for (const shown of [inspect(error, { depth: 5 }), JSON.stringify(cause)]) {
+      expect(shown).not.toContain(explicit.sessionToken!);
+      expect(shown).not.toContain(explicit.secretAccessKey);
+    }
   });
 
   it('a long-term key refused is not a rejection of temporary credentials: the SDK error as it was, no refresh', async () => {

@@ -28,6 +28,7 @@
 import { type MemoizedProvider, sameCredentials } from './credentials.js';
 import { fail } from './errors.js';
 import type { CredentialKind } from './keySpec.js';
+import { notShown } from './text.js';
 import type { AwsCredentialProvider, AwsCredentials, SdkClientLike } from './types.js';
 
 /**
@@ -96,6 +97,23 @@ export function rejectionOf(error: unknown, identity: AwsCredentials | undefined
   return (REJECTIONS.get(code) as { temporary: boolean }).temporary && !temporary ? undefined : code;
 }
 
+/**
+ * Cuts the request's own secrets out of a service's error: S3 quotes an
+ * expired session token back (`Token-0`), and the SDK copies the fields of
+ * an error's body onto its error, which is thrown, logged, or kept as our
+ * error's `cause`. Each occurrence becomes a note of its length.
+ */
+function withoutSecrets(error: unknown, identity: AwsCredentials | undefined): void {
+  if (identity === undefined || typeof error !== 'object' || error === null) return;
+  for (const secret of [identity.sessionToken, identity.secretAccessKey]) {
+    if (typeof secret !== 'string' || secret.length < 8) continue;
+    for (const key of [...Object.keys(error), 'message']) {
+      const value = (error as Record<string, unknown>)[key];
+      if (typeof value === 'string' && value.includes(secret)) Reflect.set(error, key, value.split(secret).join(notShown(secret)));
+    }
+  }
+}
+
 /** Whether a value is a body that can be read once only (a Node stream, a web `ReadableStream`, an async iterable). */
 function isOneShot(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return false;
@@ -130,6 +148,7 @@ export function addHealing(client: SdkClientLike, heal: HealContext): void {
       return await next(args);
     } catch (error) {
       const identity = identityOf(context);
+      withoutSecrets(error, identity);
       // Unsigned (an operation without auth, such as AssumeRoleWithWebIdentity): not about these credentials.
       const code = identity === undefined ? undefined : rejectionOf(error, identity);
       if (code === undefined) throw error;
@@ -147,7 +166,9 @@ export function addHealing(client: SdkClientLike, heal: HealContext): void {
       try {
         return await next(args);
       } catch (retryError) {
-        const again = rejectionOf(retryError, identityOf(context));
+        const retried = identityOf(context);
+        withoutSecrets(retryError, retried);
+        const again = rejectionOf(retryError, retried);
         if (again === undefined) throw retryError;
         throw rejected('again', again, retryError);
       }

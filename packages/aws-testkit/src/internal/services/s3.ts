@@ -310,8 +310,11 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           return restXmlError(req, 403, 'AccessDenied', 'Request has expired', presignedTimes(failure));
         case 'invalid-token':
           return restXmlError(req, 400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
-        case 'expired-token':
-          return restXmlError(req, 400, 'ExpiredToken', 'The provided token has expired.');
+        case 'expired-token': {
+          // As S3 answers: the expired token quoted back (`Token-0`), which the SDK copies onto its error.
+          const token = req.headers['x-amz-security-token'] ?? req.query['X-Amz-Security-Token'];
+          return restXmlError(req, 400, 'ExpiredToken', 'The provided token has expired.', typeof token === 'string' ? { 'Token-0': token } : {});
+        }
         case 'missing-content-sha256':
           return restXmlError(req, 400, 'InvalidRequest', message);
         case 'content-sha256-mismatch':
