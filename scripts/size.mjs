@@ -58,9 +58,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * for the review of this session's diff (control characters escaped in
  * AwsRegionError.region, a JWT counted as a credential, no suggestion made
  * from a secret, the process-wide wording kept after dispose(); +~170 B):
- * bedrock measured 14,990 B.)
+ * bedrock measured 14,990 B; then for review 10's fixes (the web build's own
+ * process-wide factory, a service error's copy of the request's secrets cut
+ * out, warm() never handing out a client removed while it warmed; the
+ * profile errors moved to the Node platform gave back 0.14 kB): bedrock
+ * measured 15,100 B, with room for one more fix.)
  */
-const OVERHEAD_BUDGET_BYTES = 15_050;
+const OVERHEAD_BUDGET_BYTES = 15_200;
 
 /**
  * What CI enforces today: the measured overhead (72,090 B: the core's Node build ~53 kB,
@@ -95,9 +99,11 @@ const OVERHEAD_BUDGET_BYTES = 15_050;
  * that the profile is missing; a failing credential_process is not a
  * missing profile either), +0.42 kB on Node and -0.14 kB on the web:
  * 75,640 B. From 75,800: a service error's copy of the request's session
- * token or secret key (S3's `Token-0`) cut out, +0.31 kB: 75,950 B.)
+ * token or secret key (S3's `Token-0`) cut out, +0.31 kB: 75,950 B. From
+ * 76,100: warm() never handing out a client removed while it warmed, +0.17
+ * kB: 76,120 B, with room for one more fix.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 76_100;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 76_400;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

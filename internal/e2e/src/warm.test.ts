@@ -59,6 +59,11 @@ const s3Options = (credentials?: GetClientOptions['credentials']) => ({
   ...(credentials === undefined ? {} : { credentials }),
   config: { ...local.clientOptions('s3').config },
 });
+/** One slow provider for the tests that remove a client while warm() waits for it. */
+const shared = async (): Promise<AwsCredentials> => {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return { ...local.credentials, expiration: new Date(Date.now() + 3_600_000) };
+};
 const serviceRequests = () => local.requests.entries('s3').length + local.requests.entries('dynamodb').length;
 
 describe('warm() with each kind of credentials', () => {
@@ -171,6 +176,29 @@ describe("the calling client's config reaches the credential source, as the SDK 
     expect(plain.regions).toEqual([local.region]);
     expect(local.requests.entries()).toEqual([]);
   });
+});
+
+describe('warm() while the cache removes the client it warms', () => {
+  // Real S3 client and signing: the client warm() hands back is the one getClient gives, and its requests work.
+  for (const [what, remove] of [
+    ['clearCache()', (factory: ReturnType<typeof createClientFactory>) => factory.clearCache({ service: 's3' })],
+    ["another caller's destroy()", (factory: ReturnType<typeof createClientFactory>) => factory.getClient(s3, s3Options(shared)).destroy()],
+  ] as const) {
+    it(`${what} during the warm-up: warm() gives the client getClient gives now, warmed, never the removed one`, async () => {
+      const factory = disposed(createClientFactory());
+      const removed = factory.getClient(s3, s3Options(shared));
+      const warming = factory.warm(s3, s3Options(shared));
+      // The provider takes 10 ms: remove the client while warm() waits for it.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      remove(factory);
+      const client = await warming;
+      expect(client).not.toBe(removed);
+      expect(client).toBe(factory.getClient(s3, s3Options(shared)));
+      expect(factory.stats()).toMatchObject({ clients: 1 });
+      await client.send(new ListBucketsCommand({}));
+      expect(local.requests.count('s3', { status: 200 })).toBe(1);
+    });
+  }
 });
 
 describe('warm() called again and again', () => {

@@ -78,6 +78,8 @@ const FACTORY_BRAND = Symbol.for('@dbp/aws-core/factory-brand');
  */
 const RECONFIGURE = Symbol.for('@dbp/aws-core/factory-reconfigure@1');
 const CONSTRUCT: unique symbol = Symbol('construct') as never;
+/** How many times `warm()` warms the client `getClient` gives when the cache removed the last one while it warmed. */
+const MAX_WARM_ATTEMPTS = 3;
 
 /**
  * The factory: one place to get AWS SDK v3 clients, cached by service, tier,
@@ -283,24 +285,32 @@ export class AwsClientFactory {
   warm<TService extends KnownService>(service: TService, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   warm<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
-    const client = (this.getClient as (service: unknown, options: unknown) => SdkClientLike)(service, options);
-    // dispose() ends the wait (a credential source that never answers cannot
-    // hold a warm-up for good), and a client it destroyed is never handed out.
-    // One promise per call, not one shared by all: each race against a shared
-    // promise that settles only at dispose() left a reaction on it (~300 B per
-    // call, kept until dispose(); the process-wide factory is never disposed).
-    let end: (() => void) | undefined;
-    const ended = new Promise<void>((resolve) => {
-      end = resolve;
-    });
-    this.#warmUps.add(end as () => void);
-    try {
-      await Promise.race([warmClient(client), ended]);
-    } finally {
-      this.#warmUps.delete(end as () => void);
+    const get = this.getClient as (service: unknown, options: unknown) => SdkClientLike;
+    let client = get.call(this, service, options);
+    for (let attempt = 1; ; attempt++) {
+      // dispose() ends the wait (a credential source that never answers cannot
+      // hold a warm-up for good), and a client it destroyed is never handed out.
+      // One promise per call, not one shared by all: each race against a shared
+      // promise that settles only at dispose() left a reaction on it (~300 B per
+      // call, kept until dispose(); the process-wide factory is never disposed).
+      let end: (() => void) | undefined;
+      const ended = new Promise<void>((resolve) => {
+        end = resolve;
+      });
+      this.#warmUps.add(end as () => void);
+      try {
+        await Promise.race([warmClient(client), ended]);
+      } finally {
+        this.#warmUps.delete(end as () => void);
+      }
+      this.#assertOpen();
+      // Removed while it warmed (clearCache(), an eviction, a caller's
+      // destroy()): the client getClient gives now, warmed too (a few times at
+      // most), never one the cache no longer holds.
+      if (this.#store.holds(client)) return client;
+      client = get.call(this, service, options);
+      if (attempt === MAX_WARM_ATTEMPTS) return client;
     }
-    this.#assertOpen();
-    return client;
   }
 
   /**
