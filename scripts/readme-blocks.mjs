@@ -67,6 +67,9 @@ const FIXTURE = join(root, 'scripts', '__fixtures__', 'readme-blocks', 'BLOCKS.m
 
 const COMMON_OPTIONS = {
   strict: true,
+  // As TypeScript 7's `tsc --init` sets them: a type that fails a user's project under these fails here.
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
   target: ts.ScriptTarget.ES2022,
   lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts'],
   types: ['node'],

@@ -43,6 +43,8 @@ export type {
   Logger,
   RegionValidation,
   RegisteredId,
+  ResolvedAwsCredentialProvider,
+  ResolvedAwsCredentials,
   RetryMode,
   RuntimeFlavor,
   SdkClientClass,

@@ -26,6 +26,7 @@ import {
   getClientFactory,
   type KeyedCredentialProvider,
   keyedCredentials,
+  type ResolvedAwsCredentialProvider,
 } from '@dbp/aws-core';
 import { tokenFileReader } from '#tokenFile';
 import { RecentSources } from './internal/recentSources.js';
@@ -334,7 +335,7 @@ function webIdentityProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
  * the key string; `stsConfig` through `clientConfig`, snapshotted and keyed
  * by the core as `getClient` keys `config`.
  */
-function build(snapshot: RoleSnapshot): AwsCredentialProvider {
+function build(snapshot: RoleSnapshot): ResolvedAwsCredentialProvider {
   const web = snapshot.kind === 'assumeRoleWithWebIdentity';
   try {
     return keyedCredentials(keyOf(snapshot), web ? webIdentityProvider(snapshot) : roleProvider(snapshot), {
@@ -353,7 +354,7 @@ function build(snapshot: RoleSnapshot): AwsCredentialProvider {
   }
 }
 
-const recent = /* @__PURE__ */ new RecentSources<AwsCredentialProvider>();
+const recent = /* @__PURE__ */ new RecentSources<ResolvedAwsCredentialProvider>();
 const roleRead = /* @__PURE__ */ emptyRead('assumeRole');
 const webIdentityRead = /* @__PURE__ */ emptyRead('assumeRoleWithWebIdentity');
 /** Whether a call is running: a getter on the options that calls back in gets a read of its own. */
@@ -365,7 +366,7 @@ let busy = false;
  * getter reading a secret store) becomes a typed error that shows the
  * getter's error by name only.
  */
-function sourceFor(options: unknown, read: RoleRead, reader: (options: unknown, out: RoleRead) => void): AwsCredentialProvider {
+function sourceFor(options: unknown, read: RoleRead, reader: (options: unknown, out: RoleRead) => void): ResolvedAwsCredentialProvider {
   try {
     return readSource(options, read, reader);
   } catch (error) {
@@ -373,7 +374,7 @@ function sourceFor(options: unknown, read: RoleRead, reader: (options: unknown, 
   }
 }
 
-function readSource(options: unknown, read: RoleRead, reader: (options: unknown, out: RoleRead) => void): AwsCredentialProvider {
+function readSource(options: unknown, read: RoleRead, reader: (options: unknown, out: RoleRead) => void): ResolvedAwsCredentialProvider {
   reader(options, read);
   // Fast path: equal options as a remembered source, compared by value.
   if (read.problem === undefined) {
@@ -419,7 +420,7 @@ function readSource(options: unknown, read: RoleRead, reader: (options: unknown,
  * const viaLocal = assumeRole({ roleArn, source: local.credentials, stsConfig: local.clientOptions('sts').config })
  * ```
  */
-export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
+export function assumeRole(options: AssumeRoleOptions): ResolvedAwsCredentialProvider {
   if (busy) return sourceFor(options, emptyRead('assumeRole'), readRole);
   busy = true;
   try {
@@ -451,7 +452,7 @@ export function assumeRole(options: AssumeRoleOptions): AwsCredentialProvider {
  * assumeRoleWithWebIdentity({ roleArn, webIdentityToken, stsConfig: { endpoint: 'https://vpce-0a1b2c3d.sts.eu-west-1.vpce.amazonaws.com' } })
  * ```
  */
-export function assumeRoleWithWebIdentity(options: AssumeRoleWithWebIdentityOptions): AwsCredentialProvider {
+export function assumeRoleWithWebIdentity(options: AssumeRoleWithWebIdentityOptions): ResolvedAwsCredentialProvider {
   if (busy) return sourceFor(options, emptyRead('assumeRoleWithWebIdentity'), readWebIdentity);
   busy = true;
   try {

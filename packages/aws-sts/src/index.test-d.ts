@@ -1,5 +1,5 @@
 import { STSClient } from '@aws-sdk/client-sts';
-import { type AwsCredentialProvider, createClientFactory } from '@dbp/aws-core';
+import { type AwsCredentialProvider, createClientFactory, type ResolvedAwsCredentialProvider } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { assumeRole, assumeRoleWithWebIdentity, getSTSClient, sts } from './index.js';
 // The string id is typed by the register entry's augmentation (as for a user who imports it).
@@ -33,7 +33,10 @@ describe('typed getClient for sts', () => {
 
 describe('assumeRole types', () => {
   it('is a credential provider any getClient takes', () => {
-    expectTypeOf(assumeRole({ roleArn })).toEqualTypeOf<AwsCredentialProvider>();
+    expectTypeOf(assumeRole({ roleArn })).toEqualTypeOf<ResolvedAwsCredentialProvider>();
+    expectTypeOf(assumeRole({ roleArn })).toExtend<AwsCredentialProvider>();
+    // A plain SDK client takes it too (under exactOptionalPropertyTypes as well: the README blocks are checked so).
+    new STSClient({ credentials: assumeRole({ roleArn }) });
     createClientFactory().getClient(sts, { credentials: assumeRole({ roleArn, externalId: 'x', tags: { tenant: 'a' }, durationSeconds: 900 }) });
   });
 
@@ -73,7 +76,7 @@ describe('stsConfig types', () => {
 
 describe('assumeRoleWithWebIdentity types', () => {
   it('takes exactly one of a token and a token file', () => {
-    expectTypeOf(assumeRoleWithWebIdentity({ roleArn, webIdentityToken: 'jwt' })).toEqualTypeOf<AwsCredentialProvider>();
+    expectTypeOf(assumeRoleWithWebIdentity({ roleArn, webIdentityToken: 'jwt' })).toEqualTypeOf<ResolvedAwsCredentialProvider>();
     assumeRoleWithWebIdentity({ roleArn, webIdentityTokenFile: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token' });
     // @ts-expect-error neither a token nor a file
     assumeRoleWithWebIdentity({ roleArn });

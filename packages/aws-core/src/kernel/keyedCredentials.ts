@@ -11,7 +11,7 @@ import { checkedCredentials, DEFAULT_REFRESH_WINDOW_MS, expiredError, memoizePro
 import { describeType, fail } from './errors.js';
 import { type KeyedSource, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
 import { emptyCredentialsRead } from './keySpec.js';
-import type { AwsCredentialProvider, AwsCredentials } from './types.js';
+import type { AwsCredentialProvider, AwsCredentials, ResolvedAwsCredentialProvider } from './types.js';
 import { guardRead, readOptions } from './validateOptions.js';
 
 /** A credential provider that may use the factory resolving it. */
@@ -116,7 +116,7 @@ export function keyedCredentials(
   key: string,
   provider: KeyedCredentialProvider | AwsCredentialProvider,
   options?: KeyedCredentialsOptions,
-): AwsCredentialProvider {
+): ResolvedAwsCredentialProvider {
   if (typeof key !== 'string' || key.length === 0 || typeof provider !== 'function') throw fail('INVALID_CREDENTIALS.keyed');
   // Read once, by name, as every options object is: an unknown key (a typo of
   // dependsOn would key two sources as one) is refused; what a getter throws
@@ -148,13 +148,13 @@ export function keyedCredentials(
   // the memo is made at the first direct call (keyed providers built per
   // request for a factory allocate none).
   let direct: ((options?: object) => Promise<AwsCredentials>) | undefined;
-  const keyed: AwsCredentialProvider = (options?: object) => {
+  const keyed = ((options?: object) => {
     direct ??= memoizeProvider((sourceOptions) => source.provider(sourceOptions ?? {}), {
       refreshWindowMs: refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
       wrapError: (error) => error,
     });
     return direct(options);
-  };
+  }) as ResolvedAwsCredentialProvider;
   registerKeyedSource(keyed, source);
   return keyed;
 }

@@ -395,6 +395,22 @@ export interface AwsCredentials {
  */
 export type AwsCredentialProvider = () => Promise<AwsCredentials>;
 
+/**
+ * Credentials as the providers this package returns resolve them
+ * (`keyedCredentials()`, a session's `credentials`, @dbp/aws-sts's
+ * `assumeRole()`): {@link AwsCredentials} with each optional field absent
+ * rather than `undefined`, the SDK's own `AwsCredentialIdentity`. So such a
+ * provider fits a plain SDK client's `credentials` under
+ * `exactOptionalPropertyTypes` too.
+ */
+export type ResolvedAwsCredentials = { readonly [K in keyof AwsCredentials]: Exclude<AwsCredentials[K], undefined> };
+
+/**
+ * A credential provider this package returns: accepted wherever an
+ * {@link AwsCredentialProvider} is, and by a plain SDK client's `credentials`.
+ */
+export type ResolvedAwsCredentialProvider = (options?: object) => Promise<ResolvedAwsCredentials>;
+
 /** The SDK logger shape: four methods taking any arguments. */
 export interface Logger {
   /** Detailed diagnostics (client created, evicted, destroyed). */
@@ -459,7 +475,7 @@ export interface AwsSession {
    * temporary credentials are refreshed shortly before they expire. Failures
    * reject with `AwsCredentialError`.
    */
-  readonly credentials: AwsCredentialProvider;
+  readonly credentials: ResolvedAwsCredentialProvider;
   /** A short, non-reversible fingerprint of the credentials (safe to log). */
   readonly credentialId: string;
 }
