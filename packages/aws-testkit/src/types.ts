@@ -12,7 +12,7 @@ export interface LocalAwsCredentials {
 /** Options of `startLocalAws`. */
 export interface StartLocalAwsOptions {
   /** The services to start. Default: all seven (`LOCAL_SERVICES`). */
-  services?: LocalServiceName[] | undefined;
+  services?: readonly LocalServiceName[] | undefined;
   /**
    * The region the endpoints are in: ARNs, S3 bucket locations, and the region every signature's
    * credential scope must name, as in AWS (a client configured for another region is refused with
@@ -38,7 +38,7 @@ export interface StartLocalAwsOptions {
    * (`anthropic.`, `amazon.`, `meta.`, `mistral.`, `cohere.`, `ai21.`, …, optionally with a
    * cross-region prefix such as `us.`) exists already; other ids get `ResourceNotFoundException`.
    */
-  bedrockModels?: string[] | undefined;
+  bedrockModels?: readonly string[] | undefined;
   /**
    * The local STS: how long the credentials it issues live, and roles with constraints. Without
    * this, any well-formed role ARN can be assumed by any accepted key, for `DurationSeconds`.
@@ -62,7 +62,7 @@ export interface LocalStsOptions {
    */
   credentialLifetimeSeconds?: number | undefined;
   /** Roles to define at start, as with `local.sts.defineRole()`. */
-  roles?: LocalRoleDefinition[] | undefined;
+  roles?: readonly LocalRoleDefinition[] | undefined;
 }
 
 /** The claims of a web identity token (a JWT) that the local STS reads. */
