@@ -26,6 +26,13 @@ describe('configureClientFactory', () => {
     expect(maxAttempts(client)).toBe(2);
   });
 
+  it('AwsClientFactory.configure() is the same call: options checked and applied, never a TypeError from inside', () => {
+    expect(AwsClientFactory.configure({ maxClients: 2 })).toBe(getClientFactory());
+    expect(getClientFactory().getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } })).toBeDefined();
+    expect(() => AwsClientFactory.configure({ maxClients: 2 })).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
+    expect(() => AwsClientFactory.configure(42 as never)).toThrow(AwsClientError);
+  });
+
   it('configures in place: a reference taken before the call is the configured factory', () => {
     const held = getClientFactory();
     configureClientFactory({ tiers: { standard: { ...DEFAULT_TIERS.standard, maxAttempts: 3 } } });

@@ -173,13 +173,16 @@ export class AwsClientFactory {
   }
 
   /**
-   * `configureClientFactory`: applies settings to the process-wide factory
-   * in place (a reference kept to it stays valid), or to the one
-   * `getInstance()` makes next. Refused once it has built anything from its
+   * The same as {@link configureClientFactory}: configures the process-wide
+   * factory in place (a reference kept to it stays valid), or the one
+   * `getInstance()` makes next; refused once it has built anything from its
    * current settings.
-   * @internal
+   *
+   * @throws AwsClientError as `configureClientFactory` does.
    */
-  static configure(settings: FactorySettings): AwsClientFactory {
+  static configure(options: ClientFactoryOptions): AwsClientFactory {
+    // Checked and copied before anything changes: bad options leave the factory as it was.
+    const settings = readFactoryOptions(options, 'configureClientFactory()');
     const [factoryKey, settingsKey] = processWide();
     let factory = shared[factoryKey] as AwsClientFactory | undefined;
     if (factory === undefined || factory.disposed) {
@@ -496,8 +499,7 @@ function keep(key: symbol, value: unknown): void {
  * ```
  */
 export function configureClientFactory(options: ClientFactoryOptions): AwsClientFactory {
-  // Checked and copied before anything changes: bad options leave the factory as it was.
-  return AwsClientFactory.configure(readFactoryOptions(options, 'configureClientFactory()'));
+  return AwsClientFactory.configure(options);
 }
 
 /**
