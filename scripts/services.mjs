@@ -3,8 +3,8 @@
 // internal/services/services.json against the workspace (a service package
 // that is not listed, an entry without a package, a malformed entry) and the
 // README's service table and the core's list of service packages
-// (packages/aws-core/src/plugins/dev/servicePackages.ts, which the "unknown
-// service" message reads) against the manifest. `--write` rewrites both.
+// (packages/aws-core/src/kernel/servicePackages.ts, which the "unknown
+// service" message and the unregistered-id type read) against the manifest. `--write` rewrites both.
 //
 // Adding a service package: add it under packages/, add its entry to the
 // manifest, run `pnpm services --write`. Nothing else lists the services.

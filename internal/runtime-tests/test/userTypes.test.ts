@@ -51,15 +51,17 @@ describe.each(RESOLUTIONS)('a user program (moduleResolution $name)', (resolutio
         'const factory = createClientFactory();',
         "factory.getClient('s3');",
         "void factory.warm('athena');",
+        "factory.getClient('sqs');",
         '',
       ].join('\n'),
       resolution,
     );
     expect(errors).toEqual([
-      expect.stringMatching(
-        /^3:19 [\s\S]*'s3' is not a registered service id\. For a service a @dbp\/aws package serves, import its register entry once \(import '@dbp\/aws-s3\/register' registers 's3'/,
-      ),
-      expect.stringMatching(/^4:19 [\s\S]*'athena' is not a registered service id/),
+      expect.stringMatching(/^3:19 [\s\S]*'s3' is not a registered service id: import its register entry once \(import '@dbp\/aws-s3\/register'/),
+      // Each id its own package's entry, not the first one's.
+      expect.stringMatching(/^4:19 [\s\S]*'athena' is not a registered service id: import its register entry once \(import '@dbp\/aws-athena\/register'/),
+      // An id no package serves: the general advice, by client class.
+      expect.stringMatching(/^5:19 [\s\S]*'sqs' is not a registered service id\. For a service a @dbp\/aws package serves, [\s\S]*getClient\(SQSClient\)/),
     ]);
     for (const error of errors) expect(error).not.toMatch(/type 'never'/);
   });
@@ -180,7 +182,9 @@ describe(`TypeScript ${TYPESCRIPT_7} (tsc)`, () => {
     ]);
     // What it says: TypeScript 7 shows only the last overload's error, which is the precise one.
     expect(tsc.stdout).toMatch(/'maxAttempt' does not exist in type 'Partial<S3ClientConfig>'\. Did you mean to write 'maxAttempts'\?/);
-    expect(tsc.stdout).toMatch(/Argument of type '"athena"' is not assignable to parameter of type '"'athena' is not a registered service id\. /);
+    expect(tsc.stdout).toMatch(
+      /Argument of type '"athena"' is not assignable to parameter of type '"'athena' is not a registered service id: import its register entry once \(import '@dbp\/aws-athena\/register'/,
+    );
     expect(tsc.stdout).not.toMatch(/SdkClientClass/);
   }, 300_000);
 });

@@ -1,11 +1,14 @@
 /**
- * The core's public types, in one module that imports nothing: service
+ * The core's public types, in one module that imports nothing but the
+ * generated list of service packages (which imports nothing): service
  * definitions, tiers, options, credentials, sessions, stats, events and error
  * codes. Every other module of the core (kernel and plug-ins alike) takes its
  * types from here, so no type import can close a cycle.
  *
  * @module
  */
+
+import type { ServicePackages } from './servicePackages.js';
 
 /** Stable machine-readable codes carried by {@link AwsClientError.code}. */
 export type AwsClientErrorCode =
@@ -143,7 +146,9 @@ export type ServiceId = keyof ServiceRegistry & string;
  */
 export type RegisteredId<TId extends string> = TId extends ServiceId
   ? TId
-  : `'${TId}' is not a registered service id. For a service a @dbp/aws package serves, import its register entry once (import '@dbp/aws-s3/register' registers 's3'; it needs moduleResolution node16, nodenext or bundler); for any other, pass its SDK v3 client class (getClient(SQSClient))`;
+  : TId extends keyof ServicePackages
+    ? `'${TId}' is not a registered service id: import its register entry once (import '${ServicePackages[TId]}/register'; it needs moduleResolution node16, nodenext or bundler), or pass the definition ${ServicePackages[TId]} exports`
+    : `'${TId}' is not a registered service id. For a service a @dbp/aws package serves, import its register entry once (import '@dbp/aws-s3/register' registers 's3'; it needs moduleResolution node16, nodenext or bundler); for any other, pass its SDK v3 client class (getClient(SQSClient))`;
 
 /** The SDK client type a registered id's definition builds (`never` for any other string). */
 export type ClientOfId<TId extends string> = TId extends ServiceId ? ClientOf<ServiceRegistry[TId]> : never;

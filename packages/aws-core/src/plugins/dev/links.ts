@@ -10,9 +10,9 @@
  */
 import { CREDENTIAL_FIELDS } from '../../kernel/keySpec.js';
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
+import { SERVICE_PACKAGES } from '../../kernel/servicePackages.js';
 import { clip, closest, escapeControl, looksLikeCredential, notShown } from '../../kernel/text.js';
 import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
-import { SERVICE_PACKAGES } from './servicePackages.js';
 
 /** The helpers and data the catalog renders with. */
 export interface CatalogLinks {

@@ -11,9 +11,9 @@
  */
 import { fail } from '../../kernel/errors.js';
 import { idMeantBy, isServiceId, registeredServiceIds } from '../../kernel/serviceDefinition.js';
+import { SERVICE_PACKAGES } from '../../kernel/servicePackages.js';
 import { familyOf, SERVICE_TIERS } from '../../kernel/serviceTiers.js';
 import { editDistance } from '../../kernel/text.js';
-import { SERVICE_PACKAGES } from './servicePackages.js';
 
 /**
  * The service ids the `@dbp/aws-*` packages serve (from the service
