@@ -254,6 +254,27 @@ describe('stalled and slow bodies over HTTP/1.1', () => {
   });
 });
 
+describe('a body fault on a response that has no body (a conditional GET answered 304, as a browser revalidates)', () => {
+  it.each(['slow-body', 'stall-after-headers'] as const)('%s: the 304 is sent as it is, and the connection serves the next requests', async (kind) => {
+    const body = await using(
+      new S3Client(s3Options({ ...fastRetries(1), requestHandler: { socketTimeout: 2_000, httpAgent: { maxSockets: 1 } } })),
+      async (client) => {
+        const first = await client.send(new GetObjectCommand({ Bucket: 'faults', Key: 'object.txt' }));
+        await first.Body?.transformToString();
+        for (let i = 0; i < 3; i++) {
+          local.faults.inject('s3', kind === 'slow-body' ? { kind, chunkDelayMs: 100, chunks: 3 } : { kind }, { operation: 'GetObject' });
+          const err = await rejection(client.send(new GetObjectCommand({ Bucket: 'faults', Key: 'object.txt', IfNoneMatch: first.ETag })));
+          expect(err).toMatchObject({ $metadata: { httpStatusCode: 304 } });
+        }
+        local.faults.clear('s3');
+        const out = await client.send(new GetObjectCommand({ Bucket: 'faults', Key: 'object.txt' }));
+        return out.Body?.transformToString();
+      },
+    );
+    expect(body).toBe('x'.repeat(1000));
+  });
+});
+
 describe('stalled and slow bodies over HTTP/2 (Bedrock Runtime)', () => {
   it('stall-after-headers: the server sends headers and keeps the stream open without data', async () => {
     await using lenient = await startLocalAws({ services: ['bedrock-runtime'], verifySignatures: false });

@@ -458,8 +458,11 @@ export class Frontend {
     res = decorate(res);
     record(res.status);
     if (this.closed) return;
-    if (fault?.kind === 'stall-after-headers') exchange.stall(res);
-    else if (fault?.kind === 'slow-body') await exchange.slow(res, fault.chunks ?? 4, fault.chunkDelayMs, this.abort.signal);
+    // A response without a body (HEAD, 204, a conditional GET's 304, as a
+    // browser revalidates) has nothing to withhold or slow: sent as it is.
+    const bodyless = req.method === 'HEAD' || res.status === 204 || res.status === 304;
+    if (fault?.kind === 'stall-after-headers' && !bodyless) exchange.stall(res);
+    else if (fault?.kind === 'slow-body' && !bodyless) await exchange.slow(res, fault.chunks ?? 4, fault.chunkDelayMs, this.abort.signal);
     else exchange.send(res);
   }
 }
