@@ -38,6 +38,11 @@ describe('createClientFactory({ serviceTiers }) keys', () => {
     );
   });
 
+  it("refuses two swapped letters as one typo ('athnea' → 'athena', 'dyanmodb' → 'dynamodb')", () => {
+    expect(refusal(() => createClientFactory(tiersOf({ athnea: 'data' }))).message).toContain("did you mean 'athena'?");
+    expect(refusal(() => createClientFactory(tiersOf({ dyanmodb: 'data' }))).message).toContain("did you mean 'dynamodb'?");
+  });
+
   it('refuses the typos of every kind of known id: packaged, registered, SERVICE_TIERS, across case and punctuation', () => {
     const cases = [
       ['dynamo', 'dynamodb'], // a package's id, unregistered: its start

@@ -1,17 +1,23 @@
-/** Levenshtein distance between two short strings. */
+/**
+ * Edit distance between two short strings: insertions, deletions,
+ * substitutions and swaps of two adjacent characters count one each (optimal
+ * string alignment), so `'athnea'` is one edit from `'athena'`, as a typist
+ * sees it.
+ */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
+    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const saved = row[j] as number;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + cost);
-      previous = saved;
+      let distance = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, (before[j - 2] as number) + 1);
+      current[j] = distance;
     }
+    before = previous;
+    previous = current;
   }
-  return row[b.length] as number;
+  return previous[b.length] as number;
 }
 
 /** The candidate nearest to `input` within `maxDistance` edits, if any. */
