@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsCredentialError, createClientFactory } from './index.node.js';
+import { AwsClientError, AwsCredentialError, createClientFactory, type SessionOptions } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -350,12 +350,15 @@ describe('profiles', () => {
     expect(client.config.profile).toBe('analytics');
   });
 
-  it('names a missing profile and the files it looked in', async () => {
-    const factory = createClientFactory();
-    const error = await factory
-      .getSession({ region: 'us-east-1', profile: 'no-such-profile' })
+  /** What resolving a session's credentials rejects with. */
+  const failure = (options: SessionOptions): Promise<unknown> =>
+    createClientFactory()
+      .getSession({ region: 'us-east-1', ...options })
       .credentials()
       .catch((e: unknown) => e);
+
+  it('names a missing profile and the files it looked in', async () => {
+    const error = await failure({ profile: 'no-such-profile' });
     expect(error).toBeInstanceOf(AwsCredentialError);
     expect((error as AwsCredentialError).code).toBe('PROFILE_NOT_FOUND');
     expect((error as Error).message).toContain("'no-such-profile'");
@@ -364,11 +367,7 @@ describe('profiles', () => {
   });
 
   it("says an SSO profile needs `aws sso login`, not that it is missing (the SDK's text names 'this profile')", async () => {
-    const factory = createClientFactory();
-    const error = await factory
-      .getSession({ region: 'us-east-1', profile: 'sso-dev' })
-      .credentials()
-      .catch((e: unknown) => e);
+    const error = await failure({ profile: 'sso-dev' });
     expect(error).toBeInstanceOf(AwsCredentialError);
     expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED', message: expect.stringContaining('aws sso login --profile sso-dev') });
     expect((error as Error).message).not.toContain('Check the profile name');
@@ -376,21 +375,13 @@ describe('profiles', () => {
   });
 
   it('a profile whose credential_process fails is not reported missing', async () => {
-    const factory = createClientFactory();
-    const error = await factory
-      .getSession({ region: 'us-east-1', profile: 'process-v2' })
-      .credentials()
-      .catch((e: unknown) => e);
+    const error = await failure({ profile: 'process-v2' });
     expect(error).toBeInstanceOf(AwsCredentialError);
     expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED', message: expect.stringContaining('CredentialsProviderError') });
   });
 
   it("a provider of the caller's that mentions a profile in its error is not reported as a missing profile", async () => {
-    const factory = createClientFactory();
-    const error = await factory
-      .getSession({ region: 'us-east-1', profile: 'analytics', credentials: async () => Promise.reject(new Error('profile lookup failed')) })
-      .credentials()
-      .catch((e: unknown) => e);
+    const error = await failure({ profile: 'analytics', credentials: async () => Promise.reject(new Error('profile lookup failed')) });
     expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
   });
 
