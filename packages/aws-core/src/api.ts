@@ -14,6 +14,7 @@ export {
 export { AwsClientError, type AwsClientErrorOptions, AwsCredentialError, AwsRegionError, type AwsRegionErrorOptions } from './kernel/errors.js';
 export { type KeyedCredentialProvider, type KeyedCredentialsOptions, keyedCredentials } from './kernel/keyedCredentials.js';
 export { defineService, registerService } from './kernel/serviceDefinition.js';
+export type { ServicePackages } from './kernel/servicePackages.js';
 export { SERVICE_TIERS } from './kernel/serviceTiers.js';
 export { DEFAULT_TIERS } from './kernel/tiers.js';
 export type {

@@ -4,20 +4,33 @@
  * message names a package only when one exists (a development aid: only
  * the dev plug-in imports the value, so production web builds carry none
  * of it), and the compiler's advice for an id that is not registered names
- * the register entry to import (the type).
+ * the register entry to import (the type, public as `ServicePackages`).
  *
  * @module
  */
 
+/** The `@dbp/aws-*` package that serves each service id, as a type (the compiler names it for an id that is not registered). */
+export type ServicePackages = {
+  /** `s3`: `import '@dbp/aws-s3/register'` types it as an id. */
+  readonly s3: '@dbp/aws-s3';
+  /** `dynamodb`: `import '@dbp/aws-dynamodb/register'` types it as an id. */
+  readonly dynamodb: '@dbp/aws-dynamodb';
+  /** `bedrock-runtime`: `import '@dbp/aws-bedrock/register'` types it as an id. */
+  readonly 'bedrock-runtime': '@dbp/aws-bedrock';
+  /** `sagemaker`: `import '@dbp/aws-sagemaker/register'` types it as an id. */
+  readonly sagemaker: '@dbp/aws-sagemaker';
+  /** `athena`: `import '@dbp/aws-athena/register'` types it as an id. */
+  readonly athena: '@dbp/aws-athena';
+  /** `sts`: `import '@dbp/aws-sts/register'` types it as an id. */
+  readonly sts: '@dbp/aws-sts';
+};
+
 /** The package that serves each service id. */
-export const SERVICE_PACKAGES = {
+export const SERVICE_PACKAGES: ServicePackages = {
   s3: '@dbp/aws-s3',
   dynamodb: '@dbp/aws-dynamodb',
   'bedrock-runtime': '@dbp/aws-bedrock',
   sagemaker: '@dbp/aws-sagemaker',
   athena: '@dbp/aws-athena',
   sts: '@dbp/aws-sts',
-} as const;
-
-/** The package that serves each service id, as a type. */
-export type ServicePackages = typeof SERVICE_PACKAGES;
+};
