@@ -1,3 +1,4 @@
+import type { CacheEntry } from './clientCache.js';
 import { ClientStore } from './clientStore.js';
 import { fail } from './errors.js';
 import { type FactorySettings, readFactoryOptions } from './factoryOptions.js';
@@ -252,10 +253,15 @@ export class AwsClientFactory {
   getClient<TService extends KnownService>(service: TService, options?: GetClientOptions<ConfigFor<TService>>): ClientFor<TService>;
   getClient<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): ClientFor<TService>;
   getClient(service: unknown, options?: GetClientOptions<Record<string, unknown>>): SdkClientLike {
+    return this.#entryFor(service, options).client;
+  }
+
+  /** The cache entry `getClient(service, options)` answers with. */
+  #entryFor(service: unknown, options: unknown): CacheEntry {
     this.#assertOpen();
     const entry = this.#store.clientFor(service, options, this.#read, this.#context);
     if (entry === undefined) throw this.#disposedError();
-    return entry.client;
+    return entry;
   }
 
   /**
@@ -288,8 +294,7 @@ export class AwsClientFactory {
   warm<TService extends KnownService>(service: TService, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   warm<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
-    const get = this.getClient as (service: unknown, options: unknown) => SdkClientLike;
-    let client = get.call(this, service, options);
+    let entry = this.#entryFor(service, options);
     for (let attempt = 1; ; attempt++) {
       // dispose() ends the wait (a credential source that never answers cannot
       // hold a warm-up for good), and a client it destroyed is never handed out.
@@ -302,7 +307,7 @@ export class AwsClientFactory {
       });
       this.#warmUps.add(end as () => void);
       try {
-        await Promise.race([warmClient(client), ended]);
+        await Promise.race([warmClient(entry.client), ended]);
       } finally {
         this.#warmUps.delete(end as () => void);
       }
@@ -310,9 +315,9 @@ export class AwsClientFactory {
       // Removed while it warmed (clearCache(), an eviction, a caller's
       // destroy()): the client getClient gives now, warmed too (a few times at
       // most), never one the cache no longer holds.
-      if (this.#store.holds(client)) return client;
-      client = get.call(this, service, options);
-      if (attempt === MAX_WARM_ATTEMPTS) return client;
+      if (entry.state === 'live') return entry.client;
+      entry = this.#entryFor(service, options);
+      if (attempt === MAX_WARM_ATTEMPTS) return entry.client;
     }
   }
 

@@ -192,12 +192,6 @@ export class ClientStore {
    * (getters, Proxy traps): the factory must not be set up again under it
    * (`configureClientFactory`).
    */
-  /** Whether `client` is one of the cache's clients, not removed. */
-  holds(client: SdkClientLike): boolean {
-    // A scan: warm() asks, once per warm-up.
-    return this.#cache.entries().some((entry) => entry.client === client && entry.state === 'live');
-  }
-
   get busy(): boolean {
     return this.#reading > 0;
   }
