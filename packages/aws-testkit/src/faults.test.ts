@@ -275,6 +275,26 @@ describe('a body fault on a response that has no body (a conditional GET answere
   });
 });
 
+describe('slow-body leaves the connection usable once the client has every byte', () => {
+  it('a body in fewer bytes than chunks (5 bytes, 4 chunks) and an empty 200 (PutObject): the next requests on the one socket answer', async () => {
+    const body = await using(
+      new S3Client(s3Options({ ...fastRetries(1), requestHandler: { socketTimeout: 2_000, httpAgent: { maxSockets: 1 } } })),
+      async (client) => {
+        await client.send(new PutObjectCommand({ Bucket: 'faults', Key: 'five.txt', Body: 'hello' }));
+        local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 30, chunks: 4 }, { operation: 'GetObject' });
+        const texts: (string | undefined)[] = [];
+        for (let i = 0; i < 3; i++)
+          texts.push(await (await client.send(new GetObjectCommand({ Bucket: 'faults', Key: 'five.txt' }))).Body?.transformToString());
+        local.faults.inject('s3', { kind: 'slow-body', chunkDelayMs: 30 }, { operation: 'PutObject' });
+        await client.send(new PutObjectCommand({ Bucket: 'faults', Key: 'five.txt', Body: 'again' }));
+        texts.push(await (await client.send(new GetObjectCommand({ Bucket: 'faults', Key: 'five.txt' }))).Body?.transformToString());
+        return texts;
+      },
+    );
+    expect(body).toEqual(['hello', 'hello', 'hello', 'again']);
+  });
+});
+
 describe('stalled and slow bodies over HTTP/2 (Bedrock Runtime)', () => {
   it('stall-after-headers: the server sends headers and keeps the stream open without data', async () => {
     await using lenient = await startLocalAws({ services: ['bedrock-runtime'], verifySignatures: false });

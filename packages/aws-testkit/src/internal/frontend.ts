@@ -136,7 +136,8 @@ function splitBody(body: Buffer, chunks: number): Buffer[] {
   const pieces = Math.max(1, Math.min(chunks, body.length));
   const size = Math.ceil(body.length / pieces) || 0;
   const out: Buffer[] = [];
-  for (let i = 0; i < pieces; i++) out.push(body.subarray(i * size, Math.min(body.length, (i + 1) * size)));
+  // No empty piece (5 bytes in 4 pieces is 2 + 2 + 1): a client that has every byte reuses the connection.
+  for (let i = 0; i < pieces && i * size < body.length; i++) out.push(body.subarray(i * size, Math.min(body.length, (i + 1) * size)));
   return out;
 }
 
@@ -176,15 +177,18 @@ async function writeSlowly(
   signal: AbortSignal,
   isGone: () => boolean,
   write: (piece: Buffer) => void,
-  end: () => void,
+  end: (last?: Buffer) => void,
 ): Promise<void> {
   try {
-    for (const piece of pieces) {
+    for (const [i, piece] of pieces.entries()) {
       await sleep(delayMs, undefined, { signal });
       if (isGone()) return;
-      write(piece);
+      // The last piece ends the response with it: once a client has every byte it may send its
+      // next request on the connection, which must not wait for an end that comes a delay later.
+      if (i === pieces.length - 1) end(piece);
+      else write(piece);
     }
-    if (!isGone()) end();
+    if (pieces.length === 0 && !isGone()) end();
   } catch {
     // aborted by stop()
   }
@@ -218,7 +222,7 @@ function h1Exchange(req: http.IncomingMessage, res: http.ServerResponse): Exchan
         signal,
         gone,
         (p) => res.write(p),
-        () => res.end(),
+        (last) => res.end(last),
       );
     },
     reset() {
@@ -260,7 +264,7 @@ function h2Exchange(stream: http2.ServerHttp2Stream, method: string, rawSocket: 
         signal,
         gone,
         (p) => stream.write(p),
-        () => stream.end(),
+        (last) => stream.end(last),
       );
     },
     reset() {
@@ -458,11 +462,15 @@ export class Frontend {
     res = decorate(res);
     record(res.status);
     if (this.closed) return;
-    // A response without a body (HEAD, 204, a conditional GET's 304, as a
-    // browser revalidates) has nothing to withhold or slow: sent as it is.
+    // A response that can have no body (HEAD, 204, a conditional GET's 304,
+    // as a browser revalidates) has nothing to withhold or slow, nor has an
+    // empty one (PutObject's 200) anything to slow: sent as it is (the fault
+    // counts as used). An empty body can still be withheld: the client waits
+    // for a length it is not told.
     const bodyless = req.method === 'HEAD' || res.status === 204 || res.status === 304;
     if (fault?.kind === 'stall-after-headers' && !bodyless) exchange.stall(res);
-    else if (fault?.kind === 'slow-body' && !bodyless) await exchange.slow(res, fault.chunks ?? 4, fault.chunkDelayMs, this.abort.signal);
+    else if (fault?.kind === 'slow-body' && !bodyless && res.body.length > 0)
+      await exchange.slow(res, fault.chunks ?? 4, fault.chunkDelayMs, this.abort.signal);
     else exchange.send(res);
   }
 }
