@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoizeProvider, type ResolutionReport } from './credentials.js';
 import { AwsClientError } from './errors.js';
-import { rejectionOf } from './heal.js';
+import { rejectionOf, withoutSecrets } from './heal.js';
 import type { AwsCredentials } from './types.js';
 
 function source() {
@@ -197,5 +197,53 @@ describe('rejectionOf', () => {
     for (const other of [new Error('AccessDenied'), { name: 'ThrottlingException' }, { name: 'InvalidToken' }, null, 'ExpiredToken', undefined]) {
       expect(rejectionOf(other, temporary)).toBeUndefined();
     }
+  });
+});
+
+describe("withoutSecrets: the request's own secrets cut out of a service error", () => {
+  const identity: AwsCredentials = {
+    accessKeyId: 'ASIAEXAMPLEEXAMPLE12',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY',
+    sessionToken: 'FwoGZXIvYXdzEXAMPLETOKENEXAMPLETOKEN',
+  };
+  const shown = (error: unknown): string => `${JSON.stringify(error)} ${String((error as Error).message)}`;
+
+  it("in top-level fields, the message and nested plain objects (a query protocol's Error.Message, a Detail)", () => {
+    const error = Object.assign(new Error(`token ${identity.sessionToken} expired`), {
+      'Token-0': identity.sessionToken,
+      Error: { Message: `bad ${identity.sessionToken}`, Detail: { Inner: `secret ${identity.secretAccessKey}` } },
+      RequestId: 'R1',
+    });
+    withoutSecrets(error, identity);
+    expect(shown(error)).not.toContain(identity.sessionToken);
+    expect(shown(error)).not.toContain(identity.secretAccessKey);
+    expect(error).toMatchObject({
+      RequestId: 'R1',
+      'Token-0': `(a string of ${identity.sessionToken!.length} characters that looks like a credential, not shown)`,
+    });
+    expect(error.message).toMatch(/^token \(a string of \d+ characters .*\) expired$/);
+  });
+
+  it('never throws from inside, and leaves what it cannot read or write: a throwing getter, a Proxy, a frozen field', () => {
+    const getter = Object.defineProperty(new Error('x'), 'Boom', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter boom');
+      },
+    });
+    const proxy = new Proxy(new Error('x'), {
+      ownKeys: () => {
+        throw new Error('ownKeys boom');
+      },
+    });
+    const frozen = Object.freeze(Object.assign(new Error('x'), { 'Token-0': identity.sessionToken }));
+    for (const error of [getter, proxy, frozen]) expect(() => withoutSecrets(error, identity)).not.toThrow();
+    expect(frozen['Token-0']).toBe(identity.sessionToken);
+  });
+
+  it('leaves an error that quotes no secret as it was', () => {
+    const error = Object.assign(new Error('Access Denied'), { Code: 'AccessDenied', nested: { a: 1 } });
+    withoutSecrets(error, identity);
+    expect(error).toMatchObject({ message: 'Access Denied', Code: 'AccessDenied', nested: { a: 1 } });
   });
 });

@@ -99,19 +99,33 @@ export function rejectionOf(error: unknown, identity: AwsCredentials | undefined
 
 /**
  * Cuts the request's own secrets out of a service's error: S3 quotes an
- * expired session token back (`Token-0`), and the SDK copies the fields of
- * an error's body onto its error, which is thrown, logged, or kept as our
- * error's `cause`. Each occurrence becomes a note of its length.
+ * expired session token back (`Token-0`), the SDK copies the fields of an
+ * error's body onto its error (nested ones too: `Error.Message` of a query
+ * protocol, `Detail`), and the error is thrown, logged, or kept as our
+ * error's `cause`. Each occurrence becomes a note of its length. Own
+ * enumerable fields and `message`, two levels of plain objects down; what
+ * cannot be read or written (a throwing getter, a frozen field, a Proxy) is
+ * left as it is, and the error is thrown as it came.
  */
-function withoutSecrets(error: unknown, identity: AwsCredentials | undefined): void {
-  if (identity === undefined || typeof error !== 'object' || error === null) return;
-  for (const secret of [identity.sessionToken, identity.secretAccessKey]) {
-    if (typeof secret !== 'string' || secret.length < 8) continue;
-    for (const key of [...Object.keys(error), 'message']) {
-      const value = (error as Record<string, unknown>)[key];
-      if (typeof value === 'string' && value.includes(secret)) Reflect.set(error, key, value.split(secret).join(notShown(secret)));
+export function withoutSecrets(error: unknown, identity: AwsCredentials | undefined): void {
+  if (identity === undefined) return;
+  const secrets = [identity.sessionToken, identity.secretAccessKey].filter((secret): secret is string => typeof secret === 'string' && secret.length >= 8);
+  const cut = (target: unknown, depth: number): void => {
+    if (typeof target !== 'object' || target === null) return;
+    try {
+      for (const key of [...Object.keys(target), 'message']) {
+        const value = (target as Record<string, unknown>)[key];
+        if (typeof value === 'string') {
+          let text = value;
+          for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(notShown(secret));
+          if (text !== value) Reflect.set(target, key, text);
+        } else if (depth < 2 && typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) cut(value, depth + 1);
+      }
+    } catch {
+      // A getter or Proxy trap that throws: the service's error stays the one thrown.
     }
-  }
+  };
+  if (secrets.length > 0) cut(error, 0);
 }
 
 /** Whether a value is a body that can be read once only (a Node stream, a web `ReadableStream`, an async iterable). */
