@@ -23,6 +23,19 @@ async function resolve(client: unknown): Promise<unknown> {
 }
 
 describe('keyedCredentials', () => {
+  it('resolves with an optional field left out absent, not present as undefined (ResolvedAwsCredentials), called directly and through a session', async () => {
+    const provider = keyedCredentials('absent', async () => ({
+      accessKeyId: 'AKIDABSENT',
+      secretAccessKey: 'secret',
+      sessionToken: undefined,
+      accountId: undefined,
+    }));
+    const direct = await provider();
+    expect(Object.keys(direct).sort()).toEqual(['accessKeyId', 'secretAccessKey']);
+    const viaSession = await createClientFactory().getSession({ region: 'us-east-1', credentials: provider }).credentials();
+    expect('sessionToken' in viaSession || 'accountId' in viaSession || 'expiration' in viaSession).toBe(false);
+  });
+
   it('makes a provider built per call a cache hit with one session and one resolution', async () => {
     const factory = createClientFactory({ defaultRegion: 'eu-west-1' });
     const source = countingSource();

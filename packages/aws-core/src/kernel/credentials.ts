@@ -208,8 +208,10 @@ function toCredentials(value: unknown): AwsCredentials {
     const field = record[spec.name];
     if (spec.required && (typeof field !== 'string' || field === '')) throw fail('CREDENTIAL_PROVIDER_FAILED.notCredentials');
     refuseWhiteSpace(spec, field);
-    if (spec.type === 'date') copy[spec.name] = toExpiration(field);
-    else if (field !== undefined) copy[spec.name] = field;
+    const value = spec.type === 'date' ? toExpiration(field) : field;
+    // An optional field left out is absent, not `undefined` (ResolvedAwsCredentials, the SDK's AwsCredentialIdentity).
+    if (value === undefined) delete copy[spec.name];
+    else copy[spec.name] = value;
   }
   return copy as unknown as AwsCredentials;
 }
