@@ -320,6 +320,7 @@ describe('profiles', () => {
         '[profile sso-dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev\nregion = us-east-1',
         '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1',
         `[profile process-v2]\ncredential_process = ${join(dir, 'process.sh')}`,
+        '[profile role-without-source]\nrole_arn = arn:aws:iam::111122223333:role/app\nsource_profile = no-such-source',
         '',
       ].join('\n'),
     );
@@ -364,6 +365,11 @@ describe('profiles', () => {
     expect((error as Error).message).toContain("'no-such-profile'");
     expect((error as Error).message).toContain(join(dir, 'config'));
     expect((error as Error).message).toContain(join(dir, 'credentials'));
+  });
+
+  it("names the profile that is missing: a role profile's source_profile", async () => {
+    const error = await failure({ profile: 'role-without-source' });
+    expect(error).toMatchObject({ code: 'PROFILE_NOT_FOUND', message: expect.stringContaining("'no-such-source'") });
   });
 
   it("says an SSO profile needs `aws sso login`, not that it is missing (the SDK's text names 'this profile')", async () => {

@@ -41,8 +41,11 @@ function profileSources(): string {
 function profileError(error: unknown, profile: string | undefined): AwsClientError | undefined {
   const message = error instanceof Error ? error.message : '';
   if (/\baws sso login\b/i.test(message)) return fail('CREDENTIAL_PROVIDER_FAILED.sso', { profile }, { cause: error, withholdCauseText: true });
-  if (profile !== undefined && /could not resolve credentials using profile|^profile \S+ was not found/i.test(message))
-    return fail('PROFILE_NOT_FOUND', { profile, sources: profileSources() }, { cause: error, withholdCauseText: true });
+  if (profile !== undefined && /could not resolve credentials using profile|^profile \S+ was not found/i.test(message)) {
+    // The profile the SDK could not load: a role profile's `source_profile` may be the one missing.
+    const named = /using profile: \[([^\]]+)\]/i.exec(message)?.[1] ?? profile;
+    return fail('PROFILE_NOT_FOUND', { profile: named, sources: profileSources() }, { cause: error, withholdCauseText: true });
+  }
   return undefined;
 }
 
