@@ -460,10 +460,11 @@ let processWideKeys: readonly [factory: symbol, settings: symbol] | undefined;
 /**
  * Where the process-wide factory and its settings live on `globalThis`:
  * `Symbol.for` keys every copy of the package of this build shares (ESM and
- * CJS, duplicate installs, earlier versions). The web build has keys of its
- * own: Node code in a process that also loads the web build (tests under
- * jsdom, an isomorphic library's browser bundle) gets a factory with Node's
- * credential chain and lifecycle, whichever build loaded first.
+ * CJS, duplicate installs, earlier versions of the Node build). The web
+ * build has keys of its own: Node code in a process that also loads the web
+ * build (tests under jsdom, an isomorphic library's browser bundle) gets a
+ * factory with Node's credential chain and lifecycle, whichever build loaded
+ * first. (A web build from before this change still uses the Node keys.)
  */
 function processWide(): readonly [factory: symbol, settings: symbol] {
   const build = installation().platform.flavor === 'node' ? '' : ':web';
