@@ -101,9 +101,13 @@ const OVERHEAD_BUDGET_BYTES = 15_200;
  * 75,640 B. From 75,800: a service error's copy of the request's session
  * token or secret key (S3's `Token-0`) cut out, +0.31 kB: 75,950 B. From
  * 76,100: warm() never handing out a client removed while it warmed, +0.17
- * kB: 76,120 B, with room for one more fix.)
+ * kB: 76,120 B, with room for one more fix. From 76,400: the review of this
+ * session's diff (secrets cut from nested fields of service errors without
+ * ever throwing, resolved credentials without undefined fields, the missing
+ * source profile named) and a named profile's other failures named with
+ * where to look (+0.44 kB): 76,790 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 76_400;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 76_900;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

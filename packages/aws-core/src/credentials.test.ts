@@ -384,6 +384,10 @@ describe('profiles', () => {
     const error = await failure({ profile: 'process-v2' });
     expect(error).toBeInstanceOf(AwsCredentialError);
     expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED', message: expect.stringContaining('CredentialsProviderError') });
+    // Named, with where to look; the process's own output (it may print a secret) only on the cause.
+    expect((error as Error).message).toContain("profile 'process-v2'");
+    expect((error as Error).message).toContain('credential_process');
+    expect((error as Error).message).toContain(join(dir, 'config'));
   });
 
   it("a provider of the caller's that mentions a profile in its error is not reported as a missing profile", async () => {

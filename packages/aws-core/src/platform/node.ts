@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { loadDefaultProvider, loadFromIni, partition, regionConfig } from '#sdkCore';
 import { type AwsClientError, fail } from '../kernel/errors.js';
 import type { Platform } from '../kernel/setup.js';
+import { errorName } from '../kernel/text.js';
 import type { AwsCredentialProvider, AwsCredentials } from '../kernel/types.js';
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -28,10 +29,12 @@ function profileSources(): string {
 
 /**
  * What the SDK's shared-file providers say when a profile cannot be loaded,
- * as a typed error that says what to do; `undefined` for anything else
- * (a failing credential_process, a missing web identity token file), which
- * the kernel reports as `CREDENTIAL_PROVIDER_FAILED` with the SDK's error as
- * its cause. Matched on the SDK's own texts, which quote no secret:
+ * as a typed error that says what to do: for a named profile, always one
+ * that names it (a failing credential_process, a missing web identity token
+ * file: `CREDENTIAL_PROVIDER_FAILED`, the SDK's error as its cause); for the
+ * default chain, only an SSO session to sign in to again (`undefined`
+ * otherwise: the kernel's `CREDENTIAL_PROVIDER_FAILED`). Matched on the
+ * SDK's own texts, which quote no secret:
  * - fromIni: "Could not resolve credentials using profile: [name] …" (no such
  *   profile, or one with nothing to resolve); fromSSO: "Profile name was not found.";
  * - fromSSO: "… run 'aws sso login' …" (an SSO session that has expired, is
@@ -45,6 +48,16 @@ function profileError(error: unknown, profile: string | undefined): AwsClientErr
     // The profile the SDK could not load: a role profile's `source_profile` may be the one missing.
     const named = /using profile: \[([^\]]+)\]/i.exec(message)?.[1] ?? profile;
     return fail('PROFILE_NOT_FOUND', { profile: named, sources: profileSources() }, { cause: error, withholdCauseText: true });
+  }
+  // Any other failure of a named profile (a failing credential_process, a
+  // role whose source fails, a missing token file): the profile named, its
+  // own text withheld (a credential_process may print a secret).
+  if (profile !== undefined) {
+    return fail(
+      'CREDENTIAL_PROVIDER_FAILED.profile',
+      { profile, reason: errorName(error), sources: profileSources() },
+      { cause: error, withholdCauseText: true },
+    );
   }
   return undefined;
 }

@@ -110,6 +110,9 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   PROFILE_NOT_FOUND: [{ profile: 'work', sources: '/home/me/.aws/config and /home/me/.aws/credentials' }],
   'CREDENTIAL_PROVIDER_FAILED.rejected': [{ reason: 'CredentialsProviderError' }],
   'CREDENTIAL_PROVIDER_FAILED.sso': [{}, { profile: 'dev' }],
+  'CREDENTIAL_PROVIDER_FAILED.profile': [
+    { profile: 'work', reason: 'CredentialsProviderError', sources: '/home/me/.aws/config and /home/me/.aws/credentials' },
+  ],
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': [{}],
   'CREDENTIAL_PROVIDER_FAILED.expiration': [{ got: 'a string' }],
   'INVALID_REGION.type': [{ got: 'a number' }, { got: 'a number', from: 'defaultRegion' }],

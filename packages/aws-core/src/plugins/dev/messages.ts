@@ -327,6 +327,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `Could not resolve AWS credentials: the credential provider failed with ${d.reason} (the provider's error is this error's cause). Pass credentials explicitly, choose a profile, or configure the default chain (environment variables, shared files, SSO, container or instance role).`,
   'CREDENTIAL_PROVIDER_FAILED.sso': (d: Values): string =>
     `The SSO session of ${d.profile === undefined ? 'the profile in use' : `profile '${clip(String(d.profile))}'`} has expired or cannot be refreshed: run \`aws sso login${d.profile === undefined ? '' : ` --profile ${clip(String(d.profile))}`}\` and retry.`,
+  'CREDENTIAL_PROVIDER_FAILED.profile': (d: Values): string =>
+    `Could not load credentials for profile '${clip(String(d.profile))}' (${d.reason}; the SDK's error is this error's cause): check its credential_process, role or web identity settings in ${d.sources}.`,
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': (): string =>
     'The credential provider resolved to something that is not credentials ({ accessKeyId, secretAccessKey, … }, both non-empty strings). Fix the provider function.',
   'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
