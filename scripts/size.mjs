@@ -62,9 +62,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * process-wide factory, a service error's copy of the request's secrets cut
  * out, warm() never handing out a client removed while it warmed; the
  * profile errors moved to the Node platform gave back 0.14 kB): bedrock
- * measured 15,100 B, with room for one more fix.)
+ * measured 15,100 B, with room for one more fix; then for the reviews of
+ * this session's diff (secrets cut from a service error's nested fields as
+ * copies, never in place, without ever throwing; +~130 B): bedrock measured
+ * 15,230 B.)
  */
-const OVERHEAD_BUDGET_BYTES = 15_200;
+const OVERHEAD_BUDGET_BYTES = 15_300;
 
 /**
  * What CI enforces today: the measured overhead (72,090 B: the core's Node build ~53 kB,
@@ -105,9 +108,12 @@ const OVERHEAD_BUDGET_BYTES = 15_200;
  * session's diff (secrets cut from nested fields of service errors without
  * ever throwing, resolved credentials without undefined fields, the missing
  * source profile named) and a named profile's other failures named with
- * where to look (+0.44 kB): 76,790 B.)
+ * where to look (+0.44 kB): 76,790 B. From 76,900: the second review's
+ * fixes (a service error's nested objects cleaned as copies, never in place:
+ * one held the credentials every client signs with; a profile name with
+ * `]` or the SSO command in it named right), +0.18 kB: 76,970 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 76_900;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 77_100;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

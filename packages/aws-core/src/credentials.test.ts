@@ -367,9 +367,11 @@ describe('profiles', () => {
     expect((error as Error).message).toContain(join(dir, 'credentials'));
   });
 
-  it("names the profile that is missing: a role profile's source_profile", async () => {
+  it("names the profile that is missing: a role profile's source_profile, and a name with ] or the SSO command in it", async () => {
     const error = await failure({ profile: 'role-without-source' });
     expect(error).toMatchObject({ code: 'PROFILE_NOT_FOUND', message: expect.stringContaining("'no-such-source'") });
+    expect(await failure({ profile: 'dev]x' })).toMatchObject({ code: 'PROFILE_NOT_FOUND', message: expect.stringContaining("'dev]x'") });
+    expect(await failure({ profile: 'aws sso login' })).toMatchObject({ code: 'PROFILE_NOT_FOUND' });
   });
 
   it("says an SSO profile needs `aws sso login`, not that it is missing (the SDK's text names 'this profile')", async () => {

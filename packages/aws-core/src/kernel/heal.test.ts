@@ -241,6 +241,37 @@ describe("withoutSecrets: the request's own secrets cut out of a service error",
     expect(frozen['Token-0']).toBe(identity.sessionToken);
   });
 
+  it('never changes an object the error points at (it may be the very credentials every client signs with): the error gets a cleaned copy', () => {
+    const signedWith = { ...identity };
+    const nested = { Inner: `x ${identity.sessionToken}` };
+    const error = Object.assign(new Error('refused'), {
+      signedWith,
+      nested,
+      list: [identity.sessionToken, 'ok'],
+      deep: { a: { b: { c: identity.sessionToken } } },
+    });
+    withoutSecrets(error, identity);
+    expect(signedWith).toEqual(identity);
+    expect(nested.Inner).toBe(`x ${identity.sessionToken}`);
+    expect(error.signedWith).not.toBe(signedWith);
+    expect(shown(error)).not.toContain(identity.sessionToken);
+    expect(shown(error)).not.toContain(identity.secretAccessKey);
+    expect(error.list[1]).toBe('ok');
+  });
+
+  it('a field that throws is skipped, the fields after it still cleaned', () => {
+    const error = Object.defineProperty(new Error(`m ${identity.sessionToken}`), 'A', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    Object.assign(error, { 'Token-0': identity.sessionToken });
+    withoutSecrets(error, identity);
+    expect((error as unknown as Record<string, unknown>)['Token-0']).not.toBe(identity.sessionToken);
+    expect(error.message).not.toContain(identity.sessionToken);
+  });
+
   it('leaves an error that quotes no secret as it was', () => {
     const error = Object.assign(new Error('Access Denied'), { Code: 'AccessDenied', nested: { a: 1 } });
     withoutSecrets(error, identity);

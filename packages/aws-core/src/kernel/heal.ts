@@ -101,31 +101,46 @@ export function rejectionOf(error: unknown, identity: AwsCredentials | undefined
  * Cuts the request's own secrets out of a service's error: S3 quotes an
  * expired session token back (`Token-0`), the SDK copies the fields of an
  * error's body onto its error (nested ones too: `Error.Message` of a query
- * protocol, `Detail`), and the error is thrown, logged, or kept as our
- * error's `cause`. Each occurrence becomes a note of its length. Own
- * enumerable fields and `message`, two levels of plain objects down; what
- * cannot be read or written (a throwing getter, a frozen field, a Proxy) is
- * left as it is, and the error is thrown as it came.
+ * protocol, `Detail`, lists), and the error is thrown, logged, or kept as our
+ * error's `cause`. Each occurrence becomes a note of its length. The error's
+ * own enumerable fields and `message` are rewritten; a nested object or
+ * list that holds a secret is replaced by a cleaned copy, never changed in
+ * place (it may be anyone's: the very credentials a middleware put on the
+ * error). What cannot be read or written (a throwing getter, a frozen
+ * field) is left as it is, and the error is thrown as it came.
  */
 export function withoutSecrets(error: unknown, identity: AwsCredentials | undefined): void {
-  if (identity === undefined) return;
+  if (identity === undefined || typeof error !== 'object' || error === null) return;
   const secrets = [identity.sessionToken, identity.secretAccessKey].filter((secret): secret is string => typeof secret === 'string' && secret.length >= 8);
-  const cut = (target: unknown, depth: number): void => {
-    if (typeof target !== 'object' || target === null) return;
-    try {
-      for (const key of [...Object.keys(target), 'message']) {
-        const value = (target as Record<string, unknown>)[key];
-        if (typeof value === 'string') {
-          let text = value;
-          for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(notShown(secret));
-          if (text !== value) Reflect.set(target, key, text);
-        } else if (depth < 2 && typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) cut(value, depth + 1);
-      }
-    } catch {
-      // A getter or Proxy trap that throws: the service's error stays the one thrown.
+  if (secrets.length === 0) return;
+  /** `value` without the secrets: itself when it holds none, else a cleaned copy (strings, plain objects and arrays, 4 levels down). */
+  const cleaned = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return secrets.reduce((text, secret) => text.split(secret).join(notShown(secret)), value);
+    if (depth > 4 || typeof value !== 'object' || value === null) return value;
+    const prototype = Object.getPrototypeOf(value);
+    if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return value;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, field] of Object.entries(value)) {
+      const clean = cleaned(field, depth + 1);
+      if (clean !== field) (copy ??= (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>)[key] = clean;
     }
+    return copy ?? value;
   };
-  if (secrets.length > 0) cut(error, 0);
+  let keys: string[];
+  try {
+    keys = [...Object.keys(error), 'message'];
+  } catch {
+    return; // A Proxy whose ownKeys trap throws: thrown as it came.
+  }
+  for (const key of keys) {
+    try {
+      const value = (error as Record<string, unknown>)[key];
+      const clean = cleaned(value, 1);
+      if (clean !== value) Reflect.set(error, key, clean);
+    } catch {
+      // A getter or Proxy trap that throws: that field is left, the others cleaned.
+    }
+  }
 }
 
 /** Whether a value is a body that can be read once only (a Node stream, a web `ReadableStream`, an async iterable). */

@@ -10,7 +10,7 @@ import { randomFillSync } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadDefaultProvider, loadFromIni, partition, regionConfig } from '#sdkCore';
-import { type AwsClientError, fail } from '../kernel/errors.js';
+import { AwsClientError, fail } from '../kernel/errors.js';
 import type { Platform } from '../kernel/setup.js';
 import { errorName } from '../kernel/text.js';
 import type { AwsCredentialProvider, AwsCredentials } from '../kernel/types.js';
@@ -42,13 +42,16 @@ function profileSources(): string {
  *   developer's machine). Its text names "this profile", which must not read as a missing one.
  */
 function profileError(error: unknown, profile: string | undefined): AwsClientError | undefined {
+  // Ours as they are (none reaches here today; the kernel passes them through).
+  if (error instanceof AwsClientError) return undefined;
   const message = error instanceof Error ? error.message : '';
-  if (/\baws sso login\b/i.test(message)) return fail('CREDENTIAL_PROVIDER_FAILED.sso', { profile }, { cause: error, withholdCauseText: true });
-  if (profile !== undefined && /could not resolve credentials using profile|^profile \S+ was not found/i.test(message)) {
+  // Before the SSO text: a profile's own name may contain anything, "aws sso login" included.
+  const missing = /using profile: \[(.*)\] in configuration/is.exec(message);
+  if (profile !== undefined && (missing !== null || /^profile \S+ was not found/i.test(message))) {
     // The profile the SDK could not load: a role profile's `source_profile` may be the one missing.
-    const named = /using profile: \[([^\]]+)\]/i.exec(message)?.[1] ?? profile;
-    return fail('PROFILE_NOT_FOUND', { profile: named, sources: profileSources() }, { cause: error, withholdCauseText: true });
+    return fail('PROFILE_NOT_FOUND', { profile: missing?.[1] ?? profile, sources: profileSources() }, { cause: error, withholdCauseText: true });
   }
+  if (/\baws sso login\b/i.test(message)) return fail('CREDENTIAL_PROVIDER_FAILED.sso', { profile }, { cause: error, withholdCauseText: true });
   // Any other failure of a named profile (a failing credential_process, a
   // role whose source fails, a missing token file): the profile named, its
   // own text withheld (a credential_process may print a secret).
