@@ -122,7 +122,9 @@ export function withoutSecrets(error: unknown, identity: AwsCredentials | undefi
     let copy: Record<string, unknown> | undefined;
     for (const [key, field] of Object.entries(value)) {
       const clean = cleaned(field, depth + 1);
-      if (clean !== field) (copy ??= (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>)[key] = clean;
+      if (clean === field) continue;
+      copy ??= (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+      copy[key] = clean;
     }
     return copy ?? value;
   };
