@@ -467,8 +467,11 @@ let processWideKeys: readonly [factory: symbol, settings: symbol] | undefined;
  * first. (A web build from before this change still uses the Node keys.)
  */
 function processWide(): readonly [factory: symbol, settings: symbol] {
-  const build = installation().platform.flavor === 'node' ? '' : ':web';
-  processWideKeys ??= [Symbol.for(`@dbp/aws-core/factory@1${build}`), Symbol.for(`@dbp/aws-core/factory-settings@1${build}`)];
+  if (processWideKeys === undefined) {
+    // Once: this runs at every getInstance() (every getS3Client()).
+    const build = installation().platform.flavor === 'node' ? '' : ':web';
+    processWideKeys = [Symbol.for(`@dbp/aws-core/factory@1${build}`), Symbol.for(`@dbp/aws-core/factory-settings@1${build}`)];
+  }
   return processWideKeys;
 }
 
