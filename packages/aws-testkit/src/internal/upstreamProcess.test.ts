@@ -7,14 +7,14 @@
  * more than it sent (CI, under load). The servers now leave idle connections
  * to the pool, which closes them itself.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { startUpstreamProcess } from './upstreamProcess.js';
+import { S3_DIRECTORY_PREFIX, startUpstreamProcess } from './upstreamProcess.js';
 
 /** Past Node's keep-alive timeout and its buffer on every Node the tests run on. */
 const PAST_KEEP_ALIVE_MS = 7_000;
@@ -40,7 +40,7 @@ describe('upstream servers', () => {
   it.concurrent.each(['s3', 'dynamodb'] as const)(
     '%s leaves an idle keep-alive connection open past Node’s keep-alive timeout',
     async (kind) => {
-      const directory = kind === 's3' ? mkdtempSync(join(tmpdir(), 'dbp-upstream-')) : '';
+      const directory = kind === 's3' ? mkdtempSync(join(tmpdir(), S3_DIRECTORY_PREFIX)) : '';
       const upstream = await startUpstreamProcess(kind, directory);
       const agent = new http.Agent({ keepAlive: true });
       try {
@@ -66,7 +66,7 @@ describe('upstream servers', () => {
     ['it gets SIGINT (Ctrl-C in a terminal reaches the whole process group)', 'SIGINT'],
     ['it gets SIGTERM', 'SIGTERM'],
   ] as const)('s3rver’s child removes its storage directory when %s', async (_when, signal) => {
-    const directory = mkdtempSync(join(tmpdir(), 'dbp-upstream-'));
+    const directory = mkdtempSync(join(tmpdir(), S3_DIRECTORY_PREFIX));
     try {
       const upstream = await startUpstreamProcess('s3', directory);
       expect(existsSync(directory)).toBe(true);
@@ -76,6 +76,31 @@ describe('upstream servers', () => {
       expect(existsSync(directory)).toBe(false);
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  // Under Deno (whose node:child_process runs `-e` as `deno eval`) the child's argv was shifted by
+  // one, and its exit hook removed s3rver's own module file from node_modules as "its directory":
+  // the child now takes its input from the environment, and removes only a directory the testkit made.
+  it.each([
+    [
+      'a file',
+      (base: string) => {
+        const file = join(base, 's3rver.js');
+        writeFileSync(file, '// a module');
+        return file;
+      },
+    ],
+    ['a directory the testkit did not make', (base: string) => mkdtempSync(join(base, 'node_modules-'))],
+  ] as const)('s3rver’s child never removes %s given as its directory', async (_what, make) => {
+    const base = mkdtempSync(join(tmpdir(), 'dbp-upstream-not-ours-'));
+    try {
+      const path = make(base);
+      const upstream = await startUpstreamProcess('s3', path).catch(() => undefined);
+      await upstream?.close();
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
+/** How a temporary S3 directory's name starts (`mkdtemp` adds the rest): the child removes only such a directory. */
+export const S3_DIRECTORY_PREFIX = 'dbp-aws-testkit-s3-';
+
+/** The environment variable that carries the child's input (JSON: kind, module path, directory). */
+const UPSTREAM_INPUT_VARIABLE = 'DBP_AWS_TESTKIT_UPSTREAM';
+
 /**
  * The child's program (CommonJS, run with `node -e`). It starts s3rver or dynalite on a random
  * port of 127.0.0.1, prints the port, and exits when its stdin closes (so it also dies with us)
@@ -12,11 +18,18 @@ import { createRequire } from 'node:module';
  */
 const HOST_PROGRAM = `
 'use strict';
-const [kind, modulePath, directory] = process.argv.slice(1);
+// Its input comes in one environment variable, not argv: where argv's script arguments start
+// differs by runtime (under Deno, whose node:child_process runs \`-e\` as \`deno eval\`, they are
+// shifted by one), and a shifted argv once named s3rver's own module file as the directory to
+// remove.
+const { kind, modulePath, directory } = JSON.parse(process.env.${UPSTREAM_INPUT_VARIABLE});
 process.title = 'dbp-aws-testkit ' + kind;
 // The child owns s3rver's directory once it runs and removes it however it ends: its stdin closed
 // (the parent closed it, exited or was killed), or a signal (Ctrl-C reaches the whole process group).
-if (directory) process.on('exit', () => require('node:fs').rmSync(directory, { recursive: true, force: true }));
+// Only a directory the testkit made (its name starts with ${S3_DIRECTORY_PREFIX}), never anything else.
+const fs = require('node:fs');
+const ours = typeof directory === 'string' && require('node:path').basename(directory).startsWith(${JSON.stringify(S3_DIRECTORY_PREFIX)}) && fs.statSync(directory, { throwIfNoEntry: false })?.isDirectory() === true;
+if (ours) process.on('exit', () => fs.rmSync(directory, { recursive: true, force: true }));
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(0));
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));
@@ -142,12 +155,12 @@ function resolveModule(id: string): string {
 export async function startUpstreamProcess(kind: 's3' | 'dynamodb', directory = ''): Promise<UpstreamProcess> {
   const modulePath = resolveModule(kind === 's3' ? 's3rver' : 'dynalite');
   // The test runner's NODE_OPTIONS (module conditions, loaders) must not reach the child.
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, [UPSTREAM_INPUT_VARIABLE]: JSON.stringify({ kind, modulePath, directory }) };
   delete env.NODE_OPTIONS;
   // s3rver encrypts ListObjectsV2 continuation tokens with single DES ('des', lib/controllers/bucket.js),
   // which OpenSSL 3 keeps in its legacy provider: without it every truncated listing is a 500.
   const flags = kind === 's3' ? ['--openssl-legacy-provider'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...flags, '-e', HOST_PROGRAM, kind, modulePath, directory], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const child: ChildProcess = spawn(process.execPath, [...flags, '-e', HOST_PROGRAM], { stdio: ['pipe', 'pipe', 'pipe'], env });
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve());

@@ -7,7 +7,7 @@ import { restXmlError, type ServiceBackend, xmlEscape } from '../protocols.js';
 import { type AwsRequest, type AwsResponse, queryValue, requestId } from '../request.js';
 import { type AuthFailure, parseAmzDate } from '../sigv4.js';
 import { Upstream } from '../upstream.js';
-import { startUpstreamProcess, type UpstreamProcess } from '../upstreamProcess.js';
+import { S3_DIRECTORY_PREFIX, startUpstreamProcess, type UpstreamProcess } from '../upstreamProcess.js';
 
 /** Query parameters of presigned URLs; not forwarded to s3rver. */
 const PRESIGN_PARAMS = new Set([
@@ -265,7 +265,7 @@ async function listParts(req: AwsRequest, uploadDir: string, key: string, upload
 
 /** S3: s3rver (in its own process, storing in a temporary directory) behind our verifying proxy. */
 export async function createS3Backend(): Promise<ServiceBackend> {
-  const directory = await mkdtemp(join(tmpdir(), 'dbp-aws-testkit-s3-'));
+  const directory = await mkdtemp(join(tmpdir(), S3_DIRECTORY_PREFIX));
   let child: UpstreamProcess;
   try {
     child = await startUpstreamProcess('s3', directory);
