@@ -144,6 +144,35 @@ describe('dispose()', () => {
     expect(body.destroyed).toBe(true);
     expect(await eventually(() => openSockets(port) <= baseline)).toBe(true);
   });
+
+  // Review 11: requests waiting in the agent's queue for a socket were failed with
+  // FACTORY_DISPOSED, but destroying the agent made it open new sockets for them and send them
+  // after dispose() resolved (validly signed: the writes ran).
+  it('sends nothing once it resolves: requests still waiting for a socket are dropped, not sent on new connections', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 200 });
+    const options = local.clientOptions('s3');
+    const client = factory.getClient(s3, { ...options, config: { ...options.config, requestHandler: { httpAgent: { maxSockets: 2 } } } });
+    const before = local.requests.count('s3', { operation: 'PutObject' });
+    local.faults.inject('s3', { kind: 'stall-after-headers', count: 6 }, { operation: 'PutObject' });
+    try {
+      const sends = Array.from({ length: 6 }, (_, i) =>
+        client.send(new PutObjectCommand({ Bucket: 'dispose', Key: `queued-${i}`, Body: 'v' })).then(
+          () => 'sent',
+          (error: { code?: string }) => error.code,
+        ),
+      );
+      expect(await eventually(() => factory.stats().entries[0]?.sockets?.queued === 4)).toBe(true);
+
+      await factory.dispose();
+
+      expect(await Promise.all(sends)).toEqual(Array(6).fill('FACTORY_DISPOSED'));
+      // A request given a new connection is sent within milliseconds.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(local.requests.count('s3', { operation: 'PutObject' }) - before).toBe(2);
+    } finally {
+      local.faults.clear('s3');
+    }
+  });
 });
 
 // A plain Node process (the built packages, resolved as an app resolves them)

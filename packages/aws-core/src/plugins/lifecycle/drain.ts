@@ -12,8 +12,10 @@
  * destroys the bodies still open (a reader still waiting for one fails with
  * `FACTORY_DISPOSED`) and every client, and fails the requests still running
  * with `FACTORY_DISPOSED`: it aborts the signal the SDK's retry loop waits
- * on, so it neither waits nor retries, and a check before each attempt sends
- * nothing more.
+ * on, so it neither waits nor retries, a check before each attempt sends
+ * nothing more, and a request still queued for a socket of the client's own
+ * agents is dropped from the queue (destroying the agents would otherwise
+ * open new sockets for it and send it).
  *
  * Destroying releases only what the factory created: a `requestHandler`
  * instance or agents passed in config belong to the caller and survive.
@@ -26,7 +28,7 @@ import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
 import type { ClientStatsEntry } from '../../kernel/types.js';
 import { watchBody } from './bodies.js';
-import { socketStats } from './sockets.js';
+import { dropQueuedRequests, socketStats } from './sockets.js';
 
 /** Who watches streaming bodies (the factory's abandoned-body watch). */
 export interface BodyWatchers {
@@ -235,6 +237,15 @@ export class Drain implements Lifecycle {
     }
     this.#running.clear();
     for (const entry of [...this.#draining]) {
+      // Requests still waiting for a socket of the client's own agents, failed above: out of the
+      // queues before the agents are destroyed (which would open new sockets and send them).
+      const { ownership } = entry;
+      if (!ownership.handler)
+        dropQueuedRequests(
+          entry.client,
+          (agent) => !ownership.agents.includes(agent),
+          fail('FACTORY_DISPOSED.request', { service: entry.service, operation: 'queued', ms: graceMs }),
+        );
       for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED.body', { service: entry.service, operation: body.operation, ms: graceMs }));
       this.#destroy(entry, 'disposed');
     }

@@ -9,7 +9,7 @@ import type { SocketStats } from '../../kernel/types.js';
 interface AgentLike {
   readonly sockets?: Record<string, readonly unknown[] | undefined>;
   readonly freeSockets?: Record<string, readonly unknown[] | undefined>;
-  readonly requests?: Record<string, readonly unknown[] | undefined>;
+  readonly requests?: Record<string, unknown[] | undefined>;
 }
 
 interface Http2SessionRefLike {
@@ -33,8 +33,8 @@ function count(record: Record<string, readonly unknown[] | undefined> | undefine
 
 /** The sockets of a client's request handler, where the handler exposes them. */
 export function socketStats(client: unknown): SocketStats | undefined {
-  const handler = (client as { config?: { requestHandler?: HandlerLike } } | undefined)?.config?.requestHandler;
-  if (typeof handler !== 'object' || handler === null) return undefined;
+  const handler = handlerOf(client);
+  if (handler === undefined) return undefined;
   const pools = handler.connectionManager?.connectionPools;
   if (pools instanceof Map) {
     // With disableConcurrentStreams (@dbp/aws-bedrock's default) the
@@ -55,14 +55,39 @@ export function socketStats(client: unknown): SocketStats | undefined {
     return { open, idle, queued: 0, protocol: 'h2' } satisfies SocketStats;
   }
   if (!('configProvider' in handler)) return undefined;
-  const agents = [handler.config?.httpAgent, handler.config?.httpsAgent];
   let inUse = 0;
   let idle = 0;
   let queued = 0;
-  for (const agent of agents) {
-    inUse += count(agent?.sockets);
-    idle += count(agent?.freeSockets);
-    queued += count(agent?.requests);
+  for (const agent of agentsOf(handler)) {
+    inUse += count(agent.sockets);
+    idle += count(agent.freeSockets);
+    queued += count(agent.requests);
   }
   return { open: inUse + idle, idle, queued, protocol: 'http/1.1' } satisfies SocketStats;
+}
+
+/**
+ * Ends the requests a client's own agents still hold in their queues (waiting
+ * for a socket, nothing sent yet), with `error`, and takes them out of the
+ * queues: destroying the agents afterwards would otherwise open new sockets
+ * for them and send them. Agents the caller owns (`owned` false for them) are
+ * left alone: their queues may hold other clients' requests.
+ */
+export function dropQueuedRequests(client: unknown, owned: (agent: object) => boolean, error: Error): void {
+  for (const agent of agentsOf(handlerOf(client))) {
+    if (!owned(agent)) continue;
+    for (const queue of Object.values(agent.requests ?? {}))
+      for (const request of queue?.splice(0) ?? []) (request as { destroy(error: Error): void }).destroy(error);
+  }
+}
+
+function handlerOf(client: unknown): HandlerLike | undefined {
+  const handler = (client as { config?: { requestHandler?: unknown } } | undefined)?.config?.requestHandler;
+  return typeof handler === 'object' && handler !== null ? (handler as HandlerLike) : undefined;
+}
+
+/** A NodeHttpHandler's agents, once a request has resolved its options. */
+function agentsOf(handler: HandlerLike | undefined): AgentLike[] {
+  if (handler === undefined || !('configProvider' in handler)) return [];
+  return [handler.config?.httpAgent, handler.config?.httpsAgent].filter((agent): agent is AgentLike => typeof agent === 'object' && agent !== null);
 }
