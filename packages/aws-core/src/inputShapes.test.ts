@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory } from './index.node.js';
+import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory, keyedCredentials } from './index.node.js';
 
 // Whatever the shape of the input — plain, frozen, a class with getters,
 // non-enumerable properties, a Proxy, an object mutated after the call — a
@@ -446,5 +446,56 @@ describe('credential fingerprints', () => {
     for (const line of logger.lines) expect(line.length).toBeLessThan(300);
     const strict = createClientFactory({ regionValidation: 'strict' });
     expect(() => strict.getClient(alpha, { region: long, credentials: A })).toThrow(expect.objectContaining({ message: expect.stringMatching(/^.{1,300}$/s) }));
+  });
+});
+
+// Review 11: a promise (an async function's result passed without `await`), a Map, a Date… read
+// as options gave nothing, so the call silently took every default: the default credential chain
+// and region, another identity than the caller meant.
+describe('options that cannot be options', () => {
+  const notOptions: [string, () => object, string][] = [
+    ['a Promise', () => Promise.resolve({ region: 'us-east-1', credentials: A }), 'a Promise'],
+    ['a Map', () => new Map([['region', 'us-east-1']]), 'a Map'],
+    ['a Set', () => new Set(['us-east-1']), 'an object'],
+    ['a Date', () => new Date(), 'a Date'],
+    ['a RegExp', () => /us-east-1/, 'an object'],
+    ['an Error', () => new Error('x'), 'an object'],
+    ['a Uint8Array', () => new Uint8Array(4), 'an object'],
+  ];
+
+  it.each(notOptions)('refuses %s in getClient, getSession and warm, before taking any default', async (_name, make, got) => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    for (const call of [() => factory.getClient(alpha, make() as never), () => factory.getSession(make() as never)]) {
+      let error: unknown;
+      try {
+        call();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(AwsClientError);
+      expect(error).toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining(`takes an options object, got ${got}.`) });
+    }
+    await expect(factory.warm(alpha, make() as never)).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    expect(factory.stats()).toMatchObject({ clients: 0, sessions: 0 });
+  });
+
+  it('says to await a promise', () => {
+    const factory = createClientFactory();
+    expect(() => factory.getClient(alpha, Promise.resolve({}) as never)).toThrow('Await the promise and pass its result.');
+  });
+
+  it.each(notOptions)('refuses %s as factory options and keyed-credential options', (_name, make) => {
+    expect(() => createClientFactory(make() as never)).toThrow(expect.objectContaining({ code: 'INVALID_FACTORY_OPTIONS' }));
+    expect(() => keyedCredentials('tenant', async () => A, make() as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
+
+  it('still takes an empty object and a class instance whose getters give nothing: every default, as asked', () => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    class Nothing {
+      get region(): string | undefined {
+        return undefined;
+      }
+    }
+    expect(factory.getClient(alpha, {})).toBe(factory.getClient(alpha, new Nothing()));
   });
 });

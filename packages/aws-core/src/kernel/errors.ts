@@ -203,6 +203,8 @@ export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
+  if (value instanceof Promise) return 'a Promise';
+  if (value instanceof Map) return 'a Map';
   const type = typeof value;
   if (type === 'string') return (value as string).length === 0 ? 'an empty string' : 'a string';
   if (type === 'object') return 'an object';

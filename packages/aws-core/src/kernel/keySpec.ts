@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { notOptions } from './text.js';
 import type { AwsCredentials, GetClientOptions, SessionOptions } from './types.js';
 
 /** One entry per key of a public options type: the compiler keeps the two in step. */
@@ -173,6 +174,18 @@ export function readCall(options: unknown, out: CallRead): void {
   out.config = o.config;
   out.tier = o.tier;
   out.problem = undefined;
+  // Nothing read: a promise, a Map, a Date… would take every default silently (checked only then: a hit pays nothing).
+  if (
+    out.region === undefined &&
+    out.credentials === undefined &&
+    out.config === undefined &&
+    out.profile === undefined &&
+    out.tier === undefined &&
+    notOptions(o)
+  ) {
+    out.problem = { kind: 'not-an-object', value: options };
+    return;
+  }
   for (const key in o) {
     // Own keys only: an enumerable key inherited from a polluted
     // `Object.prototype` is no typo of the caller's (and costs a hit nothing:

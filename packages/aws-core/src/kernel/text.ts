@@ -81,6 +81,27 @@ export function errorName(error: unknown): string {
   return typeof name === 'string' && ERROR_NAME.test(name) ? name : 'Error';
 }
 
+/**
+ * Whether an object cannot be an options object although it is one in
+ * JavaScript's eyes: a promise (an async function's result passed without
+ * `await`), a collection, a date, a pattern, an error or binary data. Read by
+ * property access, each gives nothing, and the call would silently take every
+ * default (the default credentials and region): another identity than meant.
+ * By `instanceof` only: no property of the caller's object is read (a
+ * thenable of another library has an own `then`, an unknown option).
+ */
+export function notOptions(value: object): boolean {
+  return (
+    value instanceof Promise ||
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof Date ||
+    value instanceof RegExp ||
+    value instanceof Error ||
+    ArrayBuffer.isView(value)
+  );
+}
+
 /** Whether a value is a promise (or any thenable): what a provider called instead of passed, or an async function, gives. */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';

@@ -36,7 +36,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'FACTORY_DISPOSED.body': [{ service: 's3', operation: 'GetObject', ms: 5_000 }],
   'FACTORY_DISPOSED.send': [{ service: 's3', operation: 'GetObject' }],
   BODY_ABANDONED: [{ service: 's3', operation: 'GetObject', region: 'us-east-1', ms: 60_000 }],
-  'INVALID_OPTIONS.notObject': [{ where: 'getClient()', got: 'a string' }],
+  'INVALID_OPTIONS.notObject': [
+    { where: 'getClient()', got: 'a string' },
+    { where: 'getClient()', got: 'a Promise' },
+  ],
   'INVALID_OPTIONS.unknownKey': [
     { where: 'getClient()', key: 'regoin', allowed: ['region', 'profile', 'credentials'] },
     { where: 'getClient()', key: 'zzzzzzzz', allowed: ['region', 'profile'] },
@@ -47,7 +50,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'INVALID_OPTIONS.filterRegion': [{}],
   'INVALID_OPTIONS.conflict': [{ name: 'region' }, { name: 'credentials' }],
   'INVALID_FACTORY_OPTIONS.unreadable': [{ where: 'createClientFactory()', reason: 'TypeError' }],
-  'INVALID_FACTORY_OPTIONS.notObject': [{ where: 'createClientFactory()', got: 'a number' }],
+  'INVALID_FACTORY_OPTIONS.notObject': [
+    { where: 'createClientFactory()', got: 'a number' },
+    { where: 'configureClientFactory()', got: 'a Promise' },
+  ],
   'INVALID_FACTORY_OPTIONS.unknownKey': [
     { where: 'createClientFactory()', key: 'maxClient', allowed: ['maxClients', 'ttlMs'] },
     { where: 'createClientFactory()', key: 'colour', allowed: ['maxClients', 'ttlMs'] },

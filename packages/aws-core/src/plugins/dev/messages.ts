@@ -68,6 +68,11 @@ function unreadable(d: Values): string {
   return `${d.where} could not read its options (${d.reason}). Pass a plain object, or an object whose properties can be read (not a revoked Proxy).`;
 }
 
+/** Options of the wrong kind; a promise is most often an async function's result passed without `await`. */
+function notObject(d: Values): string {
+  return `${d.where} takes an options object, got ${d.got}.${d.got === 'a Promise' ? ' Await the promise and pass its result.' : ''}`;
+}
+
 /**
  * The allowed option an unknown one was probably meant as: within 3 edits, or
  * contained in it. (A helper that may return nothing is a condition the
@@ -245,7 +250,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   BODY_ABANDONED: (d: Values): string =>
     `The ${d.service} ${d.operation} response body (region ${clip(String(d.region), 64)}) went unread for ${d.ms} ms, so the factory destroyed it (onAbandonedBody: 'destroy'). Read each body when its response arrives, raise abandonedBodyMs, or use onAbandonedBody: 'warn'.`,
 
-  'INVALID_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
+  'INVALID_OPTIONS.notObject': (d: Values): string => notObject(d),
   'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_OPTIONS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_OPTIONS.filterService': (d: Values): string =>
@@ -255,7 +260,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `getClient() got ${d.name} twice, as an option and as config.${d.name}, ${d.name === 'credentials' ? 'not the same object or function' : 'with different values'}. Pass it once, as the ${d.name} option (config.${d.name} is read only when the option is not given).`,
 
   'INVALID_FACTORY_OPTIONS.unreadable': (d: Values): string => unreadable(d),
-  'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => `${d.where} takes an options object, got ${d.got}.`,
+  'INVALID_FACTORY_OPTIONS.notObject': (d: Values): string => notObject(d),
   'INVALID_FACTORY_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.serviceId': (d: Values): string =>
