@@ -135,6 +135,26 @@ describe('a tenant whose client stays cached while other tenants come and go (ma
   });
 });
 
+describe('tenants taking turns beyond maxClients', () => {
+  // Review 11: an evicted client took its tenant's credentials with it (sessions were bounded by
+  // maxClients), so every request of tenants taking turns made an AssumeRole.
+  it('get new clients but keep their credentials: one AssumeRole per role over three rounds', async () => {
+    await using factory = createClientFactory({ defaultRegion: local.region, maxClients: 3 });
+    const roles = Array.from({ length: 6 }, (_, i) => `arn:aws:iam::111122223333:role/turns-${i}`);
+    const since = local.sts.issued().length;
+    for (let round = 0; round < 3; round++) {
+      for (const roleArn of roles) {
+        await factory
+          .getClient(s3, { credentials: assumeRole({ roleArn, roleSessionName: 'turns', source: source() }), config: local.clientOptions('s3').config })
+          .send(new ListBucketsCommand({}));
+      }
+    }
+    for (const roleArn of roles) expect(issuedFor(roleArn, since), roleArn).toHaveLength(1);
+    expect(local.requests.count('s3', { operation: 'ListBuckets', status: 200 })).toBe(18);
+    expect(factory.stats().evictions).toBeGreaterThan(0);
+  });
+});
+
 describe('tenants', () => {
   const tenants = [
     {

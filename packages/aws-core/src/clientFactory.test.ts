@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deferred, type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsClientFactory, createClientFactory, defineService, getClientFactory } from './index.node.js';
+import { AwsClientError, AwsClientFactory, createClientFactory, defineService, getClientFactory, keyedCredentials } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const beta = fakeService('beta');
@@ -378,7 +378,30 @@ describe('LRU bound and ttl', () => {
     const factory = createClientFactory();
     for (let i = 0; i < 300; i++) factory.getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: `AKID${i}`, secretAccessKey: 's' } });
     expect(factory.stats()).toMatchObject({ clients: 256, evictions: 44 });
-    expect(factory.stats().sessions).toBeLessThanOrEqual(256);
+    expect(factory.stats().sessions).toBeLessThanOrEqual(4 * 256);
+  });
+
+  // Review 11: sessions were bounded by maxClients, so an evicted client took its tenant's
+  // credentials with it: 300 assumed roles taking turns with the default maxClients of 256 made
+  // an AssumeRole per request although every credential was valid for an hour.
+  it('keeps credentials past the clients they outlive: tenants taking turns beyond maxClients resolve theirs once, within a bound', async () => {
+    const factory = createClientFactory({ maxClients: 2 });
+    const calls: number[] = [];
+    const tenant = (i: number) =>
+      keyedCredentials(`tenant-${i}`, async () => {
+        calls[i] = (calls[i] ?? 0) + 1;
+        return { accessKeyId: `AKIDTENANT${i}`, secretAccessKey: 'tenant-secret', expiration: new Date(Date.now() + 3_600_000) };
+      });
+    const resolve = (i: number) =>
+      ((factory.getClient(alpha, { region: 'us-east-1', credentials: tenant(i) }) as FakeClient).config.credentials as () => Promise<unknown>)();
+    for (let round = 0; round < 3; round++) for (let i = 0; i < 8; i++) await resolve(i);
+    expect(calls).toEqual(Array(8).fill(1));
+    expect(factory.stats()).toMatchObject({ clients: 2, sessions: 8, evictions: 22 });
+    // Four times maxClients at most: a ninth tenant pushes out the least recently used one's credentials.
+    await resolve(8);
+    expect(factory.stats().sessions).toBe(8);
+    await resolve(0);
+    expect(calls[0]).toBe(2);
   });
 
   it('expires clients idle longer than ttlMs', () => {

@@ -27,6 +27,14 @@ import { unreadable } from './validateOptions.js';
  * factory removed still works, drained and destroyed again when idle).
  */
 const MAX_CREATE_ATTEMPTS = 3;
+/**
+ * How many sessions (and memoised credential providers) are kept per client
+ * `maxClients` allows: credentials outlive an evicted client, so tenants that
+ * take turns beyond `maxClients` make clients again but do not resolve their
+ * credentials again (an AssumeRole each time). A provider is small: its
+ * credentials and a closure.
+ */
+const SESSIONS_PER_CLIENT = 4;
 /** How many `getClient` calls of any factory (of this copy of the core) are reading their options now: more than one when a getter calls back in. */
 let reading = 0;
 
@@ -66,11 +74,11 @@ export class ClientStore {
     this.#closed = closed;
     this.#cache = new ClientCache(settings.maxClients, settings.ttlMs, (entry, reason) => this.remove(entry, reason));
     this.#sessions = new Sessions(
-      () => settings.maxClients,
+      () => SESSIONS_PER_CLIENT * settings.maxClients,
       (credentialId) => this.#cache.providerOf(credentialId),
     );
     this.credentialIds = new CredentialIds(
-      () => 4 * settings.maxClients + 64,
+      () => (SESSIONS_PER_CLIENT + 1) * settings.maxClients + 64,
       () => this.#liveIds(),
       installed.platform.randomBytes,
     );

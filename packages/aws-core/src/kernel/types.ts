@@ -298,8 +298,11 @@ export interface ClientFactoryOptions {
   serviceTiers?: Readonly<Record<string, TierName>> | undefined;
   /**
    * Most clients kept; the least recently used beyond it are removed
-   * (drained, then destroyed). Sessions and credential providers are bounded
-   * by the same number.
+   * (drained, then destroyed). Sessions and credential providers are kept
+   * for up to four times as many (least recently used out): credentials
+   * outlive an evicted client, so tenants that take turns beyond
+   * `maxClients` get new clients but do not resolve their credentials again
+   * (an AssumeRole each).
    * @default 256
    */
   maxClients?: number | undefined;
