@@ -9,7 +9,7 @@ import { canonicalConfig, isPlainRecord, notPlainConfig, snapshotConfig } from '
 import { credentialMaterial } from './credentialIds.js';
 import { checkedCredentials, DEFAULT_REFRESH_WINDOW_MS, expiredError, memoizeProvider } from './credentials.js';
 import { describeType, fail } from './errors.js';
-import { type KeyedSource, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
+import { type KeyedSource, keyedIdentity, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
 import { emptyCredentialsRead } from './keySpec.js';
 import type { AwsCredentialProvider, AwsCredentials, ResolvedAwsCredentialProvider } from './types.js';
 import { guardRead, readOptions } from './validateOptions.js';
@@ -134,7 +134,7 @@ export function keyedCredentials(
   // Unambiguous: the key and the config are length-prefixed and every material
   // ends where its own fields say, so no key can spell another's dependency.
   const config = clientConfig === undefined ? '' : `|${clientConfig.key.length}:${clientConfig.key}`;
-  const identity = `${key.length}:${key}|${material}${config}`;
+  const identity = keyedIdentity(key, `${material}${config}`);
   const byIdentity = typeof dependsOn === 'function' && (keyedSourceOf(dependsOn)?.byIdentity ?? true);
   const snapshot = clientConfig?.snapshot;
   const call = provider as (context: object) => unknown;

@@ -48,3 +48,17 @@ export function keyedSourceOf(provider: object): KeyedSource | undefined {
 export function registerKeyedSource(provider: object, source: KeyedSource): void {
   registry().set(provider, source);
 }
+
+/**
+ * A keyed provider's identity: its key, length-prefixed, then what it
+ * depends on (`rest`). Unambiguous: no key can spell another's dependency.
+ */
+export function keyedIdentity(key: string, rest: string): string {
+  return `${key.length}:${key}|${rest}`;
+}
+
+/** The caller's key in an identity made by {@link keyedIdentity}. */
+export function keyOfIdentity(identity: string): string {
+  const colon = identity.indexOf(':');
+  return identity.slice(colon + 1, colon + 1 + Number(identity.slice(0, colon)));
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeService, recordingLogger } from '../../__fixtures__/fakeService.js';
-import { type AwsCredentialProvider, createClientFactory } from '../../index.node.js';
+import { type AwsCredentialProvider, createClientFactory, keyedCredentials } from '../../index.node.js';
 
 // The "provider built per call" warning (providerTrap.ts), where no wire
 // matters: a stand-in client, and the clock moved by hand (Date only).
@@ -17,10 +17,10 @@ function tenantProvider(n: number): AwsCredentialProvider {
   return async () => credentials;
 }
 
-function setup() {
+function setup(maxClients = 1_000) {
   vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
   const logger = recordingLogger();
-  const factory = createClientFactory({ logger, defaultRegion: 'us-east-1', maxClients: 1_000 });
+  const factory = createClientFactory({ logger, defaultRegion: 'us-east-1', maxClients });
   const warnings = () => logger.lines.filter((line) => TRAP.test(line));
   const at = (seconds: number) => vi.setSystemTime(1_000_000 + seconds * 1_000);
   return { factory, warnings, at };
@@ -96,6 +96,46 @@ describe('the per-call provider warning', () => {
       at(second);
       for (let tenant = 0; tenant < 20; tenant++) factory.getClient(alpha, { credentials: tenantProvider(tenant) });
     }
+    expect(warnings()).toHaveLength(1);
+  });
+
+  // Review 11: clients evicted before their provider came back (tenants taking turns beyond
+  // maxClients) went without a hit, so providers built once and reused counted as built per call.
+  it('stays silent for 40 tenants whose providers are built once and reused every 6 s, with maxClients 20 (every call a miss)', () => {
+    const { factory, warnings, at } = setup(20);
+    const tenants = Array.from({ length: 40 }, (_, n) => tenantProvider(n));
+    for (let second = 0; second <= 180; second += 6) {
+      at(second);
+      for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    }
+    expect(factory.stats().misses).toBe(31 * 40);
+    expect(warnings()).toEqual([]);
+  });
+
+  it('stays silent for 150 assumed roles over one source built once, 5 calls a second, with maxClients 20', () => {
+    const { factory, warnings, at } = setup(20);
+    const source = tenantProvider(0);
+    const role = (n: number) =>
+      keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), { dependsOn: source });
+    for (let call = 0; call < 5 * 120; call++) {
+      at(call / 5);
+      factory.getClient(alpha, { credentials: role(call % 150) });
+    }
+    expect(warnings()).toEqual([]);
+  });
+
+  it('still warns for those roles when their source is built per call', () => {
+    const { factory, warnings, at } = setup(20);
+    for (let call = 0; call < 5 * 60; call++) {
+      at(call / 5);
+      const n = call % 150;
+      factory.getClient(alpha, {
+        credentials: keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), {
+          dependsOn: tenantProvider(0),
+        }),
+      });
+    }
+    // Each role's key comes back after 30 s with a new source: warned once 20 have.
     expect(warnings()).toHaveLength(1);
   });
 });

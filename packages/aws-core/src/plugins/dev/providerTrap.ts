@@ -18,9 +18,19 @@
  * signing up a while later, before any tenant was asked for again, is a burst
  * and a lone newcomer, not a stream.)
  *
+ * A client can also go without a hit because it was evicted (tenants taking
+ * turns beyond `maxClients`): its provider, passed again, makes a new client.
+ * So a provider function seen before is a reused one, and its watched clients
+ * stop counting. A keyed provider (`keyedCredentials`, `assumeRole`) whose
+ * `dependsOn` is a provider function has a key besides: built per call, the
+ * same key comes back with a new dependency (a new identity), while many
+ * tenants bring many keys, each with its one identity. So for those, a key
+ * seen again with another identity is what counts, at once.
+ *
  * @module
  */
 import type { CacheEntry } from '../../kernel/clientCache.js';
+import { keyOfIdentity } from '../../kernel/keyedSources.js';
 import type { ProviderTrapTripped, ProviderTrap as Trap } from '../../kernel/setup.js';
 
 /** How many never-reused provider clients of one service trip the warning. */
@@ -36,6 +46,17 @@ export const TRAP_RECENT = 3;
  * (they are the first to count), so a burst of calls holds no more than this.
  */
 const WATCHED = 2 * TRAP_CLIENTS;
+/** How many keys of keyed providers are remembered per service (least recently seen out). */
+const KEYS_KEPT = 1_000;
+
+/** A service's own value in `map`, made on first use. */
+function perService<TValue>(map: Map<string, TValue>, service: string, make: () => TValue): TValue {
+  const found = map.get(service);
+  if (found !== undefined) return found;
+  const made = make();
+  map.set(service, made);
+  return made;
+}
 
 /** Watches, per service, the clients keyed by a provider function's identity (a provider, or a keyed provider depending on one). */
 export class ProviderTrap implements Trap {
@@ -43,6 +64,12 @@ export class ProviderTrap implements Trap {
   /** Per service, when its last {@link TRAP_RECENT} provider clients were created (oldest first). */
   readonly #created = new Map<string, number[]>();
   readonly #warned = new Set<string>();
+  /** Per service, the provider functions noted (weakly: one built per call is not kept alive). */
+  readonly #functions = new Map<string, WeakSet<object>>();
+  /** Per service, the identity last seen for each key of a keyed provider. */
+  readonly #keys = new Map<string, Map<string, string>>();
+  /** Per service, when a key came back with another identity (a keyed provider rebuilt per call). */
+  readonly #rebuilt = new Map<string, number[]>();
 
   /**
    * Notes a client keyed by a provider function's identity. Returns how many
@@ -50,28 +77,65 @@ export class ProviderTrap implements Trap {
    * tripped the threshold (once per service).
    */
   note(entry: CacheEntry, now: number): ProviderTrapTripped | undefined {
-    if (this.#warned.has(entry.service)) return undefined;
-    const created = this.#created.get(entry.service) ?? [];
+    const service = entry.service;
+    if (this.#warned.has(service)) return undefined;
+    const credential = entry.keyParts.credential;
+    if (entry.keyParts.kind === 'keyed' && typeof credential === 'string') return this.#noteKeyed(service, credential, now);
+    if (typeof credential === 'function' || (typeof credential === 'object' && credential !== null)) {
+      const functions = perService(this.#functions, service, () => new WeakSet());
+      if (functions.has(credential)) {
+        // Passed again: reused (its earlier client was evicted before it was asked for again).
+        const recent = this.#recent.get(service);
+        if (recent !== undefined)
+          this.#recent.set(
+            service,
+            recent.filter((seen) => seen.keyParts.credential !== credential),
+          );
+        return undefined;
+      }
+      functions.add(credential);
+    }
+    const created = this.#created.get(service) ?? [];
     created.push(now);
     if (created.length > TRAP_RECENT) created.shift();
-    this.#created.set(entry.service, created);
+    this.#created.set(service, created);
     const stream = created.length === TRAP_RECENT && now - (created[0] as number) < TRAP_SETTLE_MS;
     const recent: CacheEntry[] = [];
     let settled = 0;
-    for (const seen of this.#recent.get(entry.service) ?? []) {
+    for (const seen of this.#recent.get(service) ?? []) {
       // Asked for again (a hit): a provider that is reused, not one per call.
       if (seen.hits > 0 || now - seen.createdAt >= TRAP_WINDOW_MS) continue;
       recent.push(seen);
       if (now - seen.createdAt >= TRAP_SETTLE_MS) settled++;
     }
-    if (settled >= TRAP_CLIENTS && stream) {
-      this.#warned.add(entry.service);
-      this.#recent.delete(entry.service);
-      this.#created.delete(entry.service);
-      return { count: settled, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000 };
-    }
+    if (settled >= TRAP_CLIENTS && stream) return this.#trip(service, settled);
     if (recent.length < WATCHED) recent.push(entry);
-    this.#recent.set(entry.service, recent);
+    this.#recent.set(service, recent);
     return undefined;
+  }
+
+  /** A keyed provider's client: trips when {@link TRAP_CLIENTS} keys came back with another identity within {@link TRAP_WINDOW_MS}. */
+  #noteKeyed(service: string, identity: string, now: number): ProviderTrapTripped | undefined {
+    const keys = perService(this.#keys, service, () => new Map<string, string>());
+    const key = keyOfIdentity(identity);
+    const before = keys.get(key);
+    keys.delete(key);
+    keys.set(key, identity);
+    if (keys.size > KEYS_KEPT) keys.delete(keys.keys().next().value as string);
+    // A new key (a tenant), or one asked for again with the same dependency: nothing rebuilt.
+    if (before === undefined || before === identity) return undefined;
+    const rebuilt = (this.#rebuilt.get(service) ?? []).filter((at) => now - at < TRAP_WINDOW_MS);
+    rebuilt.push(now);
+    this.#rebuilt.set(service, rebuilt);
+    return rebuilt.length >= TRAP_CLIENTS ? this.#trip(service, rebuilt.length) : undefined;
+  }
+
+  #trip(service: string, count: number): ProviderTrapTripped {
+    this.#warned.add(service);
+    this.#recent.delete(service);
+    this.#created.delete(service);
+    this.#keys.delete(service);
+    this.#rebuilt.delete(service);
+    return { count, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000 };
   }
 }
