@@ -121,9 +121,11 @@ const OVERHEAD_BUDGET_BYTES = 15_400;
  * 78,000: the per-call provider warning told apart from tenants taking turns
  * beyond maxClients (a provider passed again is reused; a keyed provider
  * counts only when its key comes back with a new dependency), +0.82 kB:
- * 78,700 B.)
+ * 78,700 B. From 78,800: the `dbp:aws:*` channels made at load and held
+ * (Bun dropped a channel nobody held, with a subscription made by name),
+ * +0.13 kB: 78,830 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 78_800;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 78_900;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -109,6 +109,10 @@ export function serverRuntimeSuite(runtime: 'bun' | 'deno'): void {
       },
     );
 
+    it('delivers dbp:aws:* messages to a subscription made by name before the channel’s first message, across a garbage collection', () => {
+      expect(value('channelByName')).toEqual(['s3']);
+    });
+
     it('caches one client per distinct options: three services plus the default-chain S3 client', () => {
       expect(value('stats')).toEqual({ clients: 4, misses: 4, hits: 3, sessions: expect.any(Number) });
     });

@@ -9,13 +9,15 @@
  * Input: `DBP_TARGET` (JSON {@link ServerRuntimeInput}); the default
  * credential chain reads `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`.
  */
+
+import { subscribe } from 'node:diagnostics_channel';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getBedrockRuntimeClient } from '@dbp/aws-bedrock';
-import { AwsClientError, AwsCredentialError, AwsRegionError, getClientFactory } from '@dbp/aws-core';
+import { AwsClientError, AwsCredentialError, AwsRegionError, createClientFactory, getClientFactory } from '@dbp/aws-core';
 import { getDynamoDBClient } from '@dbp/aws-dynamodb';
-import { getS3Client } from '@dbp/aws-s3';
+import { getS3Client, s3 } from '@dbp/aws-s3';
 
 /** `clientOptions(service)` of the testkit. */
 interface TargetOptions {
@@ -133,6 +135,18 @@ await step('credentialsWithEmptyKey', () => caught(() => getS3Client({ region: i
 await step('credentialsOfWrongType', () =>
   caught(() => getS3Client({ region: input.s3.region, credentials: { accessKeyId: 42, secretAccessKey: secret } as never })),
 );
+
+// Subscribed by name, as Node's docs show, before the channel's first message; Bun dropped a
+// channel nobody held (and the subscription with it) at its next collection.
+await step('channelByName', async () => {
+  const destroyed: unknown[] = [];
+  subscribe('dbp:aws:client:destroy', (message) => destroyed.push((message as { service?: unknown }).service));
+  (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
+  const factory = createClientFactory();
+  factory.getClient(s3, { region: input.s3.region, credentials: input.s3.credentials });
+  await factory.dispose();
+  return destroyed;
+});
 
 await step('stats', () => {
   const { clients, misses, hits, sessions } = getClientFactory().stats();

@@ -1,6 +1,6 @@
 /**
  * Node's `diagnostics_channel` as the observe plug-in's channels: one channel
- * per event, `dbp:aws:<name>`, made on first use; publishing is free when
+ * per event, `dbp:aws:<name>`, made at load; publishing is free when
  * nobody subscribes (the payload is not even built). A subscriber that throws
  * is re-thrown by Node on a later tick (it crashes the process): subscribers
  * must catch their own errors.
@@ -11,15 +11,25 @@ import { channel } from 'node:diagnostics_channel';
 import type { FactoryEventName } from '../../kernel/types.js';
 import type { Channels } from './events.js';
 
-const channels = new Map<FactoryEventName, ReturnType<typeof channel>>();
+/** Every event's name, once (the compiler checks it against `FactoryEventName`). */
+const EVENT_NAMES: { readonly [TName in FactoryEventName]: true } = {
+  'client:create': true,
+  'client:evict': true,
+  'client:destroy': true,
+  'credentials:resolve': true,
+  'credentials:refresh': true,
+  'body:abandoned': true,
+};
+
+/**
+ * Made at load and held for good: Bun drops a channel nobody holds, and with
+ * it a subscription made by name (`subscribe('dbp:aws:…', fn)`) before the
+ * channel's first message, which then went to a new channel without it.
+ */
+const channels = new Map(Object.keys(EVENT_NAMES).map((name) => [name, channel(`dbp:aws:${name}`)]));
 
 function channelOf(name: FactoryEventName): ReturnType<typeof channel> {
-  let found = channels.get(name);
-  if (found === undefined) {
-    found = channel(`dbp:aws:${name}`);
-    channels.set(name, found);
-  }
-  return found;
+  return channels.get(name) as ReturnType<typeof channel>;
 }
 
 /** The `dbp:aws:*` channels. */
