@@ -76,8 +76,13 @@ export function socketStats(client: unknown): SocketStats | undefined {
 export function dropQueuedRequests(client: unknown, owned: (agent: object) => boolean, error: Error): void {
   for (const agent of agentsOf(handlerOf(client))) {
     if (!owned(agent)) continue;
-    for (const queue of Object.values(agent.requests ?? {}))
-      for (const request of queue?.splice(0) ?? []) (request as { destroy(error: Error): void }).destroy(error);
+    const queues = agent.requests ?? {};
+    for (const name of Object.keys(queues)) {
+      const queue = queues[name] ?? [];
+      // The whole entry, as Node removes an emptied one: an empty queue left behind is read as holding a request.
+      delete queues[name];
+      for (const request of queue) (request as { destroy(error: Error): void }).destroy(error);
+    }
   }
 }
 
