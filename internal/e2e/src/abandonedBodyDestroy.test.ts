@@ -111,21 +111,6 @@ describe("onAbandonedBody: 'destroy': later reads of a destroyed body", () => {
     expect(written).toBe(0);
   });
 
-  // Review 11: pipe() of a destroyed body moved nothing and never ended its destination (an HTTP
-  // response piped to it hung).
-  it('pipe() destroys its destination with the same error', async () => {
-    const { object } = await destroyedByTheWatch();
-    const sink = new Writable({
-      write(_chunk: Buffer, _encoding, callback) {
-        callback();
-      },
-    });
-    const returned = (object.Body as unknown as Readable).pipe(sink);
-    expect(returned).toBe(sink);
-    expectAbandonedError(await settled(finished(sink)));
-    expect(sink.destroyed).toBe(true);
-  });
-
   it('async iteration over it throws the same error', async () => {
     const { object } = await destroyedByTheWatch();
     const iterate = async () => {

@@ -60,27 +60,16 @@ interface Transforms {
   transformToString?: unknown;
   transformToByteArray?: unknown;
   transformToWebStream?: unknown;
-  pipe?: unknown;
 }
 
 /**
  * A destroyed stream emits its error once, to the readers it has then; a
  * read that starts later (the SDK's `transformToString()` pipes the body and
  * waits for 'finish' or 'error') would wait forever, and `Readable.toWeb`
- * would end empty. Makes the SDK's read methods fail with `error` instead,
- * and `pipe(destination)` (which would move nothing and never end its
- * destination: `Body.pipe(res)` left the response hanging) destroy its
- * destination with it, as `pipeline()` does. (`Readable.toWeb()` of it on
- * Node 20 gives an empty stream: Node's own doing, before any method here.)
+ * would end empty. Makes the SDK's read methods fail with `error` instead.
  */
 function failLaterReads(body: Transforms, error: Error): void {
   const rejected = (): Promise<never> => Promise.reject(error);
-  if (typeof body.pipe === 'function') {
-    body.pipe = (destination?: { destroy?: (error: Error) => void }) => {
-      queueMicrotask(() => destination?.destroy?.(error));
-      return destination;
-    };
-  }
   if (typeof body.transformToString === 'function') body.transformToString = rejected;
   if (typeof body.transformToByteArray === 'function') body.transformToByteArray = rejected;
   if (typeof body.transformToWebStream === 'function') {
