@@ -203,6 +203,24 @@ for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve)
 console.log(JSON.stringify({ received, before, bodyDestroyed: Body.destroyed, after: handles() }));
 `;
 
+// Requests queued for a socket past the SDK's one-second deferral of its connect timer: the timer,
+// cleared only by a socket, kept the process alive for the connection timeout (60 s here).
+const queuedScript = `
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+const options = JSON.parse(process.env.S3_OPTIONS);
+const factory = createClientFactory({ disposeGraceMs: 200 });
+const client = factory.getClient(s3, { ...options, config: { ...options.config, requestHandler: { httpAgent: { maxSockets: 2 }, connectionTimeout: 60_000 } } });
+const sends = Array.from({ length: 6 }, (_, i) => client.send(new PutObjectCommand({ Bucket: 'dispose', Key: 'child-queued-' + i, Body: 'v' })).then(() => 'sent', (error) => error.code));
+await new Promise((resolve) => setTimeout(resolve, 1_500));
+await factory.dispose();
+const codes = await Promise.all(sends);
+// The handler clears its own timers a few ticks after a request fails.
+await new Promise((resolve) => setTimeout(resolve, 200));
+console.log(JSON.stringify({ codes, after: process.getActiveResourcesInfo().filter((name) => name !== 'TTYWrap' && name !== 'PipeWrap') }));
+`;
+
 describe('a process that disposes its factory', () => {
   it('exits on its own with a stalled body and an idle keep-alive connection open, and the server sees both closed', async () => {
     server = await startStallingServer();
@@ -232,4 +250,48 @@ describe('a process that disposes its factory', () => {
     expect(report.after).toEqual([]);
     expect(await eventually(() => server.openConnections() === 0), `${server.openConnections()} connections open`).toBe(true);
   });
+
+  it('exits at once with requests dropped from the socket queue, whatever the connection timeout', async () => {
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      S3_OPTIONS: JSON.stringify(local.clientOptions('s3')),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    delete env.NODE_OPTIONS;
+    local.faults.inject('s3', { kind: 'stall-after-headers', count: 6 }, { operation: 'PutObject' });
+    try {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', queuedScript], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      let exitedAt = 0;
+      let reportedAt = 0;
+      child.stdout.once('data', () => {
+        reportedAt = Date.now();
+      });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.once('exit', (c, s) => {
+          exitedAt = Date.now();
+          resolve([c, s]);
+        }),
+      );
+      clearTimeout(killer);
+      expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
+      expect(code, stderr).toBe(0);
+      const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { codes: string[]; after: string[] };
+      expect(report.codes).toEqual(Array(6).fill('FACTORY_DISPOSED'));
+      expect(report.after).toEqual([]);
+      // It ends as soon as it has reported (a connect timer left armed held it for a minute).
+      expect(exitedAt - reportedAt).toBeLessThan(5_000);
+    } finally {
+      local.faults.clear('s3');
+    }
+  }, 40_000);
 });

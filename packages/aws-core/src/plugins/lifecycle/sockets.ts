@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Socket } from 'node:net';
 import type { SocketStats } from '../../kernel/types.js';
 
 interface AgentLike {
@@ -81,7 +82,7 @@ export function dropQueuedRequests(client: unknown, owned: (agent: object) => bo
       const queue = queues[name] ?? [];
       // The whole entry, as Node removes an emptied one: an empty queue left behind is read as holding a request.
       delete queues[name];
-      for (const request of queue) (request as { destroy(error: Error): void }).destroy(error);
+      for (const request of queue) endQueued(request as QueuedRequest, error);
     }
   }
 }
@@ -95,4 +96,30 @@ function handlerOf(client: unknown): HandlerLike | undefined {
 function agentsOf(handler: HandlerLike | undefined): AgentLike[] {
   if (handler === undefined || !('configProvider' in handler)) return [];
   return [handler.config?.httpAgent, handler.config?.httpsAgent].filter((agent): agent is AgentLike => typeof agent === 'object' && agent !== null);
+}
+
+interface QueuedRequest {
+  emit(event: 'socket', socket: Socket): unknown;
+  destroy(error: Error): void;
+  onSocket?(socket: Socket): void;
+}
+
+/**
+ * Ends a request that never got a socket, with `error`, sending nothing.
+ * Node ends a destroyed request (its 'error' and 'close', which settle the
+ * SDK's handler and clear its timers) only once an agent hands it a socket;
+ * and the SDK's connect timer (armed a second after the request started)
+ * is cleared only by a `socket` event: left armed, it kept the process alive
+ * for the whole connection timeout after `dispose()`. So the destroyed
+ * request is handed a socket that never connects (`connecting` false).
+ */
+function endQueued(request: QueuedRequest, error: Error): void {
+  request.destroy(error);
+  const placeholder = new Socket();
+  try {
+    request.emit('socket', placeholder);
+    request.onSocket?.(placeholder);
+  } finally {
+    placeholder.destroy();
+  }
 }
