@@ -109,11 +109,16 @@ export interface Lifecycle {
   stats(entry: CacheEntry): Partial<ClientStatsEntry>;
 }
 
-/** What the per-call provider warning says: how many clients went unused within how many seconds, each unused for at least `settle` seconds. */
+/**
+ * What the per-call provider warning says: how many clients went unused
+ * within how many seconds, each unused for at least `settle` seconds; or, for
+ * keyed providers (`settle` undefined), how many came back with a new
+ * dependency within how many seconds.
+ */
 export interface ProviderTrapTripped {
   readonly count: number;
   readonly seconds: number;
-  readonly settle: number;
+  readonly settle: number | undefined;
 }
 
 /** The per-call provider warning's watch (`plugins/dev`). */

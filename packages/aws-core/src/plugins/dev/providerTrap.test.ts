@@ -138,4 +138,35 @@ describe('the per-call provider warning', () => {
     // Each role's key comes back after 30 s with a new source: warned once 20 have.
     expect(warnings()).toHaveLength(1);
   });
+
+  it('stays silent for roles that take turns between two sources, each built once', () => {
+    const { factory, warnings, at } = setup(5);
+    const sources = [tenantProvider(0), tenantProvider(1)];
+    for (let call = 0; call < 600; call++) {
+      at(call / 10);
+      const n = call % 10;
+      factory.getClient(alpha, {
+        credentials: keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), {
+          dependsOn: sources[Math.floor(call / 10) % 2],
+        }),
+      });
+    }
+    expect(warnings()).toEqual([]);
+  });
+
+  it('warns for 1,500 roles taking turns, each with a source built per call, and says what came back', () => {
+    const { factory, warnings, at } = setup(256);
+    for (let call = 0; call < 3_200; call++) {
+      at(call / 100);
+      const n = call % 1_500;
+      factory.getClient(alpha, {
+        credentials: keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), {
+          dependsOn: tenantProvider(0),
+        }),
+      });
+    }
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatch(/each a keyed provider whose key came back with a dependsOn or source of its own/);
+    expect(warnings()[0]).not.toMatch(/none asked for again/);
+  });
 });

@@ -24,8 +24,9 @@
  * stop counting. A keyed provider (`keyedCredentials`, `assumeRole`) whose
  * `dependsOn` is a provider function has a key besides: built per call, the
  * same key comes back with a new dependency (a new identity), while many
- * tenants bring many keys, each with its one identity. So for those, a key
- * seen again with another identity is what counts, at once.
+ * tenants bring many keys, each with its one identity (or a few: a key may
+ * take turns between long-lived sources). So for those, a key seen again
+ * with a dependency it has not had lately is what counts, at once.
  *
  * @module
  */
@@ -47,7 +48,16 @@ export const TRAP_RECENT = 3;
  */
 const WATCHED = 2 * TRAP_CLIENTS;
 /** How many keys of keyed providers are remembered per service (least recently seen out). */
-const KEYS_KEPT = 1_000;
+const KEYS_KEPT = 10_000;
+/** How many dependencies are remembered per key: a key may take turns between a few long-lived sources. */
+const IDENTITIES_PER_KEY = 4;
+
+/** A short fingerprint of an identity (FNV-1a, 32 bits): enough to tell a key's few dependencies apart, and small to keep. */
+function fingerprint(identity: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < identity.length; i++) hash = Math.imul(hash ^ identity.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
 
 /** A service's own value in `map`, made on first use. */
 function perService<TValue>(map: Map<string, TValue>, service: string, make: () => TValue): TValue {
@@ -66,8 +76,8 @@ export class ProviderTrap implements Trap {
   readonly #warned = new Set<string>();
   /** Per service, the provider functions noted (weakly: one built per call is not kept alive). */
   readonly #functions = new Map<string, WeakSet<object>>();
-  /** Per service, the identity last seen for each key of a keyed provider. */
-  readonly #keys = new Map<string, Map<string, string>>();
+  /** Per service, the fingerprints of the last identities seen for each key of a keyed provider. */
+  readonly #keys = new Map<string, Map<string, number[]>>();
   /** Per service, when a key came back with another identity (a keyed provider rebuilt per call). */
   readonly #rebuilt = new Map<string, number[]>();
 
@@ -108,7 +118,7 @@ export class ProviderTrap implements Trap {
       recent.push(seen);
       if (now - seen.createdAt >= TRAP_SETTLE_MS) settled++;
     }
-    if (settled >= TRAP_CLIENTS && stream) return this.#trip(service, settled);
+    if (settled >= TRAP_CLIENTS && stream) return this.#trip(service, settled, TRAP_SETTLE_MS / 1000);
     if (recent.length < WATCHED) recent.push(entry);
     this.#recent.set(service, recent);
     return undefined;
@@ -116,26 +126,27 @@ export class ProviderTrap implements Trap {
 
   /** A keyed provider's client: trips when {@link TRAP_CLIENTS} keys came back with another identity within {@link TRAP_WINDOW_MS}. */
   #noteKeyed(service: string, identity: string, now: number): ProviderTrapTripped | undefined {
-    const keys = perService(this.#keys, service, () => new Map<string, string>());
+    const keys = perService(this.#keys, service, () => new Map<string, number[]>());
     const key = keyOfIdentity(identity);
-    const before = keys.get(key);
+    const seen = keys.get(key);
+    const print = fingerprint(identity);
     keys.delete(key);
-    keys.set(key, identity);
+    keys.set(key, seen === undefined ? [print] : [...seen.filter((other) => other !== print), print].slice(-IDENTITIES_PER_KEY));
     if (keys.size > KEYS_KEPT) keys.delete(keys.keys().next().value as string);
-    // A new key (a tenant), or one asked for again with the same dependency: nothing rebuilt.
-    if (before === undefined || before === identity) return undefined;
+    // A new key (a tenant), or one asked for again with a dependency it had: nothing rebuilt.
+    if (seen === undefined || seen.includes(print)) return undefined;
     const rebuilt = (this.#rebuilt.get(service) ?? []).filter((at) => now - at < TRAP_WINDOW_MS);
     rebuilt.push(now);
     this.#rebuilt.set(service, rebuilt);
-    return rebuilt.length >= TRAP_CLIENTS ? this.#trip(service, rebuilt.length) : undefined;
+    return rebuilt.length >= TRAP_CLIENTS ? this.#trip(service, rebuilt.length, undefined) : undefined;
   }
 
-  #trip(service: string, count: number): ProviderTrapTripped {
+  #trip(service: string, count: number, settle: number | undefined): ProviderTrapTripped {
     this.#warned.add(service);
     this.#recent.delete(service);
     this.#created.delete(service);
     this.#keys.delete(service);
     this.#rebuilt.delete(service);
-    return { count, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000 };
+    return { count, seconds: TRAP_WINDOW_MS / 1000, settle };
   }
 }
