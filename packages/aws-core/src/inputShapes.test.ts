@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
 import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory, keyedCredentials } from './index.node.js';
@@ -456,11 +457,14 @@ describe('options that cannot be options', () => {
   const notOptions: [string, () => object, string][] = [
     ['a Promise', () => Promise.resolve({ region: 'us-east-1', credentials: A }), 'a Promise'],
     ['a Map', () => new Map([['region', 'us-east-1']]), 'a Map'],
-    ['a Set', () => new Set(['us-east-1']), 'an object'],
+    ['a Set', () => new Set(['us-east-1']), 'a Set'],
     ['a Date', () => new Date(), 'a Date'],
-    ['a RegExp', () => /us-east-1/, 'an object'],
-    ['an Error', () => new Error('x'), 'an object'],
-    ['a Uint8Array', () => new Uint8Array(4), 'an object'],
+    ['a RegExp', () => /us-east-1/, 'a RegExp'],
+    ['an Error', () => new Error('x'), 'an Error'],
+    ['a Uint8Array', () => new Uint8Array(4), 'an ArrayBuffer view'],
+    ['a URL', () => new URL('https://example.com'), 'a URL'],
+    ['a Promise of another realm', () => vm.runInNewContext('Promise.resolve({})') as object, 'a Promise'],
+    ['a Map of another realm', () => vm.runInNewContext('new Map()') as object, 'a Map'],
   ];
 
   it.each(notOptions)('refuses %s in getClient, getSession and warm, before taking any default', async (_name, make, got) => {

@@ -13,7 +13,7 @@
  * @module
  */
 import { type MessageFormat, type MessageId, type MessageValues, shortMessage } from './messages.js';
-import { errorName } from './text.js';
+import { errorName, notOptionsKind } from './text.js';
 import type { AwsClientErrorCode } from './types.js';
 
 export type { AwsClientErrorCode } from './types.js';
@@ -203,8 +203,13 @@ export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
-  if (value instanceof Promise) return 'a Promise';
-  if (value instanceof Map) return 'a Map';
+  let kind: string | undefined;
+  try {
+    kind = typeof value === 'object' ? notOptionsKind(value as object) : undefined;
+  } catch {
+    // A revoked Proxy, a `then` getter that throws: an object all the same.
+  }
+  if (kind !== undefined) return `${/^[AEIO]/.test(kind) ? 'an' : 'a'} ${kind}`;
   const type = typeof value;
   if (type === 'string') return (value as string).length === 0 ? 'an empty string' : 'a string';
   if (type === 'object') return 'an object';

@@ -43,9 +43,15 @@ describe('the key spec', () => {
   });
 
   it('reads options by property access of exactly the declared names, in order', () => {
-    const { target, gets } = recorder();
+    const { target, gets } = recorder({ region: 'us-east-1' });
     readCall(target, emptyRead());
     expect(gets).toEqual([...OPTION_NAMES]);
+  });
+
+  it('asks an object that gives no option at all whether it is a promise (then) too, and nothing else', () => {
+    const { target, gets } = recorder();
+    readCall(target, emptyRead());
+    expect(gets).toEqual([...OPTION_NAMES, 'then']);
   });
 
   it('reads credentials by property access of exactly the declared fields, in order', () => {

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { notOptions } from './text.js';
+import { notOptionsKind } from './text.js';
 import type { AwsCredentials, GetClientOptions, SessionOptions } from './types.js';
 
 /** One entry per key of a public options type: the compiler keeps the two in step. */
@@ -181,7 +181,7 @@ export function readCall(options: unknown, out: CallRead): void {
     out.config === undefined &&
     out.profile === undefined &&
     out.tier === undefined &&
-    notOptions(o)
+    notOptionsKind(o) !== undefined
   ) {
     out.problem = { kind: 'not-an-object', value: options };
     return;

@@ -81,25 +81,23 @@ export function errorName(error: unknown): string {
   return typeof name === 'string' && ERROR_NAME.test(name) ? name : 'Error';
 }
 
+/** Built-in objects that hold no options, by their `Object.prototype.toString` tag (which holds across realms). */
+const NOT_OPTIONS = /^\[object (Promise|Map|Set|WeakMap|WeakSet|Date|RegExp|Error|ArrayBuffer|URL|URLSearchParams|Headers|Blob)\]$/;
+
 /**
- * Whether an object cannot be an options object although it is one in
- * JavaScript's eyes: a promise (an async function's result passed without
- * `await`), a collection, a date, a pattern, an error or binary data. Read by
- * property access, each gives nothing, and the call would silently take every
- * default (the default credentials and region): another identity than meant.
- * By `instanceof` only: no property of the caller's object is read (a
- * thenable of another library has an own `then`, an unknown option).
+ * The kind of an object that cannot be an options object although it is one
+ * in JavaScript's eyes, else `undefined`: a promise (an async function's
+ * result passed without `await`; any thenable), a collection, a date, a
+ * pattern, an error, a URL, binary data. Read by property access, each gives
+ * nothing, and the call would silently take every default (the default
+ * credentials and region): another identity than meant. By the built-in tag,
+ * not `instanceof`, so a value of another realm (`node:vm`, an iframe) or
+ * made before a library replaced `globalThis.Promise` counts too.
  */
-export function notOptions(value: object): boolean {
-  return (
-    value instanceof Promise ||
-    value instanceof Map ||
-    value instanceof Set ||
-    value instanceof Date ||
-    value instanceof RegExp ||
-    value instanceof Error ||
-    ArrayBuffer.isView(value)
-  );
+export function notOptionsKind(value: object): string | undefined {
+  if (isPromiseLike(value)) return 'Promise';
+  if (ArrayBuffer.isView(value)) return 'ArrayBuffer view';
+  return NOT_OPTIONS.exec(Object.prototype.toString.call(value))?.[1];
 }
 
 /** Whether a value is a promise (or any thenable): what a provider called instead of passed, or an async function, gives. */

@@ -13,7 +13,7 @@
 import { AwsClientError, describeType, fail } from './errors.js';
 import type { OptionsProblem } from './keySpec.js';
 import type { MessageId } from './messages.js';
-import { clip, errorName, notOptions } from './text.js';
+import { clip, errorName, notOptionsKind } from './text.js';
 
 /** The public functions that take an options object validated here. */
 type OptionsWhere = 'getClient()' | 'getSession()' | 'clearCache()' | 'keyedCredentials()' | FactoryOptionsWhere;
@@ -64,7 +64,8 @@ export function guardRead<TResult>(where: Where, read: () => TResult): TResult {
 export function readOptions<TName extends string>(where: OptionsWhere, value: unknown, names: readonly TName[]): Partial<Record<TName, unknown>> {
   return guardRead(where, () => {
     if (value === undefined) return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || notOptions(value)) refuseProblem(where, { kind: 'not-an-object', value }, names);
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || notOptionsKind(value) !== undefined)
+      refuseProblem(where, { kind: 'not-an-object', value }, names);
     const record = value as Record<string, unknown>;
     for (const key in record)
       if (!(names as readonly string[]).includes(key) && Object.hasOwn(record, key)) refuseProblem(where, { kind: 'unknown-key', key }, names);
