@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type AwsClientFactory, createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, openSockets, portOf } from './helpers.js';
+import { eventually, openSockets, portOf, runScript } from './helpers.js';
 import { STALLED_SENT, type StallingServer, startStallingServer } from './stallingServer.js';
 
 // DESIGN.md, "Ownership and lifecycle": dispose() is final. It returns a
@@ -224,21 +222,7 @@ console.log(JSON.stringify({ codes, after: process.getActiveResourcesInfo().filt
 describe('a process that disposes its factory', () => {
   it('exits on its own with a stalled body and an idle keep-alive connection open, and the server sees both closed', async () => {
     server = await startStallingServer();
-    const cwd = fileURLToPath(new URL('..', import.meta.url));
-    const env: NodeJS.ProcessEnv = { ...process.env, STALLING_ENDPOINT: server.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
-    clearTimeout(killer);
+    const { code, signal, stdout, stderr } = await runScript(script, { STALLING_ENDPOINT: server.endpoint });
 
     expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
     expect(code, stderr).toBe(0);
@@ -252,44 +236,20 @@ describe('a process that disposes its factory', () => {
   });
 
   it('exits at once with requests dropped from the socket queue, whatever the connection timeout', async () => {
-    const cwd = fileURLToPath(new URL('..', import.meta.url));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      S3_OPTIONS: JSON.stringify(local.clientOptions('s3')),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
-    delete env.NODE_OPTIONS;
     local.faults.inject('s3', { kind: 'stall-after-headers', count: 6 }, { operation: 'PutObject' });
     try {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', queuedScript], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      let exitedAt = 0;
-      let reportedAt = 0;
-      child.stdout.once('data', () => {
-        reportedAt = Date.now();
-      });
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-        child.once('exit', (c, s) => {
-          exitedAt = Date.now();
-          resolve([c, s]);
-        }),
+      const { code, signal, stdout, stderr, exitAfterOutputMs } = await runScript(
+        queuedScript,
+        { S3_OPTIONS: JSON.stringify(local.clientOptions('s3')) },
+        30_000,
       );
-      clearTimeout(killer);
       expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
       expect(code, stderr).toBe(0);
       const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { codes: string[]; after: string[] };
       expect(report.codes).toEqual(Array(6).fill('FACTORY_DISPOSED'));
       expect(report.after).toEqual([]);
       // It ends as soon as it has reported (a connect timer left armed held it for a minute).
-      expect(exitedAt - reportedAt).toBeLessThan(5_000);
+      expect(exitAfterOutputMs).toBeLessThan(5_000);
     } finally {
       local.faults.clear('s3');
     }

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from './helpers.js';
 
 let local: LocalAws;
 
@@ -52,25 +51,9 @@ console.log(JSON.stringify({ before, socketsAfter: sockets(), after }));
 
 describe('dispose()', () => {
   it('leaves no open handle: the process exits on its own', async () => {
-    const cwd = fileURLToPath(new URL('..', import.meta.url));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+    const { code, signal, stdout, stderr } = await runScript(script, {
       LOCAL_AWS: JSON.stringify({ region: local.region, credentials: local.credentials, endpoints: local.endpoints }),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
     });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
-    clearTimeout(killer);
     expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { before: number; socketsAfter: number; after: string[] };

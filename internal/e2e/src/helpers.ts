@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { LocalAws } from '@dbp/aws-testkit';
@@ -93,4 +95,41 @@ export function rejection(promise: Promise<unknown>): Promise<unknown> {
     () => 'resolved',
     (error: unknown) => error,
   );
+}
+
+/** How a script run by {@link runScript} ended. */
+export interface ScriptRun {
+  readonly code: number | null;
+  /** `SIGKILL` when it did not exit on its own within the time limit. */
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** From its first output to its exit, in ms. */
+  readonly exitAfterOutputMs: number;
+}
+
+/**
+ * Runs an ES module `script` in a plain Node process from this package's
+ * folder (the built packages, resolved as an app resolves them), with the
+ * environment plus `env` and no NODE_OPTIONS; killed after `timeoutMs`.
+ */
+export async function runScript(script: string, env: Record<string, string>, timeoutMs = 20_000): Promise<ScriptRun> {
+  const cwd = fileURLToPath(new URL('..', import.meta.url));
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  delete childEnv.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let firstOutputAt: number | undefined;
+  child.stdout.on('data', (chunk) => {
+    firstOutputAt ??= Date.now();
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+  clearTimeout(killer);
+  return { code, signal, stdout, stderr, exitAfterOutputMs: Date.now() - (firstOutputAt ?? Date.now()) };
 }

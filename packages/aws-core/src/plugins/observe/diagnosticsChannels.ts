@@ -11,22 +11,22 @@ import { channel } from 'node:diagnostics_channel';
 import type { FactoryEventName } from '../../kernel/types.js';
 import type { Channels } from './events.js';
 
-/** Every event's name, once (the compiler checks it against `FactoryEventName`). */
-const EVENT_NAMES: { readonly [TName in FactoryEventName]: true } = {
+/** Every event's name, once (the compiler checks the keys against `FactoryEventName`). */
+export const EVENT_NAMES: readonly FactoryEventName[] = Object.keys({
   'client:create': true,
   'client:evict': true,
   'client:destroy': true,
   'credentials:resolve': true,
   'credentials:refresh': true,
   'body:abandoned': true,
-};
+} satisfies Record<FactoryEventName, true>) as FactoryEventName[];
 
 /**
  * Made at load and held for good: Bun drops a channel nobody holds, and with
  * it a subscription made by name (`subscribe('dbp:aws:…', fn)`) before the
  * channel's first message, which then went to a new channel without it.
  */
-const channels = new Map(Object.keys(EVENT_NAMES).map((name) => [name, channel(`dbp:aws:${name}`)]));
+const channels = new Map(EVENT_NAMES.map((name) => [name, channel(`dbp:aws:${name}`)]));
 
 function channelOf(name: FactoryEventName): ReturnType<typeof channel> {
   return channels.get(name) as ReturnType<typeof channel>;

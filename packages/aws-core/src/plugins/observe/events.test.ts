@@ -1,18 +1,8 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventFields, FactoryEvent, FactoryEventName } from '../../kernel/types.js';
-import { diagnosticsChannels } from './diagnosticsChannels.js';
+import type { EventFields, FactoryEvent } from '../../kernel/types.js';
+import { diagnosticsChannels, EVENT_NAMES } from './diagnosticsChannels.js';
 import { Events } from './events.js';
-
-// Every event name: `satisfies` makes TypeScript refuse a name missing from, or unknown to, the FactoryEventName union.
-const EVENT_NAMES = Object.keys({
-  'client:create': true,
-  'client:evict': true,
-  'client:destroy': true,
-  'credentials:resolve': true,
-  'credentials:refresh': true,
-  'body:abandoned': true,
-} satisfies Record<FactoryEventName, true>) as FactoryEventName[];
 
 const unsubscribe: Array<() => void> = [];
 afterEach(() => {
