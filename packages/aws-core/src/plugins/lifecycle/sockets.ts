@@ -99,7 +99,7 @@ function agentsOf(handler: HandlerLike | undefined): AgentLike[] {
 }
 
 interface QueuedRequest {
-  emit(event: 'socket', socket: Socket): unknown;
+  listeners(event: 'socket'): ((socket: Socket) => void)[];
   destroy(error: Error): void;
   onSocket?(socket: Socket): void;
 }
@@ -111,15 +111,25 @@ interface QueuedRequest {
  * and the SDK's connect timer (armed a second after the request started)
  * is cleared only by a `socket` event: left armed, it kept the process alive
  * for the whole connection timeout after `dispose()`. So the destroyed
- * request is handed a socket that never connects (`connecting` false).
+ * request's `socket` listeners are given a socket that never connects
+ * (`connecting` false), and then so is the request.
  */
 function endQueued(request: QueuedRequest, error: Error): void {
-  request.destroy(error);
   const placeholder = new Socket();
-  try {
-    request.emit('socket', placeholder);
-    request.onSocket?.(placeholder);
-  } finally {
-    placeholder.destroy();
+  // The 'socket' listeners one by one, each on its own: a caller's that throws (instrumentation
+  // reading the address a real socket has) must not keep the SDK's from clearing its timer, nor
+  // this request, or the next one, from being ended.
+  const steps = [
+    () => request.destroy(error),
+    ...request.listeners('socket').map((listener) => () => listener.call(request, placeholder)),
+    () => request.onSocket?.(placeholder),
+    () => placeholder.destroy(),
+  ];
+  for (const step of steps) {
+    try {
+      step();
+    } catch {
+      // Not ours to report: dispose() goes on.
+    }
   }
 }
