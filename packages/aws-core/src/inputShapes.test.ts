@@ -465,6 +465,8 @@ describe('options that cannot be options', () => {
     ['a URL', () => new URL('https://example.com'), 'a URL'],
     ['a Promise of another realm', () => vm.runInNewContext('Promise.resolve({})') as object, 'a Promise'],
     ['a Map of another realm', () => vm.runInNewContext('new Map()') as object, 'a Map'],
+    ['a File', () => new File(['x'], 'x.txt'), 'a File'],
+    ['an AbortSignal', () => new AbortController().signal, 'an AbortSignal'],
   ];
 
   it.each(notOptions)('refuses %s in getClient, getSession and warm, before taking any default', async (_name, make, got) => {
@@ -491,6 +493,21 @@ describe('options that cannot be options', () => {
   it.each(notOptions)('refuses %s as factory options and keyed-credential options', (_name, make) => {
     expect(() => createClientFactory(make() as never)).toThrow(expect.objectContaining({ code: 'INVALID_FACTORY_OPTIONS' }));
     expect(() => keyedCredentials('tenant', async () => A, make() as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
+
+  // Review 11: asking whether options are a promise or a built-in read `then` and Symbol.toStringTag,
+  // and a Proxy whose trap throws for them (one that builds environment names from its keys) was
+  // refused as unreadable, factory options included, although it reads fine by name.
+  it('takes a Proxy whose trap throws for then and for symbols, as options read by name', () => {
+    const settings = (values: Record<string, unknown>) =>
+      new Proxy(values, {
+        get: (target, key) => {
+          if (typeof key !== 'string' || key === 'then') throw new TypeError(`no setting ${String(key)}`);
+          return target[key];
+        },
+      });
+    const factory = createClientFactory(settings({ disposeGraceMs: 100, defaultRegion: 'us-east-1' }) as never);
+    expect(factory.getClient(alpha, settings({}) as never)).toBe(factory.getClient(alpha, {}));
   });
 
   it('still takes an empty object and a class instance whose getters give nothing: every default, as asked', () => {

@@ -82,7 +82,8 @@ export function errorName(error: unknown): string {
 }
 
 /** Built-in objects that hold no options, by their `Object.prototype.toString` tag (which holds across realms). */
-const NOT_OPTIONS = /^\[object (Promise|Map|Set|WeakMap|WeakSet|Date|RegExp|Error|ArrayBuffer|URL|URLSearchParams|Headers|Blob)\]$/;
+const NOT_OPTIONS =
+  /^\[object (Promise|Map|Set|WeakMap|WeakSet|WeakRef|Date|RegExp|Error|ArrayBuffer|SharedArrayBuffer|URL|URLSearchParams|Headers|Blob|File|FormData|Response|AbortSignal|Arguments)\]$/;
 
 /**
  * The kind of an object that cannot be an options object although it is one
@@ -92,12 +93,18 @@ const NOT_OPTIONS = /^\[object (Promise|Map|Set|WeakMap|WeakSet|Date|RegExp|Erro
  * nothing, and the call would silently take every default (the default
  * credentials and region): another identity than meant. By the built-in tag,
  * not `instanceof`, so a value of another realm (`node:vm`, an iframe) or
- * made before a library replaced `globalThis.Promise` counts too.
+ * made before a library replaced `globalThis.Promise` counts too. Asked only
+ * of an object that gives none of the options it is read for.
  */
 export function notOptionsKind(value: object): string | undefined {
-  if (isPromiseLike(value)) return 'Promise';
-  if (ArrayBuffer.isView(value)) return 'ArrayBuffer view';
-  return NOT_OPTIONS.exec(Object.prototype.toString.call(value))?.[1];
+  try {
+    if (isPromiseLike(value)) return 'Promise';
+    if (ArrayBuffer.isView(value)) return 'ArrayBuffer view';
+    return NOT_OPTIONS.exec(Object.prototype.toString.call(value))?.[1];
+  } catch {
+    // A Proxy whose trap throws for `then` or a symbol: read as options, by name, like any other.
+    return undefined;
+  }
 }
 
 /** Whether a value is a promise (or any thenable): what a provider called instead of passed, or an async function, gives. */

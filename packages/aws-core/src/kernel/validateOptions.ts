@@ -64,13 +64,18 @@ export function guardRead<TResult>(where: Where, read: () => TResult): TResult {
 export function readOptions<TName extends string>(where: OptionsWhere, value: unknown, names: readonly TName[]): Partial<Record<TName, unknown>> {
   return guardRead(where, () => {
     if (value === undefined) return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || notOptionsKind(value) !== undefined)
-      refuseProblem(where, { kind: 'not-an-object', value }, names);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) refuseProblem(where, { kind: 'not-an-object', value }, names);
     const record = value as Record<string, unknown>;
     for (const key in record)
       if (!(names as readonly string[]).includes(key) && Object.hasOwn(record, key)) refuseProblem(where, { kind: 'unknown-key', key }, names);
     const read: Partial<Record<TName, unknown>> = {};
-    for (const name of names) read[name] = record[name];
+    let given = false;
+    for (const name of names) {
+      read[name] = record[name];
+      if (read[name] !== undefined) given = true;
+    }
+    // Nothing given: a promise, a Map, a Date… would take every default silently.
+    if (!given && notOptionsKind(record) !== undefined) refuseProblem(where, { kind: 'not-an-object', value }, names);
     return read;
   });
 }
