@@ -57,8 +57,9 @@ export function keyedIdentity(key: string, rest: string): string {
   return `${key.length}:${key}|${rest}`;
 }
 
-/** The caller's key in an identity made by {@link keyedIdentity}. */
-export function keyOfIdentity(identity: string): string {
+/** The caller's key and the rest (what it depends on) of an identity made by {@link keyedIdentity}. */
+export function splitIdentity(identity: string): [key: string, rest: string] {
   const colon = identity.indexOf(':');
-  return identity.slice(colon + 1, colon + 1 + Number(identity.slice(0, colon)));
+  const end = colon + 1 + Number(identity.slice(0, colon));
+  return [identity.slice(colon + 1, end), identity.slice(end + 1)];
 }

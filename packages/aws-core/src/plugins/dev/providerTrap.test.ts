@@ -139,15 +139,20 @@ describe('the per-call provider warning', () => {
     expect(warnings()).toHaveLength(1);
   });
 
-  it('stays silent for roles that take turns between two sources, each built once', () => {
+  // Review 11: a key meeting its second long-lived source counted as rebuilt, so 20 roles taking
+  // turns between two sources (or moving from one to another, a configuration reload) warned.
+  it.each([
+    ['take turns between two sources, each built once', (call: number) => Math.floor(call / 25) % 2],
+    ['all move from one source to another, each built once', (call: number) => (call < 300 ? 0 : 1)],
+  ])('stays silent for 25 roles that %s', (_how, sourceOf) => {
     const { factory, warnings, at } = setup(5);
     const sources = [tenantProvider(0), tenantProvider(1)];
     for (let call = 0; call < 600; call++) {
       at(call / 10);
-      const n = call % 10;
+      const n = call % 25;
       factory.getClient(alpha, {
         credentials: keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), {
-          dependsOn: sources[Math.floor(call / 10) % 2],
+          dependsOn: sources[sourceOf(call)],
         }),
       });
     }

@@ -24,14 +24,14 @@
  * stop counting. A keyed provider (`keyedCredentials`, `assumeRole`) whose
  * `dependsOn` is a provider function has a key besides: built per call, the
  * same key comes back with a new dependency (a new identity), while many
- * tenants bring many keys, each with its one identity (or a few: a key may
- * take turns between long-lived sources). So for those, a key seen again
- * with a dependency it has not had lately is what counts, at once.
+ * tenants bring many keys over long-lived sources (a key may take turns
+ * between them, or move from one to another). So for those, a key seen
+ * again with a dependency never seen before is what counts, at once.
  *
  * @module
  */
 import type { CacheEntry } from '../../kernel/clientCache.js';
-import { keyOfIdentity } from '../../kernel/keyedSources.js';
+import { splitIdentity } from '../../kernel/keyedSources.js';
 import type { ProviderTrapTripped, ProviderTrap as Trap } from '../../kernel/setup.js';
 
 /** How many never-reused provider clients of one service trip the warning. */
@@ -47,16 +47,22 @@ export const TRAP_RECENT = 3;
  * (they are the first to count), so a burst of calls holds no more than this.
  */
 const WATCHED = 2 * TRAP_CLIENTS;
-/** How many keys of keyed providers are remembered per service (least recently seen out). */
-const KEYS_KEPT = 10_000;
-/** How many dependencies are remembered per key: a key may take turns between a few long-lived sources. */
-const IDENTITIES_PER_KEY = 4;
+/** How many keys, and dependencies, of keyed providers are remembered per service (least recently seen out). */
+const KEYED_KEPT = 10_000;
 
-/** A short fingerprint of an identity (FNV-1a, 32 bits): enough to tell a key's few dependencies apart, and small to keep. */
-function fingerprint(identity: string): number {
+/** A short fingerprint of a dependency (FNV-1a, 32 bits): small to keep. */
+function fingerprint(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < identity.length; i++) hash = Math.imul(hash ^ identity.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
+}
+
+/** Whether `map` had `key`; keeps it as the most recent, at most {@link KEYED_KEPT}. */
+function remember<TKey>(map: Map<TKey, true>, key: TKey): boolean {
+  const had = map.delete(key);
+  map.set(key, true);
+  if (map.size > KEYED_KEPT) map.delete(map.keys().next().value as TKey);
+  return had;
 }
 
 /** A service's own value in `map`, made on first use. */
@@ -76,8 +82,10 @@ export class ProviderTrap implements Trap {
   readonly #warned = new Set<string>();
   /** Per service, the provider functions noted (weakly: one built per call is not kept alive). */
   readonly #functions = new Map<string, WeakSet<object>>();
-  /** Per service, the fingerprints of the last identities seen for each key of a keyed provider. */
-  readonly #keys = new Map<string, Map<string, number[]>>();
+  /** Per service, the keys of keyed providers seen. */
+  readonly #keys = new Map<string, Map<string, true>>();
+  /** Per service, the fingerprints of the dependencies (`dependsOn`, an assumed role's source) seen, with any key. */
+  readonly #dependencies = new Map<string, Map<number, true>>();
   /** Per service, when a key came back with another identity (a keyed provider rebuilt per call). */
   readonly #rebuilt = new Map<string, number[]>();
 
@@ -126,15 +134,17 @@ export class ProviderTrap implements Trap {
 
   /** A keyed provider's client: trips when {@link TRAP_CLIENTS} keys came back with another identity within {@link TRAP_WINDOW_MS}. */
   #noteKeyed(service: string, identity: string, now: number): ProviderTrapTripped | undefined {
-    const keys = perService(this.#keys, service, () => new Map<string, number[]>());
-    const key = keyOfIdentity(identity);
-    const seen = keys.get(key);
-    const print = fingerprint(identity);
-    keys.delete(key);
-    keys.set(key, seen === undefined ? [print] : [...seen.filter((other) => other !== print), print].slice(-IDENTITIES_PER_KEY));
-    if (keys.size > KEYS_KEPT) keys.delete(keys.keys().next().value as string);
-    // A new key (a tenant), or one asked for again with a dependency it had: nothing rebuilt.
-    if (seen === undefined || seen.includes(print)) return undefined;
+    const [key, dependency] = splitIdentity(identity);
+    const knownKey = remember(
+      perService(this.#keys, service, () => new Map()),
+      key,
+    );
+    const knownDependency = remember(
+      perService(this.#dependencies, service, () => new Map()),
+      fingerprint(dependency),
+    );
+    // A new key (a tenant), or a dependency seen before (a long-lived source, whichever key it serves): nothing rebuilt.
+    if (!knownKey || knownDependency) return undefined;
     const rebuilt = (this.#rebuilt.get(service) ?? []).filter((at) => now - at < TRAP_WINDOW_MS);
     rebuilt.push(now);
     this.#rebuilt.set(service, rebuilt);
@@ -146,6 +156,7 @@ export class ProviderTrap implements Trap {
     this.#recent.delete(service);
     this.#created.delete(service);
     this.#keys.delete(service);
+    this.#dependencies.delete(service);
     this.#rebuilt.delete(service);
     return { count, seconds: TRAP_WINDOW_MS / 1000, settle };
   }
