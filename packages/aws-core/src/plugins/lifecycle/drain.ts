@@ -218,6 +218,9 @@ export class Drain implements Lifecycle {
     this.#closed = true;
     this.#watchers?.stop();
     for (const entry of entries) this.retire(entry, 'disposed');
+    // node:net, for requests still queued for a socket at the end (see below): loaded while the
+    // grace period runs, and only by a dispose() with requests in flight, so an import pays nothing.
+    const net = this.#draining.size > 0 ? import('node:net').catch(() => undefined) : undefined;
     if (this.#draining.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -229,6 +232,7 @@ export class Drain implements Lifecycle {
       });
     }
     this.#onDrained = undefined;
+    const Socket = (await net)?.Socket;
     this.#final = true;
     for (const running of this.#running) {
       const error = fail('FACTORY_DISPOSED.request', { service: running.service, operation: operationOf(running.context), ms: graceMs });
@@ -240,11 +244,12 @@ export class Drain implements Lifecycle {
       // Requests still waiting for a socket of the client's own agents, failed above: out of the
       // queues before the agents are destroyed (which would open new sockets and send them).
       const { ownership } = entry;
-      if (!ownership.handler)
+      if (!ownership.handler && Socket !== undefined)
         dropQueuedRequests(
           entry.client,
           (agent) => !ownership.agents.includes(agent),
           fail('FACTORY_DISPOSED.request', { service: entry.service, operation: 'queued', ms: graceMs }),
+          Socket,
         );
       for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED.body', { service: entry.service, operation: body.operation, ms: graceMs }));
       this.#destroy(entry, 'disposed');

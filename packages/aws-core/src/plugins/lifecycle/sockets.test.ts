@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { dropQueuedRequests } from './sockets.js';
 
@@ -39,7 +39,7 @@ describe('dropQueuedRequests', () => {
     const { client, requests } = clientWithQueue(queue);
     const error = new Error('disposed');
 
-    expect(() => dropQueuedRequests(client, () => true, error)).not.toThrow();
+    expect(() => dropQueuedRequests(client, () => true, error, Socket)).not.toThrow();
 
     expect(requests).toEqual({});
     expect(seen).toEqual([false, false]);
@@ -52,7 +52,7 @@ describe('dropQueuedRequests', () => {
   it('leaves an agent the caller owns as it is', () => {
     const queue = [new QueuedRequest()];
     const { client, requests } = clientWithQueue(queue);
-    dropQueuedRequests(client, () => false, new Error('disposed'));
+    dropQueuedRequests(client, () => false, new Error('disposed'), Socket);
     expect(requests['127.0.0.1:4566:']).toEqual(queue);
     expect(queue[0]?.destroyedWith).toBeUndefined();
   });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { SocketStats } from '../../kernel/types.js';
 
 interface AgentLike {
@@ -72,9 +72,10 @@ export function socketStats(client: unknown): SocketStats | undefined {
  * for a socket, nothing sent yet), with `error`, and takes them out of the
  * queues: destroying the agents afterwards would otherwise open new sockets
  * for them and send them. Agents the caller owns (`owned` false for them) are
- * left alone: their queues may hold other clients' requests.
+ * left alone: their queues may hold other clients' requests. `socket` is
+ * `node:net`'s `Socket`, given by the caller (loaded only when needed).
  */
-export function dropQueuedRequests(client: unknown, owned: (agent: object) => boolean, error: Error): void {
+export function dropQueuedRequests(client: unknown, owned: (agent: object) => boolean, error: Error, socket: new () => Socket): void {
   for (const agent of agentsOf(handlerOf(client))) {
     if (!owned(agent)) continue;
     const queues = agent.requests ?? {};
@@ -82,7 +83,7 @@ export function dropQueuedRequests(client: unknown, owned: (agent: object) => bo
       const queue = queues[name] ?? [];
       // The whole entry, as Node removes an emptied one: an empty queue left behind is read as holding a request.
       delete queues[name];
-      for (const request of queue) endQueued(request as QueuedRequest, error);
+      for (const request of queue) endQueued(request as QueuedRequest, error, new socket());
     }
   }
 }
@@ -114,8 +115,7 @@ interface QueuedRequest {
  * request's `socket` listeners are given a socket that never connects
  * (`connecting` false), and then so is the request.
  */
-function endQueued(request: QueuedRequest, error: Error): void {
-  const placeholder = new Socket();
+function endQueued(request: QueuedRequest, error: Error, placeholder: Socket): void {
   // The 'socket' listeners one by one, each on its own: a caller's that throws (instrumentation
   // reading the address a real socket has) must not keep the SDK's from clearing its timer, nor
   // this request, or the next one, from being ended.
