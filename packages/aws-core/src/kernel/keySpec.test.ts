@@ -48,10 +48,14 @@ describe('the key spec', () => {
     expect(gets).toEqual([...OPTION_NAMES]);
   });
 
-  it('asks an object that gives no option at all whether it is a promise (then) too, and nothing else', () => {
+  it('asks an object of another prototype that gives no option at all whether it is a promise (then) too, and nothing else', () => {
     const { target, gets } = recorder();
+    Object.setPrototypeOf(target, null);
     readCall(target, emptyRead());
     expect(gets).toEqual([...OPTION_NAMES, 'then']);
+    const plain = recorder();
+    readCall(plain.target, emptyRead());
+    expect(plain.gets).toEqual([...OPTION_NAMES]);
   });
 
   it('reads credentials by property access of exactly the declared fields, in order', () => {

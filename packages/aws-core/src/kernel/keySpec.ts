@@ -174,13 +174,15 @@ export function readCall(options: unknown, out: CallRead): void {
   out.config = o.config;
   out.tier = o.tier;
   out.problem = undefined;
-  // Nothing read: a promise, a Map, a Date… would take every default silently (checked only then: a hit pays nothing).
+  // Nothing read: a promise, a Map, a Date… would take every default silently. Checked only then,
+  // and not for a plain object (`{}` on every call), so a hit pays nothing.
   if (
     out.region === undefined &&
     out.credentials === undefined &&
     out.config === undefined &&
     out.profile === undefined &&
     out.tier === undefined &&
+    Object.getPrototypeOf(o) !== Object.prototype &&
     notOptionsKind(o) !== undefined
   ) {
     out.problem = { kind: 'not-an-object', value: options };
