@@ -68,8 +68,27 @@ export interface CacheEntry {
   reopened: boolean;
 }
 
+/** An HTTP agent, as far as the factory touches one. */
+export interface FactoryAgent {
+  destroy?(): void;
+}
+
 interface HandlerWithAgents {
-  readonly config?: { readonly httpAgent?: { destroy?: () => void }; readonly httpsAgent?: { destroy?: () => void } };
+  readonly config?: { readonly httpAgent?: unknown; readonly httpsAgent?: unknown };
+}
+
+/**
+ * The agents of a client's request handler that the factory made, not the
+ * caller: none when the caller passed the handler itself, and never an agent
+ * the caller passed in `requestHandler` options.
+ */
+export function factoryAgents(entry: CacheEntry): FactoryAgent[] {
+  const { ownership } = entry;
+  if (ownership.handler) return [];
+  const handler = (entry.client as { config?: { requestHandler?: HandlerWithAgents } }).config?.requestHandler;
+  return [handler?.config?.httpAgent, handler?.config?.httpsAgent].filter(
+    (agent): agent is FactoryAgent => typeof agent === 'object' && agent !== null && !ownership.agents.includes(agent),
+  );
 }
 
 /** Destroys what the factory created for a client, and nothing of the caller's. */
@@ -82,10 +101,7 @@ export function release(entry: CacheEntry): void {
   }
   // The SDK's handler would destroy the caller's agents with its own
   // (NodeHttpHandler.destroy destroys both): destroy only the one it made.
-  const handler = (entry.client as { config?: { requestHandler?: HandlerWithAgents } }).config?.requestHandler;
-  for (const agent of [handler?.config?.httpAgent, handler?.config?.httpsAgent]) {
-    if (agent !== undefined && !ownership.agents.includes(agent)) agent.destroy?.();
-  }
+  for (const agent of factoryAgents(entry)) agent.destroy?.();
 }
 
 /** How the cache tells the factory to remove an entry. */

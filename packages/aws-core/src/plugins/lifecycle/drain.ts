@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { CacheEntry, RemovalReason, TrackedBody } from '../../kernel/clientCache.js';
+import { type CacheEntry, factoryAgents, type RemovalReason, type TrackedBody } from '../../kernel/clientCache.js';
 import { destroyEntry, notSent, operationOf } from '../../kernel/clientStore.js';
 import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
@@ -218,10 +218,11 @@ export class Drain implements Lifecycle {
     this.#closed = true;
     this.#watchers?.stop();
     for (const entry of entries) this.retire(entry, 'disposed');
-    // node:net, for requests still queued for a socket at the end (see below): loaded while the
-    // grace period runs, and only by a dispose() with requests in flight, so an import pays nothing.
-    const net = this.#draining.size > 0 ? import('node:net').catch(() => undefined) : undefined;
+    let net: Promise<typeof import('node:net') | undefined> | undefined;
     if (this.#draining.size > 0) {
+      // node:net, for requests still queued for a socket at the end (see below): loaded while the
+      // grace period runs, and only by a dispose() with requests in flight, so an import pays nothing.
+      net = import('node:net').catch(() => undefined);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
         (timer as { unref?: () => void }).unref?.();
@@ -243,14 +244,8 @@ export class Drain implements Lifecycle {
     for (const entry of [...this.#draining]) {
       // Requests still waiting for a socket of the client's own agents, failed above: out of the
       // queues before the agents are destroyed (which would open new sockets and send them).
-      const { ownership } = entry;
-      if (!ownership.handler && Socket !== undefined)
-        dropQueuedRequests(
-          entry.client,
-          (agent) => !ownership.agents.includes(agent),
-          fail('FACTORY_DISPOSED.request', { service: entry.service, operation: 'queued', ms: graceMs }),
-          Socket,
-        );
+      if (Socket !== undefined)
+        dropQueuedRequests(factoryAgents(entry), fail('FACTORY_DISPOSED.request', { service: entry.service, operation: 'queued', ms: graceMs }), Socket);
       for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED.body', { service: entry.service, operation: body.operation, ms: graceMs }));
       this.#destroy(entry, 'disposed');
     }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { type CacheEntry, factoryAgents } from '../../kernel/clientCache.js';
 import { dropQueuedRequests } from './sockets.js';
 
 // Where no wire matters: a request as Node's agent queues it, stood in for by an EventEmitter.
@@ -17,10 +18,10 @@ class QueuedRequest extends EventEmitter {
   }
 }
 
-function clientWithQueue(queue: QueuedRequest[]): { client: object; requests: Record<string, QueuedRequest[]> } {
+/** An agent whose queue for one origin holds `queue`. */
+function agentWithQueue(queue: QueuedRequest[]): { agent: object; requests: Record<string, QueuedRequest[]> } {
   const requests: Record<string, QueuedRequest[]> = { '127.0.0.1:4566:': queue };
-  // NodeHttpHandler once a request has resolved its options: `configProvider`, and `config` with its agents.
-  return { client: { config: { requestHandler: { configProvider: Promise.resolve(), config: { httpAgent: { requests } } } } }, requests };
+  return { agent: { requests }, requests };
 }
 
 describe('dropQueuedRequests', () => {
@@ -36,10 +37,10 @@ describe('dropQueuedRequests', () => {
       });
       request.on('socket', (socket: Socket) => seen.push(socket.connecting));
     }
-    const { client, requests } = clientWithQueue(queue);
+    const { agent, requests } = agentWithQueue(queue);
     const error = new Error('disposed');
 
-    expect(() => dropQueuedRequests(client, () => true, error, Socket)).not.toThrow();
+    expect(() => dropQueuedRequests([agent], error, Socket)).not.toThrow();
 
     expect(requests).toEqual({});
     expect(seen).toEqual([false, false]);
@@ -49,11 +50,20 @@ describe('dropQueuedRequests', () => {
     }
   });
 
-  it('leaves an agent the caller owns as it is', () => {
-    const queue = [new QueuedRequest()];
-    const { client, requests } = clientWithQueue(queue);
-    dropQueuedRequests(client, () => false, new Error('disposed'), Socket);
-    expect(requests['127.0.0.1:4566:']).toEqual(queue);
-    expect(queue[0]?.destroyedWith).toBeUndefined();
+  // Whose queues are dropped: the agents the factory made (`factoryAgents`, which `release()` destroys too).
+  it('is given only the agents the factory made: never one the caller passed, none of a handler the caller passed', () => {
+    const ours = agentWithQueue([new QueuedRequest()]);
+    const callers = agentWithQueue([new QueuedRequest()]);
+    const entry = (handler: boolean, agents: object[]) =>
+      ({
+        ownership: { handler, agents },
+        client: { config: { requestHandler: { config: { httpAgent: ours.agent, httpsAgent: callers.agent } } } },
+      }) as unknown as CacheEntry;
+    expect(factoryAgents(entry(false, [callers.agent]))).toEqual([ours.agent]);
+    expect(factoryAgents(entry(true, []))).toEqual([]);
+
+    dropQueuedRequests(factoryAgents(entry(false, [callers.agent])), new Error('disposed'), Socket);
+    expect(ours.requests).toEqual({});
+    expect(callers.requests['127.0.0.1:4566:']).toHaveLength(1);
   });
 });

@@ -68,17 +68,15 @@ export function socketStats(client: unknown): SocketStats | undefined {
 }
 
 /**
- * Ends the requests a client's own agents still hold in their queues (waiting
- * for a socket, nothing sent yet), with `error`, and takes them out of the
- * queues: destroying the agents afterwards would otherwise open new sockets
- * for them and send them. Agents the caller owns (`owned` false for them) are
- * left alone: their queues may hold other clients' requests. `socket` is
+ * Ends the requests the given agents (a client's own: `factoryAgents`) still
+ * hold in their queues (waiting for a socket, nothing sent yet), with
+ * `error`, and takes them out of the queues: destroying the agents afterwards
+ * would otherwise open new sockets for them and send them. `socket` is
  * `node:net`'s `Socket`, given by the caller (loaded only when needed).
  */
-export function dropQueuedRequests(client: unknown, owned: (agent: object) => boolean, error: Error, socket: new () => Socket): void {
-  for (const agent of agentsOf(handlerOf(client))) {
-    if (!owned(agent)) continue;
-    const queues = agent.requests ?? {};
+export function dropQueuedRequests(agents: readonly object[], error: Error, socket: new () => Socket): void {
+  for (const agent of agents) {
+    const queues = (agent as AgentLike).requests ?? {};
     for (const name of Object.keys(queues)) {
       const queue = queues[name] ?? [];
       // The whole entry, as Node removes an emptied one: an empty queue left behind is read as holding a request.
