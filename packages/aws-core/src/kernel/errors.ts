@@ -202,13 +202,8 @@ export function fail(id: MessageId, details: MessageValues = {}, options: FailOp
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (value instanceof Date) return 'a Date';
-  let kind: string | undefined;
-  try {
-    kind = typeof value === 'object' ? notOptionsKind(value as object) : undefined;
-  } catch {
-    // A revoked Proxy, a `then` getter that throws: an object all the same.
-  }
+  // A Date, a Promise, a Map… by its built-in kind (`notOptionsKind` never throws).
+  const kind = typeof value === 'object' ? notOptionsKind(value as object) : undefined;
   if (kind !== undefined) return `${/^[AEIO]/.test(kind) ? 'an' : 'a'} ${kind}`;
   const type = typeof value;
   if (type === 'string') return (value as string).length === 0 ? 'an empty string' : 'a string';

@@ -86,7 +86,7 @@ export class ProviderTrap implements Trap {
   readonly #keys = new Map<string, Map<string, true>>();
   /** Per service, the fingerprints of the dependencies (`dependsOn`, an assumed role's source) seen, with any key. */
   readonly #dependencies = new Map<string, Map<number, true>>();
-  /** Per service, when a key came back with another identity (a keyed provider rebuilt per call). */
+  /** Per service, when a key came back with a dependency never seen before (a keyed provider rebuilt per call). */
   readonly #rebuilt = new Map<string, number[]>();
 
   /**
@@ -132,7 +132,7 @@ export class ProviderTrap implements Trap {
     return undefined;
   }
 
-  /** A keyed provider's client: trips when {@link TRAP_CLIENTS} keys came back with another identity within {@link TRAP_WINDOW_MS}. */
+  /** A keyed provider's client: trips when {@link TRAP_CLIENTS} keys came back with a dependency never seen before within {@link TRAP_WINDOW_MS}. */
   #noteKeyed(service: string, identity: string, now: number): ProviderTrapTripped | undefined {
     const [key, dependency] = splitIdentity(identity);
     const knownKey = remember(
