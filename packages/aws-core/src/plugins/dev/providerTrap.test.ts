@@ -17,6 +17,11 @@ function tenantProvider(n: number): AwsCredentialProvider {
   return async () => credentials;
 }
 
+/** An assumed role as keyedCredentials() keys it: the role's key, depending on its source. */
+function role(n: number, source: AwsCredentialProvider) {
+  return keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), { dependsOn: source });
+}
+
 function setup(maxClients = 1_000) {
   vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
   const logger = recordingLogger();
@@ -115,11 +120,9 @@ describe('the per-call provider warning', () => {
   it('stays silent for 150 assumed roles over one source built once, 5 calls a second, with maxClients 20', () => {
     const { factory, warnings, at } = setup(20);
     const source = tenantProvider(0);
-    const role = (n: number) =>
-      keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), { dependsOn: source });
     for (let call = 0; call < 5 * 120; call++) {
       at(call / 5);
-      factory.getClient(alpha, { credentials: role(call % 150) });
+      factory.getClient(alpha, { credentials: role(call % 150, source) });
     }
     expect(warnings()).toEqual([]);
   });
@@ -128,12 +131,7 @@ describe('the per-call provider warning', () => {
     const { factory, warnings, at } = setup(20);
     for (let call = 0; call < 5 * 60; call++) {
       at(call / 5);
-      const n = call % 150;
-      factory.getClient(alpha, {
-        credentials: keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), {
-          dependsOn: tenantProvider(0),
-        }),
-      });
+      factory.getClient(alpha, { credentials: role(call % 150, tenantProvider(0)) });
     }
     // Each role's key comes back after 30 s with a new source: warned once 20 have.
     expect(warnings()).toHaveLength(1);
@@ -149,12 +147,7 @@ describe('the per-call provider warning', () => {
     const sources = [tenantProvider(0), tenantProvider(1)];
     for (let call = 0; call < 600; call++) {
       at(call / 10);
-      const n = call % 25;
-      factory.getClient(alpha, {
-        credentials: keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), {
-          dependsOn: sources[sourceOf(call)],
-        }),
-      });
+      factory.getClient(alpha, { credentials: role(call % 25, sources[sourceOf(call)] as AwsCredentialProvider) });
     }
     expect(warnings()).toEqual([]);
   });
@@ -163,12 +156,7 @@ describe('the per-call provider warning', () => {
     const { factory, warnings, at } = setup(256);
     for (let call = 0; call < 3_200; call++) {
       at(call / 100);
-      const n = call % 1_500;
-      factory.getClient(alpha, {
-        credentials: keyedCredentials(`role-${n}`, async () => ({ accessKeyId: `AKIDROLE${n}`, secretAccessKey: 'role-secret' }), {
-          dependsOn: tenantProvider(0),
-        }),
-      });
+      factory.getClient(alpha, { credentials: role(call % 1_500, tenantProvider(0)) });
     }
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatch(/each a keyed provider whose key came back with a dependsOn or source of its own/);
