@@ -77,6 +77,20 @@ describe('region validation', () => {
     expect(error.message).toMatch(/such as us-east-1/);
   });
 
+  it('refuses a region of millions of characters as a region, not as unreadable options (the secret check scans it in bounded runs)', () => {
+    const long = regionError('a'.repeat(10_000_000));
+    expect(long.code).toBe('INVALID_REGION');
+    expect(long.message).toContain(`Region '${'a'.repeat(64)}…'`);
+    // A secret key inside such a string is still found: the message describes it.
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const hiding = regionError(`${'a'.repeat(5_000_000)} ${secret} ${'b'.repeat(5_000_000)}`);
+    expect(hiding.code).toBe('INVALID_REGION');
+    expect(hiding.message).toContain('looks like a credential, not shown');
+    expect(hiding.message).not.toContain(secret);
+    // … and a JWT-shaped run of millions.
+    expect(regionError(`ey${'a'.repeat(10_000_000)}.${'b'.repeat(100)}`).code).toBe('INVALID_REGION');
+  });
+
   it('refuses a region of the wrong type', () => {
     expect(regionError(42).message).toMatch(/must be a string/);
     expect(regionError(null).message).toMatch(/must be a string/);

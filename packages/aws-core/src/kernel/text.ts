@@ -47,9 +47,10 @@ export function clip(value: string, max = 40): string {
  * secret whole.
  */
 export function looksLikeCredential(value: string): boolean {
+  // Every repeat is bounded: an unbounded one over a run of millions of characters overflows the regular expression's stack (RangeError).
   // A JWT (a web identity or bearer token): three base64url segments, the first a JSON header's encoding (`ey…`, `ew…`).
-  if (/(?:AKIA|ASIA)[A-Z0-9]{16}|\be[wy][\w-]{14,}\.[\w-]{16,}\./.test(value)) return true;
-  return (value.match(/[A-Za-z0-9/+=]{40,}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
+  if (/(?:AKIA|ASIA)[A-Z0-9]{16}|\be[wy][\w-]{14,4096}\.[\w-]{16,65536}\./.test(value)) return true;
+  return (value.match(/[A-Za-z0-9/+=]{40,4096}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
 }
 
 /** What a message or error field says in place of a string that looks like a credential. */
