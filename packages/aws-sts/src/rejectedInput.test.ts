@@ -91,6 +91,17 @@ describe('a clean rejected value is still shown, so the caller sees the typo', (
     const message = refusal(() => assumeRole({ roleArn: long })).message;
     expect(message).toContain(`got '${long.slice(0, 99)}…'.`);
   });
+
+  it('says what is wrong with a value of millions of characters (the credential check scans bounded runs, where one unbounded run overflowed its stack)', () => {
+    const huge = 'a'.repeat(10_000_000);
+    expect(refusal(() => assumeRole({ roleArn: huge })).message).toMatch(/roleArn must be an IAM role ARN .*; got 'a{99}…'\.$/);
+    expect(refusal(() => assumeRole({ roleArn: ROLE, roleSessionName: huge })).message).toContain('roleSessionName must be');
+    expect(refusal(() => assumeRole({ roleArn: `ey${huge}.${'b'.repeat(20)}.c` })).message).toContain('roleArn must be');
+    // A secret inside such a value is still found, and the value described.
+    const hiding = refusal(() => assumeRole({ roleArn: `${huge} ${SECRET_KEY} ${huge}` })).message;
+    expect(hiding).toContain('looks like a credential, not shown');
+    expect(hiding).not.toContain(SECRET_KEY);
+  });
 });
 
 describe('an options getter that throws an error named like a credential', () => {

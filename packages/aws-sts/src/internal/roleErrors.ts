@@ -62,12 +62,14 @@ export function invalidOption(where: SourceFunction, what: string): AwsCredentia
 // Three base64url segments, the first two long, the first a JSON object's encoding (a JOSE
 // header: `{"` or `{ ` encodes as `ey…`, `{` and a line break as `ew…`): a JWT (a web identity
 // token). A host name (`sts.us-east-1.amazonaws.com`) has dotted segments too, but not that start.
-const JWT_SHAPE = /\be[wy][A-Za-z0-9_-]{14,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]*/g;
+// Every repeat here is bounded: an unbounded one over a run of millions of characters overflows
+// the regular expression's stack (a RangeError instead of the refusal that quotes the value).
+const JWT_SHAPE = /\be[wy][A-Za-z0-9_-]{14,4096}\.[A-Za-z0-9_-]{16,65536}\.[A-Za-z0-9_-]{0,65536}/g;
 // Long-term (AKIA) and temporary (ASIA) access key ids, glued to other text too.
-const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{12,}/g;
+const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{12,4096}/g;
 
 // A run of a secret key's alphabet, 40 characters or more: a secret access key is 40, a session token longer.
-const KEY_RUN = /[A-Za-z0-9/+=]{40,}/g;
+const KEY_RUN = /[A-Za-z0-9/+=]{40,4096}/g;
 
 /**
  * Whether a text looks like a credential, by the core's rule: an access key
