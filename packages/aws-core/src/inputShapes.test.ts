@@ -481,8 +481,28 @@ describe('options that cannot be options', () => {
       expect(error).toBeInstanceOf(AwsClientError);
       expect(error).toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining(`takes an options object, got ${got}.`) });
     }
-    await expect(factory.warm(alpha, make() as never)).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    // warm()'s refusal names warm(), the method the caller called.
+    await expect(factory.warm(alpha, make() as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(new RegExp(`^warm\\(\\) takes an options object, got ${got}\\.`)),
+    });
     expect(factory.stats()).toMatchObject({ clients: 0, sessions: 0 });
+  });
+
+  it("names warm() in warm()'s refusals of an unknown option and of options it could not read", async () => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    await expect(factory.warm(alpha, { regoin: 'us-east-1' } as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/^warm\(\) got an unknown option 'regoin'. Did you mean 'region'\?/),
+    });
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    await expect(factory.warm(alpha, proxy as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/^warm\(\) could not read its options \(TypeError\)/),
+    });
+    // getClient()'s still name getClient().
+    expect(() => factory.getClient(alpha, { regoin: 'us-east-1' } as never)).toThrow(/^getClient\(\) got an unknown option 'regoin'/);
   });
 
   it('says to await a promise', () => {

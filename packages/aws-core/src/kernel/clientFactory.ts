@@ -22,7 +22,7 @@ import type {
   ServiceInput,
   SessionOptions,
 } from './types.js';
-import { guardRead, readOptions, refuseProblem } from './validateOptions.js';
+import { type CallWhere, guardRead, readOptions, refuseProblem } from './validateOptions.js';
 import { warmClient } from './warm.js';
 
 /**
@@ -253,13 +253,13 @@ export class AwsClientFactory {
   getClient<TService extends KnownService>(service: TService, options?: GetClientOptions<ConfigFor<TService>>): ClientFor<TService>;
   getClient<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): ClientFor<TService>;
   getClient(service: unknown, options?: GetClientOptions<Record<string, unknown>>): SdkClientLike {
-    return this.#entryFor(service, options).client;
+    return this.#entryFor(service, options, 'getClient()').client;
   }
 
-  /** The cache entry `getClient(service, options)` answers with. */
-  #entryFor(service: unknown, options: unknown): CacheEntry {
+  /** The cache entry `getClient(service, options)` answers with; `where` is the method called, as its refusals name it. */
+  #entryFor(service: unknown, options: unknown, where: CallWhere): CacheEntry {
     this.#assertOpen();
-    const entry = this.#store.clientFor(service, options, this.#read, this.#context);
+    const entry = this.#store.clientFor(service, options, this.#read, this.#context, where);
     if (entry === undefined) throw this.#disposedError();
     return entry;
   }
@@ -294,7 +294,7 @@ export class AwsClientFactory {
   warm<TService extends KnownService>(service: TService, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   warm<TService extends ServiceInput>(service: ServiceArgument<TService>, options?: GetClientOptions<ConfigFor<TService>>): Promise<ClientFor<TService>>;
   async warm(service: unknown, options?: GetClientOptions<Record<string, unknown>>): Promise<SdkClientLike> {
-    let entry = this.#entryFor(service, options);
+    let entry = this.#entryFor(service, options, 'warm()');
     for (let attempt = 1; ; attempt++) {
       // dispose() ends the wait (a credential source that never answers cannot
       // hold a warm-up for good), and a client it destroyed is never handed out.
@@ -316,7 +316,7 @@ export class AwsClientFactory {
       // destroy()): the client getClient gives now, warmed too (a few times at
       // most), never one the cache no longer holds.
       if (entry.state === 'live') return entry.client;
-      entry = this.#entryFor(service, options);
+      entry = this.#entryFor(service, options, 'warm()');
       if (attempt === MAX_WARM_ATTEMPTS) return entry.client;
     }
   }

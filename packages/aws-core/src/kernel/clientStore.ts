@@ -19,7 +19,7 @@ import { definitionKey, idMeantBy, isServiceDefinition, isServiceId, lookupServi
 import { Sessions } from './sessions.js';
 import type { FastPathIndex, Installed, Lifecycle, ProviderTrap, Report } from './setup.js';
 import type { AwsCredentialProvider, AwsSession, ClientStatsEntry, FactorySummary, SdkClientLike, ServiceDefinition } from './types.js';
-import { unreadable } from './validateOptions.js';
+import { type CallWhere, unreadable } from './validateOptions.js';
 
 /**
  * How many times a client removed by a logger or listener while it was being
@@ -99,7 +99,7 @@ export class ClientStore {
    * Returns `undefined` when the factory was disposed by user code the full
    * path ran.
    */
-  clientFor(service: unknown, options: unknown, reusable: CallRead, context: CallContext): CacheEntry | undefined {
+  clientFor(service: unknown, options: unknown, reusable: CallRead, context: CallContext, where: CallWhere): CacheEntry | undefined {
     // A getter or Proxy trap on the options may itself call getClient (of
     // this factory or another) while this call is being read. The reusable
     // read, the fast path's scratch key and its module-level scratch arrays
@@ -132,9 +132,9 @@ export class ClientStore {
       }
       // Full path: validate, key, find or create. It may run user code (a
       // logger, a constructor) that re-enters getClient, so it works on a copy.
-      call = resolveCall(service, copyRead(read), context);
+      call = resolveCall(service, copyRead(read), context, where);
     } catch (error) {
-      throw unreadable('getClient()', error);
+      throw unreadable(where, error);
     } finally {
       reading--;
       this.#reading--;

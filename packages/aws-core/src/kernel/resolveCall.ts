@@ -29,7 +29,7 @@ import { definitionKey, isServiceDefinition, lookupService, registeredServiceIds
 import type { ServiceTierOverrides } from './serviceTiers.js';
 import { type ClientClasses, installation, type Platform } from './setup.js';
 import type { AwsCredentialProvider, SdkClientClass, ServiceDefinition, TierConfig } from './types.js';
-import { refuseProblem } from './validateOptions.js';
+import { type CallWhere, refuseProblem } from './validateOptions.js';
 
 /** Credentials, resolved. */
 export interface ResolvedCredentials {
@@ -159,8 +159,8 @@ export function resolveSession(read: CallRead, config: Record<string, unknown> |
 }
 
 /** Validates a `getClient` call and computes its keys. */
-export function resolveCall(service: unknown, read: CallRead, context: CallContext): ResolvedCall {
-  if (read.problem !== undefined) refuseProblem('getClient()', read.problem, OPTION_NAMES as readonly OptionName[]);
+export function resolveCall(service: unknown, read: CallRead, context: CallContext, where: CallWhere): ResolvedCall {
+  if (read.problem !== undefined) refuseProblem(where, read.problem, OPTION_NAMES as readonly OptionName[]);
   const definition = resolveService(service, context.classes);
   const tierName = read.tier === undefined ? context.serviceTiers.tierOf(definition) : read.tier;
   const tier = typeof tierName === 'string' ? context.tiers.get(tierName) : undefined;

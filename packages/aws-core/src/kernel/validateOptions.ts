@@ -16,7 +16,9 @@ import type { MessageId } from './messages.js';
 import { clip, errorName, notOptionsKind } from './text.js';
 
 /** The public functions that take an options object validated here. */
-type OptionsWhere = 'getClient()' | 'getSession()' | 'clearCache()' | 'keyedCredentials()' | FactoryOptionsWhere;
+type OptionsWhere = CallWhere | 'getSession()' | 'clearCache()' | 'keyedCredentials()' | FactoryOptionsWhere;
+/** The public functions that take a `getClient` call's service and options: the refusals name the one called. */
+export type CallWhere = 'getClient()' | 'warm()';
 /** The public functions that take factory options. */
 export type FactoryOptionsWhere = 'createClientFactory()' | 'configureClientFactory()';
 /** The public function whose input is being read: those, and the ones that read a definition or credentials options. */
