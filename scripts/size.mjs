@@ -140,9 +140,12 @@ const OVERHEAD_BUDGET_BYTES = 15_600;
  * taken as options), +0.13 kB: 79,420 B. From 79,500: the last review's
  * fixes (a queued request's 'socket' listeners called one by one, so one
  * that throws stops nothing; the per-call warning counting a dependency
- * never seen before; the options checks above), +0.26 kB: 79,680 B.)
+ * never seen before; the options checks above), +0.26 kB: 79,680 B. From
+ * 79,800: warm()'s refusals naming warm(), and the default chain's failure
+ * naming the profile AWS_PROFILE sets (it said only "from any providers"),
+ * +0.47 kB: 80,210 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 79_800;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_300;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -392,6 +392,43 @@ describe('profiles', () => {
     expect((error as Error).message).toContain(join(dir, 'config'));
   });
 
+  it('names AWS_PROFILE when the default chain fails while it is set (the chain reads that profile), and not when it is unset', async () => {
+    // Every other source of the chain off (the instance metadata service, at its end, fails at once so).
+    const scrubbed = [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_EC2_METADATA_DISABLED',
+    ];
+    const savedEnv = scrubbed.map((name) => [name, process.env[name]] as const);
+    for (const name of scrubbed) delete process.env[name];
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    try {
+      process.env.AWS_PROFILE = 'no-such-profile';
+      const error = await failure({});
+      expect(error).toBeInstanceOf(AwsCredentialError);
+      expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
+      expect((error as Error).message).toContain("reading profile 'no-such-profile', which AWS_PROFILE names");
+      expect((error as Error).message).toContain(join(dir, 'config'));
+      // A profile AWS_PROFILE names that exists is what the chain resolves.
+      process.env.AWS_PROFILE = 'analytics';
+      await expect(createClientFactory().getSession({ region: 'us-east-1' }).credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDANALYTICS' });
+      delete process.env.AWS_PROFILE;
+      const unset = await failure({});
+      expect(unset).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
+      expect((unset as Error).message).not.toContain('AWS_PROFILE');
+    } finally {
+      delete process.env.AWS_PROFILE;
+      for (const [name, value] of savedEnv) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it("a provider of the caller's that mentions a profile in its error is not reported as a missing profile", async () => {
     const error = await failure({ profile: 'analytics', credentials: async () => Promise.reject(new Error('profile lookup failed')) });
     expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });

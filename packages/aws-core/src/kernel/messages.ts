@@ -67,6 +67,7 @@ export type MessageId =
   | 'CREDENTIAL_PROVIDER_FAILED.rejected'
   | 'CREDENTIAL_PROVIDER_FAILED.sso'
   | 'CREDENTIAL_PROVIDER_FAILED.profile'
+  | 'CREDENTIAL_PROVIDER_FAILED.environmentProfile'
   | 'CREDENTIAL_PROVIDER_FAILED.notCredentials'
   | 'CREDENTIAL_PROVIDER_FAILED.expiration'
   | 'INVALID_REGION.type'

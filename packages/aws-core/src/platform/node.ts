@@ -32,8 +32,9 @@ function profileSources(): string {
  * as a typed error that says what to do: for a named profile, always one
  * that names it (a failing credential_process, a missing web identity token
  * file: `CREDENTIAL_PROVIDER_FAILED`, the SDK's error as its cause); for the
- * default chain, only an SSO session to sign in to again (`undefined`
- * otherwise: the kernel's `CREDENTIAL_PROVIDER_FAILED`). Matched on the
+ * default chain, an SSO session to sign in to again, or the profile
+ * `AWS_PROFILE` names (`undefined` otherwise: the kernel's
+ * `CREDENTIAL_PROVIDER_FAILED`). Matched on the
  * SDK's own texts, which quote no secret:
  * - fromIni: "Could not resolve credentials using profile: [name] …" (no such
  *   profile, or one with nothing to resolve); fromSSO: "Profile name was not found.";
@@ -59,6 +60,17 @@ function profileError(error: unknown, profile: string | undefined): AwsClientErr
     return fail(
       'CREDENTIAL_PROVIDER_FAILED.profile',
       { profile, reason: errorName(error), sources: profileSources() },
+      { cause: error, withholdCauseText: true },
+    );
+  }
+  // The default chain reads the profile AWS_PROFILE names (and then ignores
+  // AWS_ACCESS_KEY_ID): a typo'd or stale one is the commonest reason it
+  // finds nothing, and its own error ("from any providers") does not say so.
+  const fromEnvironment = nonEmpty(process.env.AWS_PROFILE);
+  if (fromEnvironment !== undefined) {
+    return fail(
+      'CREDENTIAL_PROVIDER_FAILED.environmentProfile',
+      { profile: fromEnvironment, reason: errorName(error), sources: profileSources() },
       { cause: error, withholdCauseText: true },
     );
   }

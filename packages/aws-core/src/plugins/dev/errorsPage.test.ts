@@ -119,6 +119,9 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'CREDENTIAL_PROVIDER_FAILED.profile': [
     { profile: 'work', reason: 'CredentialsProviderError', sources: '/home/me/.aws/config and /home/me/.aws/credentials' },
   ],
+  'CREDENTIAL_PROVIDER_FAILED.environmentProfile': [
+    { profile: 'work', reason: 'CredentialsProviderError', sources: '/home/me/.aws/config and /home/me/.aws/credentials' },
+  ],
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': [{}],
   'CREDENTIAL_PROVIDER_FAILED.expiration': [{ got: 'a string' }],
   'INVALID_REGION.type': [{ got: 'a number' }, { got: 'a number', from: 'defaultRegion' }],

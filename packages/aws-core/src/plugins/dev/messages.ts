@@ -334,6 +334,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `The SSO session of ${d.profile === undefined ? 'the profile in use' : `profile '${clip(String(d.profile))}'`} has expired or cannot be refreshed: run \`aws sso login${d.profile === undefined ? '' : ` --profile ${clip(String(d.profile))}`}\` and retry.`,
   'CREDENTIAL_PROVIDER_FAILED.profile': (d: Values): string =>
     `Could not load credentials for profile '${clip(String(d.profile))}' (${d.reason}; the SDK's error is this error's cause): check its credential_process, role or web identity settings in ${d.sources}.`,
+  'CREDENTIAL_PROVIDER_FAILED.environmentProfile': (d: Values): string =>
+    `The default credential chain failed (${d.reason}; the SDK's error is this error's cause) reading profile '${clip(String(d.profile))}', which AWS_PROFILE names. Define that profile in ${d.sources}, or unset AWS_PROFILE.`,
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': (): string =>
     'The credential provider resolved to something that is not credentials ({ accessKeyId, secretAccessKey, … }, both non-empty strings). Fix the provider function.',
   'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
