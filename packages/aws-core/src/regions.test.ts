@@ -126,6 +126,14 @@ describe('region validation', () => {
     expect(regionError('us-east-l-fips', 'strict').code).toBe('INVALID_REGION');
   });
 
+  it("clips the error's region field as the message shows it for an unlisted well-formed region too (strict)", () => {
+    const long = `xx-${'a'.repeat(5000)}-north-9`;
+    const error = regionError(long, 'strict');
+    expect(error.code).toBe('UNKNOWN_REGION');
+    expect(error.region).toBe(`${long.slice(0, 64)}…`);
+    expect(error.message).toContain(`Region '${long.slice(0, 64)}…'`);
+  });
+
   it('checks nothing under off', () => {
     const factory = createClientFactory({ regionValidation: 'off' });
     const client = factory.getClient(alpha, { region: 'local', credentials: creds }) as FakeClient;

@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createClientFactory } from '@dbp/aws-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { getS3Client, s3 } from './index.js';
@@ -25,6 +25,17 @@ describe('typed getClient for s3', () => {
   it('refuses ids no package registered', () => {
     // @ts-expect-error 'not-a-service' is not in ServiceRegistry
     factory.getClient('not-a-service');
+  });
+});
+
+describe('clearCache takes what it clears by', () => {
+  it('an id, the definition or the client class, and not a look-alike { id } (refused when run)', () => {
+    const factory = createClientFactory();
+    factory.clearCache({ service: s3 });
+    factory.clearCache({ service: 's3', region: 'us-east-1' });
+    factory.clearCache({ service: S3Client });
+    // @ts-expect-error a plain { id } is not a definition: pass the id as a string
+    factory.clearCache({ service: { id: 's3' } });
   });
 });
 

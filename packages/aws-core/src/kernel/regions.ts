@@ -66,15 +66,15 @@ export function checkRegion(region: unknown, mode: RegionValidation, partition: 
   if (mode === 'off' || region === 'local') return 'ok';
   const base = baseRegion(region);
   if (isListed(base, partition)) return 'ok';
+  // The field as the message shows it: a secret pasted as a region is described, a long string clipped, control characters escaped (error fields get logged).
+  const shown = (): string => (looksLikeCredential(region) ? notShown(region) : escapeControl(clip(region, 64)));
   if (WELL_FORMED.test(base) && DIRECTION_SET.has(base.split('-').at(-2) as string)) {
-    if (mode === 'strict') throw fail('UNKNOWN_REGION', { region, ...source }, { region });
+    if (mode === 'strict') throw fail('UNKNOWN_REGION', { region, ...source }, { region: shown() });
     return 'new';
   }
   // `suggestion` is a documented field of AwsRegionError: every build computes it.
   const suggestion = suggestRegion(region, partition);
-  // The field as the message shows it: a secret pasted as a region is described, a long string clipped, control characters escaped (error fields get logged).
-  const shown = looksLikeCredential(region) ? notShown(region) : escapeControl(clip(region, 64));
-  throw fail('INVALID_REGION.malformed', { region, suggestion, ...source }, { region: shown, suggestion });
+  throw fail('INVALID_REGION.malformed', { region, suggestion, ...source }, { region: shown(), suggestion });
 }
 
 /** How many validated regions a factory remembers (so a hit never re-validates). */

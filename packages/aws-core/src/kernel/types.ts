@@ -595,11 +595,12 @@ export interface FactoryStats {
   readonly entries: readonly ClientStatsEntry[];
 }
 
-/** A service definition, as far as `clearCache` needs one. */
-export interface ServiceRef {
-  /** The service id (`'s3'`). */
-  readonly id: string;
-}
+/**
+ * A service definition of any client and config, as `clearCache` takes one:
+ * made by `defineService` or a service package (`s3`). A plain `{ id }` is
+ * not one (pass the id as a string).
+ */
+export type ServiceRef = ServiceDefinition<SdkClientLike, never>;
 
 /** Which clients `clearCache` removes; both fields optional. */
 export interface ClearCacheFilter {
