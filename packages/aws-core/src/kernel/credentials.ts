@@ -36,7 +36,7 @@ export const DEFAULT_REFRESH_WINDOW_MS: number = 5 * 60_000;
  */
 const CLOCK_OFFSET_MIN_MS = 60_000;
 
-/** After a failed background refresh, or a forced one that gave back the rejected credentials, wait this long before asking the source again. */
+/** After a failed background refresh, or a forced one that failed or gave back the rejected credentials, wait this long before asking the source again. */
 const REFRESH_RETRY_GAP_MS = 1_000;
 
 /**
@@ -244,9 +244,16 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   /** Whether `pending` asks the source with `forceRefresh` (a rejection's refresh), not a plain call (first use, background refresh). */
   let pendingForced = false;
   let lastFailureAt = Number.NEGATIVE_INFINITY;
-  /** When a forced refresh last gave back the very credentials it was asked to replace, and which they were. */
-  let gaveBackAt = Number.NEGATIVE_INFINITY;
-  let gaveBack: AwsCredentials | undefined;
+  /**
+   * The last forced refresh that did not replace the credentials it was
+   * asked to (it gave them back, or it failed), which they were, and when it
+   * settled: the rejections still arriving for them (requests sent before it
+   * settled) share its outcome for a second instead of asking the source
+   * again each, one call per request.
+   */
+  let unhealed: Promise<AwsCredentials> | undefined;
+  let unhealedFor: AwsCredentials | undefined;
+  let unhealedAt = Number.NEGATIVE_INFINITY;
   // How far the host's clock is from AWS's, as the SDK learnt it from the
   // services' `Date` headers (`systemClockOffset` of the client calling):
   // expiry is decided on AWS's clock, so a host clock that is fast does not
@@ -309,22 +316,18 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
       return pending.then((fresh) => (sameCredentials(fresh, rejected) ? invalidate(rejected, code) : fresh));
     }
     if (current !== undefined && !sameCredentials(current, rejected)) return Promise.resolve(current);
-    // The source was just asked for fresh ones and gave these back: the
-    // rejections still arriving for them (requests sent before it answered)
-    // must not ask it again each, one call per request. Asked again a second
-    // later at the soonest, as a failed refresh is.
-    if (current !== undefined && sameCredentials(gaveBack, rejected) && Date.now() - gaveBackAt < REFRESH_RETRY_GAP_MS) return Promise.resolve(current);
+    if (unhealed !== undefined && sameCredentials(unhealedFor, rejected) && Date.now() - unhealedAt < REFRESH_RETRY_GAP_MS) return unhealed;
     current = undefined;
     expiresAt = undefined;
     const refreshed = resolve(code);
-    refreshed.then(
-      (fresh) => {
-        if (!sameCredentials(fresh, rejected)) return;
-        gaveBackAt = Date.now();
-        gaveBack = fresh;
-      },
-      () => {},
-    );
+    const keep = (): void => {
+      unhealed = refreshed;
+      unhealedFor = rejected;
+      unhealedAt = Date.now();
+    };
+    refreshed.then((fresh) => {
+      if (sameCredentials(fresh, rejected)) keep();
+    }, keep);
     return refreshed;
   };
   // The SDK calls it with `{ callerClientConfig }`: the calling client's config, whose `systemClockOffset` it keeps.

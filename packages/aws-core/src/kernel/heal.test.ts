@@ -166,6 +166,41 @@ describe('invalidate', () => {
     expect(calls).toEqual([undefined, { forceRefresh: true }, undefined, { forceRefresh: true }]);
   });
 
+  it('shares a forced refresh that failed with the rejections still arriving for the same credentials; asks again a second later', async () => {
+    const calls: unknown[] = [];
+    const reports: ResolutionReport[] = [];
+    const issued = { accessKeyId: 'ASIAISSUED', secretAccessKey: 'issued-secret', sessionToken: 'issued-token' };
+    // The source gives credentials once, then fails (a vault or STS outage).
+    const provider = memoizeProvider(
+      async (options) => {
+        calls.push(options);
+        if (calls.length > 1) throw new Error('source down');
+        return { ...issued };
+      },
+      {
+        refreshWindowMs: 60_000,
+        wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }),
+        onResolution: (r) => reports.push(r),
+      },
+    );
+    const now = vi.spyOn(Date, 'now');
+    now.mockReturnValue(1_000_000);
+    const rejected = await provider();
+    const first = await provider.invalidate(rejected, 'ExpiredToken').catch((error: unknown) => error);
+    expect(first).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
+    // Twelve requests sent with the same credentials, rejected one after another once the refresh failed: its failure, no call each.
+    for (let i = 0; i < 12; i++) await expect(provider.invalidate({ ...issued }, 'ExpiredToken')).rejects.toBe(first);
+    expect(calls).toEqual([undefined, { forceRefresh: true }]);
+    expect(reports.filter((report) => report.rejected !== undefined)).toHaveLength(1);
+    // A request made afresh asks the source (no failure is kept for plain calls) …
+    await expect(provider()).rejects.toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
+    expect(calls).toHaveLength(3);
+    // … and a second later a rejection asks again, once.
+    now.mockReturnValue(1_001_000);
+    await Promise.all([provider.invalidate({ ...issued }, 'ExpiredToken').catch(() => {}), provider.invalidate({ ...issued }, 'ExpiredToken').catch(() => {})]);
+    expect(calls).toEqual([undefined, { forceRefresh: true }, undefined, { forceRefresh: true }]);
+  });
+
   it('compares by key, secret and token, not by object identity', async () => {
     const { provider, calls } = source();
     const current = await provider();
