@@ -143,9 +143,12 @@ const OVERHEAD_BUDGET_BYTES = 15_600;
  * never seen before; the options checks above), +0.26 kB: 79,680 B. From
  * 79,800: warm()'s refusals naming warm(), and the default chain's failure
  * naming the profile AWS_PROFILE sets (it said only "from any providers"),
- * +0.47 kB: 80,210 B.)
+ * +0.47 kB: 80,210 B. From 80,300: a forced refresh that failed shared
+ * with the late rejections of the same credentials (200 called the source
+ * 33 times), and the cache's timers skipped where a runtime refuses them
+ * (workerd at module scope), +0.12 kB: 80,330 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_300;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_400;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

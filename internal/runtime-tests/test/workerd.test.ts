@@ -78,6 +78,37 @@ describe('workerd (miniflare 3)', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}$/);
   });
 
+  it('serves a cache hit at module scope, and makes clients there with ttlMs, where workerd refuses timers', async () => {
+    // Two modules that each get the same client at load: the second is a hit. workerd throws
+    // "Disallowed operation called within global scope" for setTimeout there, which the hit's
+    // clock and the ttl sweep used, so the Worker did not start.
+    const worker = await bundle('cloudflare', {
+      contents: `
+        import { createClientFactory } from '@dbp/aws-core';
+        import { getS3Client, s3 } from '@dbp/aws-s3';
+        const options = { region: 'us-east-1', credentials: { accessKeyId: 'AKIDMODULESCOPE', secretAccessKey: 'module-scope-secret' } };
+        const first = getS3Client(options);
+        const second = getS3Client({ ...options });
+        const withTtl = createClientFactory({ ttlMs: 60_000 });
+        const timed = withTtl.getClient(s3, options);
+        const timedAgain = withTtl.getClient(s3, options);
+        export default {
+          async fetch() {
+            return Response.json({
+              sameAtLoad: first === second,
+              sameInHandler: getS3Client({ ...options }) === first,
+              ttlSame: timedAgain === timed && withTtl.getClient(s3, options) === timed,
+              stats: withTtl.stats(),
+            });
+          },
+        };
+      `,
+    });
+    const { status, body } = await runInWorkerd(worker.code, input());
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ sameAtLoad: true, sameInHandler: true, ttlSame: true, stats: { clients: 1, misses: 1, hits: 2 } });
+  });
+
   it('fails to parse S3 XML when the worker is bundled without the workerd conditions (the trap the edge entry avoids)', async () => {
     const worker = await bundle('browser', { file: WORKER });
     expect(worker.inputs).toContain('../../packages/aws-s3/dist/index.js');

@@ -188,12 +188,12 @@ export class ClientCache {
   #readClock(): number {
     clearTimeout(this.#clockTimer);
     this.#clock = Date.now();
-    this.#clockArmedWith = setTimeout;
-    this.#clockTimer = setTimeout(() => {
+    this.#clockTimer = unrefTimer(() => {
       this.#clockArmedWith = undefined;
       this.#clockTimer = undefined;
     }, CLOCK_GRAIN_MS);
-    (this.#clockTimer as { unref?: () => void }).unref?.();
+    // Where no timer could be set, the next hit reads the clock again.
+    this.#clockArmedWith = this.#clockTimer === undefined ? undefined : setTimeout;
     return this.#clock;
   }
 
@@ -242,8 +242,7 @@ export class ClientCache {
     for (const entry of this.#entries.values()) earliest = Math.min(earliest, entry.lastUsedAt + ttl);
     if (earliest >= this.#timerAt) return;
     clearTimeout(this.#timer);
-    this.#timerAt = earliest;
-    const timer = setTimeout(
+    this.#timer = unrefTimer(
       () => {
         this.#timer = undefined;
         this.#timerAt = Number.POSITIVE_INFINITY;
@@ -252,9 +251,23 @@ export class ClientCache {
       },
       Math.max(0, earliest - Date.now()) + TIMER_SLACK_MS,
     );
-    // Never keep the process alive for a sweep.
+    // Where no timer could be set, the next client made arms one (and a hit checks the ttl itself).
+    this.#timerAt = this.#timer === undefined ? Number.POSITIVE_INFINITY : earliest;
+  }
+}
+
+/**
+ * An unref'd timer (it never keeps the process alive), or `undefined` where
+ * the runtime refuses one: workerd outside a request ("Disallowed operation
+ * called within global scope"), where a Worker's modules get their clients.
+ */
+function unrefTimer(run: () => void, ms: number): ReturnType<typeof setTimeout> | undefined {
+  try {
+    const timer = setTimeout(run, ms);
     (timer as { unref?: () => void }).unref?.();
-    this.#timer = timer;
+    return timer;
+  } catch {
+    return undefined;
   }
 }
 
