@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deferred, type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 
 // The web build (browsers, workers, edge): the fixture loaded the Node entry first; the web entry installs last and wins.
-const { AwsClientError, createClientFactory } = await import('./index.web.js');
+const { AwsClientError, createClientFactory, keyedCredentials } = await import('./index.web.js');
 const alpha = fakeService('alpha');
 const credentials = { accessKeyId: 'AKIDWEB', secretAccessKey: 'web-secret-value' };
 
@@ -35,5 +35,29 @@ describe('the web build', () => {
     await factory.dispose();
     expect(client.destroyed).toBe(1);
     expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials })).toThrow(expect.objectContaining({ code: 'FACTORY_DISPOSED' }));
+  });
+
+  it('takes an environment whose variables cannot be read (Deno without --allow-env) as one without a region', async () => {
+    const saved = Object.getOwnPropertyDescriptor(process, 'env') as PropertyDescriptor;
+    // Deno throws NotCapable for a variable read without the permission.
+    const refusing = new Proxy(
+      {},
+      {
+        get: () => {
+          throw Object.assign(new Error('Requires env access'), { name: 'NotCapable' });
+        },
+      },
+    );
+    Object.defineProperty(process, 'env', { value: refusing, configurable: true });
+    try {
+      const factory = createClientFactory();
+      expect(() => factory.getClient(alpha, { credentials })).toThrow(expect.objectContaining({ code: 'MISSING_REGION' }));
+      // A keyed source is handed its factory's region (none here) without failing.
+      const keyed = keyedCredentials('web-tenant', async ({ region }) => ({ ...credentials, accessKeyId: `AKID${region ?? 'NONE'}` }));
+      const session = factory.getSession({ region: 'us-east-1', credentials: keyed });
+      await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDNONE' });
+    } finally {
+      Object.defineProperty(process, 'env', saved);
+    }
   });
 });

@@ -21,10 +21,19 @@ const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 /** A runtime's environment variables: `process.env`, where the runtime has one. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** A variable of an environment; unset where reading it throws (Deno without `--allow-env`: NotCapable). */
+function variable(env: Environment | undefined, name: string): string | undefined {
+  try {
+    return env?.[name];
+  } catch {
+    return undefined;
+  }
+}
+
 /** The region an environment names: the first of `AWS_REGION`, `AWS_DEFAULT_REGION` that is set and not empty. */
 export function environmentRegion(env: Environment | undefined): string | undefined {
   for (const name of REGION_VARIABLES) {
-    const value = env?.[name];
+    const value = variable(env, name);
     if (value) return value;
   }
   return undefined;
@@ -39,7 +48,7 @@ export function environmentSource(env: () => Environment | undefined): RegionSou
     from: 'environment',
     get variable() {
       const current = env();
-      return REGION_VARIABLES.find((name) => current?.[name]) ?? REGION_VARIABLES[0];
+      return REGION_VARIABLES.find((name) => variable(current, name)) ?? REGION_VARIABLES[0];
     },
   };
 }
