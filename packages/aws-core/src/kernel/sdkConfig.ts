@@ -19,33 +19,7 @@ import type { AwsSession, RuntimeFlavor, SdkClientLike, ServiceDefinition, TierC
 export interface HandlerPlatform {
   readonly flavor: RuntimeFlavor;
   handlerOptions(tier: TierConfig): Record<string, unknown>;
-  sdkRegion(profile: string | undefined): (() => Promise<string>) | undefined;
-}
-
-/**
- * The region of a client given none (no `region`, no `defaultRegion`, no
- * `AWS_REGION`): the SDK's own lookup (on Node, the profile's config file and
- * the instance metadata), asked at the first request; finding none is an
- * `AwsRegionError` (`MISSING_REGION`) that says what to set, with the SDK's
- * error as its cause. A region it finds is validated as the factory validates
- * any other (`check`: a misspelt `region =` in the config file is the same
- * `AwsRegionError`, with its suggestion, as the same value in `AWS_REGION`).
- */
-function regionOrRefusal(
-  lookup: () => Promise<string>,
-  profile: string | undefined,
-  check: (region: string, source: RegionSource) => string,
-): () => Promise<string> {
-  return async () => {
-    let region: unknown;
-    try {
-      region = await lookup();
-    } catch (error) {
-      throw fail('MISSING_REGION.node', { profile }, { cause: error });
-    }
-    if (typeof region !== 'string' || region === '') throw fail('MISSING_REGION.node', { profile });
-    return check(region, { from: 'config', profile });
-  };
+  sdkRegion(profile: string | undefined, check: (region: string, source: RegionSource) => string): (() => Promise<string>) | undefined;
 }
 
 /** What in a client's configuration the caller owns. */
@@ -129,8 +103,8 @@ export function createClient(
   };
   if (session.region !== undefined) config.region = session.region;
   else {
-    const lookup = platform.sdkRegion(session.profile);
-    if (lookup !== undefined) config.region = regionOrRefusal(lookup, session.profile, checkRegion);
+    const lookup = platform.sdkRegion(session.profile, checkRegion);
+    if (lookup !== undefined) config.region = lookup;
   }
   if (session.profile !== undefined) config.profile = session.profile;
   let client: unknown;

@@ -20,7 +20,7 @@ import { setMessageFormat } from './errors.js';
 import type { CallRead, CredentialKind } from './keySpec.js';
 import type { Partition } from './knownRegions.js';
 import type { MessageFormat } from './messages.js';
-import type { Environment } from './regions.js';
+import type { Environment, RegionSource } from './regions.js';
 import type {
   AbandonedBodyAction,
   AwsCredentialProvider,
@@ -51,11 +51,13 @@ export interface Platform {
   /**
    * The SDK's own region lookup for a client given no region (Node: the
    * `AWS_REGION` variable, the profile's `region` in the shared config files,
-   * then the instance metadata), as a provider that rejects when it finds
-   * none; `undefined` where the platform has none (the web, which refuses a
-   * missing region at `getClient`).
+   * then the instance metadata), as a provider asked at the first request
+   * that validates what it finds with `check` and rejects with an
+   * `AwsRegionError` (`MISSING_REGION`) when it finds none; `undefined`
+   * where the platform has none (the web, which refuses a missing region at
+   * `getClient`).
    */
-  sdkRegion(profile: string | undefined): (() => Promise<string>) | undefined;
+  sdkRegion(profile: string | undefined, check: (region: string, source: RegionSource) => string): (() => Promise<string>) | undefined;
   /** The tier's timeouts as this platform's `requestHandler` options. */
   handlerOptions(tier: TierConfig): Record<string, unknown>;
   /** The SDK's region data (`partition` of `@aws-sdk/core/client`), loaded as costs least here. */

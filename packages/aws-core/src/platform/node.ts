@@ -110,18 +110,28 @@ export const nodePlatform: Platform = {
       }
     };
   },
-  sdkRegion(profile) {
+  sdkRegion(profile, check) {
     // What the SDK client does itself with no region (its runtimeConfig's
     // loadConfig(NODE_REGION_CONFIG_OPTIONS, …)), loaded on first use like the
-    // credential chain: the kernel wraps it so that finding none is an
-    // AwsRegionError, not the SDK's bare "Region is missing".
-    let region: (() => Promise<string>) | undefined;
+    // credential chain. Finding none is an AwsRegionError that says what to
+    // set (the SDK's error as its cause), not the SDK's bare "Region is
+    // missing"; a region it finds is checked as any other (a misspelt
+    // `region =` in the config file gets the same error and suggestion as
+    // the same value in AWS_REGION).
+    let lookup: (() => Promise<string>) | undefined;
     return async () => {
-      if (region === undefined) {
-        const { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } = regionConfig();
-        region = loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, profile }) as () => Promise<string>;
+      let region: unknown;
+      try {
+        if (lookup === undefined) {
+          const { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } = regionConfig();
+          lookup = loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, profile }) as () => Promise<string>;
+        }
+        region = await lookup();
+      } catch (error) {
+        throw fail('MISSING_REGION.node', { profile }, { cause: error });
       }
-      return region();
+      if (typeof region !== 'string' || region === '') throw fail('MISSING_REGION.node', { profile });
+      return check(region, { from: 'config', profile });
     };
   },
   handlerOptions(tier) {

@@ -38,9 +38,10 @@ describe('platforms', () => {
   });
 
   it("ask the SDK's region lookup on Node only (the web refuses a missing region at getClient)", () => {
-    expect(typeof nodeRuntime.sdkRegion(undefined)).toBe('function');
-    expect(typeof nodeRuntime.sdkRegion('some-profile')).toBe('function');
-    expect(webRuntime.sdkRegion(undefined)).toBeUndefined();
+    const check = (region: string) => region;
+    expect(typeof nodeRuntime.sdkRegion(undefined, check)).toBe('function');
+    expect(typeof nodeRuntime.sdkRegion('some-profile', check)).toBe('function');
+    expect(webRuntime.sdkRegion(undefined, check)).toBeUndefined();
   });
 
   it('give the kernel process.env where there is one (the web build reads it guarded: browsers have no process)', () => {
