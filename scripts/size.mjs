@@ -146,9 +146,11 @@ const OVERHEAD_BUDGET_BYTES = 15_600;
  * +0.47 kB: 80,210 B. From 80,300: a forced refresh that failed shared
  * with the late rejections of the same credentials (200 called the source
  * 33 times), and the cache's timers skipped where a runtime refuses them
- * (workerd at module scope), +0.12 kB: 80,330 B.)
+ * (workerd at module scope), +0.12 kB: 80,330 B. From 80,400: a failing
+ * provider's error told apart from the default chain's (it told the
+ * caller of their own provider to configure the chain), +0.13 kB: 80,460 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_400;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_500;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

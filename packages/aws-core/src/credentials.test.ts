@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsCredentialError, createClientFactory, type SessionOptions } from './index.node.js';
+import { AwsClientError, AwsCredentialError, createClientFactory, keyedCredentials, type SessionOptions } from './index.node.js';
 
 const alpha = fakeService('alpha');
 const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -108,6 +108,11 @@ describe('credential providers', () => {
     expect(error).toBeInstanceOf(AwsCredentialError);
     expect((error as AwsCredentialError).cause).toBe(cause);
     expect((error as AwsCredentialError).code).toBe('CREDENTIAL_PROVIDER_FAILED');
+    // The caller's own provider: to fix it, not to configure the default chain, which it is not.
+    expect((error as Error).message).toContain('the credential provider given as credentials failed with Error');
+    expect((error as Error).message).not.toContain('default');
+    const keyed = keyedCredentials('failing-tenant', async () => Promise.reject(cause));
+    await expect(factory.getSession({ region: 'us-east-1', credentials: keyed }).credentials()).rejects.toThrow(/provider given as credentials failed/);
   });
 
   it('retries a failed resolution on the next call instead of remembering the failure', async () => {
@@ -418,7 +423,7 @@ describe('profiles', () => {
       await expect(createClientFactory().getSession({ region: 'us-east-1' }).credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDANALYTICS' });
       delete process.env.AWS_PROFILE;
       const unset = await failure({});
-      expect(unset).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
+      expect(unset).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED', message: expect.stringContaining('the default credential chain failed') });
       expect((unset as Error).message).not.toContain('AWS_PROFILE');
     } finally {
       delete process.env.AWS_PROFILE;

@@ -363,13 +363,14 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
 /**
  * The error callers see when a provider fails: errors of ours pass through
  * (the platform's, such as a profile the Node platform cannot load);
- * anything else says what to check, with the original as `cause`.
+ * anything else says what to check (the default chain, or the caller's
+ * provider), with the original as `cause`.
  */
-export function wrapProviderError(error: unknown): AwsClientError {
+export function wrapProviderError(error: unknown, kind?: CredentialKind): AwsClientError {
   // Ours as they are (the Node platform's profile errors among them).
   if (error instanceof AwsClientError) return error;
   // The provider's own message stays on `cause`: it may quote what the provider read.
-  return fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error) }, { cause: error, withholdCauseText: true });
+  return fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error), kind }, { cause: error, withholdCauseText: true });
 }
 
 /**
@@ -395,7 +396,7 @@ export function sessionProvider(
       : (options?: SourceOptions) => (options === undefined ? provider() : provider(options));
   return memoizeProvider(call, {
     refreshWindowMs: source.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS,
-    wrapError: wrapProviderError,
+    wrapError: (error) => wrapProviderError(error, source.kind),
     onResolution,
     refused,
   });

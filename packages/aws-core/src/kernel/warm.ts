@@ -13,8 +13,8 @@
  *
  * @module
  */
-import { AwsClientError, fail } from './errors.js';
-import { errorName } from './text.js';
+import { wrapProviderError } from './credentials.js';
+import { AwsClientError } from './errors.js';
 import type { SdkClientLike } from './types.js';
 
 type Provider = (...args: unknown[]) => unknown;
@@ -70,8 +70,7 @@ export async function warmClient(client: SdkClientLike): Promise<void> {
       await (config.credentials as Provider)({ callerClientConfig: config });
     } catch (error) {
       // The session's provider throws ours already; anything else came from the SDK's wrapping of it.
-      if (error instanceof AwsClientError) throw error;
-      throw fail('CREDENTIAL_PROVIDER_FAILED.rejected', { reason: errorName(error) }, { cause: error, withholdCauseText: true });
+      throw wrapProviderError(error);
     }
   }
   let region: unknown;

@@ -114,7 +114,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'CREDENTIALS_REJECTED.again': [{ credentialId: 'a1b2c3d4e5f6', code: 'InvalidClientTokenId', kind: 'provider' }],
   MISSING_CREDENTIALS: [{}, { profile: 'work' }],
   PROFILE_NOT_FOUND: [{ profile: 'work', sources: '/home/me/.aws/config and /home/me/.aws/credentials' }],
-  'CREDENTIAL_PROVIDER_FAILED.rejected': [{ reason: 'CredentialsProviderError' }],
+  'CREDENTIAL_PROVIDER_FAILED.rejected': [
+    { reason: 'CredentialsProviderError', kind: 'chain' },
+    { reason: 'Error', kind: 'provider' },
+  ],
   'CREDENTIAL_PROVIDER_FAILED.sso': [{}, { profile: 'dev' }],
   'CREDENTIAL_PROVIDER_FAILED.profile': [
     { profile: 'work', reason: 'CredentialsProviderError', sources: '/home/me/.aws/config and /home/me/.aws/credentials' },

@@ -329,7 +329,9 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   PROFILE_NOT_FOUND: (d: Values): string =>
     `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}. Check the profile name, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
   'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
-    `Could not resolve AWS credentials: the credential provider failed with ${d.reason} (the provider's error is this error's cause). Pass credentials explicitly, choose a profile, or configure the default chain (environment variables, shared files, SSO, container or instance role).`,
+    d.kind === 'chain'
+      ? `Could not resolve AWS credentials: the default credential chain failed with ${d.reason} (its error is this error's cause). Pass credentials explicitly, choose a profile, or configure the chain (environment variables, shared files, SSO, container or instance role).`
+      : `Could not resolve AWS credentials: the credential provider given as credentials failed with ${d.reason} (its error is this error's cause). Fix that provider, or what it reads from (its source, permissions, network).`,
   'CREDENTIAL_PROVIDER_FAILED.sso': (d: Values): string =>
     `The SSO session of ${d.profile === undefined ? 'the profile in use' : `profile '${clip(String(d.profile))}'`} has expired or cannot be refreshed: run \`aws sso login${d.profile === undefined ? '' : ` --profile ${clip(String(d.profile))}`}\` and retry.`,
   'CREDENTIAL_PROVIDER_FAILED.profile': (d: Values): string =>
