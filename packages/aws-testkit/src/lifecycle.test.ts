@@ -181,6 +181,21 @@ describe('stop()', () => {
     expect(a.endpoints.sagemaker).not.toBe(b.endpoints.sagemaker);
   });
 
+  it('stops the services that did start when another fails to, leaving nothing running', async () => {
+    const baseline = handles();
+    const savedTmp = process.env.TMPDIR;
+    // S3's storage directory cannot be made there; DynamoDB's child process starts all the same.
+    process.env.TMPDIR = '/nonexistent/dbp-aws-testkit';
+    try {
+      await expect(startLocalAws({ services: ['s3', 'dynamodb', 'sqs'] })).rejects.toThrow(/ENOENT/);
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    }
+    const after = await settled(baseline);
+    expect(noMoreThan(after, baseline), `${JSON.stringify(after)} > ${JSON.stringify(baseline)}`).toBe(true);
+  });
+
   it('rejects bad options', async () => {
     await expect(startLocalAws({ services: ['ec2' as never] })).rejects.toThrow(TypeError);
     await expect(startLocalAws({ region: 'US-EAST-1' })).rejects.toThrow(TypeError);

@@ -124,20 +124,22 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     return stopping;
   };
 
-  try {
-    await Promise.all(
-      [...started].map(async (service) => {
-        const backend = await createBackend(service, { region, options, identities, sts });
-        backends.push(backend);
-        frontends.set(
-          service,
-          await Frontend.start({ backend, cors, verify, regions: signingRegions(service, region), lookup: (id) => identities.lookup(id), log, faults }),
-        );
-      }),
-    );
-  } catch (err) {
+  // Every start settles before a failure is handled: the services that did start (a child process,
+  // a listener) are all stopped then, none left running to keep the caller's process alive.
+  const starts = await Promise.allSettled(
+    [...started].map(async (service) => {
+      const backend = await createBackend(service, { region, options, identities, sts });
+      backends.push(backend);
+      frontends.set(
+        service,
+        await Frontend.start({ backend, cors, verify, regions: signingRegions(service, region), lookup: (id) => identities.lookup(id), log, faults }),
+      );
+    }),
+  );
+  const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+  if (failed !== undefined) {
     await stop();
-    throw err;
+    throw failed.reason;
   }
 
   const endpoints = {} as Record<LocalServiceName, string>;

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
@@ -56,6 +59,24 @@ describe('S3 through s3rver and the verifying proxy', () => {
     expect(deleted.Deleted?.map((d) => d.Key)).toEqual(['dir/hello world.txt']);
     const missing = await rejection(client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'dir/hello world.txt' })));
     expect(missing).toBeInstanceOf(NoSuchKey);
+  });
+
+  it("refuses a key or copy source with a '.' or '..' segment, which as a file path would leave the store (a write outlived stop())", async () => {
+    const marker = `dbp-aws-testkit-escape-${process.pid}-${Date.now()}`;
+    for (const Key of [`../../${marker}`, `../other-bucket/${marker}`, 'dir/../seg', 'dir/./seg', '.']) {
+      const refused = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key, Body: 'x' })));
+      expect(refused, Key).toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+      expect((refused as Error).message).toContain("cannot hold a key with a '.' or '..' segment");
+    }
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'source.txt', Body: 'x' }));
+    const copy = await rejection(client.send(new CopyObjectCommand({ Bucket: 'bucket', Key: 'target.txt', CopySource: 'bucket/../bucket/source.txt' })));
+    expect(copy).toMatchObject({ name: 'InvalidArgument' });
+    // Nothing was written beside the store, and dots inside a segment are an ordinary key.
+    expect(existsSync(join(tmpdir(), `${marker}._S3rver_object`))).toBe(false);
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'a..b/.hidden/c.', Body: 'dots' }));
+    const got = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'a..b/.hidden/c.' }));
+    expect(await got.Body?.transformToString()).toBe('dots');
+    await client.send(new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: 'a..b/.hidden/c.' }, { Key: 'source.txt' }] } }));
   });
 
   it('accepts streamed uploads (aws-chunked with a trailing checksum) and binary bodies', async () => {

@@ -56,6 +56,24 @@ function pathSegments(req: AwsRequest): string[] {
   return req.path.split('/').filter((s, i) => i > 0 || s !== '');
 }
 
+/**
+ * The key (or copy source) of a request that s3rver's file store cannot hold,
+ * if it has one: a `.` or `..` segment, which as a file path would name
+ * another object, another bucket, or a file outside the store (a write
+ * there outlives `stop()`). Real S3 keeps such keys as they are.
+ */
+function unstorableKey(req: AwsRequest): string | undefined {
+  const dotted = (segments: string[]): boolean => segments.some((segment) => segment === '.' || segment === '..');
+  const key = pathSegments(req).slice(1).map(safeDecode);
+  if (dotted(key)) return `key '${key.join('/')}'`;
+  const source = req.headers['x-amz-copy-source'];
+  if (source !== undefined) {
+    const segments = safeDecode(source.split('?')[0] ?? '').split('/');
+    if (dotted(segments)) return `copy source '${segments.join('/')}'`;
+  }
+  return undefined;
+}
+
 /** The S3 operation of a path-style request. */
 export function s3Operation(req: AwsRequest): string {
   const xId = queryValue(req.query, 'x-id');
@@ -324,6 +342,15 @@ export async function createS3Backend(): Promise<ServiceBackend> {
       }
     },
     async handle(req, context) {
+      const unstorable = unstorableKey(req);
+      if (unstorable !== undefined) {
+        return restXmlError(
+          req,
+          400,
+          'InvalidArgument',
+          `The local S3 stores each object as a file under its key, so it cannot hold a key with a '.' or '..' segment (${unstorable}); real S3 can. Use another key in local tests.`,
+        );
+      }
       const answered = await multipartAnswer(directory, req, s3Operation(req));
       if (answered) return answered;
       const contentSha = req.headers['x-amz-content-sha256'] ?? '';
