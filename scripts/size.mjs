@@ -148,9 +148,13 @@ const OVERHEAD_BUDGET_BYTES = 15_600;
  * 33 times), and the cache's timers skipped where a runtime refuses them
  * (workerd at module scope), +0.12 kB: 80,330 B. From 80,400: a failing
  * provider's error told apart from the default chain's (it told the
- * caller of their own provider to configure the chain), +0.13 kB: 80,460 B.)
+ * caller of their own provider to configure the chain), +0.13 kB: 80,460 B.
+ * From 80,500: the web build's errors saying, on Node, that the bundle was
+ * made without the `node` condition (a Lambda bundled by Rollup's defaults
+ * was told it ran in a browser; the text is in the one catalog), +0.3 kB:
+ * 80,800 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_500;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_900;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -37,6 +37,24 @@ describe('the web build', () => {
     expect(() => factory.getClient(alpha, { region: 'us-east-1', credentials })).toThrow(expect.objectContaining({ code: 'FACTORY_DISPOSED' }));
   });
 
+  it('says, loaded on Node, that the bundle was made without the node condition when there is no region or credentials', () => {
+    const factory = createClientFactory();
+    for (const options of [{ region: 'us-east-1' }, { credentials }]) {
+      expect(() => factory.getClient(alpha, options)).toThrow(
+        expect.objectContaining({ message: expect.stringContaining("This is @dbp/aws-core's web build, running on Node") }),
+      );
+    }
+    // Where there is no Node, it says nothing of it.
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'process') as PropertyDescriptor;
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
+    try {
+      expect(() => factory.getClient(alpha, { region: 'us-east-1' })).toThrow(expect.objectContaining({ code: 'MISSING_CREDENTIALS' }));
+      expect(() => factory.getClient(alpha, { region: 'us-east-1' })).not.toThrow(/web build/);
+    } finally {
+      Object.defineProperty(globalThis, 'process', saved);
+    }
+  });
+
   it('takes an environment whose variables cannot be read (Deno without --allow-env) as one without a region', async () => {
     const saved = Object.getOwnPropertyDescriptor(process, 'env') as PropertyDescriptor;
     // Deno throws NotCapable for a variable read without the permission.

@@ -125,7 +125,7 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
     };
   }
   const chain = context.platform.defaultCredentials(profile);
-  if (chain === undefined) throw fail('MISSING_CREDENTIALS', { profile });
+  if (chain === undefined) throw fail('MISSING_CREDENTIALS', { profile, server: onServer() });
   return {
     id: context.credentialIds.idFor(chainMaterial(profile)),
     source: { kind: 'chain', provider: chain, profile, refreshWindowMs: undefined, byIdentity: false },
@@ -150,12 +150,21 @@ export function resolveSession(read: CallRead, config: Record<string, unknown> |
     return read[name];
   };
   const region = context.region(pick('region'));
-  if (region === undefined && context.platform.flavor === 'web') throw fail('MISSING_REGION.web');
+  if (region === undefined && context.platform.flavor === 'web') throw fail('MISSING_REGION.web', { server: onServer() });
   const profile = pick('profile');
   if (profile !== undefined && (typeof profile !== 'string' || profile.length === 0 || profile.trim() !== profile)) {
     throw fail('INVALID_CREDENTIALS.profile', { got: describeType(profile) });
   }
   return { region, profile, credentials: resolveCredentials(pick('credentials'), profile, context) };
+}
+
+/**
+ * Whether a platform without a credential chain or config files (the web
+ * build) runs on Node, Bun or Deno: a bundle made without the `node`
+ * export condition, whose messages then say so.
+ */
+function onServer(): boolean {
+  return typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
 }
 
 /** Validates a `getClient` call and computes its keys. */

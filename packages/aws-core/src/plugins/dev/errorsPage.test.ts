@@ -112,7 +112,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'CREDENTIALS_REJECTED.stream': [{ credentialId: 'a1b2c3d4e5f6', code: 'ExpiredToken', kind: 'keyed' }],
   'CREDENTIALS_REJECTED.unchanged': [{ credentialId: 'a1b2c3d4e5f6', code: 'ExpiredToken', kind: 'keyed' }],
   'CREDENTIALS_REJECTED.again': [{ credentialId: 'a1b2c3d4e5f6', code: 'InvalidClientTokenId', kind: 'provider' }],
-  MISSING_CREDENTIALS: [{}, { profile: 'work' }],
+  MISSING_CREDENTIALS: [{}, { profile: 'work' }, { server: true }, { profile: 'work', server: true }],
   PROFILE_NOT_FOUND: [{ profile: 'work', sources: '/home/me/.aws/config and /home/me/.aws/credentials' }],
   'CREDENTIAL_PROVIDER_FAILED.rejected': [
     { reason: 'CredentialsProviderError', kind: 'chain' },
@@ -133,7 +133,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { region: 'nowhere', ...source },
   ]),
   UNKNOWN_REGION: REGION_SOURCES.map((source) => ({ region: 'xx-north-9', ...source })),
-  'MISSING_REGION.web': [{}],
+  'MISSING_REGION.web': [{}, { server: true }],
   'MISSING_REGION.node': [{ profile: 'work' }, {}],
   'LOG.newRegion': [{ region: 'xx-north-9' }],
   'LOG.providerPerCall': [

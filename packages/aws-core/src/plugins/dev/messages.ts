@@ -60,6 +60,10 @@ function quotedId(id: string): string {
 
 const list = (names: readonly string[] | undefined): string => (names && names.length > 0 ? names.join(', ') : 'none');
 
+/** What the web build's messages add on Node, Bun or Deno: the bundle was made without the `node` condition. */
+const WEB_BUILD_ON_SERVER =
+  " This is @dbp/aws-core's web build, running on Node (or Bun, Deno): bundle server code with the `node` export condition (esbuild --platform=node; Rollup nodeResolve({ exportConditions: ['node'] })).";
+
 /** How much of a config path (`.a.b[0]`, built from the caller's keys) a message shows. */
 const PATH_CHARS = 120;
 
@@ -325,7 +329,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'CREDENTIALS_REJECTED.again': (d: Values): string =>
     `The service rejected credentials ${d.credentialId} (${d.code}, ${d.kind}) again after they were refreshed. Check that the credential source gives credentials this service accepts (the role's session, the source's own key), and the host's clock.`,
   MISSING_CREDENTIALS: (d: Values): string =>
-    `No credentials: ${d.profile === undefined ? '' : `profile '${clip(String(d.profile))}' was given, but profiles (the shared config files) exist only on Node, and `}browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().`,
+    `No credentials: ${d.profile === undefined ? '' : `profile '${clip(String(d.profile))}' was given, but profiles (the shared config files) exist only on Node, and `}browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().${d.server ? WEB_BUILD_ON_SERVER : ''}`,
   PROFILE_NOT_FOUND: (d: Values): string =>
     `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}. Check the profile name, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
   'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
@@ -353,8 +357,8 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     const [from, fix] = regionFrom(d);
     return `Region '${clip(String(d.region), 64)}'${from} is not in the AWS SDK's region list. If it is a new region, update the SDK or use regionValidation: 'warn'; otherwise check the spelling.${fix}`;
   },
-  'MISSING_REGION.web': (): string =>
-    'No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory, or configureClientFactory({ defaultRegion }) for the process-wide one).',
+  'MISSING_REGION.web': (d: Values): string =>
+    `No region: browsers and edge runtimes have no AWS config files. Pass region (or set defaultRegion on the factory, or configureClientFactory({ defaultRegion }) for the process-wide one).${d.server ? WEB_BUILD_ON_SERVER : ''}`,
   'MISSING_REGION.node': (d: Values): string =>
     `No region: the call (getClient() or warm()) gave none, the factory has no defaultRegion, AWS_REGION is not set, and the SDK found none in the shared config file for ${d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')"} or in the instance metadata (the SDK's error is this error's cause). Pass region to the call, set defaultRegion on the factory (createClientFactory({ defaultRegion }), or configureClientFactory({ defaultRegion }) for the process-wide one), set AWS_REGION, or give the profile a region in its config file (region = us-east-1).`,
 
