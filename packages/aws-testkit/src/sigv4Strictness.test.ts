@@ -277,6 +277,36 @@ describe('presigned URLs', () => {
     expect(await xml(url)).toEqual({ status: 200, body: 'body' });
   });
 
+  it('S3 answers a presigned PUT sent with an x-amz-* header it did not sign with 403 AccessDenied, naming the header', async () => {
+    const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'presigned', Key: 'uploaded' }), { expiresIn: 60 });
+    // A browser adding an ACL or metadata the URL was not made for: AWS refuses it.
+    const res = await fetch(url, { method: 'PUT', body: 'x', headers: { 'x-amz-acl': 'public-read', 'x-amz-meta-owner': 'me' } });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(
+      /<Code>AccessDenied<\/Code><Message>There were headers present in the request which were not signed<\/Message><HeadersNotSigned>x-amz-acl, x-amz-meta-owner<\/HeadersNotSigned>/,
+    );
+    // Without them, the same URL uploads.
+    expect((await fetch(url, { method: 'PUT', body: 'x' })).status).toBe(200);
+  });
+
+  it('S3 refuses an x-amz-* header a middleware adds after the signer, which AWS would refuse too', async () => {
+    const late = clientFor(CASES[0]!) as unknown as S3Client;
+    late.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-amz-meta-added-late'] = 'yes';
+        return next(args);
+      },
+      { step: 'deserialize', name: 'addsAfterSigning' },
+    );
+    try {
+      const error = await rejection(late.send(new PutObjectCommand({ Bucket: 'presigned', Key: 'late', Body: 'x' })));
+      expect(error).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+      expect(error.message).toBe('There were headers present in the request which were not signed');
+    } finally {
+      late.destroy();
+    }
+  });
+
   it('S3 answers an expired one with 403 AccessDenied "Request has expired"', async () => {
     const url = await getSignedUrl(s3, get, { expiresIn: 60, signingDate: new Date(Date.now() - 2 * MINUTE) });
     const { status, body } = await xml(url);

@@ -16,7 +16,8 @@ export type AuthFailureKind =
   | 'invalid-token' // temporary key with a missing or wrong session token, or a long-term key with one
   | 'expired-token' // temporary key whose credentials have expired
   | 'missing-content-sha256' // S3 without x-amz-content-sha256
-  | 'content-sha256-mismatch'; // S3 body does not hash to x-amz-content-sha256
+  | 'content-sha256-mismatch' // S3 body does not hash to x-amz-content-sha256
+  | 'headers-not-signed'; // S3 request with an x-amz-* header its signature does not cover
 
 /** Why authentication failed, with what a service's error may report besides the message. */
 export interface AuthFailure {
@@ -32,6 +33,22 @@ export interface AuthFailure {
   readonly serverTime?: number | undefined;
   /** `expired`, and `skewed` for a presigned URL: `X-Amz-Expires`, seconds. */
   readonly expiresInSeconds?: number | undefined;
+  /** `headers-not-signed`: the headers, as S3 lists them (`HeadersNotSigned`). */
+  readonly headersNotSigned?: string | undefined;
+}
+
+/**
+ * S3 refuses a request that carries an `x-amz-*` header its signature does
+ * not cover (403 `AccessDenied`, "There were headers present in the request
+ * which were not signed"): one added after signing (a middleware after the
+ * signer, a browser adding `x-amz-acl` to a presigned PUT) could change what
+ * the request does. The failure, or `undefined` when every one is signed.
+ */
+function unsignedAmzHeaders(req: AwsRequest, signedNames: readonly string[]): AuthFailure | undefined {
+  // An empty one changes nothing (and an empty token is none, as the session check takes it).
+  const unsigned = Object.keys(req.headers).filter((name) => name.startsWith('x-amz-') && req.headers[name] !== '' && !signedNames.includes(name));
+  if (unsigned.length === 0) return undefined;
+  return { kind: 'headers-not-signed', message: 'There were headers present in the request which were not signed', headersNotSigned: unsigned.join(', ') };
 }
 
 /** What the verifier found out. */
@@ -280,6 +297,8 @@ async function verifyHeader(req: AwsRequest, auth: string, options: VerifyOption
     return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
   }
   if (options.signingName === 's3') {
+    const unsigned = unsignedAmzHeaders(req, signedNames);
+    if (unsigned) return { accessKeyId, signatureValid: true, failure: unsigned };
     const contentSha = req.headers['x-amz-content-sha256'];
     if (contentSha === undefined) {
       return {
@@ -381,6 +400,8 @@ async function verifyPresigned(req: AwsRequest, options: VerifyOptions): Promise
   if (!safeEqual(expected, signature) || presigned.query?.['X-Amz-SignedHeaders'] !== signedHeaders) {
     return { accessKeyId, signatureValid: false, failure: { kind: 'bad-signature', message: MISMATCH_MESSAGE } };
   }
+  const unsigned = options.signingName === 's3' ? unsignedAmzHeaders(req, signedNames) : undefined;
+  if (unsigned) return { accessKeyId, signatureValid: true, failure: unsigned };
   const early = skewProblem(longDate, signingDate, options.now, false);
   if (early) return { accessKeyId, signatureValid: true, failure: { ...early, expiresInSeconds: expiresIn } };
   if (options.now > signingDate.getTime() + expiresIn * 1000) {

@@ -337,6 +337,8 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           return restXmlError(req, 400, 'InvalidRequest', message);
         case 'content-sha256-mismatch':
           return restXmlError(req, 400, 'XAmzContentSHA256Mismatch', message);
+        case 'headers-not-signed':
+          return restXmlError(req, 403, 'AccessDenied', message, { HeadersNotSigned: failure.headersNotSigned ?? '' });
         default:
           return restXmlError(req, 403, 'AccessDenied', message);
       }
