@@ -6,6 +6,9 @@
  * request drops the session's credentials once, shared by every client and
  * caller, and is sent again once; what cannot heal gets CREDENTIALS_REJECTED.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -214,6 +217,51 @@ describe('temporary credentials expired server-side', () => {
     expect(seen).toEqual([undefined, true]);
     expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
   });
+
+  it.each([
+    ['a profile', { profile: 'rotated' }],
+    ['the default chain reading AWS_PROFILE', {}],
+  ] as const)(
+    'session credentials rewritten in the shared credentials file (saml2aws, aws sso) heal for %s: the forced refresh reads the file again',
+    async (_name, options) => {
+      const dir = mkdtempSync(join(tmpdir(), 'dbp-heal-files-'));
+      const saved = { file: process.env.AWS_SHARED_CREDENTIALS_FILE, config: process.env.AWS_CONFIG_FILE, profile: process.env.AWS_PROFILE };
+      const write = (set: AwsCredentials) =>
+        writeFileSync(
+          join(dir, 'credentials'),
+          `[rotated]\naws_access_key_id = ${set.accessKeyId}\naws_secret_access_key = ${set.secretAccessKey}\naws_session_token = ${set.sessionToken}\n`,
+        );
+      try {
+        // Issued before the variables point at the files: an SDK client made meanwhile (issue's) reads and caches them.
+        const first = await issue('rotated-1');
+        write(first);
+        writeFileSync(join(dir, 'config'), '');
+        process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+        process.env.AWS_CONFIG_FILE = join(dir, 'config');
+        process.env.AWS_PROFILE = 'rotated';
+        const factory = disposed(createClientFactory());
+        const client = factory.getClient(s3, { region: local.region, ...options, config: { ...local.clientOptions('s3').config } });
+        await client.send(new ListBucketsCommand({}));
+        // The tool rewrites the file with a new session, and the old one is revoked.
+        write(await issue('rotated-2'));
+        local.sts.expireCredentials(first.accessKeyId);
+        local.requests.reset();
+        await client.send(new ListBucketsCommand({}));
+        expect(local.requests.count('s3')).toBe(2);
+        expect(factory.stats()).toMatchObject({ credentialRefreshes: 1, credentialRejections: 0 });
+      } finally {
+        for (const [name, value] of [
+          ['AWS_SHARED_CREDENTIALS_FILE', saved.file],
+          ['AWS_CONFIG_FILE', saved.config],
+          ['AWS_PROFILE', saved.profile],
+        ] as const) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('fresh credentials rejected again: CREDENTIALS_REJECTED after exactly one retry', async () => {
     const factory = disposed(createClientFactory());

@@ -93,16 +93,22 @@ export const nodePlatform: Platform = {
     // in) cost start-up time that an app with explicit credentials never
     // needs (`#sdkCore`: required on Node, a literal import() for bundlers).
     let provider: Promise<AwsCredentialProvider> | undefined;
+    // `ignoreCache`: read the shared files again, not the SDK's copy, which it keeps for the process.
+    const make = (ignoreCache: boolean): Promise<AwsCredentialProvider> =>
+      profile !== undefined
+        ? // An explicit profile goes straight to the shared files (fromIni
+          // handles static, assume-role, SSO, credential_process and
+          // web-identity profiles). The whole chain would end at the instance
+          // metadata service and hide "no such profile" behind a time-out.
+          loadFromIni().then((fromIni) => fromIni({ profile, ignoreCache }) as AwsCredentialProvider)
+        : loadDefaultProvider().then((defaultProvider) => defaultProvider({ ignoreCache }) as AwsCredentialProvider);
     // Options pass through: `{ forceRefresh: true }` when a service rejected the cached credentials.
-    return async (options?: object) => {
-      provider ??=
-        profile !== undefined
-          ? // An explicit profile goes straight to the shared files (fromIni
-            // handles static, assume-role, SSO, credential_process and
-            // web-identity profiles). The whole chain would end at the instance
-            // metadata service and hide "no such profile" behind a time-out.
-            loadFromIni().then((fromIni) => fromIni({ profile }) as AwsCredentialProvider)
-          : loadDefaultProvider().then((defaultProvider) => defaultProvider() as AwsCredentialProvider);
+    return async (options?: { forceRefresh?: boolean }) => {
+      // A rejection's refresh makes a provider that reads the files afresh (a
+      // tool such as `aws sso login` or saml2aws may have rewritten them with a
+      // new session), and keeps it for the refreshes after.
+      if (options?.forceRefresh === true) provider = make(true);
+      provider ??= make(false);
       try {
         return await ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
       } catch (error) {
