@@ -72,9 +72,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * and naming them in messages (+~130 B): bedrock measured 15,450 B; then
  * for the last review's fixes (asked only of options that give none, a
  * Proxy that throws for `then` read by name, File and AbortSignal among
- * them; +~70 B): bedrock measured 15,520 B.)
+ * them; +~70 B): bedrock measured 15,520 B; then for review 12's fixes
+ * (the cache's timers skipped where workerd refuses them at module scope,
+ * a failed forced refresh shared, an unreadable environment taken as
+ * none, the web build naming the `node` condition on Node, the raw
+ * response's body let go (its request held the signed token); the Node
+ * region lookup moved out of the kernel gave back 0.07 kB): bedrock
+ * measured 15,610 B.)
  */
-const OVERHEAD_BUDGET_BYTES = 15_600;
+const OVERHEAD_BUDGET_BYTES = 15_700;
 
 /**
  * What CI enforces today: the measured overhead (72,090 B: the core's Node build ~53 kB,
@@ -152,9 +158,11 @@ const OVERHEAD_BUDGET_BYTES = 15_600;
  * From 80,500: the web build's errors saying, on Node, that the bundle was
  * made without the `node` condition (a Lambda bundled by Rollup's defaults
  * was told it ran in a browser; the text is in the one catalog), +0.3 kB:
- * 80,800 B.)
+ * 80,800 B. From 80,900: a rejection's forced refresh reading the shared
+ * files again (rewritten credentials never healed), and the raw response's
+ * body let go (its request held the signed token), +0.19 kB: 80,990 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 80_900;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 81_100;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

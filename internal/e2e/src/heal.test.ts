@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -156,6 +156,29 @@ describe('temporary credentials expired server-side', () => {
       expect(shown).not.toContain(explicit.sessionToken!);
       expect(shown).not.toContain(explicit.secretAccessKey);
     }
+    // Nor does a printer that shows hidden fields (a test runner's error output): the SDK's raw
+    // response (\$response) held Node's request, with the signed headers and so the token.
+    const hidden = inspect(error, { showHidden: true, depth: 12 });
+    expect(hidden).not.toContain(explicit.sessionToken!);
+    // What the raw response says of itself stays.
+    expect(cause.$response).toMatchObject({ statusCode: 400, headers: expect.objectContaining({ 'x-amz-request-id': expect.any(String) }) });
+  });
+
+  it("a service's own error on temporary credentials (NoSuchKey) holds no token where a printer of hidden fields finds it", async () => {
+    const factory = disposed(createClientFactory());
+    let token = '';
+    const provider = async () => {
+      const set = await issue('no-such-key');
+      token = set.sessionToken!;
+      return set;
+    };
+    const client = factory.getClient(s3, s3Options(provider));
+    await client.send(new CreateBucketCommand({ Bucket: 'heal-hidden' })).catch(() => undefined);
+    const error = (await rejection(client.send(new GetObjectCommand({ Bucket: 'heal-hidden', Key: 'missing' })))) as Error & { $response?: unknown };
+    expect(error).toMatchObject({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+    expect(token).not.toBe('');
+    expect(inspect(error, { showHidden: true, depth: 12 })).not.toContain(token);
+    expect(error.$response).toMatchObject({ statusCode: 404 });
   });
 
   it('a long-term key refused is not a rejection of temporary credentials: the SDK error as it was, no refresh', async () => {

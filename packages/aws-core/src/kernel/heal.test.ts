@@ -259,6 +259,30 @@ describe("withoutSecrets: the request's own secrets cut out of a service error",
     expect(error.message).toMatch(/^token \(a string of \d+ characters .*\) expired$/);
   });
 
+  it("lets go of the raw response's body (Node's response, whose request holds the signed token), as the SDK fixes $response on its error; status and headers stay", () => {
+    const fixed = (body: unknown) => {
+      const error = new Error('NoSuchKey');
+      Object.defineProperty(error, '$response', {
+        value: { statusCode: 404, headers: { 'x-amz-request-id': 'R1' }, body },
+        enumerable: false,
+        writable: false,
+        configurable: false,
+      });
+      return error as Error & { $response: { statusCode: number; headers: object; body: unknown } };
+    };
+    const error = fixed({ req: { _header: `x-amz-security-token: ${identity.sessionToken}` } });
+    withoutSecrets(error, identity);
+    expect(error.$response).toEqual({ statusCode: 404, headers: { 'x-amz-request-id': 'R1' }, body: undefined });
+    // Long-term credentials sign no token: the response is left as it came.
+    const longTerm = fixed({ req: {} });
+    withoutSecrets(longTerm, { accessKeyId: 'AKIDLONG', secretAccessKey: 'long-term-secret-key' });
+    expect(longTerm.$response.body).toEqual({ req: {} });
+    // A frozen response is left, without a throw.
+    const frozen = new Error('x');
+    Object.defineProperty(frozen, '$response', { value: Object.freeze({ statusCode: 500, body: {} }) });
+    expect(() => withoutSecrets(frozen, identity)).not.toThrow();
+  });
+
   it('never throws from inside, and leaves what it cannot read or write: a throwing getter, a Proxy, a frozen field', () => {
     const getter = Object.defineProperty(new Error('x'), 'Boom', {
       enumerable: true,

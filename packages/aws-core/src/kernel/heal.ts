@@ -143,6 +143,18 @@ export function withoutSecrets(error: unknown, identity: AwsCredentials | undefi
       // A getter or Proxy trap that throws: that field is left, the others cleaned.
     }
   }
+  // The SDK's raw response (`$response`, fixed and not enumerable): on Node
+  // its body is the finished response, whose request holds the signed
+  // headers, session token included, for any printer of hidden fields (a
+  // test runner's error output). The request is over (this runs outside the
+  // retry loop) and the body was read: it is let go; status and headers stay.
+  if (identity.sessionToken === undefined) return;
+  try {
+    const response = (error as { $response?: { body?: unknown } }).$response;
+    if (typeof response === 'object' && response !== null && response.body != null) response.body = undefined;
+  } catch {
+    // A frozen response, or a Proxy: thrown as it came.
+  }
 }
 
 /** Whether a value is a body that can be read once only (a Node stream, a web `ReadableStream`, an async iterable). */
