@@ -208,7 +208,18 @@ describe('fault matching', () => {
     expect(() => local.faults.inject('s3', { kind: 'throttle', retryAfterMs: 1.5 })).toThrow(TypeError);
     expect(() => local.faults.inject('s3', { kind: 'reset' }, { accessKeyId: '' })).toThrow(/match.accessKeyId/);
     expect(() => local.faults.inject('s3', { kind: 'reset' }, { operation: 42 as never })).toThrow(/match.operation/);
+    // An operation spelt otherwise than AWS spells it would never match: the test would pass for nothing.
+    expect(() => local.faults.inject('s3', { kind: 'reset' }, { operation: 'getObject' })).toThrow(
+      "match.operation must be an operation name as AWS spells it, such as 'GetObject' or 'PutItem', got 'getObject'",
+    );
     expect(local.faults.pending()).toBe(0);
+  });
+
+  it('refuses request-log filters that could only count 0: an unknown service, an operation spelt otherwise than AWS does', () => {
+    expect(() => local.requests.count('s4' as never)).toThrow("requests.count: unknown service 's4'");
+    expect(() => local.requests.entries('dynamo' as never)).toThrow("requests.entries: unknown service 'dynamo'");
+    expect(() => local.requests.count('s3', { operation: 'putObject' })).toThrow(/filter.operation must be an operation name/);
+    expect(local.requests.count('s3', { operation: 'PutObject' })).toBeGreaterThanOrEqual(0);
   });
 
   it('answers with the service typed exception for an injected 400 on Bedrock', async () => {

@@ -95,6 +95,17 @@ function createBackend(service: LocalServiceName, { region, options, identities,
  * ```
  */
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
+  // Options of another kind (a promise passed without `await`, null) would start every service with defaults.
+  const promised = typeof options === 'object' && options !== null && typeof (options as { then?: unknown }).then === 'function';
+  if (typeof options !== 'object' || options === null || Array.isArray(options) || promised) {
+    const got = options === null ? 'null' : promised ? 'a Promise: await it' : Array.isArray(options) ? 'an array' : typeof options;
+    throw new TypeError(`startLocalAws() takes an options object, got ${got}`);
+  }
+  if (options.services !== undefined && !Array.isArray(options.services)) {
+    throw new TypeError(
+      `services must be an array of service names, such as ['s3'], got ${typeof options.services === 'string' ? `'${options.services}'` : typeof options.services}`,
+    );
+  }
   const services = options.services ?? [...LOCAL_SERVICES];
   for (const s of services)
     if (!LOCAL_SERVICES.includes(s)) throw new TypeError(`unknown service '${String(s)}'; expected one of ${LOCAL_SERVICES.join(', ')}`);
@@ -108,7 +119,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const identities = new IdentityStore();
   identities.add(credentials);
   const sts = new LocalStsImpl(identities, options.sts);
-  const log = new RequestLogImpl();
+  const log = new RequestLogImpl(LOCAL_SERVICES);
   const faults = new FaultInjectorImpl(started);
   const backends: ServiceBackend[] = [];
   const frontends = new Map<LocalServiceName, Frontend>();

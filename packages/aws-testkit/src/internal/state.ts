@@ -1,14 +1,39 @@
 import type { Fault, FaultInjector, FaultMatch, LocalServiceName, RequestLog, RequestLogEntry, RequestLogFilter } from '../types.js';
 
+/**
+ * An operation name a filter gives, checked: AWS names operations in
+ * PascalCase (`GetObject`), and a filter that names one otherwise
+ * (`getObject`) would match nothing, so a test would pass for nothing.
+ */
+export function checkOperation(value: unknown, where: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(value)) {
+    throw new TypeError(
+      `${where} must be an operation name as AWS spells it, such as 'GetObject' or 'PutItem', got ${typeof value === 'string' ? `'${value}'` : String(value)}`,
+    );
+  }
+}
+
 /** The request log behind `LocalAws.requests`. */
 export class RequestLogImpl implements RequestLog {
   private log: RequestLogEntry[] = [];
+
+  /** `known`: the service names there are; a filter naming another (`'s4'`) is refused, not counted as 0. */
+  constructor(private readonly known: readonly LocalServiceName[]) {}
 
   add(entry: RequestLogEntry): void {
     this.log.push(Object.freeze(entry));
   }
 
+  private checkService(service: unknown, where: string): void {
+    if (service !== undefined && !this.known.includes(service as LocalServiceName)) {
+      throw new TypeError(`${where}: unknown service '${String(service)}'; expected one of ${this.known.join(', ')}`);
+    }
+  }
+
   count(service?: LocalServiceName, filter: RequestLogFilter = {}): number {
+    this.checkService(service, 'requests.count');
+    checkOperation(filter.operation, 'requests.count: filter.operation');
     let n = 0;
     for (const e of this.log) {
       if (service !== undefined && e.service !== service) continue;
@@ -21,6 +46,7 @@ export class RequestLogImpl implements RequestLog {
   }
 
   entries(service?: LocalServiceName): ReadonlyArray<RequestLogEntry> {
+    this.checkService(service, 'requests.entries');
     return Object.freeze(service === undefined ? [...this.log] : this.log.filter((e) => e.service === service));
   }
 
@@ -77,11 +103,9 @@ export class FaultInjectorImpl implements FaultInjector {
       default:
         throw new TypeError(`unknown fault kind '${(fault as { kind: unknown }).kind}'`);
     }
-    for (const name of ['operation', 'accessKeyId'] as const) {
-      const value = match[name];
-      if (value !== undefined && (typeof value !== 'string' || value === ''))
-        throw new TypeError(`match.${name} must be a non-empty string, got ${String(value)}`);
-    }
+    checkOperation(match.operation, 'match.operation');
+    if (match.accessKeyId !== undefined && (typeof match.accessKeyId !== 'string' || match.accessKeyId === ''))
+      throw new TypeError(`match.accessKeyId must be a non-empty string, got ${String(match.accessKeyId)}`);
     const queue = this.queues.get(service) ?? [];
     queue.push({ fault: { ...fault }, operation: match.operation, accessKeyId: match.accessKeyId, remaining });
     this.queues.set(service, queue);
