@@ -128,6 +128,9 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // Requests a backend holds open (SQS long polls) are answered first, while their sockets still carry the answer.
+      const woke = backends.map((b) => b.quiesce?.() === true);
+      if (woke.includes(true)) await Promise.allSettled([...frontends.values()].map((f) => f.settle(1_000)));
       await Promise.allSettled([...frontends.values()].map((f) => f.close()));
       await Promise.allSettled([...listeners].map((l) => l.close()));
       await Promise.allSettled(backends.map((b) => b.close()));

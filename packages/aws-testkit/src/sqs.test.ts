@@ -203,6 +203,27 @@ describe('SQS messages', () => {
     expect(bad.message).toContain('WaitTimeSeconds');
   });
 
+  it("answers a client's pending long poll when the endpoints stop: an empty receive, not a connection refused after retries", async () => {
+    const own = await startLocalAws({ services: ['sqs'] });
+    const { region, credentials, config } = own.clientOptions('sqs');
+    const consumer = new SQSClient({ region, credentials, ...config });
+    try {
+      const { QueueUrl } = await consumer.send(new CreateQueueCommand({ QueueName: 'stopping' }));
+      const polling = consumer.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 })).then(
+        (output) => ({ output }),
+        (error: unknown) => ({ error }),
+      );
+      for (let i = 0; i < 200 && own.requests.count('sqs', { operation: 'ReceiveMessage' }) === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await own.stop();
+      const outcome = await polling;
+      expect(outcome).toMatchObject({ output: { $metadata: { httpStatusCode: 200, attempts: 1 } } });
+      expect((outcome as { output: { Messages?: unknown } }).output.Messages).toBeUndefined();
+    } finally {
+      consumer.destroy();
+      await own.stop();
+    }
+  });
+
   it('ends pending long polls at once when the endpoints stop', async () => {
     // Straight on the backend with fake timers: only close() can end this 20 s poll.
     const backend = createSqsBackend('us-east-1');

@@ -321,6 +321,26 @@ export class Frontend {
   }
 
   /** Stops listening and drops every connection, stalled and slow responses included. */
+  /** Requests being served now. */
+  private readonly serving = new Set<Promise<unknown>>();
+
+  private track(served: Promise<unknown>): void {
+    this.serving.add(served);
+    void served.finally(() => this.serving.delete(served));
+  }
+
+  /** Waits, at most `ms`, for the requests being served to be answered (a backend's `quiesce` just woke them). */
+  async settle(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([Promise.allSettled([...this.serving]), bound]);
+    clearTimeout(timer);
+    // The answers were handed to their sockets; let them be written before the sockets are destroyed.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -375,7 +395,7 @@ export class Frontend {
         body: Buffer.concat(chunks),
         protocol: 'http/1.1',
       };
-      void this.serve(request, h1Exchange(req, res)).catch(() => req.socket.destroy());
+      this.track(this.serve(request, h1Exchange(req, res)).catch(() => req.socket.destroy()));
     });
   }
 
@@ -395,7 +415,7 @@ export class Frontend {
         body: Buffer.concat(chunks),
         protocol: 'h2',
       };
-      void this.serve(request, h2Exchange(stream, method, this.sessions.get(stream.session as http2.ServerHttp2Session))).catch(() => stream.destroy());
+      this.track(this.serve(request, h2Exchange(stream, method, this.sessions.get(stream.session as http2.ServerHttp2Session))).catch(() => stream.destroy()));
     });
   }
 

@@ -22,6 +22,12 @@ export interface ServiceBackend {
   codeForStatus(status: number): string;
   /** Runs the request. */
   handle(req: AwsRequest, context: HandleContext): Promise<AwsResponse>;
+  /**
+   * At `stop()`, before the listeners close: answers the requests it holds
+   * open (SQS long polls) now, so their replies still reach the client.
+   * Returns whether it held any.
+   */
+  quiesce?(): boolean;
   /** Frees what the backend holds. */
   close(): Promise<void>;
 }

@@ -61,10 +61,27 @@ describe('upstream servers', () => {
     20_000,
   );
 
+  it('s3rver’s child keeps serving through SIGINT (Ctrl-C reaches the whole process group; a parent that handles it still needs its endpoints), and ends with its stdin', async () => {
+    const directory = mkdtempSync(join(tmpdir(), S3_DIRECTORY_PREFIX));
+    const agent = new http.Agent({ keepAlive: false });
+    try {
+      const upstream = await startUpstreamProcess('s3', directory);
+      process.kill(upstream.pid as number, 'SIGINT');
+      await sleep(200);
+      await idleSocketAfterOneRequest(upstream.port, agent);
+      expect(existsSync(directory)).toBe(true);
+      await upstream.close();
+      expect(existsSync(directory)).toBe(false);
+    } finally {
+      agent.destroy();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ['its stdin closes (the parent closed it, exited or was killed)', undefined],
-    ['it gets SIGINT (Ctrl-C in a terminal reaches the whole process group)', 'SIGINT'],
     ['it gets SIGTERM', 'SIGTERM'],
+    ['it gets SIGHUP', 'SIGHUP'],
   ] as const)('s3rver’s child removes its storage directory when %s', async (_when, signal) => {
     const directory = mkdtempSync(join(tmpdir(), S3_DIRECTORY_PREFIX));
     try {

@@ -10,8 +10,11 @@ const UPSTREAM_INPUT_VARIABLE = 'DBP_AWS_TESTKIT_UPSTREAM';
 /**
  * The child's program (CommonJS, run with `node -e`). It starts s3rver or dynalite on a random
  * port of 127.0.0.1, prints the port, and exits when its stdin closes (so it also dies with us)
- * or on SIGINT, SIGTERM or SIGHUP, removing s3rver's directory either way (a demo stopped with
- * Ctrl-C leaves nothing in the temporary folder). `ps` shows it as `dbp-aws-testkit s3`.
+ * or on SIGTERM or SIGHUP, removing s3rver's directory either way (a demo stopped with Ctrl-C
+ * leaves nothing in the temporary folder). It ignores SIGINT: Ctrl-C in a terminal reaches the
+ * whole process group, and a parent that handles it (to flush to S3 before it exits) still needs
+ * its endpoints; a parent that does not exits, which closes the child's stdin.
+ * `ps` shows it as `dbp-aws-testkit s3`.
  * Running them in their own process keeps them away from the test runner's module conditions
  * (vitest passes `--conditions import`, which makes CommonJS `require` load ESM builds) and fake
  * timers.
@@ -25,12 +28,13 @@ const HOST_PROGRAM = `
 const { kind, modulePath, directory } = JSON.parse(process.env.${UPSTREAM_INPUT_VARIABLE});
 process.title = 'dbp-aws-testkit ' + kind;
 // The child owns s3rver's directory once it runs and removes it however it ends: its stdin closed
-// (the parent closed it, exited or was killed), or a signal (Ctrl-C reaches the whole process group).
+// (the parent closed it, exited or was killed: Ctrl-C ends it so, through the parent), or a signal.
 // Only a directory the testkit made (its name starts with ${S3_DIRECTORY_PREFIX}), never anything else.
 const fs = require('node:fs');
 const ours = typeof directory === 'string' && require('node:path').basename(directory).startsWith(${JSON.stringify(S3_DIRECTORY_PREFIX)}) && fs.statSync(directory, { throwIfNoEntry: false })?.isDirectory() === true;
 if (ours) process.on('exit', () => fs.rmSync(directory, { recursive: true, force: true }));
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(0));
+for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(0));
+process.on('SIGINT', () => {});
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();

@@ -583,6 +583,12 @@ export function createSqsBackend(region: string): ServiceBackend {
         throw err;
       }
     },
+    quiesce() {
+      closed = true;
+      const waiting = waiters.size > 0;
+      wake();
+      return waiting;
+    },
     async close() {
       closed = true;
       wake();
