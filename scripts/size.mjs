@@ -160,9 +160,11 @@ const OVERHEAD_BUDGET_BYTES = 15_700;
  * was told it ran in a browser; the text is in the one catalog), +0.3 kB:
  * 80,800 B. From 80,900: a rejection's forced refresh reading the shared
  * files again (rewritten credentials never healed), and the raw response's
- * body let go (its request held the signed token), +0.19 kB: 80,990 B.)
+ * body let go (its request held the signed token), +0.19 kB: 80,990 B.
+ * From 81,100: an SDK setting given beside getClient's options told to go
+ * in `config` (`getS3Client({ endpoint })`), +0.14 kB: 81,130 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 81_100;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 81_200;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

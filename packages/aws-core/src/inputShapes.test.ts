@@ -505,6 +505,19 @@ describe('options that cannot be options', () => {
     expect(() => factory.getClient(alpha, { regoin: 'us-east-1' } as never)).toThrow(/^getClient\(\) got an unknown option 'regoin'/);
   });
 
+  it('says where an SDK client setting given beside the options goes (written as for new S3Client({ endpoint }))', async () => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' } as never)).toThrow(
+      "getClient() got an unknown option 'endpoint'. SDK client settings go in config: { config: { endpoint: … } }. Allowed: region, profile, credentials, config, tier.",
+    );
+    await expect(factory.warm(alpha, { forcePathStyle: true } as never)).rejects.toThrow(
+      /SDK client settings go in config: \{ config: \{ forcePathStyle: … \} \}/,
+    );
+    // Not where there is no config to put it in, and not for a typo of an option.
+    expect(() => factory.getSession({ endpoint: 'x' } as never)).not.toThrow(/SDK client settings/);
+    expect(() => factory.getClient(alpha, { regoin: 'us-east-1' } as never)).not.toThrow(/SDK client settings/);
+  });
+
   it('says to await a promise', () => {
     const factory = createClientFactory();
     expect(() => factory.getClient(alpha, Promise.resolve({}) as never)).toThrow('Await the promise and pass its result.');

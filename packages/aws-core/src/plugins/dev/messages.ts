@@ -110,11 +110,11 @@ function unknownCredentialField(d: Values): string {
   return `Invalid credentials: unknown field '${clip(field)}'.${hint} Pass { ${list(fields)} }.`;
 }
 
-function unknownKey(d: Values): string {
+function unknownKey(d: Values, hint?: string): string {
   const key = String(d.key);
   const allowed = (d.allowed ?? []) as readonly string[];
   const near = nearestOption(key, allowed);
-  return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : ''} Allowed: ${list(allowed)}.`;
+  return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : hint ? ` ${hint}` : ''} Allowed: ${list(allowed)}.`;
 }
 
 /** The registered or packaged id an unknown one was probably meant as (`serviceIds.ts`: never `sqs` → `sts`). */
@@ -255,7 +255,12 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `The ${d.service} ${d.operation} response body (region ${clip(String(d.region), 64)}) went unread for ${d.ms} ms, so the factory destroyed it (onAbandonedBody: 'destroy'). Read each body when its response arrives, raise abandonedBodyMs, or use onAbandonedBody: 'warn'.`,
 
   'INVALID_OPTIONS.notObject': (d: Values): string => notObject(d),
-  'INVALID_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
+  // Near no option of a call that takes `config`: an SDK client setting, written as for `new S3Client({ endpoint })`.
+  'INVALID_OPTIONS.unknownKey': (d: Values): string =>
+    unknownKey(
+      d,
+      d.where === 'getClient()' || d.where === 'warm()' ? `SDK client settings go in config: { config: { ${clip(String(d.key))}: … } }.` : undefined,
+    ),
   'INVALID_OPTIONS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_OPTIONS.filterService': (d: Values): string =>
     `${d.id === undefined ? '' : `clearCache({ service }) got ${quotedId(String(d.id))}, which no service id can be (ids are lower case letters, digits and dashes)${d.near === undefined ? '.' : `; did you mean ${quotedId(String(d.near))}?`} `}clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).`,
