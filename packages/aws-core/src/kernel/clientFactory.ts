@@ -464,7 +464,7 @@ let processWideKeys: readonly [factory: symbol, settings: symbol] | undefined;
  * build has keys of its own: Node code in a process that also loads the web
  * build (tests under jsdom, an isomorphic library's browser bundle) gets a
  * factory with Node's credential chain and lifecycle, whichever build loaded
- * first. (A web build from before this change still uses the Node keys.)
+ * first. (A web build from before it had keys of its own uses the Node keys.)
  */
 function processWide(): readonly [factory: symbol, settings: symbol] {
   if (processWideKeys === undefined) {

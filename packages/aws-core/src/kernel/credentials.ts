@@ -387,7 +387,7 @@ export function sessionProvider(
 ): AwsCredentialProvider | MemoizedProvider {
   if (source.kind === 'static') return source.provider as AwsCredentialProvider;
   const provider = source.provider as (context?: object) => unknown;
-  // Called without arguments as before; with `{ forceRefresh: true }` only
+  // Called without arguments; with `{ forceRefresh: true }` only
   // when a service rejected what it gave (the SDK's caching providers honour it).
   // A keyed provider gets it beside its context (an SDK provider given as one reads it as its own option).
   const call =

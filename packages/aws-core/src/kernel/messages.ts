@@ -84,6 +84,18 @@ export type MessageId =
   | 'LOG.listenerThrew'
   | 'LOG.refreshFailed';
 
+/** The code a message id names: the part before the dot. */
+type CodeOf<Id extends string> = Id extends `${infer Code}.${string}` ? Code : Id;
+/** Compiles only for `true`. */
+type Assert<Holds extends true> = Holds;
+/**
+ * Every message id names a public error code (or `LOG`): checked here, so a
+ * misspelt id (`'INVALID_REGOIN.type'`) fails to compile instead of shipping
+ * an error whose `code` is outside `AwsClientErrorCode` (`fail()` takes the
+ * code from the id).
+ */
+export type MessageCodesArePublic = Assert<CodeOf<MessageId> extends AwsClientErrorCode | 'LOG' ? true : false>;
+
 /** The details a message is rendered with: names, types, counts and non-secret values only. */
 export type MessageValues = Record<string, string | number | boolean | readonly string[] | undefined>;
 

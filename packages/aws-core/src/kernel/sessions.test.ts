@@ -10,7 +10,7 @@ const maker = (id: string) => (): AwsCredentialProvider => {
 };
 
 describe('Sessions', () => {
-  it("a credential id's provider is found in a kept session after the providers' map dropped it: a new region of it makes no second one", () => {
+  it("a kept session keeps its provider in the providers' map: a new region of its credentials makes no second one", () => {
     made.length = 0;
     const sessions = new Sessions(
       () => 2,
@@ -18,8 +18,9 @@ describe('Sessions', () => {
     );
     const first = sessions.session('us-east-1', undefined, 'A', maker('A'));
     sessions.session('us-east-1', undefined, 'B', maker('B'));
-    // A's session is used again (a kept session touches no provider), then C comes: the providers'
-    // map drops A (least recently used there), the sessions' map drops B.
+    // A's session is used again, which touches A's provider too; then C comes: both maps drop B
+    // (least recently used in each). Without that touch the providers' map would drop A, and a
+    // session of A in another region would make a second provider.
     expect(sessions.session('us-east-1', undefined, 'A', maker('A'))).toBe(first);
     sessions.session('us-east-1', undefined, 'C', maker('C'));
     const other = sessions.session('eu-west-1', undefined, 'A', maker('A'));

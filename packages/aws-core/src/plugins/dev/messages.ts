@@ -6,7 +6,7 @@
  * The Node build always shows the full text below. The web build shows it in
  * development and, in production builds (`process.env.NODE_ENV ===
  * 'production'`, as React and Vue do), a short line with the code and a link
- * to the error's documentation (`docs/errors.md`, generated from this file),
+ * to the error's section of the Errors page (`scripts/errors-page.mjs` writes it from this file),
  * so bundles carry none of this text.
  *
  * Texts never show a secret: callers pass names, types and non-secret values
