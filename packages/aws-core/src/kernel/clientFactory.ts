@@ -271,7 +271,8 @@ export class AwsClientFactory {
    * session (the memoised provider every client of those credentials uses,
    * so the first request and other services reuse them), its region and
    * endpoint resolved, and its SigV4 signer built and run once on a request
-   * that goes nowhere. Meant for Lambda init and service start-up, so that a
+   * that goes nowhere (a `signer` passed in `config` is run too, on a request
+   * to `warm.invalid`). Meant for Lambda init and service start-up, so that a
    * slow credential source (STS, SSO, IMDS, container credentials) lands
    * there and not on the first user request. Calling it again is cheap.
    *
