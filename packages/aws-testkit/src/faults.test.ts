@@ -220,6 +220,18 @@ describe('fault matching', () => {
     expect(() => local.requests.entries('dynamo' as never)).toThrow("requests.entries: unknown service 'dynamo'");
     expect(() => local.requests.count('s3', { operation: 'putObject' })).toThrow(/filter.operation must be an operation name/);
     expect(local.requests.count('s3', { operation: 'PutObject' })).toBeGreaterThanOrEqual(0);
+    // The filter first by mistake, and a null filter.
+    expect(() => local.requests.count({ operation: 'PutObject' } as never)).toThrow(
+      "requests.count(service, filter): the service comes first, as a name such as 's3', got object",
+    );
+    expect(local.requests.count('s3', null as never)).toBe(local.requests.count('s3'));
+  });
+
+  it('refuses a request-log filter naming a service this instance did not start, and takes services from any iterable (a Set)', async () => {
+    await using only = await startLocalAws({ services: new Set(['sqs'] as const) });
+    expect(only.requests.count('sqs')).toBe(0);
+    expect(() => only.requests.count('dynamodb')).toThrow("requests.count: the service 'dynamodb' was not started");
+    expect(() => only.requests.entries('s3')).toThrow("requests.entries: the service 's3' was not started");
   });
 
   it('answers with the service typed exception for an injected 400 on Bedrock', async () => {

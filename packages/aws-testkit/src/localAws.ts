@@ -101,12 +101,13 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     const got = options === null ? 'null' : promised ? 'a Promise: await it' : Array.isArray(options) ? 'an array' : typeof options;
     throw new TypeError(`startLocalAws() takes an options object, got ${got}`);
   }
-  if (options.services !== undefined && !Array.isArray(options.services)) {
+  const given: unknown = options.services;
+  if (given !== undefined && (typeof given !== 'object' || given === null || typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
     throw new TypeError(
-      `services must be an array of service names, such as ['s3'], got ${typeof options.services === 'string' ? `'${options.services}'` : typeof options.services}`,
+      `services must be an array (or any iterable) of service names, such as ['s3'], got ${typeof given === 'string' ? `'${given}'` : String(given)}`,
     );
   }
-  const services = options.services ?? [...LOCAL_SERVICES];
+  const services = given === undefined ? [...LOCAL_SERVICES] : [...(given as Iterable<LocalServiceName>)];
   for (const s of services)
     if (!LOCAL_SERVICES.includes(s)) throw new TypeError(`unknown service '${String(s)}'; expected one of ${LOCAL_SERVICES.join(', ')}`);
   const started = new Set<LocalServiceName>(services);
@@ -119,7 +120,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const identities = new IdentityStore();
   identities.add(credentials);
   const sts = new LocalStsImpl(identities, options.sts);
-  const log = new RequestLogImpl(LOCAL_SERVICES);
+  const log = new RequestLogImpl(LOCAL_SERVICES, started);
   const faults = new FaultInjectorImpl(started);
   const backends: ServiceBackend[] = [];
   const frontends = new Map<LocalServiceName, Frontend>();

@@ -66,7 +66,7 @@ describe('S3 through s3rver and the verifying proxy', () => {
     for (const Key of [`../../${marker}`, `../other-bucket/${marker}`, 'dir/../seg', 'dir/./seg', '.']) {
       const refused = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key, Body: 'x' })));
       expect(refused, Key).toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
-      expect((refused as Error).message).toContain("cannot hold a key with a '.' or '..' segment");
+      expect((refused as Error).message).toContain("cannot hold a bucket or key with a '.' or '..' segment");
     }
     await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'source.txt', Body: 'x' }));
     const copy = await rejection(client.send(new CopyObjectCommand({ Bucket: 'bucket', Key: 'target.txt', CopySource: 'bucket/../bucket/source.txt' })));
@@ -77,6 +77,31 @@ describe('S3 through s3rver and the verifying proxy', () => {
     const got = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'a..b/.hidden/c.' }));
     expect(await got.Body?.transformToString()).toBe('dots');
     await client.send(new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: 'a..b/.hidden/c.' }, { Key: 'source.txt' }] } }));
+  });
+
+  it("refuses a DeleteObjects naming such a key in its body, and a '.' or '..' bucket, leaving the other bucket's objects", async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'invoices' }));
+    await client.send(new PutObjectCommand({ Bucket: 'invoices', Key: 'inv-2.pdf', Body: 'pdf' }));
+    const batch = await rejection(client.send(new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: '../invoices/inv-2.pdf' }] } })));
+    expect(batch).toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+    // A bucket of '..' (a path set after the SDK normalised it, or a raw client): as a path, the folder above the store.
+    const raw = new S3Client({ ...local.clientOptions('s3'), ...local.clientOptions('s3').config });
+    raw.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { path: string }).path = '/%2E%2E/escaped-bucket-object';
+        return next(args);
+      },
+      { step: 'build', name: 'dottedBucket' },
+    );
+    try {
+      const above = await rejection(raw.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'x', Body: 'x' })));
+      expect(above).toMatchObject({ name: 'InvalidArgument' });
+    } finally {
+      raw.destroy();
+    }
+    const kept = await client.send(new GetObjectCommand({ Bucket: 'invoices', Key: 'inv-2.pdf' }));
+    expect(await kept.Body?.transformToString()).toBe('pdf');
+    await client.send(new DeleteObjectCommand({ Bucket: 'invoices', Key: 'inv-2.pdf' }));
   });
 
   it('accepts streamed uploads (aws-chunked with a trailing checksum) and binary bodies', async () => {

@@ -12,7 +12,7 @@ export interface LocalAwsCredentials {
 /** Options of `startLocalAws`. */
 export interface StartLocalAwsOptions {
   /** The services to start. Default: all seven (`LOCAL_SERVICES`). */
-  services?: readonly LocalServiceName[] | undefined;
+  services?: Iterable<LocalServiceName> | undefined;
   /**
    * The region the endpoints are in: ARNs, S3 bucket locations, and the region every signature's
    * credential scope must name, as in AWS (a client configured for another region is refused with
@@ -204,9 +204,14 @@ export interface RequestLogFilter {
 
 /** Counters of the requests the local endpoints received. CORS preflights are not logged. */
 export interface RequestLog {
-  /** How many requests match (all services when `service` is omitted). */
+  /**
+   * How many requests match (all services when `service` is omitted).
+   * @throws TypeError for a service name that is not one (`'s4'`) or an operation not spelt as AWS
+   *   spells it (`'getObject'`), Error for a service this instance did not start: a filter that
+   *   could only count 0.
+   */
   count(service?: LocalServiceName, filter?: RequestLogFilter): number;
-  /** The logged requests, oldest first. */
+  /** The logged requests, oldest first. @throws as `count` does for the service. */
   entries(service?: LocalServiceName): ReadonlyArray<RequestLogEntry>;
   /** Forget every logged request. */
   reset(): void;

@@ -42,6 +42,18 @@ export interface HandleContext {
   readonly accessKeyId: string | undefined;
 }
 
+/** The text of an XML element's content (the five predefined entities and character references). */
+export function xmlUnescape(text: string): string {
+  return text.replace(
+    /&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|amp|quot|apos));/g,
+    (_all, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+      if (hex !== undefined) return String.fromCodePoint(Number.parseInt(hex, 16));
+      if (dec !== undefined) return String.fromCodePoint(Number(dec));
+      return { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }[name as 'lt'];
+    },
+  );
+}
+
 /** Escapes text for XML element content and attributes. */
 export function xmlEscape(value: string): string {
   return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);

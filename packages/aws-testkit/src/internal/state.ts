@@ -18,21 +18,30 @@ export function checkOperation(value: unknown, where: string): void {
 export class RequestLogImpl implements RequestLog {
   private log: RequestLogEntry[] = [];
 
-  /** `known`: the service names there are; a filter naming another (`'s4'`) is refused, not counted as 0. */
-  constructor(private readonly known: readonly LocalServiceName[]) {}
+  /**
+   * `known`: the service names there are; `started`: those this instance runs. A filter naming
+   * another (`'s4'`, or one not started) is refused, not counted as 0.
+   */
+  constructor(
+    private readonly known: readonly LocalServiceName[],
+    private readonly started: ReadonlySet<LocalServiceName>,
+  ) {}
 
   add(entry: RequestLogEntry): void {
     this.log.push(Object.freeze(entry));
   }
 
   private checkService(service: unknown, where: string): void {
-    if (service !== undefined && !this.known.includes(service as LocalServiceName)) {
-      throw new TypeError(`${where}: unknown service '${String(service)}'; expected one of ${this.known.join(', ')}`);
-    }
+    if (service === undefined) return;
+    if (typeof service !== 'string') throw new TypeError(`${where}(service, filter): the service comes first, as a name such as 's3', got ${typeof service}`);
+    if (!this.known.includes(service as LocalServiceName))
+      throw new TypeError(`${where}: unknown service '${service}'; expected one of ${this.known.join(', ')}`);
+    if (!this.started.has(service as LocalServiceName)) throw new Error(`${where}: the service '${service}' was not started`);
   }
 
-  count(service?: LocalServiceName, filter: RequestLogFilter = {}): number {
+  count(service?: LocalServiceName, filter?: RequestLogFilter | null): number {
     this.checkService(service, 'requests.count');
+    filter ??= {};
     checkOperation(filter.operation, 'requests.count: filter.operation');
     let n = 0;
     for (const e of this.log) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checksumMismatch, type DecodedAwsChunked, decodeAwsChunked, verifyChunkSignatures } from '../awsChunked.js';
 import { isoSeconds, MAX_CLOCK_SKEW_MS, serverNow } from '../clock.js';
-import { restXmlError, type ServiceBackend, xmlEscape } from '../protocols.js';
+import { restXmlError, type ServiceBackend, xmlEscape, xmlUnescape } from '../protocols.js';
 import { type AwsRequest, type AwsResponse, queryValue, requestId } from '../request.js';
 import { type AuthFailure, parseAmzDate } from '../sigv4.js';
 import { Upstream } from '../upstream.js';
@@ -64,12 +64,20 @@ function pathSegments(req: AwsRequest): string[] {
  */
 function unstorableKey(req: AwsRequest): string | undefined {
   const dotted = (segments: string[]): boolean => segments.some((segment) => segment === '.' || segment === '..');
-  const key = pathSegments(req).slice(1).map(safeDecode);
-  if (dotted(key)) return `key '${key.join('/')}'`;
+  // The bucket too: s3rver joins it into the store's path as well (`/%2E%2E` would be the folder above).
+  const path = pathSegments(req).map(safeDecode);
+  if (dotted(path)) return `bucket or key '${path.join('/')}'`;
   const source = req.headers['x-amz-copy-source'];
   if (source !== undefined) {
     const segments = safeDecode(source.split('?')[0] ?? '').split('/');
     if (dotted(segments)) return `copy source '${segments.join('/')}'`;
+  }
+  // DeleteObjects names its keys in its XML body.
+  if (s3Operation(req) === 'DeleteObjects') {
+    for (const [, raw] of req.body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)) {
+      const key = xmlUnescape(raw ?? '');
+      if (dotted(key.split('/'))) return `key '${key}'`;
+    }
   }
   return undefined;
 }
@@ -350,7 +358,7 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           req,
           400,
           'InvalidArgument',
-          `The local S3 stores each object as a file under its key, so it cannot hold a key with a '.' or '..' segment (${unstorable}); real S3 can. Use another key in local tests.`,
+          `The local S3 stores each object as a file under its key, so it cannot hold a bucket or key with a '.' or '..' segment (${unstorable}); real S3 keeps such keys as they are. Use another key in local tests.`,
         );
       }
       const answered = await multipartAnswer(directory, req, s3Operation(req));
