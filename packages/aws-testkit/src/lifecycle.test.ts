@@ -202,7 +202,9 @@ describe('stop()', () => {
       'startLocalAws() takes an options object, got a Promise: await it',
     );
     await expect(startLocalAws(null as never)).rejects.toThrow('got null');
-    await expect(startLocalAws({ services: 's3' as never })).rejects.toThrow("services must be an array (or any iterable) of service names, such as ['s3'], got 's3'");
+    await expect(startLocalAws({ services: 's3' as never })).rejects.toThrow(
+      "services must be an array (or any iterable) of service names, such as ['s3'], got 's3'",
+    );
     await expect(startLocalAws({ services: ['ec2' as never] })).rejects.toThrow(TypeError);
     await expect(startLocalAws({ region: 'US-EAST-1' })).rejects.toThrow(TypeError);
     await expect(startLocalAws({ credentials: { accessKeyId: 'x', secretAccessKey: '' } })).rejects.toThrow(TypeError);
