@@ -49,8 +49,7 @@ export function clip(value: string, max = 40): string {
 export function looksLikeCredential(value: string): boolean {
   // Every repeat is bounded: an unbounded one over a run of millions of characters overflows the regular expression's stack (RangeError).
   // A JWT (a web identity or bearer token): three base64url segments, the first a JSON header's encoding (`ey…`, `ew…`).
-  // An access key id is 20 characters; 16 of them (one cut short) already name it.
-  if (/(?:AKIA|ASIA)[A-Z0-9]{12}|\be[wy][\w-]{14,4096}\.[\w-]{16,65536}\./.test(value)) return true;
+  if (/(?:AKIA|ASIA)[A-Z0-9]{16}|\be[wy][\w-]{14,4096}\.[\w-]{16,65536}\./.test(value)) return true;
   return (value.match(/[A-Za-z0-9/+=]{40,4096}/g) ?? []).some((run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run));
 }
 

@@ -14,6 +14,8 @@ const CORPUS = [
   'AKIAIOSFODNN7EXAMPLE',
   'ASIA1234567890ABCD',
   'ASIA1234567890A',
+  // A name that starts as a temporary key id does, too short to be one.
+  'ASIAPACIFICPROD1',
   `prefix-AKIAIOSFODNN7EXAMPLE-suffix`,
   SECRET_KEY,
   `${SECRET_KEY.slice(0, 39)}`,

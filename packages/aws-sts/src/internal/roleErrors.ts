@@ -66,7 +66,7 @@ export function invalidOption(where: SourceFunction, what: string): AwsCredentia
 // the regular expression's stack (a RangeError instead of the refusal that quotes the value).
 const JWT_SHAPE = /\be[wy][A-Za-z0-9_-]{14,4096}\.[A-Za-z0-9_-]{16,65536}\.[A-Za-z0-9_-]{0,65536}/g;
 // Long-term (AKIA) and temporary (ASIA) access key ids, glued to other text too.
-const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{12,4096}/g;
+const ACCESS_KEY_ID = /(?:AKIA|ASIA)[A-Z0-9]{16,4096}/g;
 
 // A run of a secret key's alphabet, 40 characters or more: a secret access key is 40, a session token longer.
 const KEY_RUN = /[A-Za-z0-9/+=]{40,4096}/g;
