@@ -164,6 +164,24 @@ describe('temporary credentials expired server-side', () => {
     expect(cause.$response).toMatchObject({ statusCode: 400, headers: expect.objectContaining({ 'x-amz-request-id': expect.any(String) }) });
   });
 
+  it('a GetObject output on temporary credentials, printed (console.log, util.inspect at any depth), shows no token; its body reads as before', async () => {
+    const factory = disposed(createClientFactory());
+    let token = '';
+    const provider = async () => {
+      const set = await issue('printed-output');
+      token = set.sessionToken!;
+      return set;
+    };
+    const client = factory.getClient(s3, s3Options(provider));
+    await client.send(new CreateBucketCommand({ Bucket: 'heal-printed' })).catch(() => undefined);
+    await client.send(new PutObjectCommand({ Bucket: 'heal-printed', Key: 'k', Body: 'printed body' }));
+    const output = await client.send(new GetObjectCommand({ Bucket: 'heal-printed', Key: 'k' }));
+    expect(token).not.toBe('');
+    for (const shown of [inspect(output), inspect(output, { depth: 12 }), inspect(output, { showHidden: true, depth: 12 })]) expect(shown).not.toContain(token);
+    expect(inspect(output.Body)).toMatch(/^IncomingMessage \{/);
+    expect(await output.Body?.transformToString()).toBe('printed body');
+  });
+
   it("a service's own error on temporary credentials (NoSuchKey) holds no token where a printer of hidden fields finds it", async () => {
     const factory = disposed(createClientFactory());
     let token = '';

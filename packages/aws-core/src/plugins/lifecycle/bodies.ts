@@ -82,6 +82,26 @@ function failLaterReads(body: Transforms, error: Error): void {
   }
 }
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A Node response body (`IncomingMessage`) points at its request (`req`, and
+ * the socket's `_httpMessage`), whose raw header text holds the signed
+ * headers, session token included: `console.log(output)` printed it. The
+ * body prints without them (`util.inspect` and `console.log`); reading it is
+ * unchanged.
+ */
+function hideRequest(body: object): void {
+  Object.defineProperty(body, INSPECT, {
+    configurable: true,
+    value(this: Record<string, unknown>, _depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+      const shown: Record<string, unknown> = {};
+      for (const key of Object.keys(this)) if (key !== 'req' && key !== 'socket' && key !== 'client') shown[key] = this[key];
+      return `${(this.constructor as { name?: string } | undefined)?.name ?? 'Body'} ${inspect(shown, options)}`;
+    },
+  });
+}
+
 /**
  * When `body` is a response body stream still open, calls `done` once it
  * ends, fails or is destroyed, and returns a watch on it; otherwise
@@ -130,6 +150,7 @@ export function watchBody(body: unknown, output: Record<string, unknown> | undef
     return chunk;
   };
   destroyOnReturn(output, body, () => stream.destroy());
+  hideRequest(body);
   return {
     // NaN never equals the last value seen, so these count as progress: a
     // flowing body is consumed as data arrives; a consumer waiting for more
