@@ -513,9 +513,12 @@ describe('options that cannot be options', () => {
     await expect(factory.warm(alpha, { forcePathStyle: true } as never)).rejects.toThrow(
       /SDK client settings go in config: \{ config: \{ forcePathStyle: … \} \}/,
     );
-    // Not where there is no config to put it in, and not for a typo of an option.
+    // Not where there is no config to put it in, not for a typo of an option, and not for what is no SDK
+    // client setting (a factory option, a command's own option or parameter), which config would ignore.
     expect(() => factory.getSession({ endpoint: 'x' } as never)).not.toThrow(/SDK client settings/);
-    expect(() => factory.getClient(alpha, { regoin: 'us-east-1' } as never)).not.toThrow(/SDK client settings/);
+    for (const key of ['regoin', 'ttlMs', 'abortSignal', 'Bucket']) {
+      expect(() => factory.getClient(alpha, { [key]: 1 } as never)).not.toThrow(/SDK client settings/);
+    }
   });
 
   it('says to await a promise', () => {

@@ -161,10 +161,13 @@ export function resolveSession(read: CallRead, config: Record<string, unknown> |
 /**
  * Whether a platform without a credential chain or config files (the web
  * build) runs on Node, Bun or Deno: a bundle made without the `node`
- * export condition, whose messages then say so.
+ * export condition, whose messages then say so. Not in a Cloudflare Worker
+ * or Vercel's edge runtime, which may report a Node version
+ * (`nodejs_compat`) and rightly run the web build.
  */
 function onServer(): boolean {
-  return typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
+  const runtime = globalThis as { process?: { versions?: { node?: unknown } }; navigator?: { userAgent?: unknown }; EdgeRuntime?: unknown };
+  return typeof runtime.process?.versions?.node === 'string' && runtime.navigator?.userAgent !== 'Cloudflare-Workers' && runtime.EdgeRuntime === undefined;
 }
 
 /** Validates a `getClient` call and computes its keys. */

@@ -38,7 +38,8 @@ function unreadableId(where: Where): MessageId {
 /** Throws the typed error for what is wrong with an options object as a whole. */
 export function refuseProblem(where: OptionsWhere, problem: OptionsProblem, allowed: readonly string[]): never {
   if (problem.kind === 'not-an-object') throw fail(`${codeOf(where)}.notObject`, { where, got: describeType(problem.value) });
-  throw fail(`${codeOf(where)}.unknownKey`, { where, key: clip(problem.key), allowed });
+  // `config`: the call takes SDK client config (getClient, warm), where a misplaced SDK setting goes.
+  throw fail(`${codeOf(where)}.unknownKey`, { where, key: clip(problem.key), allowed, config: allowed.includes('config') });
 }
 
 /** The typed error for whatever an options object threw while being read (a revoked Proxy, a failing getter). */

@@ -86,6 +86,31 @@ function nearestOption(key: string, allowed: readonly string[]): string | undefi
   return links.closest(key.toLowerCase(), allowed, 3) ?? allowed.find((candidate) => key.toLowerCase().includes(candidate.toLowerCase()));
 }
 
+/** SDK client settings a call is most often given beside its options, as for `new S3Client({ endpoint })`. */
+const SDK_SETTINGS: ReadonlySet<string> = new Set([
+  'endpoint',
+  'forcePathStyle',
+  'maxAttempts',
+  'retryMode',
+  'retryStrategy',
+  'requestHandler',
+  'logger',
+  'useFipsEndpoint',
+  'useDualstackEndpoint',
+  'useAccelerateEndpoint',
+  'followRegionRedirects',
+  'requestChecksumCalculation',
+  'responseChecksumValidation',
+  'customUserAgent',
+  'systemClockOffset',
+  'signer',
+]);
+
+/** The SDK client setting a key names, if it names one of {@link SDK_SETTINGS}. */
+function sdkSetting(key: string): string | undefined {
+  return SDK_SETTINGS.has(key) ? key : undefined;
+}
+
 /** The known tier an unknown one was probably meant as: two edits at most (tier names are short: 'fast' is three from 'data'). */
 function nearestTier(tier: string, known: readonly string[]): string | undefined {
   return links.closest(tier.toLowerCase(), known, 2);
@@ -255,12 +280,11 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `The ${d.service} ${d.operation} response body (region ${clip(String(d.region), 64)}) went unread for ${d.ms} ms, so the factory destroyed it (onAbandonedBody: 'destroy'). Read each body when its response arrives, raise abandonedBodyMs, or use onAbandonedBody: 'warn'.`,
 
   'INVALID_OPTIONS.notObject': (d: Values): string => notObject(d),
-  // Near no option of a call that takes `config`: an SDK client setting, written as for `new S3Client({ endpoint })`.
-  'INVALID_OPTIONS.unknownKey': (d: Values): string =>
-    unknownKey(
-      d,
-      d.where === 'getClient()' || d.where === 'warm()' ? `SDK client settings go in config: { config: { ${clip(String(d.key))}: … } }.` : undefined,
-    ),
+  'INVALID_OPTIONS.unknownKey': (d: Values): string => {
+    // A call that takes `config`, given an SDK client setting beside its options (as for `new S3Client({ endpoint })`).
+    const setting = d.config ? sdkSetting(String(d.key)) : undefined;
+    return unknownKey(d, setting ? `SDK client settings go in config: { config: { ${setting}: … } }.` : undefined);
+  },
   'INVALID_OPTIONS.unreadable': (d: Values): string => unreadable(d),
   'INVALID_OPTIONS.filterService': (d: Values): string =>
     `${d.id === undefined ? '' : `clearCache({ service }) got ${quotedId(String(d.id))}, which no service id can be (ids are lower case letters, digits and dashes)${d.near === undefined ? '.' : `; did you mean ${quotedId(String(d.near))}?`} `}clearCache({ service }) takes a service id (such as 's3'), a service definition (such as s3 from @dbp/aws-s3) or an SDK client class (such as SQSClient).`,
@@ -346,7 +370,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'CREDENTIAL_PROVIDER_FAILED.profile': (d: Values): string =>
     `Could not load credentials for profile '${clip(String(d.profile))}' (${d.reason}; the SDK's error is this error's cause): check its credential_process, role or web identity settings in ${d.sources}.`,
   'CREDENTIAL_PROVIDER_FAILED.environmentProfile': (d: Values): string =>
-    `The default credential chain failed (${d.reason}; the SDK's error is this error's cause) reading profile '${clip(String(d.profile))}', which AWS_PROFILE names. Define that profile in ${d.sources}, or unset AWS_PROFILE.`,
+    `The default credential chain failed (${d.reason}; the SDK's error is this error's cause) with AWS_PROFILE naming profile '${clip(String(d.profile))}': check that ${d.sources} define it and that it can give credentials (its keys, credential_process, role or SSO session), or unset AWS_PROFILE.`,
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': (): string =>
     'The credential provider resolved to something that is not credentials ({ accessKeyId, secretAccessKey, … }, both non-empty strings). Fix the provider function.',
   'CREDENTIAL_PROVIDER_FAILED.expiration': (d: Values): string =>
