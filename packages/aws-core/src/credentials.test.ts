@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -363,6 +363,19 @@ describe('profiles', () => {
       .credentials()
       .catch((e: unknown) => e);
 
+  it('finds a profile added to the files after a lookup failed, in the same process (the SDK keeps its copy of the files)', async () => {
+    const factory = createClientFactory();
+    const session = factory.getSession({ region: 'us-east-1', profile: 'added-later' });
+    await expect(session.credentials()).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
+    const saved = readFileSync(join(dir, 'credentials'), 'utf8');
+    try {
+      writeFileSync(join(dir, 'credentials'), `${saved}[added-later]\naws_access_key_id = AKIDADDEDLATER\naws_secret_access_key = ${secret}\n`);
+      await expect(session.credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDADDEDLATER' });
+    } finally {
+      writeFileSync(join(dir, 'credentials'), saved);
+    }
+  });
+
   it('names a missing profile and the files it looked in', async () => {
     const error = await failure({ profile: 'no-such-profile' });
     expect(error).toBeInstanceOf(AwsCredentialError);
@@ -416,7 +429,7 @@ describe('profiles', () => {
       const error = await failure({});
       expect(error).toBeInstanceOf(AwsCredentialError);
       expect(error).toMatchObject({ code: 'CREDENTIAL_PROVIDER_FAILED' });
-      expect((error as Error).message).toContain("reading profile 'no-such-profile', which AWS_PROFILE names");
+      expect((error as Error).message).toContain("with AWS_PROFILE naming profile 'no-such-profile'");
       expect((error as Error).message).toContain(join(dir, 'config'));
       // A profile AWS_PROFILE names that exists is what the chain resolves.
       process.env.AWS_PROFILE = 'analytics';

@@ -112,6 +112,8 @@ export const nodePlatform: Platform = {
       try {
         return await ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
       } catch (error) {
+        // So does the call after a failure: the files may have been fixed meanwhile (a profile added, `aws sso login` run).
+        provider = make(true);
         throw profileError(error, profile) ?? error;
       }
     };
