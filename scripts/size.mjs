@@ -162,9 +162,13 @@ const OVERHEAD_BUDGET_BYTES = 15_700;
  * files again (rewritten credentials never healed), and the raw response's
  * body let go (its request held the signed token), +0.19 kB: 80,990 B.
  * From 81,100: an SDK setting given beside getClient's options told to go
- * in `config` (`getS3Client({ endpoint })`), +0.14 kB: 81,130 B.)
+ * in `config` (`getS3Client({ endpoint })`), +0.14 kB: 81,130 B. From
+ * 81,200: review 12's second round (a response body printed without its
+ * request, whose raw headers held the session token; the config hint
+ * narrowed to a list of SDK settings; the files read again after a failed
+ * lookup; the web-build hint kept out of workerd), +0.82 kB: 81,950 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 81_200;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 82_000;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
