@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -164,38 +164,36 @@ describe('temporary credentials expired server-side', () => {
     expect(cause.$response).toMatchObject({ statusCode: 400, headers: expect.objectContaining({ 'x-amz-request-id': expect.any(String) }) });
   });
 
-  it('a GetObject output on temporary credentials, printed (console.log, util.inspect at any depth), shows no token; its body reads as before', async () => {
+  /** An S3 client of a factory on temporary credentials from a provider, its bucket made, and the session token it signs with. */
+  async function temporaryS3(bucket: string): Promise<{ client: S3Client; token: () => string }> {
     const factory = disposed(createClientFactory());
     let token = '';
     const provider = async () => {
-      const set = await issue('printed-output');
+      const set = await issue(bucket);
       token = set.sessionToken!;
       return set;
     };
     const client = factory.getClient(s3, s3Options(provider));
-    await client.send(new CreateBucketCommand({ Bucket: 'heal-printed' })).catch(() => undefined);
+    await client.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
+    expect(token).not.toBe('');
+    return { client, token: () => token };
+  }
+
+  it('a GetObject output on temporary credentials, printed (console.log, util.inspect at any depth), shows no token; its body reads as before', async () => {
+    const { client, token: signed } = await temporaryS3('heal-printed');
     await client.send(new PutObjectCommand({ Bucket: 'heal-printed', Key: 'k', Body: 'printed body' }));
     const output = await client.send(new GetObjectCommand({ Bucket: 'heal-printed', Key: 'k' }));
-    expect(token).not.toBe('');
+    const token = signed();
     for (const shown of [inspect(output), inspect(output, { depth: 12 }), inspect(output, { showHidden: true, depth: 12 })]) expect(shown).not.toContain(token);
     expect(inspect(output.Body)).toMatch(/^IncomingMessage \{/);
     expect(await output.Body?.transformToString()).toBe('printed body');
   });
 
   it("a service's own error on temporary credentials (NoSuchKey) holds no token where a printer of hidden fields finds it", async () => {
-    const factory = disposed(createClientFactory());
-    let token = '';
-    const provider = async () => {
-      const set = await issue('no-such-key');
-      token = set.sessionToken!;
-      return set;
-    };
-    const client = factory.getClient(s3, s3Options(provider));
-    await client.send(new CreateBucketCommand({ Bucket: 'heal-hidden' })).catch(() => undefined);
+    const { client, token } = await temporaryS3('heal-hidden');
     const error = (await rejection(client.send(new GetObjectCommand({ Bucket: 'heal-hidden', Key: 'missing' })))) as Error & { $response?: unknown };
     expect(error).toMatchObject({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
-    expect(token).not.toBe('');
-    expect(inspect(error, { showHidden: true, depth: 12 })).not.toContain(token);
+    expect(inspect(error, { showHidden: true, depth: 12 })).not.toContain(token());
     expect(error.$response).toMatchObject({ statusCode: 404 });
   });
 
