@@ -87,7 +87,8 @@ function catalogTexts(): string[] {
     // Module names and the catalog's keys (message ids, which every build uses) are no texts.
     if (ts.isImportDeclaration(node) || (node.parent !== undefined && ts.isPropertyAssignment(node.parent) && node.parent.name === node)) return;
     if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
-      for (const piece of node.text.split(/[^\x20-\x7e]|["'`\\]/)) if (piece.trim().length >= 24) texts.add(piece);
+      // A name (an SDK setting the hints list, such as `requestChecksumCalculation`) is no text: the SDK's own code has it too.
+      for (const piece of node.text.split(/[^\x20-\x7e]|["'`\\]/)) if (piece.trim().length >= 24 && !/^[A-Za-z_$][\w$]*$/.test(piece)) texts.add(piece);
     }
     ts.forEachChild(node, visit);
   };
