@@ -104,7 +104,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const given: unknown = options.services;
   if (given !== undefined && (typeof given !== 'object' || given === null || typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
     throw new TypeError(
-      `services must be an array (or any iterable) of service names, such as ['s3'], got ${typeof given === 'string' ? `'${given}'` : String(given)}`,
+      `services must be an array (or any iterable) of service names, such as ['s3'], got ${typeof given === 'string' ? `'${given}'` : given === null ? 'null' : `${typeof given} that is not iterable`}`,
     );
   }
   const services = given === undefined ? [...LOCAL_SERVICES] : [...(given as Iterable<LocalServiceName>)];

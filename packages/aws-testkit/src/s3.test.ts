@@ -104,6 +104,46 @@ describe('S3 through s3rver and the verifying proxy', () => {
     await client.send(new DeleteObjectCommand({ Bucket: 'invoices', Key: 'inv-2.pdf' }));
   });
 
+  it('keeps other spellings of such keys in their bucket: encoded slashes, and XML a DeleteObjects body can hide them in (CDATA, entities, comments)', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'victims' }));
+    await client.send(new PutObjectCommand({ Bucket: 'victims', Key: 'victim', Body: 'kept' }));
+    /** A client whose requests are rewritten before they are signed, as a hand-signed request could be sent. */
+    const rewriting = (rewrite: (request: { path: string; body: unknown }) => void) => {
+      const raw = new S3Client({ ...local.clientOptions('s3'), ...local.clientOptions('s3').config });
+      raw.middlewareStack.add(
+        (next) => async (args) => {
+          rewrite(args.request as { path: string; body: unknown });
+          return next(args);
+        },
+        { step: 'build', priority: 'high', name: 'rewrite' },
+      );
+      return raw;
+    };
+    const encoded = rewriting((request) => {
+      request.path = '/bucket/a%2F..%2F..%2Fvictims%2Fvictim';
+    });
+    try {
+      expect(await rejection(encoded.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'x', Body: 'overwritten' })))).toMatchObject({
+        name: 'InvalidArgument',
+      });
+    } finally {
+      encoded.destroy();
+    }
+    for (const key of ['<![CDATA[../victims/victim]]>', '&period;&period;/victims/victim', '.<!---->./victims/victim']) {
+      const hidden = rewriting((request) => {
+        request.body = `<Delete><Object><Key>${key}</Key></Object></Delete>`;
+      });
+      try {
+        await hidden.send(new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: 'placeholder' }] } })).catch(() => undefined);
+      } finally {
+        hidden.destroy();
+      }
+      const still = await client.send(new GetObjectCommand({ Bucket: 'victims', Key: 'victim' }));
+      expect(await still.Body?.transformToString(), key).toBe('kept');
+    }
+    await client.send(new DeleteObjectCommand({ Bucket: 'victims', Key: 'victim' }));
+  });
+
   it('accepts streamed uploads (aws-chunked with a trailing checksum) and binary bodies', async () => {
     const data = Buffer.alloc(200_000, 7);
     data.write('start');

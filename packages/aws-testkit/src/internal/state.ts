@@ -33,7 +33,8 @@ export class RequestLogImpl implements RequestLog {
 
   private checkService(service: unknown, where: string): void {
     if (service === undefined) return;
-    if (typeof service !== 'string') throw new TypeError(`${where}(service, filter): the service comes first, as a name such as 's3', got ${typeof service}`);
+    if (typeof service !== 'string')
+      throw new TypeError(`${where}(service, filter): the service comes first, as a name such as 's3', got ${service === null ? 'null' : typeof service}`);
     if (!this.known.includes(service as LocalServiceName))
       throw new TypeError(`${where}: unknown service '${service}'; expected one of ${this.known.join(', ')}`);
     if (!this.started.has(service as LocalServiceName)) throw new Error(`${where}: the service '${service}' was not started`);

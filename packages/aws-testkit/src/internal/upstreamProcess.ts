@@ -110,6 +110,28 @@ function putWhenWritten(store) {
     return { size, md5 };
   };
 }
+// s3rver joins a bucket and key into a file path. The testkit refuses '.' and '..' segments before
+// they reach it, in the forms a client sends them; this is the backstop for any other spelling (an
+// XML entity or CDATA section in a DeleteObjects body, an encoded slash): a path that leaves the
+// bucket's directory, or a bucket that leaves the store, is refused (the request gets a 500).
+function confine(store) {
+  const path = require('node:path');
+  const root = path.resolve(store.rootDirectory);
+  const within = (parent, child) => child.startsWith(parent + path.sep);
+  const bucketPath = store.getBucketPath.bind(store);
+  const resourcePath = store.getResourcePath.bind(store);
+  const bucketDirectory = (bucket) => {
+    const resolved = path.resolve(bucketPath(bucket));
+    if (!within(root, resolved) || path.dirname(resolved) !== root) throw new Error('the bucket leaves the store: ' + bucket);
+    return resolved;
+  };
+  store.getBucketPath = bucketDirectory;
+  store.getResourcePath = (bucket, key, resource) => {
+    const resolved = path.resolve(resourcePath(bucket, key, resource));
+    if (!within(bucketDirectory(bucket), resolved)) throw new Error('the key leaves its bucket: ' + key);
+    return resolved;
+  };
+}
 // The testkit's pooled connection (internal/upstream.ts) is this server's
 // only client. With Node's default keep-alive timeout (5 s, closed at 6 s) a
 // request sent on a connection idle that long met the close: a reset, which
@@ -124,6 +146,7 @@ function keepIdleConnections(httpServer) {
     const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false, resetOnClose: false, configureBuckets: [] });
     listInByteOrder(server.store, require('node:path').dirname(modulePath));
     putWhenWritten(server.store);
+    confine(server.store);
     const { port } = await server.run();
     keepIdleConnections(server.httpServer);
     ready(port);

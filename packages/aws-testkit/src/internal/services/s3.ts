@@ -65,7 +65,8 @@ function pathSegments(req: AwsRequest): string[] {
 function unstorableKey(req: AwsRequest): string | undefined {
   const dotted = (segments: string[]): boolean => segments.some((segment) => segment === '.' || segment === '..');
   // The bucket too: s3rver joins it into the store's path as well (`/%2E%2E` would be the folder above).
-  const path = pathSegments(req).map(safeDecode);
+  // Decoded before it is split, as s3rver reads it: an encoded slash (`a%2F..%2Fb`) separates segments too.
+  const path = pathSegments(req).map(safeDecode).join('/').split('/');
   if (dotted(path)) return `bucket or key '${path.join('/')}'`;
   const source = req.headers['x-amz-copy-source'];
   if (source !== undefined) {
