@@ -184,7 +184,11 @@ describe('temporary credentials expired server-side', () => {
     await client.send(new PutObjectCommand({ Bucket: 'heal-printed', Key: 'k', Body: 'printed body' }));
     const output = await client.send(new GetObjectCommand({ Bucket: 'heal-printed', Key: 'k' }));
     const token = signed();
-    for (const shown of [inspect(output), inspect(output, { depth: 12 }), inspect(output, { showHidden: true, depth: 12 })]) expect(shown).not.toContain(token);
+    // And serialised (JSON.stringify, and the circular-safe serialisers of pino and winston, which call toJSON): its status and headers.
+    const serialised = JSON.stringify(output);
+    expect(JSON.parse(serialised)).toMatchObject({ Body: { statusCode: 200 } });
+    for (const shown of [inspect(output), inspect(output, { depth: 12 }), inspect(output, { showHidden: true, depth: 12 }), serialised])
+      expect(shown).not.toContain(token);
     expect(inspect(output.Body)).toMatch(/^IncomingMessage \{/);
     expect(await output.Body?.transformToString()).toBe('printed body');
   });

@@ -87,9 +87,11 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 /**
  * A Node response body (`IncomingMessage`) points at its request (`req`, and
  * the socket's `_httpMessage`), whose raw header text holds the signed
- * headers, session token included: `console.log(output)` printed it. The
- * body prints without them (`util.inspect` and `console.log`); reading it is
- * unchanged.
+ * headers, session token included: `console.log(output)` printed it, and so
+ * did structured loggers (pino, winston), whose circular-safe serialisers
+ * walk it. The body prints without them (`util.inspect`, `console.log`) and
+ * serialises as its status and headers (`toJSON`, which `JSON.stringify` and
+ * those serialisers call); reading it is unchanged.
  */
 function hideRequest(body: object): void {
   Object.defineProperty(body, INSPECT, {
@@ -98,6 +100,13 @@ function hideRequest(body: object): void {
       const shown: Record<string, unknown> = {};
       for (const key of Object.keys(this)) if (key !== 'req' && key !== 'socket' && key !== 'client') shown[key] = this[key];
       return `${(this.constructor as { name?: string } | undefined)?.name ?? 'Body'} ${inspect(shown, options)}`;
+    },
+  });
+  Object.defineProperty(body, 'toJSON', {
+    configurable: true,
+    writable: true,
+    value(this: { statusCode?: unknown; headers?: unknown }) {
+      return { statusCode: this.statusCode, headers: this.headers };
     },
   });
 }
