@@ -513,6 +513,10 @@ describe('options that cannot be options', () => {
     await expect(factory.warm(alpha, { forcePathStyle: true } as never)).rejects.toThrow(
       /SDK client settings go in config: \{ config: \{ forcePathStyle: … \} \}/,
     );
+    // A setting whose name holds an option's is the setting, not a typo of the option.
+    expect(() => factory.getClient(alpha, { region: 'us-east-1', followRegionRedirects: true } as never)).toThrow(
+      "getClient() got an unknown option 'followRegionRedirects'. SDK client settings go in config: { config: { followRegionRedirects: … } }.",
+    );
     // Not where there is no config to put it in, not for a typo of an option, and not for what is no SDK
     // client setting (a factory option, a command's own option or parameter), which config would ignore.
     expect(() => factory.getSession({ endpoint: 'x' } as never)).not.toThrow(/SDK client settings/);

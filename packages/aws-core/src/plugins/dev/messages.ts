@@ -139,7 +139,8 @@ function unknownKey(d: Values, hint?: string): string {
   const key = String(d.key);
   const allowed = (d.allowed ?? []) as readonly string[];
   const near = nearestOption(key, allowed);
-  return `${d.where} got an unknown option '${clip(key)}'.${near ? ` Did you mean '${near}'?` : hint ? ` ${hint}` : ''} Allowed: ${list(allowed)}.`;
+  // A known SDK setting (`followRegionRedirects`) before a near option it happens to contain (`region`).
+  return `${d.where} got an unknown option '${clip(key)}'.${hint ? ` ${hint}` : near ? ` Did you mean '${near}'?` : ''} Allowed: ${list(allowed)}.`;
 }
 
 /** The registered or packaged id an unknown one was probably meant as (`serviceIds.ts`: never `sqs` → `sts`). */
