@@ -166,9 +166,12 @@ const OVERHEAD_BUDGET_BYTES = 15_700;
  * 81,200: review 12's second round (a response body printed without its
  * request, whose raw headers held the session token; the config hint
  * narrowed to a list of SDK settings; the files read again after a failed
- * lookup; the web-build hint kept out of workerd), +0.82 kB: 81,950 B.)
+ * lookup; the web-build hint kept out of workerd), +0.82 kB: 81,950 B.
+ * From 82,000: the body serialised without its request too (pino and
+ * winston logged the token), and a known SDK setting named before a near
+ * option, +0.13 kB: 82,080 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 82_000;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 82_200;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });
