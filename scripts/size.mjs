@@ -169,9 +169,11 @@ const OVERHEAD_BUDGET_BYTES = 15_700;
  * lookup; the web-build hint kept out of workerd), +0.82 kB: 81,950 B.
  * From 82,000: the body serialised without its request too (pino and
  * winston logged the token), and a known SDK setting named before a near
- * option, +0.13 kB: 82,080 B.)
+ * option, +0.13 kB: 82,080 B. From 82,200: a profile missing from the
+ * SDK's copy of the files looked up once more, afresh (one added while the
+ * process ran failed its first lookup), +0.13 kB: 82,210 B.)
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 82_200;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 82_300;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -376,6 +376,27 @@ describe('profiles', () => {
     }
   });
 
+  it("finds a profile added after the files were read for another, at its first lookup (the SDK's copy lacks it)", async () => {
+    // The files are read (and kept by the SDK) for a profile that exists …
+    await expect(createClientFactory().getSession({ region: 'us-east-1', profile: 'analytics' }).credentials()).resolves.toMatchObject({
+      accessKeyId: 'AKIDANALYTICS',
+    });
+    const saved = readFileSync(join(dir, 'credentials'), 'utf8');
+    try {
+      // … then another is added, and its first lookup is made by a new factory.
+      writeFileSync(join(dir, 'credentials'), `${saved}[added-first]\naws_access_key_id = AKIDADDEDFIRST\naws_secret_access_key = ${secret}\n`);
+      await expect(createClientFactory().getSession({ region: 'us-east-1', profile: 'added-first' }).credentials()).resolves.toMatchObject({
+        accessKeyId: 'AKIDADDEDFIRST',
+      });
+      // A profile that is missing still is, after one more look.
+      await expect(createClientFactory().getSession({ region: 'us-east-1', profile: 'still-missing' }).credentials()).rejects.toMatchObject({
+        code: 'PROFILE_NOT_FOUND',
+      });
+    } finally {
+      writeFileSync(join(dir, 'credentials'), saved);
+    }
+  });
+
   it('names a missing profile and the files it looked in', async () => {
     const error = await failure({ profile: 'no-such-profile' });
     expect(error).toBeInstanceOf(AwsCredentialError);

@@ -102,19 +102,36 @@ export const nodePlatform: Platform = {
           // metadata service and hide "no such profile" behind a time-out.
           loadFromIni().then((fromIni) => fromIni({ profile, ignoreCache }) as AwsCredentialProvider)
         : loadDefaultProvider().then((defaultProvider) => defaultProvider({ ignoreCache }) as AwsCredentialProvider);
+    /** Whether `provider` reads the files afresh. */
+    let fresh = false;
+    const renew = (): void => {
+      provider = make(true);
+      fresh = true;
+    };
     // Options pass through: `{ forceRefresh: true }` when a service rejected the cached credentials.
     return async (options?: { forceRefresh?: boolean }) => {
       // A rejection's refresh makes a provider that reads the files afresh (a
       // tool such as `aws sso login` or saml2aws may have rewritten them with a
       // new session), and keeps it for the refreshes after.
-      if (options?.forceRefresh === true) provider = make(true);
+      if (options?.forceRefresh === true) renew();
       provider ??= make(false);
+      const call = async (): Promise<AwsCredentials> => ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
       try {
-        return await ((await provider) as (options?: object) => Promise<AwsCredentials>)(options);
+        return await call();
       } catch (error) {
+        const refused = profileError(error, profile);
         // So does the call after a failure: the files may have been fixed meanwhile (a profile added, `aws sso login` run).
-        provider = make(true);
-        throw profileError(error, profile) ?? error;
+        const stale = !fresh;
+        renew();
+        // A profile missing from the SDK's copy of the files may have been added since it read them: looked up once more, afresh.
+        if (stale && refused?.code === 'PROFILE_NOT_FOUND') {
+          try {
+            return await call();
+          } catch (again) {
+            throw profileError(again, profile) ?? again;
+          }
+        }
+        throw refused ?? error;
       }
     };
   },
