@@ -1,6 +1,6 @@
 import type { CacheEntry } from './clientCache.js';
 import { ClientStore } from './clientStore.js';
-import { fail } from './errors.js';
+import { fail, INSPECT } from './errors.js';
 import { type FactorySettings, readFactoryOptions } from './factoryOptions.js';
 import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
 import { environmentRegion, environmentSource, RegionCheck } from './regions.js';
@@ -434,7 +434,7 @@ export class AwsClientFactory {
 
 // util.inspect / console.log show a summary without secrets. Defined outside
 // the class body so the declaration files need no private symbol.
-Object.defineProperty(AwsClientFactory.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+Object.defineProperty(AwsClientFactory.prototype, INSPECT, {
   value(this: AwsClientFactory): string {
     const { clients, sessions, hits, misses, evictions } = this.toJSON();
     return `AwsClientFactory { clients: ${clients}, sessions: ${sessions}, hits: ${hits}, misses: ${misses}, evictions: ${evictions}${this.disposed ? ', disposed' : ''} }`;

@@ -156,7 +156,7 @@ export function say(id: MessageId, details: MessageValues = {}): string {
 }
 
 /** Node's (and Bun's, Deno's) hook for how `util.inspect` / `console.log` show a value. */
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
 /**
  * Makes `util.inspect(error)` (and so `console.error(error)`) show the cause

@@ -14,6 +14,11 @@ export function checkOperation(value: unknown, where: string): void {
   }
 }
 
+/** Refuses a service this instance did not start, for the request log and the faults alike. */
+function checkStarted(started: ReadonlySet<LocalServiceName>, service: LocalServiceName, where: string): void {
+  if (!started.has(service)) throw new Error(`${where}: the service '${service}' was not started`);
+}
+
 /** The request log behind `LocalAws.requests`. */
 export class RequestLogImpl implements RequestLog {
   private log: RequestLogEntry[] = [];
@@ -37,7 +42,7 @@ export class RequestLogImpl implements RequestLog {
       throw new TypeError(`${where}(service, filter): the service comes first, as a name such as 's3', got ${service === null ? 'null' : typeof service}`);
     if (!this.known.includes(service as LocalServiceName))
       throw new TypeError(`${where}: unknown service '${service}'; expected one of ${this.known.join(', ')}`);
-    if (!this.started.has(service as LocalServiceName)) throw new Error(`${where}: the service '${service}' was not started`);
+    checkStarted(this.started, service as LocalServiceName, where);
   }
 
   count(service?: LocalServiceName, filter?: RequestLogFilter | null): number {
@@ -87,7 +92,7 @@ export class FaultInjectorImpl implements FaultInjector {
   constructor(private readonly services: ReadonlySet<LocalServiceName>) {}
 
   inject(service: LocalServiceName, fault: Fault, match: FaultMatch = {}): void {
-    if (!this.services.has(service)) throw new Error(`faults.inject: the service '${service}' was not started`);
+    checkStarted(this.services, service, 'faults.inject');
     const remaining = fault.count === undefined ? 1 : positiveInteger(fault.count, 'fault.count');
     switch (fault.kind) {
       case 'status':

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { INSPECT } from '../../kernel/errors.js';
 
 /** A response body the lifecycle plug-in watches until it ends or is destroyed. */
 export interface BodyWatch {
@@ -81,8 +82,6 @@ function failLaterReads(body: Transforms, error: Error): void {
       });
   }
 }
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A Node response body (`IncomingMessage`) points at its request (`req`, and
