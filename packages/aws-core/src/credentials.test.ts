@@ -326,6 +326,8 @@ describe('profiles', () => {
         '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1',
         `[profile process-v2]\ncredential_process = ${join(dir, 'process.sh')}`,
         '[profile role-without-source]\nrole_arn = arn:aws:iam::111122223333:role/app\nsource_profile = no-such-source',
+        // A key id whose secret was never pasted in: the SDK answers as for a missing profile.
+        '[profile half-pasted]\naws_access_key_id = AKIDHALFPASTED',
         '',
       ].join('\n'),
     );
@@ -404,6 +406,13 @@ describe('profiles', () => {
     expect((error as Error).message).toContain("'no-such-profile'");
     expect((error as Error).message).toContain(join(dir, 'config'));
     expect((error as Error).message).toContain(join(dir, 'credentials'));
+  });
+
+  it('tells the owner of an incomplete profile (a key id without its secret) to check its settings, not only its name', async () => {
+    const error = await failure({ profile: 'half-pasted' });
+    expect(error).toMatchObject({ code: 'PROFILE_NOT_FOUND', message: expect.stringContaining("profile 'half-pasted'") });
+    expect((error as Error).message).toContain('or it is incomplete (aws_access_key_id without aws_secret_access_key');
+    expect((error as Error).message).toContain('Check its name and its settings');
   });
 
   it("names the profile that is missing: a role profile's source_profile, and a name with ] or the SSO command in it", async () => {

@@ -505,6 +505,19 @@ describe('options that cannot be options', () => {
     expect(() => factory.getClient(alpha, { regoin: 'us-east-1' } as never)).toThrow(/^getClient\(\) got an unknown option 'regoin'/);
   });
 
+  it("names warm() in warm()'s refusal of a service that is none, and getClient() in getClient()'s", async () => {
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    await expect(factory.warm(42 as never)).rejects.toMatchObject({
+      code: 'UNKNOWN_SERVICE',
+      message: expect.stringMatching(/^warm\(\) takes a service definition .*, got a number\.$/),
+    });
+    expect(() => factory.getClient(null as never)).toThrow(/^getClient\(\) takes a service definition .*, got null\.$/);
+    // A function that is no client class: the same text for both calls, naming neither.
+    const notAClass = (): void => undefined;
+    await expect(factory.warm(notAClass as never)).rejects.toThrow(/^The service given is a function that is not an AWS SDK v3 client class/);
+    expect(factory.stats()).toMatchObject({ clients: 0, sessions: 0 });
+  });
+
   it('says where an SDK client setting given beside the options goes (written as for new S3Client({ endpoint }))', async () => {
     const factory = createClientFactory({ defaultRegion: 'us-east-1' });
     expect(() => factory.getClient(alpha, { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' } as never)).toThrow(

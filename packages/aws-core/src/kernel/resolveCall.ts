@@ -79,8 +79,8 @@ const SESSION_KEYS: ReadonlySet<string> = new Set(SESSION_NAMES);
 /** The credentials read of anything but explicit credentials (compared only for those). */
 const NO_SECRETS: Readonly<CredentialsRead> = Object.freeze(emptyCredentialsRead());
 
-/** The definition behind `getClient`'s first argument: a definition, a registered id or an SDK client class. */
-export function resolveService(service: unknown, classes: ClientClasses | undefined): ServiceDefinition {
+/** The definition behind `getClient`'s (or `warm`'s) first argument: a definition, a registered id or an SDK client class. */
+export function resolveService(service: unknown, classes: ClientClasses | undefined, where: CallWhere): ServiceDefinition {
   if (isServiceDefinition(service)) return service;
   if (typeof service === 'string') {
     const found = lookupService(service);
@@ -88,7 +88,7 @@ export function resolveService(service: unknown, classes: ClientClasses | undefi
     throw fail('UNKNOWN_SERVICE.id', { id: service, known: registeredServiceIds() });
   }
   if (typeof service === 'function' && classes !== undefined) return classes.definition(service as SdkClientClass);
-  throw fail('UNKNOWN_SERVICE.type', { got: describeType(service) });
+  throw fail('UNKNOWN_SERVICE.type', { where, got: describeType(service) });
 }
 
 function resolveCredentials(credentials: unknown, profile: string | undefined, context: CallContext): ResolvedCredentials {
@@ -173,7 +173,7 @@ function onServer(): boolean {
 /** Validates a `getClient` call and computes its keys. */
 export function resolveCall(service: unknown, read: CallRead, context: CallContext, where: CallWhere): ResolvedCall {
   if (read.problem !== undefined) refuseProblem(where, read.problem, OPTION_NAMES as readonly OptionName[]);
-  const definition = resolveService(service, context.classes);
+  const definition = resolveService(service, context.classes, where);
   const tierName = read.tier === undefined ? context.serviceTiers.tierOf(definition) : read.tier;
   const tier = typeof tierName === 'string' ? context.tiers.get(tierName) : undefined;
   if (tier === undefined)

@@ -81,7 +81,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { id: 'sqs', known: ['s3', 'sts'] }, // no package, nothing close: an SDK client class
     { id: 'My Service!', known: [] }, // none of them
   ],
-  'UNKNOWN_SERVICE.type': [{ got: 'a number' }],
+  'UNKNOWN_SERVICE.type': [{ where: 'getClient()', got: 'a number' }],
   'UNKNOWN_SERVICE.notClient': [{ threw: 'TypeError' }, {}],
   UNKNOWN_TIER: [
     { tier: 'fast', known: ['standard', 'ai', 'data'] },

@@ -320,9 +320,9 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
 
   'UNKNOWN_SERVICE.id': (d: Values): string => unknownService(d),
   'UNKNOWN_SERVICE.type': (d: Values): string =>
-    `getClient() takes a service definition (such as s3 from @dbp/aws-s3), a registered id (such as 's3') or an SDK v3 client class (such as SQSClient), got ${d.got}.`,
+    `${d.where} takes a service definition (such as s3 from @dbp/aws-s3), a registered id (such as 's3') or an SDK v3 client class (such as SQSClient), got ${d.got}.`,
   'UNKNOWN_SERVICE.notClient': (d: Values): string =>
-    `getClient() was given a function that is not an AWS SDK v3 client class (${d.threw ? `constructing it threw ${d.threw}` : 'its instances have no config.serviceId, destroy() or middlewareStack'}). Pass the class itself, such as SQSClient from @aws-sdk/client-sqs.`,
+    `The service given is a function that is not an AWS SDK v3 client class (${d.threw ? `constructing it threw ${d.threw}` : 'its instances have no config.serviceId, destroy() or middlewareStack'}). Pass the class itself, such as SQSClient from @aws-sdk/client-sqs.`,
   UNKNOWN_TIER: (d: Values): string => {
     const known = (d.known ?? []) as readonly string[];
     const near = nearestTier(String(d.tier), known);
@@ -361,7 +361,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   MISSING_CREDENTIALS: (d: Values): string =>
     `No credentials: ${d.profile === undefined ? '' : `profile '${clip(String(d.profile))}' was given, but profiles (the shared config files) exist only on Node, and `}browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().${d.server ? WEB_BUILD_ON_SERVER : ''}`,
   PROFILE_NOT_FOUND: (d: Values): string =>
-    `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}. Check the profile name, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
+    `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}: it is not there, or it is incomplete (aws_access_key_id without aws_secret_access_key, role_arn without source_profile or credential_source). Check its name and its settings, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
   'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
     d.kind === 'chain'
       ? `Could not resolve AWS credentials: the default credential chain failed with ${d.reason} (its error is this error's cause). Pass credentials explicitly, choose a profile, or configure the chain (environment variables, shared files, SSO, container or instance role).`
