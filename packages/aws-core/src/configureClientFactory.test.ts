@@ -29,7 +29,7 @@ describe('configureClientFactory', () => {
   it('AwsClientFactory.configure() is the same call: options checked and applied, never a TypeError from inside', () => {
     expect(AwsClientFactory.configure({ maxClients: 2 })).toBe(getClientFactory());
     expect(getClientFactory().getClient(alpha, { region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } })).toBeDefined();
-    expect(() => AwsClientFactory.configure({ maxClients: 2 })).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
+    expect(() => AwsClientFactory.configure({ maxClients: 3 })).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
     expect(() => AwsClientFactory.configure(42 as never)).toThrow(AwsClientError);
   });
 
@@ -61,6 +61,33 @@ describe('configureClientFactory', () => {
     expect((caught as Error).message).toMatch(/before the first getClient\(\) or get<Service>Client\(\) call.*createClientFactory\(options\)/);
     expect(getClientFactory().getClient(alpha, { credentials: creds })).toBe(client);
     expect(getClientFactory().getClient(alpha, { credentials: { ...creds } }).config.region).toBe('eu-west-1');
+  });
+
+  // Review 13: vitest with isolate: false (and its vm pools) runs a setup file once per test
+  // file in one process: the second file's configureClientFactory() was refused.
+  it('accepts the same options again once in use, changing nothing (a setup file run once per test file in one process)', () => {
+    const logger = recordingLogger();
+    const onEvent = (): void => undefined;
+    const options = () => ({ defaultRegion: 'eu-west-1', logger, onEvent, tiers: { slow: { ...slow } }, serviceTiers: { alpha: 'slow' } });
+    const factory = configureClientFactory(options());
+    const client = getClientFactory().getClient(alpha, { credentials: creds });
+    // Equal options, as new objects: tiers and serviceTiers compare by value, the logger and onEvent by identity.
+    expect(configureClientFactory(options())).toBe(factory);
+    expect(getClientFactory().getClient(alpha, { credentials: creds })).toBe(client);
+    expect(factory.stats()).toMatchObject({ clients: 1, misses: 1, hits: 1 });
+    // Anything that differs is still refused, and changes nothing.
+    for (const changed of [
+      { ...options(), defaultRegion: 'us-east-1' },
+      { ...options(), tiers: { slow: { ...slow, maxAttempts: 3 } } },
+      { ...options(), serviceTiers: undefined },
+      { ...options(), logger: recordingLogger() },
+      { ...options(), onEvent: () => undefined },
+      { ...options(), maxClients: 255 },
+    ]) {
+      expect(() => configureClientFactory(changed)).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
+    }
+    expect(getClientFactory().getClient(alpha, { credentials: creds })).toBe(client);
+    expect(maxAttempts(client)).toBe(2);
   });
 
   it('refuses once the factory has made a session', () => {

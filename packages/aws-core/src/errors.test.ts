@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { AwsClientError, AwsCredentialError, AwsRegionError } from './index.node.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeService } from './__fixtures__/fakeService.js';
+import { AwsClientError, AwsCredentialError, AwsRegionError, createClientFactory } from './index.node.js';
+import { setMessageFormat } from './kernel/errors.js';
+import { installation } from './kernel/setup.js';
 
 describe('errors', () => {
   it('carry a code, a name and a cause', () => {
@@ -28,5 +31,35 @@ describe('errors', () => {
     expect(foreign).not.toBeInstanceOf(AwsRegionError);
     expect({}).not.toBeInstanceOf(AwsClientError);
     expect(null).not.toBeInstanceOf(AwsClientError);
+  });
+});
+
+// Review 13: in Jest, a dispose() whose grace period ended after the test file's environment was
+// torn down loaded the message catalog then (Node loads it at the first message), and Jest's
+// refused require() came out instead of the typed error.
+describe('when the full message texts cannot be loaded', () => {
+  afterEach(() => setMessageFormat(installation().dev?.format));
+
+  it('errors and log lines keep their code and fields, with the short form of the message', () => {
+    setMessageFormat(() => {
+      throw new ReferenceError('You are trying to `require` a file after the Jest environment has been torn down.');
+    });
+    let caught: unknown;
+    try {
+      createClientFactory({ maxClients: 0 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AwsClientError);
+    expect(caught).toMatchObject({ code: 'INVALID_FACTORY_OPTIONS', message: expect.stringMatching(/^\[@dbp\/aws\] INVALID_FACTORY_OPTIONS\.value — https:/) });
+    const region = (() => {
+      try {
+        createClientFactory().getClient(fakeService('alpha'), { region: 'us-est-1' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(region).toBeInstanceOf(AwsRegionError);
+    expect(region).toMatchObject({ code: 'INVALID_REGION', region: 'us-est-1', suggestion: 'us-east-1' });
   });
 });

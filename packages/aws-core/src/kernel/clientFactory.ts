@@ -1,7 +1,7 @@
 import type { CacheEntry } from './clientCache.js';
 import { ClientStore } from './clientStore.js';
 import { fail, INSPECT } from './errors.js';
-import { type FactorySettings, readFactoryOptions } from './factoryOptions.js';
+import { type FactorySettings, readFactoryOptions, sameSettings } from './factoryOptions.js';
 import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
 import { environmentRegion, environmentSource, RegionCheck } from './regions.js';
 import { type CallContext, resolveSession } from './resolveCall.js';
@@ -128,7 +128,11 @@ export class AwsClientFactory {
       value: (settings: FactorySettings) => {
         // In use: it made a client or a session, or a getter of a getClient running on it calls (that call would finish on the replaced store).
         const { clients, sessions, misses } = this.#store.counters();
-        if (clients + sessions + misses > 0 || this.#store.busy) throw fail('FACTORY_ALREADY_IN_USE');
+        if (clients + sessions + misses > 0 || this.#store.busy) {
+          // The same options again (a setup file run once per test file in one process) change nothing.
+          if (sameSettings(this.#settings, settings)) return;
+          throw fail('FACTORY_ALREADY_IN_USE');
+        }
         this.#setUp(settings);
       },
     });

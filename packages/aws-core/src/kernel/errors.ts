@@ -150,9 +150,21 @@ export function setMessageFormat(next: MessageFormat | undefined): void {
   format = next;
 }
 
-/** The text of a message (a log line, or an error's), in the form this build shows. */
+/**
+ * The text of a message (a log line, or an error's), in the form this build
+ * shows. Where the full texts cannot be loaded (Node loads them at the first
+ * message: Jest refuses a `require` once a test file's environment is torn
+ * down), the short form, never the loader's error instead of the typed one.
+ */
 export function say(id: MessageId, details: MessageValues = {}): string {
-  return format === undefined ? shortMessage(id) : format(id, details);
+  if (format !== undefined) {
+    try {
+      return format(id, details);
+    } catch {
+      // Short form below.
+    }
+  }
+  return shortMessage(id);
 }
 
 /** Node's (and Bun's, Deno's) hook for how `util.inspect` / `console.log` show a value. */

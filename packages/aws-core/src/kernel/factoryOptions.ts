@@ -19,6 +19,8 @@ export interface FactorySettings {
   readonly abandonedBodyMs: number;
   readonly onAbandonedBody: AbandonedBodyAction;
   readonly disposeGraceMs: number;
+  /** The `logger` option as given (`logger` holds its methods, bound anew at each read): what `sameSettings` compares. */
+  readonly loggerGiven: unknown;
 }
 
 /** Every option of `createClientFactory`, exactly the keys of `ClientFactoryOptions` (the compiler keeps them in step). */
@@ -119,5 +121,22 @@ function checkFactoryOptions(options: unknown, where: FactoryOptionsWhere): Fact
     abandonedBodyMs: check('abandonedBodyMs', read.abandonedBodyMs, 60_000, isTimerMs),
     onAbandonedBody: check('onAbandonedBody', read.onAbandonedBody, 'warn', (v) => v === 'warn' || v === 'destroy'),
     disposeGraceMs: check('disposeGraceMs', read.disposeGraceMs, 5_000, isTimerMs),
+    loggerGiven: read.logger,
   };
+}
+
+/**
+ * Whether two settings say the same, option by option: functions and the
+ * logger by identity, tiers and `serviceTiers` by value (as JSON: equal
+ * literals, in the same order). `configureClientFactory()` called again with
+ * equal options (a test runner's setup file, run once per test file in one
+ * process) changes nothing, so it is accepted in use.
+ */
+export function sameSettings(a: FactorySettings, b: FactorySettings): boolean {
+  return FACTORY_OPTION_NAMES.every((name) => (name === 'logger' ? a.loggerGiven === b.loggerGiven : asData(a[name]) === asData(b[name])));
+}
+
+/** An object option as JSON (a map as its entries); anything else as it is. */
+function asData(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value instanceof Map ? [...value] : value) : value;
 }
