@@ -288,6 +288,30 @@ describe('assumeRole errors', () => {
     expect((error as Error).message).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
   });
 
+  it("says an STS that fails on its side (a 500) is not the role's trust policy to fix", async () => {
+    await using factory = createClientFactory({ defaultRegion: local.region });
+    local.faults.inject('sts', { kind: 'status', status: 500 }, { operation: 'AssumeRole' });
+    const credentials = assumeRole({ roleArn: ROLE, source: source(), stsConfig: { maxAttempts: 1 } });
+    const error = await whoAmI(factory.getClient(sts, { credentials })).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'ASSUME_ROLE_FAILED', cause: { $metadata: { httpStatusCode: 500 } } });
+    expect((error as Error).message).toMatch(/STS failed on its side: nothing about the role to change/);
+    expect((error as Error).message).not.toMatch(/trust policy/);
+  });
+
+  // Review 13: a chained role's durationSeconds over an hour was left to STS, at the first request.
+  it('refuses durationSeconds over an hour at the call when the source is another assumeRole() (role chaining)', () => {
+    const hub = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/hub', source: source() });
+    expect(() => assumeRole({ roleArn: ROLE, source: hub, durationSeconds: 7_200 })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CREDENTIALS',
+        message: expect.stringMatching(/durationSeconds must be at most 3600 when the source is another assumeRole\(\).*got 7200\./),
+      }),
+    );
+    expect(typeof assumeRole({ roleArn: ROLE, source: hub, durationSeconds: 3_600 })).toBe('function');
+    // Not chaining: a source of the caller's own may be a role's or a user's, left to STS.
+    expect(typeof assumeRole({ roleArn: ROLE, source: async () => ({ ...source() }), durationSeconds: 7_200 })).toBe('function');
+  });
+
   it('wraps refused source credentials, and does not quote their secret', async () => {
     await using factory = createClientFactory({ defaultRegion: local.region });
     const wrong = { accessKeyId: local.credentials.accessKeyId, secretAccessKey: 'not-the-secret-000000000000000000000000000' };

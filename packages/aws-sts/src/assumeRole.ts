@@ -30,7 +30,7 @@ import {
 } from '@dbp/aws-core';
 import { tokenFileReader } from '#tokenFile';
 import { RecentSources } from './internal/recentSources.js';
-import { assumeRoleFailed, describeType, quoted, unreadableOptions } from './internal/roleErrors.js';
+import { assumeRoleFailed, describeType, invalidOption, quoted, unreadableOptions } from './internal/roleErrors.js';
 import { emptyRead, keyOf, type RoleRead, type RoleSnapshot, readRole, readWebIdentity, snapshotOf } from './internal/roleParams.js';
 import { sts } from './sts.js';
 
@@ -337,13 +337,22 @@ function webIdentityProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
  */
 function build(snapshot: RoleSnapshot): ResolvedAwsCredentialProvider {
   const web = snapshot.kind === 'assumeRoleWithWebIdentity';
+  // Role chaining: STS caps a session assumed with an assumed role's credentials at one hour.
+  if (typeof snapshot.source === 'function' && assumedRoles.has(snapshot.source) && (snapshot.durationSeconds ?? 0) > MAX_CHAINED_SECONDS) {
+    throw invalidOption(
+      snapshot.kind,
+      `durationSeconds must be at most ${MAX_CHAINED_SECONDS} when the source is another assumeRole() (role chaining: STS allows at most one hour); got ${snapshot.durationSeconds}.`,
+    );
+  }
   try {
-    return keyedCredentials(keyOf(snapshot), web ? webIdentityProvider(snapshot) : roleProvider(snapshot), {
+    const provider = keyedCredentials(keyOf(snapshot), web ? webIdentityProvider(snapshot) : roleProvider(snapshot), {
       refreshWindowMs: snapshot.refreshWindowMs,
       // The source or the token by value; with neither (the default chain, a token file), this package's own dependency.
       dependsOn: (web ? snapshot.webIdentityToken : snapshot.source) ?? ownDependency(),
       clientConfig: snapshot.stsConfig as Readonly<Record<string, unknown>> | undefined,
     });
+    assumedRoles.add(provider);
+    return provider;
   } catch (error) {
     // A getter inside stsConfig that threw while the core read it: this call's own unreadable-options error.
     const cause = (error as { cause?: unknown }).cause;
@@ -355,6 +364,10 @@ function build(snapshot: RoleSnapshot): ResolvedAwsCredentialProvider {
 }
 
 const recent = /* @__PURE__ */ new RecentSources<ResolvedAwsCredentialProvider>();
+/** Every source this copy of the package built: one given as another's `source` is role chaining. */
+const assumedRoles = /* @__PURE__ */ new WeakSet<object>();
+/** STS's cap on a chained role session (seconds). */
+const MAX_CHAINED_SECONDS = 3_600;
 const roleRead = /* @__PURE__ */ emptyRead('assumeRole');
 const webIdentityRead = /* @__PURE__ */ emptyRead('assumeRoleWithWebIdentity');
 /** Whether a call is running: a getter on the options that calls back in gets a read of its own. */

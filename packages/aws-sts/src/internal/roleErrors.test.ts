@@ -15,4 +15,30 @@ describe('assumeRoleFailed', () => {
     expect(wrapped).toMatchObject({ code: 'ASSUME_ROLE_FAILED', cause: region });
     expect(wrapped.message).toContain(`Could not assume role ${ROLE}`);
   });
+
+  // Review 13: an STS outage or a stalled STS was blamed on the role's trust policy and external id.
+  it.each([
+    [
+      'an STS 500 (InternalFailure)',
+      Object.assign(new Error('Internal failure'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+      /STS failed on its side: nothing about the role to change/,
+    ],
+    [
+      'an STS 503 without a fault mark',
+      Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),
+      /STS failed on its side/,
+    ],
+    ['a socket timeout', Object.assign(new Error('Connection timed out after 30000 ms'), { name: 'TimeoutError' }), /STS did not answer in time/],
+  ])('says %s is not the role to fix, and how to fail sooner', (_, error, hint) => {
+    const wrapped = assumeRoleFailed('assumeRole', ROLE, error, []);
+    expect(wrapped).toMatchObject({ code: 'ASSUME_ROLE_FAILED', cause: error });
+    expect(wrapped.message).toMatch(hint);
+    expect(wrapped.message).toContain('stsConfig: { maxAttempts: 2 }');
+    expect(wrapped.message).not.toMatch(/trust policy/);
+  });
+
+  it('still says what to check for a refusal (a 4xx)', () => {
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+    expect(assumeRoleFailed('assumeRole', ROLE, denied, []).message).toMatch(/trust policy allows the caller/);
+  });
 });

@@ -178,6 +178,18 @@ function unreachable(error: unknown): string | undefined {
   return typeof code === 'string' && UNREACHABLE.has(code) ? code : undefined;
 }
 
+/** Whether STS failed on its side (a 5xx: `InternalFailure`, `ServiceUnavailable`, …), as the SDK marks it. */
+function serverFault(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { $fault, $metadata } = error as { $fault?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const status = $metadata?.httpStatusCode;
+  return $fault === 'server' || (typeof status === 'number' && status >= 500);
+}
+
+/** How long a caller waits on an STS that fails or stalls, and how to shorten it: for the two hints below. */
+const WAIT =
+  'Every request needing these credentials waited for all the attempts the STS client allows; to fail sooner, give assumeRole() stsConfig: { maxAttempts: 2 } (and a shorter requestHandler timeout).';
+
 /** The name an error goes by: an SDK error's `name`, else its `code`, else `Error`. */
 function nameOf(error: unknown): string {
   if (error instanceof Error) return error.name;
@@ -211,10 +223,15 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
   const sdkText = escapeControl(raw === '' ? clip(name, 60) : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`);
   const offline = unreachable(error);
   // A request that never reached STS is the network's or the endpoint's doing, not the role's.
+  // So is one STS did not answer in time, or failed on its own side: nothing about the role to check.
   const hint =
-    offline === undefined
-      ? hintFor(name, where)
-      : `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`;
+    offline !== undefined
+      ? `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`
+      : name === 'TimeoutError'
+        ? `STS did not answer in time: check the network path to it (a proxy, a VPC endpoint) and STS's health in the region. ${WAIT}`
+        : serverFault(error)
+          ? `STS failed on its side: nothing about the role to change; retry later, and check STS's health in the region (the AWS Health Dashboard). ${WAIT}`
+          : hintFor(name, where);
   return new AwsCredentialError(`Could not assume role ${roleArn} (${sdkText}). ${hint} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',
     cause: error,
