@@ -159,36 +159,7 @@ describe('the per-call provider warning', () => {
       factory.getClient(alpha, { credentials: role(call % 1_500, tenantProvider(0)) });
     }
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toMatch(/each a keyed provider whose key came back with a dependsOn or source of its own, none asked for again within 10 s/);
-  });
-
-  // Review 13: tenants sharing one role, each assuming it from a source of its own built once,
-  // counted at once as a role rebuilt per call: the 21st tenant's first request warned.
-  it.each([21, 60])('stays silent for %i tenants assuming one role, each from a source of its own built once', (count) => {
-    const { factory, warnings, at } = setup();
-    const tenants = Array.from({ length: count }, (_, n) => role(0, tenantProvider(n)));
-    // Start-up: every tenant's first request, in one burst; then each is served every 15 s.
-    for (let second = 0; second <= 120; second += 15) {
-      at(second);
-      for (const credentials of tenants) factory.getClient(alpha, { credentials });
-    }
-    expect(factory.stats()).toMatchObject({ clients: count, misses: count });
-    // … and new tenants signing up one a second while the others are served.
-    for (let second = 121; second <= 240; second++) {
-      at(second);
-      tenants.push(role(0, tenantProvider(tenants.length)));
-      factory.getClient(alpha, { credentials: tenants.at(-1) });
-      if (second % 5 === 0) for (const credentials of tenants) factory.getClient(alpha, { credentials });
-    }
-    expect(warnings()).toEqual([]);
-  });
-
-  it('still warns for one role assumed from a source built per call, a call a second', () => {
-    const { factory, warnings, at } = setup();
-    for (let call = 0; call < 40; call++) {
-      at(call);
-      factory.getClient(alpha, { credentials: role(0, tenantProvider(0)) });
-    }
-    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatch(/each a keyed provider whose key came back with a dependsOn or source of its own/);
+    expect(warnings()[0]).not.toMatch(/none asked for again/);
   });
 });

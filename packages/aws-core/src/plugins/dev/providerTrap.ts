@@ -23,13 +23,10 @@
  * So a provider function seen before is a reused one, and its watched clients
  * stop counting. A keyed provider (`keyedCredentials`, `assumeRole`) whose
  * `dependsOn` is a provider function has a key besides: built per call, the
- * same key comes back with a new dependency (a new identity). Many tenants
- * bring many keys over long-lived sources, and may share one key (a role
- * every tenant assumes, each from a source of its own), so a key seen again
- * with a dependency never seen before is only a candidate: it is watched as
- * a new provider function is, and counts once it has gone unused. A new key
- * (a tenant), or a dependency seen before (a long-lived source, whichever key
- * it serves), is nothing rebuilt.
+ * same key comes back with a new dependency (a new identity), while many
+ * tenants bring many keys over long-lived sources (a key may take turns
+ * between them, or move from one to another). So for those, a key seen
+ * again with a dependency never seen before is what counts, at once.
  *
  * @module
  */
@@ -89,6 +86,8 @@ export class ProviderTrap implements Trap {
   readonly #keys = new Map<string, Map<string, true>>();
   /** Per service, the fingerprints of the dependencies (`dependsOn`, an assumed role's source) seen, with any key. */
   readonly #dependencies = new Map<string, Map<number, true>>();
+  /** Per service, when a key came back with a dependency never seen before (a keyed provider rebuilt per call). */
+  readonly #rebuilt = new Map<string, number[]>();
 
   /**
    * Notes a client keyed by a provider function's identity. Returns how many
@@ -99,27 +98,17 @@ export class ProviderTrap implements Trap {
     const service = entry.service;
     if (this.#warned.has(service)) return undefined;
     const credential = entry.keyParts.credential;
-    const keyed = entry.keyParts.kind === 'keyed' && typeof credential === 'string';
-    if (keyed) {
-      const [key, dependency] = splitIdentity(credential);
-      const knownKey = remember(
-        perService(this.#keys, service, () => new Map()),
-        key,
-      );
-      const seen = fingerprint(dependency);
-      const dependencies = perService(this.#dependencies, service, () => new Map<number, true>());
-      if (remember(dependencies, seen)) {
-        // A long-lived source, whichever key it serves: its watched clients were no rebuilds.
-        this.#reused(service, (watched) => typeof watched === 'string' && fingerprint(splitIdentity(watched)[1]) === seen);
-        return undefined;
-      }
-      // A new key: a tenant, not a rebuild.
-      if (!knownKey) return undefined;
-    } else if (typeof credential === 'function' || (typeof credential === 'object' && credential !== null)) {
+    if (entry.keyParts.kind === 'keyed' && typeof credential === 'string') return this.#noteKeyed(service, credential, now);
+    if (typeof credential === 'function' || (typeof credential === 'object' && credential !== null)) {
       const functions = perService(this.#functions, service, () => new WeakSet());
       if (functions.has(credential)) {
         // Passed again: reused (its earlier client was evicted before it was asked for again).
-        this.#reused(service, (watched) => watched === credential);
+        const recent = this.#recent.get(service);
+        if (recent !== undefined)
+          this.#recent.set(
+            service,
+            recent.filter((seen) => seen.keyParts.credential !== credential),
+          );
         return undefined;
       }
       functions.add(credential);
@@ -137,28 +126,38 @@ export class ProviderTrap implements Trap {
       recent.push(seen);
       if (now - seen.createdAt >= TRAP_SETTLE_MS) settled++;
     }
-    if (settled >= TRAP_CLIENTS && stream) return this.#trip(service, settled, keyed);
+    if (settled >= TRAP_CLIENTS && stream) return this.#trip(service, settled, TRAP_SETTLE_MS / 1000);
     if (recent.length < WATCHED) recent.push(entry);
     this.#recent.set(service, recent);
     return undefined;
   }
 
-  /** Stops watching the clients of a provider (or source) that came back: it is reused. */
-  #reused(service: string, same: (credential: unknown) => boolean): void {
-    const recent = this.#recent.get(service);
-    if (recent !== undefined)
-      this.#recent.set(
-        service,
-        recent.filter((seen) => !same(seen.keyParts.credential)),
-      );
+  /** A keyed provider's client: trips when {@link TRAP_CLIENTS} keys came back with a dependency never seen before within {@link TRAP_WINDOW_MS}. */
+  #noteKeyed(service: string, identity: string, now: number): ProviderTrapTripped | undefined {
+    const [key, dependency] = splitIdentity(identity);
+    const knownKey = remember(
+      perService(this.#keys, service, () => new Map()),
+      key,
+    );
+    const knownDependency = remember(
+      perService(this.#dependencies, service, () => new Map()),
+      fingerprint(dependency),
+    );
+    // A new key (a tenant), or a dependency seen before (a long-lived source, whichever key it serves): nothing rebuilt.
+    if (!knownKey || knownDependency) return undefined;
+    const rebuilt = (this.#rebuilt.get(service) ?? []).filter((at) => now - at < TRAP_WINDOW_MS);
+    rebuilt.push(now);
+    this.#rebuilt.set(service, rebuilt);
+    return rebuilt.length >= TRAP_CLIENTS ? this.#trip(service, rebuilt.length, undefined) : undefined;
   }
 
-  #trip(service: string, count: number, keyed: boolean): ProviderTrapTripped {
+  #trip(service: string, count: number, settle: number | undefined): ProviderTrapTripped {
     this.#warned.add(service);
     this.#recent.delete(service);
     this.#created.delete(service);
     this.#keys.delete(service);
     this.#dependencies.delete(service);
-    return { count, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000, keyed };
+    this.#rebuilt.delete(service);
+    return { count, seconds: TRAP_WINDOW_MS / 1000, settle };
   }
 }
