@@ -193,6 +193,44 @@ describe('temporary credentials expired server-side', () => {
     expect(await output.Body?.transformToString()).toBe('printed body');
   });
 
+  // Review 13: the SDK's own logger (a config setting) logs each output, GetObject's body included,
+  // before the factory's middleware had hidden the body's request: a serialising logger wrote the token.
+  it("a GetObject output logged by the SDK's own logger (config.logger, serialising as pino does) shows no token", async () => {
+    const bucket = 'heal-sdk-logger';
+    const factory = disposed(createClientFactory());
+    let token = '';
+    const provider = async () => {
+      const set = await issue(bucket);
+      token = set.sessionToken!;
+      return set;
+    };
+    const lines: string[] = [];
+    // Circular-safe, as pino's and winston's serialisers are: an object met again is '[Circular]'; toJSON honoured.
+    const serialise = (value: unknown): string => {
+      const seen = new WeakSet<object>();
+      return JSON.stringify(value, (_key, item: unknown) => {
+        if (typeof item === 'object' && item !== null) {
+          if (seen.has(item)) return '[Circular]';
+          seen.add(item);
+        }
+        return typeof item === 'bigint' ? String(item) : item;
+      });
+    };
+    const log = (...args: unknown[]): void => {
+      lines.push(args.map(serialise).join(' '));
+    };
+    const logger = { trace: log, debug: log, info: log, warn: log, error: log };
+    const options = s3Options(provider);
+    const client = factory.getClient(s3, { ...options, config: { ...options.config, logger } });
+    await client.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'logged body' }));
+    const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }));
+    expect(token).not.toBe('');
+    expect(lines.some((line) => line.includes('"Body":{"statusCode":200'))).toBe(true);
+    for (const line of lines) expect(line).not.toContain(token);
+    expect(await output.Body?.transformToString()).toBe('logged body');
+  });
+
   it("a service's own error on temporary credentials (NoSuchKey) holds no token where a printer of hidden fields finds it", async () => {
     const { client, token } = await temporaryS3('heal-hidden');
     const error = (await rejection(client.send(new GetObjectCommand({ Bucket: 'heal-hidden', Key: 'missing' })))) as Error & { $response?: unknown };

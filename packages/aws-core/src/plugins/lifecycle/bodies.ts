@@ -90,9 +90,11 @@ function failLaterReads(body: Transforms, error: Error): void {
  * did structured loggers (pino, winston), whose circular-safe serialisers
  * walk it. The body prints without them (`util.inspect`, `console.log`) and
  * serialises as its status and headers (`toJSON`, which `JSON.stringify` and
- * those serialisers call); reading it is unchanged.
+ * those serialisers call); reading it is unchanged. Done as the response is
+ * deserialised, before the SDK's own `logger` (a `config` setting) logs the
+ * output.
  */
-function hideRequest(body: object): void {
+export function hideRequest(body: object): void {
   Object.defineProperty(body, INSPECT, {
     configurable: true,
     value(this: Record<string, unknown>, _depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
@@ -158,7 +160,6 @@ export function watchBody(body: unknown, output: Record<string, unknown> | undef
     return chunk;
   };
   destroyOnReturn(output, body, () => stream.destroy());
-  hideRequest(body);
   return {
     // NaN never equals the last value seen, so these count as progress: a
     // flowing body is consumed as data arrives; a consumer waiting for more

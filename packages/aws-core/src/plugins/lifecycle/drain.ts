@@ -27,7 +27,7 @@ import { destroyEntry, notSent, operationOf } from '../../kernel/clientStore.js'
 import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
 import type { ClientStatsEntry } from '../../kernel/types.js';
-import { watchBody } from './bodies.js';
+import { hideRequest, watchBody } from './bodies.js';
 import { dropQueuedRequests, socketStats } from './sockets.js';
 
 /** Who watches streaming bodies (the factory's abandoned-body watch). */
@@ -158,6 +158,15 @@ export class Drain implements Lifecycle {
       return next(args);
     };
     entry.client.middlewareStack.add(attempt as never, { step: 'deserialize', priority: 'low', name: 'dbpAwsDisposedCheck' } as never);
+    // Around the deserializer, inside the SDK's logger middleware (initialize):
+    // a response body is hidden from printers before that logger sees the output.
+    const hide = (next: Handler) => async (args: unknown) => {
+      const result = (await next(args)) as MiddlewareResult | undefined;
+      const raw = result?.response?.body;
+      if (typeof raw === 'object' && raw !== null && 'req' in raw) hideRequest(raw);
+      return result;
+    };
+    entry.client.middlewareStack.add(hide as never, { step: 'deserialize', priority: 'high', name: 'dbpAwsHideRequest' } as never);
   }
 
   /**
