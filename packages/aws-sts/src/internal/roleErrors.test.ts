@@ -33,7 +33,7 @@ describe('assumeRoleFailed', () => {
     const wrapped = assumeRoleFailed('assumeRole', ROLE, error, []);
     expect(wrapped).toMatchObject({ code: 'ASSUME_ROLE_FAILED', cause: error });
     expect(wrapped.message).toMatch(hint);
-    expect(wrapped.message).toContain('stsConfig: { maxAttempts: 2 }');
+    expect(wrapped.message).toContain('to fail sooner, give assumeRole() fewer, such as stsConfig: { maxAttempts: 2 }');
     expect(wrapped.message).not.toMatch(/trust policy/);
   });
 

@@ -188,7 +188,7 @@ function serverFault(error: unknown): boolean {
 
 /** How long a caller waits on an STS that fails or stalls, and how to shorten it: for the two hints below. */
 const WAIT =
-  'Every request needing these credentials waited for all the attempts the STS client allows; to fail sooner, give assumeRole() stsConfig: { maxAttempts: 2 } (and a shorter requestHandler timeout).';
+  'Every request needing these credentials waited for all the attempts the STS client allows (its tier: standard); to fail sooner, give assumeRole() fewer, such as stsConfig: { maxAttempts: 2 }.';
 
 /** The name an error goes by: an SDK error's `name`, else its `code`, else `Error`. */
 function nameOf(error: unknown): string {
