@@ -113,14 +113,14 @@ export interface Lifecycle {
 
 /**
  * What the per-call provider warning says: how many clients went unused
- * within how many seconds, each unused for at least `settle` seconds; or, for
- * keyed providers (`settle` undefined), how many came back with a new
- * dependency within how many seconds.
+ * within how many seconds, each unused for at least `settle` seconds; and
+ * whether they were keyed providers whose key came back with a new dependency.
  */
 export interface ProviderTrapTripped {
   readonly count: number;
   readonly seconds: number;
-  readonly settle: number | undefined;
+  readonly settle: number;
+  readonly keyed: boolean;
 }
 
 /** The per-call provider warning's watch (`plugins/dev`). */

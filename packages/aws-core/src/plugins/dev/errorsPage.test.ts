@@ -140,8 +140,8 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'MISSING_REGION.node': [{ profile: 'work' }, {}],
   'LOG.newRegion': [{ region: 'xx-north-9' }],
   'LOG.providerPerCall': [
-    { service: 's3', count: 20, seconds: 60, settle: 10 },
-    { service: 's3', count: 20, seconds: 60 },
+    { service: 's3', count: 20, seconds: 60, settle: 10, keyed: false },
+    { service: 's3', count: 20, seconds: 60, settle: 10, keyed: true },
   ],
   'LOG.abandoned': [
     { ...credential, count: 2, operations: 'GetObject', seconds: 30, destroyed: true },

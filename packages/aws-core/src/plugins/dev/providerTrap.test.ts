@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeService, recordingLogger } from '../../__fixtures__/fakeService.js';
-import { type AwsCredentialProvider, createClientFactory, keyedCredentials } from '../../index.node.js';
+import { type AwsClientFactory, type AwsCredentialProvider, createClientFactory, keyedCredentials } from '../../index.node.js';
 
 // The "provider built per call" warning (providerTrap.ts), where no wire
 // matters: a stand-in client, and the clock moved by hand (Date only).
@@ -23,11 +23,13 @@ function role(n: number, source: AwsCredentialProvider) {
 }
 
 function setup(maxClients = 1_000) {
-  vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+  // Timers too: a hit's clock reading is trusted for a second, until the cache's timer says otherwise.
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 1_000_000 });
   const logger = recordingLogger();
   const factory = createClientFactory({ logger, defaultRegion: 'us-east-1', maxClients });
   const warnings = () => logger.lines.filter((line) => TRAP.test(line));
-  const at = (seconds: number) => vi.setSystemTime(1_000_000 + seconds * 1_000);
+  /** Moves the clock forward to `seconds` after the start, running the timers due. */
+  const at = (seconds: number) => vi.advanceTimersByTime(1_000_000 + seconds * 1_000 - Date.now());
   return { factory, warnings, at };
 }
 
@@ -159,7 +161,65 @@ describe('the per-call provider warning', () => {
       factory.getClient(alpha, { credentials: role(call % 1_500, tenantProvider(0)) });
     }
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toMatch(/each a keyed provider whose key came back with a dependsOn or source of its own/);
-    expect(warnings()[0]).not.toMatch(/none asked for again/);
+    expect(warnings()[0]).toMatch(/each a keyed provider whose key came back with a dependsOn or source of its own, none asked for again within 10 s/);
+  });
+
+  // Review 13: tenants sharing one role, each assuming it from a source of its own built once,
+  // counted at once as a role rebuilt per call: the 21st tenant's first request warned.
+  it.each([21, 60])('stays silent for %i tenants assuming one role, each from a source of its own built once', (count) => {
+    const { factory, warnings, at } = setup();
+    const tenants = Array.from({ length: count }, (_, n) => role(0, tenantProvider(n)));
+    // Start-up: every tenant's first request, in one burst; then each is served every 15 s.
+    for (let second = 0; second <= 120; second += 15) {
+      at(second);
+      for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    }
+    expect(factory.stats()).toMatchObject({ clients: count, misses: count });
+    // … and new tenants signing up one a second while the others are served.
+    for (let second = 121; second <= 240; second++) {
+      at(second);
+      tenants.push(role(0, tenantProvider(tenants.length)));
+      factory.getClient(alpha, { credentials: tenants.at(-1) });
+      if (second % 5 === 0) for (const credentials of tenants) factory.getClient(alpha, { credentials });
+    }
+    expect(warnings()).toEqual([]);
+  });
+
+  // Review 13 (P): counting a client's first hit, or a second client of the same provider, as reuse
+  // missed providers built per request and used twice in it: a helper called twice, or two regions.
+  it.each([
+    [
+      'one client asked for twice',
+      (credentials: AwsCredentialProvider, factory: AwsClientFactory) => {
+        factory.getClient(alpha, { credentials });
+        factory.getClient(alpha, { credentials });
+      },
+    ],
+    [
+      'clients in two regions',
+      (credentials: AwsCredentialProvider, factory: AwsClientFactory) => {
+        factory.getClient(alpha, { credentials });
+        factory.getClient(alpha, { credentials, region: 'eu-west-1' });
+      },
+    ],
+  ])('warns for providers built per request and used for %s in it (plain, and an assumed role over a per-request source)', (_how, request) => {
+    for (const build of [(): AwsCredentialProvider => tenantProvider(1), (): AwsCredentialProvider => role(0, tenantProvider(1))]) {
+      const { factory, warnings, at } = setup();
+      for (let call = 0; call < 40; call++) {
+        at(call);
+        request(build(), factory);
+      }
+      expect(warnings()).toHaveLength(1);
+      vi.useRealTimers();
+    }
+  });
+
+  it('still warns for one role assumed from a source built per call, a call a second', () => {
+    const { factory, warnings, at } = setup();
+    for (let call = 0; call < 40; call++) {
+      at(call);
+      factory.getClient(alpha, { credentials: role(0, tenantProvider(0)) });
+    }
+    expect(warnings()).toHaveLength(1);
   });
 });

@@ -9,8 +9,11 @@
  * A tenant's provider, built once and reused, looks the same at first: its
  * first `getClient` is a miss too, and 20 tenants served at start-up are 20
  * misses in a row. What tells them apart comes later: a tenant's provider is
- * passed again (a hit on its client), one built per call never is. So a
- * client counts only once it has gone {@link TRAP_SETTLE_MS} without a hit;
+ * passed again (a hit on its client), one built per call never is, past the
+ * request that built it (which may ask for its client twice, or make two
+ * clients of it: those come within {@link TRAP_REUSE_MS} and prove nothing).
+ * So a client counts only once it has gone {@link TRAP_SETTLE_MS} without a
+ * later hit;
  * the factory warns once per service when {@link TRAP_CLIENTS} such clients
  * were created within {@link TRAP_WINDOW_MS} and new provider functions keep
  * coming: this one is the {@link TRAP_RECENT}th within the last
@@ -20,13 +23,18 @@
  *
  * A client can also go without a hit because it was evicted (tenants taking
  * turns beyond `maxClients`): its provider, passed again, makes a new client.
- * So a provider function seen before is a reused one, and its watched clients
- * stop counting. A keyed provider (`keyedCredentials`, `assumeRole`) whose
+ * So a provider function seen again later is a reused one, and its watched
+ * clients stop counting. A keyed provider (`keyedCredentials`, `assumeRole`) whose
  * `dependsOn` is a provider function has a key besides: built per call, the
- * same key comes back with a new dependency (a new identity), while many
- * tenants bring many keys over long-lived sources (a key may take turns
- * between them, or move from one to another). So for those, a key seen
- * again with a dependency never seen before is what counts, at once.
+ * same key comes back with a new dependency (a new identity). Many tenants
+ * bring many keys over long-lived sources, and may share one key (a role
+ * every tenant assumes, each from a source of its own), so a key seen again
+ * with a dependency never seen before is only a candidate: it is watched as
+ * a new provider function is, and counts once it has gone unused. A new key
+ * (a tenant), or a dependency seen before (a long-lived source, whichever key
+ * it serves), is nothing rebuilt. Tenants sharing one role and visited once
+ * each, one after another (a batch over all of them), look like a role
+ * rebuilt per call until the next visit: they warn.
  *
  * @module
  */
@@ -43,6 +51,13 @@ export const TRAP_SETTLE_MS = 10_000;
 /** How many provider clients of one service, this one included, must have been created within the last {@link TRAP_SETTLE_MS} (new provider functions keep coming). */
 export const TRAP_RECENT = 3;
 /**
+ * How long after it was first seen a provider (or a keyed provider's
+ * dependency) must be used again to count as reused: the calls of one request
+ * (two clients of one per-request provider, or one client asked for twice)
+ * come back sooner.
+ */
+export const TRAP_REUSE_MS = 2_000;
+/**
  * How many clients are watched per service at most. The oldest are kept
  * (they are the first to count), so a burst of calls holds no more than this.
  */
@@ -57,10 +72,14 @@ function fingerprint(text: string): number {
   return hash >>> 0;
 }
 
-/** Whether `map` had `key`; keeps it as the most recent, at most {@link KEYED_KEPT}. */
-function remember<TKey>(map: Map<TKey, true>, key: TKey): boolean {
-  const had = map.delete(key);
-  map.set(key, true);
+/**
+ * What `map` held for `key` (`undefined`: nothing); keeps the key as the most
+ * recent, with its first value (`value` when new), at most {@link KEYED_KEPT}.
+ */
+function remember<TKey, TValue>(map: Map<TKey, TValue>, key: TKey, value: TValue): TValue | undefined {
+  const had = map.get(key);
+  map.delete(key);
+  map.set(key, had ?? value);
   if (map.size > KEYED_KEPT) map.delete(map.keys().next().value as TKey);
   return had;
 }
@@ -80,14 +99,12 @@ export class ProviderTrap implements Trap {
   /** Per service, when its last {@link TRAP_RECENT} provider clients were created (oldest first). */
   readonly #created = new Map<string, number[]>();
   readonly #warned = new Set<string>();
-  /** Per service, the provider functions noted (weakly: one built per call is not kept alive). */
-  readonly #functions = new Map<string, WeakSet<object>>();
+  /** Per service, the provider functions noted, and when each was first (weakly: one built per call is not kept alive). */
+  readonly #functions = new Map<string, WeakMap<object, number>>();
   /** Per service, the keys of keyed providers seen. */
   readonly #keys = new Map<string, Map<string, true>>();
-  /** Per service, the fingerprints of the dependencies (`dependsOn`, an assumed role's source) seen, with any key. */
-  readonly #dependencies = new Map<string, Map<number, true>>();
-  /** Per service, when a key came back with a dependency never seen before (a keyed provider rebuilt per call). */
-  readonly #rebuilt = new Map<string, number[]>();
+  /** Per service, the fingerprints of the dependencies (`dependsOn`, an assumed role's source) seen, with any key, and when each was first. */
+  readonly #dependencies = new Map<string, Map<number, number>>();
 
   /**
    * Notes a client keyed by a provider function's identity. Returns how many
@@ -98,20 +115,37 @@ export class ProviderTrap implements Trap {
     const service = entry.service;
     if (this.#warned.has(service)) return undefined;
     const credential = entry.keyParts.credential;
-    if (entry.keyParts.kind === 'keyed' && typeof credential === 'string') return this.#noteKeyed(service, credential, now);
-    if (typeof credential === 'function' || (typeof credential === 'object' && credential !== null)) {
-      const functions = perService(this.#functions, service, () => new WeakSet());
-      if (functions.has(credential)) {
-        // Passed again: reused (its earlier client was evicted before it was asked for again).
-        const recent = this.#recent.get(service);
-        if (recent !== undefined)
-          this.#recent.set(
-            service,
-            recent.filter((seen) => seen.keyParts.credential !== credential),
-          );
-        return undefined;
-      }
-      functions.add(credential);
+    const keyed = entry.keyParts.kind === 'keyed' && typeof credential === 'string';
+    // When what makes this client new (a provider function, a keyed provider's dependency) was seen first, if before.
+    let seenAt: number | undefined;
+    let same: (watched: unknown) => boolean;
+    if (keyed) {
+      const [key, dependency] = splitIdentity(credential);
+      const knownKey = remember(
+        perService(this.#keys, service, () => new Map()),
+        key,
+        true,
+      );
+      const print = fingerprint(dependency);
+      seenAt = remember(
+        perService(this.#dependencies, service, () => new Map()),
+        print,
+        now,
+      );
+      same = (watched) => typeof watched === 'string' && fingerprint(splitIdentity(watched)[1]) === print;
+      // A new key over a new dependency: a tenant, not a rebuild.
+      if (seenAt === undefined && !knownKey) return undefined;
+    } else if (typeof credential === 'function' || (typeof credential === 'object' && credential !== null)) {
+      const functions = perService(this.#functions, service, () => new WeakMap());
+      seenAt = functions.get(credential);
+      if (seenAt === undefined) functions.set(credential, now);
+      same = (watched) => watched === credential;
+    } else same = () => false;
+    if (seenAt !== undefined) {
+      // Passed again (its earlier client evicted, or another client of it made): reused, unless
+      // within the moments of one request (a provider built per request, used for two clients).
+      if (now - seenAt >= TRAP_REUSE_MS) this.#reused(service, same);
+      return undefined;
     }
     const created = this.#created.get(service) ?? [];
     created.push(now);
@@ -121,43 +155,33 @@ export class ProviderTrap implements Trap {
     const recent: CacheEntry[] = [];
     let settled = 0;
     for (const seen of this.#recent.get(service) ?? []) {
-      // Asked for again (a hit): a provider that is reused, not one per call.
-      if (seen.hits > 0 || now - seen.createdAt >= TRAP_WINDOW_MS) continue;
+      // Asked for again (a hit) after the request that made it: a provider that is reused, not one per call.
+      if (seen.lastUsedAt - seen.createdAt >= TRAP_REUSE_MS || now - seen.createdAt >= TRAP_WINDOW_MS) continue;
       recent.push(seen);
       if (now - seen.createdAt >= TRAP_SETTLE_MS) settled++;
     }
-    if (settled >= TRAP_CLIENTS && stream) return this.#trip(service, settled, TRAP_SETTLE_MS / 1000);
+    if (settled >= TRAP_CLIENTS && stream) return this.#trip(service, settled, keyed);
     if (recent.length < WATCHED) recent.push(entry);
     this.#recent.set(service, recent);
     return undefined;
   }
 
-  /** A keyed provider's client: trips when {@link TRAP_CLIENTS} keys came back with a dependency never seen before within {@link TRAP_WINDOW_MS}. */
-  #noteKeyed(service: string, identity: string, now: number): ProviderTrapTripped | undefined {
-    const [key, dependency] = splitIdentity(identity);
-    const knownKey = remember(
-      perService(this.#keys, service, () => new Map()),
-      key,
-    );
-    const knownDependency = remember(
-      perService(this.#dependencies, service, () => new Map()),
-      fingerprint(dependency),
-    );
-    // A new key (a tenant), or a dependency seen before (a long-lived source, whichever key it serves): nothing rebuilt.
-    if (!knownKey || knownDependency) return undefined;
-    const rebuilt = (this.#rebuilt.get(service) ?? []).filter((at) => now - at < TRAP_WINDOW_MS);
-    rebuilt.push(now);
-    this.#rebuilt.set(service, rebuilt);
-    return rebuilt.length >= TRAP_CLIENTS ? this.#trip(service, rebuilt.length, undefined) : undefined;
+  /** Stops watching the clients of a provider (or source) that came back: it is reused. */
+  #reused(service: string, same: (credential: unknown) => boolean): void {
+    const recent = this.#recent.get(service);
+    if (recent !== undefined)
+      this.#recent.set(
+        service,
+        recent.filter((seen) => !same(seen.keyParts.credential)),
+      );
   }
 
-  #trip(service: string, count: number, settle: number | undefined): ProviderTrapTripped {
+  #trip(service: string, count: number, keyed: boolean): ProviderTrapTripped {
     this.#warned.add(service);
     this.#recent.delete(service);
     this.#created.delete(service);
     this.#keys.delete(service);
     this.#dependencies.delete(service);
-    this.#rebuilt.delete(service);
-    return { count, seconds: TRAP_WINDOW_MS / 1000, settle };
+    return { count, seconds: TRAP_WINDOW_MS / 1000, settle: TRAP_SETTLE_MS / 1000, keyed };
   }
 }
