@@ -310,6 +310,9 @@ export interface ClientFactoryOptions {
    * Remove clients not handed out for this many milliseconds, on an unref'd
    * timer (no further calls needed; never keeps the process alive). Off by
    * default. At most 2_147_483_647 (about 24.8 days, a timer's longest wait).
+   * It counts from the last `getClient`, not the last request: a client the
+   * caller holds and uses through its reference is removed all the same, and
+   * then (Node) kept open while in use, destroyed once idle for 30 s.
    */
   ttlMs?: number | undefined;
   /**

@@ -57,6 +57,14 @@ interface RequestContext {
   readonly [SMITHY_CONTEXT]?: { abortSignal?: unknown };
 }
 
+/**
+ * How long a held client used again after its removal stays open once idle
+ * (milliseconds): longer than the gaps of a client in steady use, so its
+ * connections are kept between requests. Its timer keeps no process alive,
+ * and neither do the agent's idle sockets.
+ */
+const HELD_IDLE_MS = 30_000;
+
 /** A request running now, as `close()` sees it when it gives up on it. */
 interface Running {
   /** Aborts the SDK's retry loop of the request. */
@@ -118,6 +126,8 @@ export class Drain implements Lifecycle {
   #final = false;
   /** Requests running now (from `send()` until their response or failure). */
   readonly #running = new Set<Running>();
+  /** Held clients used again after their removal, idle now: destroyed when their timer fires (see `#settle`). */
+  readonly #idle = new Map<CacheEntry, ReturnType<typeof setTimeout>>();
 
   constructor(report: Report, watchers: BodyWatchers | undefined) {
     this.#report = report;
@@ -139,6 +149,7 @@ export class Drain implements Lifecycle {
   track(entry: CacheEntry): void {
     const tracker = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
       if (entry.state === 'destroyed') this.#reopen(entry, context);
+      else this.#wake(entry);
       entry.inFlight++;
       let streaming = false;
       try {
@@ -227,6 +238,11 @@ export class Drain implements Lifecycle {
     this.#closed = true;
     this.#watchers?.stop();
     for (const entry of entries) this.retire(entry, 'disposed');
+    // Held clients waiting idle: nothing to wait for.
+    for (const entry of [...this.#idle.keys()]) {
+      this.#wake(entry);
+      this.#destroy(entry, 'disposed');
+    }
     let net: Promise<typeof import('node:net') | undefined> | undefined;
     if (this.#draining.size > 0) {
       // node:net, for requests still queued for a socket at the end (see below): loaded while the
@@ -288,7 +304,26 @@ export class Drain implements Lifecycle {
 
   #settle(entry: CacheEntry): void {
     entry.inFlight--;
-    if (entry.state === 'retired' && entry.inFlight === 0) this.#destroy(entry, entry.removal ?? 'cleared');
+    if (entry.state !== 'retired' || entry.inFlight !== 0) return;
+    // A client the caller holds and keeps using after its removal (ttl, clearCache, eviction) is
+    // destroyed once idle for a while, not at each idle moment: that closed its sockets between
+    // requests, and every request in steady use opened a new connection.
+    if (entry.reopened && !this.#closed) {
+      const timer = setTimeout(() => {
+        this.#idle.delete(entry);
+        if (entry.state === 'retired' && entry.inFlight === 0) this.#destroy(entry, entry.removal ?? 'cleared');
+      }, HELD_IDLE_MS);
+      (timer as { unref?: () => void }).unref?.();
+      this.#idle.set(entry, timer);
+    } else this.#destroy(entry, entry.removal ?? 'cleared');
+  }
+
+  /** A held client asked again while it waits idle to be destroyed: it stays. */
+  #wake(entry: CacheEntry): void {
+    const timer = this.#idle.get(entry);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#idle.delete(entry);
   }
 
   #destroy(entry: CacheEntry, reason: RemovalReason): void {
