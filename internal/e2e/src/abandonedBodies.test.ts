@@ -73,7 +73,7 @@ describe('abandoned bodies (S3 GetObject, Node HTTP/1.1)', () => {
     const first = abandoned()[0] as FactoryEvent;
     expect(line).toBe(
       `[@dbp/aws] s3 (region ${local.region}, credentials ${credentialId}): ${first.count === 1 ? '1 response body' : `${first.count} response bodies`} of GetObject neither read nor destroyed for 0.2 s. ` +
-        'An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy(); ' +
+        "An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it; an event stream such as ConverseStream's: iterate it to its end, or break out of the loop) or call body.destroy(); " +
         "onAbandonedBody: 'destroy' makes the factory destroy them.",
     );
     expect(line).not.toContain(local.credentials.secretAccessKey);

@@ -68,7 +68,13 @@ describe('configureClientFactory', () => {
   it('accepts the same options again once in use, changing nothing (a setup file run once per test file in one process)', () => {
     const logger = recordingLogger();
     const onEvent = (): void => undefined;
-    const options = () => ({ defaultRegion: 'eu-west-1', logger, onEvent, tiers: { slow: { ...slow } }, serviceTiers: { alpha: 'slow' } });
+    const options = () => ({
+      defaultRegion: 'eu-west-1',
+      logger,
+      onEvent,
+      tiers: { slow: { ...slow }, quick: DEFAULT_TIERS.standard },
+      serviceTiers: { alpha: 'slow', beta: 'quick' },
+    });
     const factory = configureClientFactory(options());
     const client = getClientFactory().getClient(alpha, { credentials: creds });
     // Equal options, as new objects: tiers and serviceTiers compare by value, the logger and onEvent by identity.
@@ -78,14 +84,25 @@ describe('configureClientFactory', () => {
     // Anything that differs is still refused, and changes nothing.
     for (const changed of [
       { ...options(), defaultRegion: 'us-east-1' },
-      { ...options(), tiers: { slow: { ...slow, maxAttempts: 3 } } },
+      { ...options(), tiers: { slow: { ...slow, maxAttempts: 3 }, quick: DEFAULT_TIERS.standard } },
       { ...options(), serviceTiers: undefined },
       { ...options(), logger: recordingLogger() },
       { ...options(), onEvent: () => undefined },
       { ...options(), maxClients: 255 },
     ]) {
-      expect(() => configureClientFactory(changed)).toThrow(expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE' }));
+      const differs = Object.keys(changed).find(
+        (key) => changed[key as keyof typeof changed] !== options()[key as keyof typeof changed] && key !== 'tiers' && key !== 'serviceTiers',
+      );
+      expect(() => configureClientFactory(changed)).toThrow(
+        expect.objectContaining({ code: 'FACTORY_ALREADY_IN_USE', message: expect.stringContaining(`with other options than before (${differs ?? ''}`) }),
+      );
     }
+    // The same tiers and serviceTiers in another order are equal too; the refusal names what differs.
+    const reordered = { ...options(), serviceTiers: { beta: 'quick', alpha: 'slow' }, tiers: { quick: DEFAULT_TIERS.standard, slow: { ...slow } } };
+    expect(configureClientFactory(reordered)).toBe(factory);
+    expect(() => configureClientFactory({ ...options(), tiers: { slow: { ...slow, maxAttempts: 3 }, quick: DEFAULT_TIERS.standard } })).toThrow(
+      /\(tiers differs\)/,
+    );
     expect(getClientFactory().getClient(alpha, { credentials: creds })).toBe(client);
     expect(maxAttempts(client)).toBe(2);
   });

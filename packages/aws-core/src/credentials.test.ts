@@ -417,7 +417,10 @@ describe('profiles', () => {
 
   it("names the profile that is missing: a role profile's source_profile, and a name with ] or the SSO command in it", async () => {
     const error = await failure({ profile: 'role-without-source' });
-    expect(error).toMatchObject({ code: 'PROFILE_NOT_FOUND', message: expect.stringContaining("'no-such-source'") });
+    expect(error).toMatchObject({
+      code: 'PROFILE_NOT_FOUND',
+      message: expect.stringContaining("profile 'no-such-source' (the source_profile of 'role-without-source') from"),
+    });
     expect(await failure({ profile: 'dev]x' })).toMatchObject({ code: 'PROFILE_NOT_FOUND', message: expect.stringContaining("'dev]x'") });
     expect(await failure({ profile: 'aws sso login' })).toMatchObject({ code: 'PROFILE_NOT_FOUND' });
   });

@@ -69,6 +69,15 @@ describe('dynamodbDocument', () => {
     expect(attempt('wrapNumbers')).toThrow(/translateConfig must be an object \{ marshallOptions\?, unmarshallOptions\? \}, got string/);
     expect(attempt({ unmarshalOptions: { wrapNumbers: true } })).toThrow(/unknown key 'unmarshalOptions'; it takes marshallOptions and unmarshallOptions/);
     expect(attempt({ marshallOptions: [] })).toThrow(/translateConfig.marshallOptions must be an object, got an array/);
+    // Review 13: a class instance was said to be "got object", which reads as what was asked for.
+    class Translate {
+      get marshallOptions() {
+        return { removeUndefinedValues: true };
+      }
+    }
+    expect(attempt(new Translate())).toThrow(
+      /translateConfig must be an object \{ marshallOptions\?, unmarshallOptions\? \}, got a class instance or an object made by Object\.create\(\); pass an object literal\. Check the config/,
+    );
     try {
       attempt(null)();
       expect.unreachable();

@@ -41,7 +41,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  // An object that is no plain object: a class instance (or one made by Object.create()), whose getters are not read.
+  return typeof value === 'object' ? 'a class instance or an object made by Object.create(); pass an object literal' : typeof value;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { CacheEntry } from './clientCache.js';
 import { ClientStore } from './clientStore.js';
 import { fail, INSPECT } from './errors.js';
-import { type FactorySettings, readFactoryOptions, sameSettings } from './factoryOptions.js';
+import { type FactorySettings, readFactoryOptions, settingsDiffer } from './factoryOptions.js';
 import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
 import { environmentRegion, environmentSource, RegionCheck } from './regions.js';
 import { type CallContext, resolveSession } from './resolveCall.js';
@@ -130,8 +130,9 @@ export class AwsClientFactory {
         const { clients, sessions, misses } = this.#store.counters();
         if (clients + sessions + misses > 0 || this.#store.busy) {
           // The same options again (a setup file run once per test file in one process) change nothing.
-          if (sameSettings(this.#settings, settings)) return;
-          throw fail('FACTORY_ALREADY_IN_USE');
+          const differs = settingsDiffer(this.#settings, settings);
+          if (differs === undefined) return;
+          throw fail('FACTORY_ALREADY_IN_USE', { differs });
         }
         this.#setUp(settings);
       },

@@ -126,17 +126,18 @@ function checkFactoryOptions(options: unknown, where: FactoryOptionsWhere): Fact
 }
 
 /**
- * Whether two settings say the same, option by option: functions and the
- * logger by identity, tiers and `serviceTiers` by value (as JSON: equal
- * literals, in the same order). `configureClientFactory()` called again with
- * equal options (a test runner's setup file, run once per test file in one
+ * The first option two settings differ in (`undefined`: they say the same):
+ * functions and the logger by identity, tiers and `serviceTiers` by value (as
+ * JSON, in any order). `configureClientFactory()` called again with equal
+ * options (a test runner's setup file, run once per test file in one
  * process) changes nothing, so it is accepted in use.
  */
-export function sameSettings(a: FactorySettings, b: FactorySettings): boolean {
-  return FACTORY_OPTION_NAMES.every((name) => (name === 'logger' ? a.loggerGiven === b.loggerGiven : asData(a[name]) === asData(b[name])));
+export function settingsDiffer(a: FactorySettings, b: FactorySettings): keyof ClientFactoryOptions | undefined {
+  return FACTORY_OPTION_NAMES.find((name) => (name === 'logger' ? a.loggerGiven !== b.loggerGiven : asData(a[name]) !== asData(b[name])));
 }
 
-/** An object option as JSON (a map as its entries); anything else as it is. */
+/** An object option as JSON of its entries, by key (a map's too); anything else as it is. */
 function asData(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value instanceof Map ? [...value] : value) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  return JSON.stringify([...(value instanceof Map ? value : Object.entries(value))].sort(([x], [y]) => (x < y ? -1 : 1)));
 }

@@ -50,7 +50,12 @@ function profileError(error: unknown, profile: string | undefined): AwsClientErr
   const missing = /using profile: \[(.*)\] in configuration/is.exec(message);
   if (profile !== undefined && (missing !== null || /^profile \S+ was not found/i.test(message))) {
     // The profile the SDK could not load: a role profile's `source_profile` may be the one missing.
-    return fail('PROFILE_NOT_FOUND', { profile: missing?.[1] ?? profile, sources: profileSources() }, { cause: error, withholdCauseText: true });
+    const named = missing?.[1] ?? profile;
+    return fail(
+      'PROFILE_NOT_FOUND',
+      { profile: named, of: named === profile ? undefined : profile, sources: profileSources() },
+      { cause: error, withholdCauseText: true },
+    );
   }
   if (/\baws sso login\b/i.test(message)) return fail('CREDENTIAL_PROVIDER_FAILED.sso', { profile }, { cause: error, withholdCauseText: true });
   // Any other failure of a named profile (a failing credential_process, a

@@ -230,7 +230,7 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
       : name === 'TimeoutError'
         ? `STS did not answer in time: check the network path to it (a proxy, a VPC endpoint) and STS's health in the region. ${WAIT}`
         : serverFault(error)
-          ? `STS failed on its side: nothing about the role to change; retry later, and check STS's health in the region (the AWS Health Dashboard). ${WAIT}`
+          ? `STS failed on its side: nothing about the role to change; retry later, and check STS's health in the region (the AWS Health Dashboard), or, if you set stsConfig.endpoint, that it points at STS. ${WAIT}`
           : hintFor(name, where);
   return new AwsCredentialError(`Could not assume role ${roleArn} (${sdkText}). ${hint} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',

@@ -30,7 +30,7 @@ const REGION_SOURCES: readonly MessageValues[] = [
 /** Details for every message, one sample per case: the compiler keeps the list complete. */
 const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   CONSTRUCTOR_IS_PRIVATE: [{}],
-  FACTORY_ALREADY_IN_USE: [{}],
+  FACTORY_ALREADY_IN_USE: [{}, { differs: 'logger' }],
   FACTORY_DISPOSED: [{ shared: true }, { shared: false }],
   'FACTORY_DISPOSED.request': [{ service: 's3', operation: 'GetObject', ms: 5_000 }],
   'FACTORY_DISPOSED.body': [{ service: 's3', operation: 'GetObject', ms: 5_000 }],
@@ -116,7 +116,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'CREDENTIALS_REJECTED.unchanged': [{ credentialId: 'a1b2c3d4e5f6', code: 'ExpiredToken', kind: 'keyed' }],
   'CREDENTIALS_REJECTED.again': [{ credentialId: 'a1b2c3d4e5f6', code: 'InvalidClientTokenId', kind: 'provider' }],
   MISSING_CREDENTIALS: [{}, { profile: 'work' }, { server: true }, { profile: 'work', server: true }],
-  PROFILE_NOT_FOUND: [{ profile: 'work', sources: '/home/me/.aws/config and /home/me/.aws/credentials' }],
+  PROFILE_NOT_FOUND: [
+    { profile: 'work', sources: '/home/me/.aws/config and /home/me/.aws/credentials' },
+    { profile: 'base', of: 'work', sources: '/home/me/.aws/config and /home/me/.aws/credentials' },
+  ],
   'CREDENTIAL_PROVIDER_FAILED.rejected': [
     { reason: 'CredentialsProviderError', kind: 'chain' },
     { reason: 'Error', kind: 'provider' },

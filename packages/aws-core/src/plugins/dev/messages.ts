@@ -265,8 +265,8 @@ const DEFINITION_RULES: Record<string, string> = {
 const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   CONSTRUCTOR_IS_PRIVATE: (): string =>
     'AwsClientFactory is not constructed directly. Use AwsClientFactory.getInstance() (or getClientFactory()) for the process-wide factory, or createClientFactory(options) for an isolated one.',
-  FACTORY_ALREADY_IN_USE: (): string =>
-    'configureClientFactory() was called after the process-wide factory made a client or a session; its options would apply only to what it makes later, so nothing was changed. Call configureClientFactory() once at start-up, before the first getClient() or get<Service>Client() call (called again with equal options, as a setup file run once per test file may be, it changes nothing and is accepted), or use createClientFactory(options) for a factory of your own.',
+  FACTORY_ALREADY_IN_USE: (d: Values): string =>
+    `configureClientFactory() was called after the process-wide factory made a client or a session${d.differs ? `, with other options than before (${d.differs} differs)` : ''}; its options would apply only to what it makes later, so nothing was changed. Call configureClientFactory() once at start-up, before the first getClient() or get<Service>Client() call (called again with equal options, as a setup file run once per test file may be, it changes nothing and is accepted), or use createClientFactory(options) for a factory of your own.`,
   FACTORY_DISPOSED: (d: Values): string =>
     d.shared
       ? 'The process-wide factory was disposed. getClientFactory() (and the get…Client() helpers) now give a fresh one: get it again rather than keeping a reference to the old one.'
@@ -312,7 +312,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `config${clip(String(d.path), PATH_CHARS)} refers back to itself (a cycle). Pass configuration without cycles.`,
   'INVALID_CONFIG.depth': (d: Values): string => `config is nested deeper than ${d.max} levels at config${clip(String(d.path), PATH_CHARS)}.`,
   'INVALID_CONFIG.create': (d: Values): string =>
-    `Creating the ${d.service} client failed: ${redacted(String(d.reason))}. Check the config passed to getClient().`,
+    `Creating the ${d.service} client failed: ${redacted(String(d.reason)).replace(/\.$/, '')}. Check the config passed to getClient().`,
   'INVALID_CONFIG.endpoint': (d: Values): string =>
     d.got !== undefined
       ? `config.endpoint must be a URL string such as 'http://127.0.0.1:4566' (or a URL, an endpoint object or a function that gives one), got ${d.got}.`
@@ -361,7 +361,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   MISSING_CREDENTIALS: (d: Values): string =>
     `No credentials: ${d.profile === undefined ? '' : `profile '${clip(String(d.profile))}' was given, but profiles (the shared config files) exist only on Node, and `}browsers and edge runtimes have no default credential chain. Pass credentials: { accessKeyId, secretAccessKey, sessionToken? } or a provider function (for example fromCognitoIdentityPool) to getClient()/getSession().${d.server ? WEB_BUILD_ON_SERVER : ''}`,
   PROFILE_NOT_FOUND: (d: Values): string =>
-    `Could not load credentials for profile '${clip(String(d.profile))}' from ${d.sources}: it is not there, or it is incomplete (aws_access_key_id without aws_secret_access_key, role_arn without source_profile or credential_source). Check its name and its settings, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
+    `Could not load credentials for profile '${clip(String(d.profile))}'${d.of ? ` (the source_profile of '${clip(String(d.of))}')` : ''} from ${d.sources}: it is not there, or it is incomplete (aws_access_key_id without aws_secret_access_key, role_arn without source_profile or credential_source). Check its name and its settings, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it.`,
   'CREDENTIAL_PROVIDER_FAILED.rejected': (d: Values): string =>
     d.kind === 'chain'
       ? `Could not resolve AWS credentials: the default credential chain failed with ${d.reason} (its error is this error's cause). Pass credentials explicitly, choose a profile, or configure the chain (environment variables, shared files, SSO, container or instance role).`
@@ -397,7 +397,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'LOG.providerPerCall': (d: Values): string =>
     `[@dbp/aws] ${d.service}: ${d.count} clients were created within ${d.seconds} s for ${d.count} different credential provider functions, ${d.keyed ? 'each a keyed provider whose key came back with a dependsOn or source of its own, ' : ''}none asked for again within ${d.settle} s. A provider built per call (fromTemporaryCredentials(), fromCognitoIdentityPool(), a profile provider, …; also one passed as assumeRole()'s source or keyedCredentials()' dependsOn) makes every getClient a cache miss: a new client, a new credential session and, for an assumed role, an STS call each time. Build the provider once, give it a stable key with keyedCredentials(key, provider), use assumeRole() from @dbp/aws-sts (with a source built once), or pass profile.`,
   'LOG.abandoned': (d: Values): string =>
-    `[@dbp/aws] ${d.service} (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}): ${d.count === 1 ? '1 response body' : `${d.count} response bodies`} of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it) or call body.destroy()${d.destroyed ? `. ${d.count === 1 ? 'It was' : 'They were'} destroyed (onAbandonedBody: 'destroy').` : "; onAbandonedBody: 'destroy' makes the factory destroy them."}`,
+    `[@dbp/aws] ${d.service} (region ${clip(String(d.region), 64)}, credentials ${d.credentialId}): ${d.count === 1 ? '1 response body' : `${d.count} response bodies`} of ${d.operations} neither read nor destroyed for ${d.seconds} s. An unread body keeps its socket; once the pool is exhausted every request on this client waits. Read each body (transformToString(), pipe it; an event stream such as ConverseStream's: iterate it to its end, or break out of the loop) or call body.destroy()${d.destroyed ? `. ${d.count === 1 ? 'It was' : 'They were'} destroyed (onAbandonedBody: 'destroy').` : "; onAbandonedBody: 'destroy' makes the factory destroy them."}`,
   'LOG.created': (d: Values): string =>
     `[@dbp/aws] created ${d.service} client (tier ${clip(String(d.tier))}, region ${clip(String(d.region), 64)}, credentials ${d.credentialId})`,
   'LOG.removed': (d: Values): string =>
