@@ -51,3 +51,34 @@ describe('clearCache with the other copy of a service package', () => {
     });
   });
 });
+
+// Review 13 (P): each copy of @dbp/aws-sts knew only the sources it built, so an ES module
+// assumeRole() given as the CommonJS copy's source was not seen as role chaining.
+const chainScript = `
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const esm = await import('@dbp/aws-sts');
+const cjs = require('@dbp/aws-sts');
+const source = { accessKeyId: 'AKIDDUAL', secretAccessKey: 'dual-secret' };
+const refusal = (assumeRole, from) => {
+  try {
+    assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/app', source: from, durationSeconds: 7200 });
+    return 'accepted';
+  } catch (error) {
+    return error.code;
+  }
+};
+const hub = (assumeRole) => assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/hub', source });
+console.log(JSON.stringify({ esmInCjs: refusal(cjs.assumeRole, hub(esm.assumeRole)), cjsInEsm: refusal(esm.assumeRole, hub(cjs.assumeRole)) }));
+`;
+
+describe('role chaining across the two copies of @dbp/aws-sts', () => {
+  it('refuses a chained durationSeconds over an hour whichever copy built the source', () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', chainScript], {
+      cwd: here,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(JSON.parse(out.trim().split('\n').at(-1) as string)).toEqual({ esmInCjs: 'INVALID_CREDENTIALS', cjsInEsm: 'INVALID_CREDENTIALS' });
+  });
+});

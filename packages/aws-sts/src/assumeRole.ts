@@ -364,8 +364,22 @@ function build(snapshot: RoleSnapshot): ResolvedAwsCredentialProvider {
 }
 
 const recent = /* @__PURE__ */ new RecentSources<ResolvedAwsCredentialProvider>();
-/** Every source this copy of the package built: one given as another's `source` is role chaining. */
-const assumedRoles = /* @__PURE__ */ new WeakSet<object>();
+/**
+ * Every source this package built, in any copy of it loaded in the process (its ES module and
+ * CommonJS builds): one given as another's `source` is role chaining.
+ */
+const assumedRoles: WeakSet<object> = /* @__PURE__ */ sharedSet(Symbol.for('@dbp/aws-sts/assumed-roles@1'));
+
+/** A set kept on `globalThis` under `key`, made by the first copy of the package that asks. */
+function sharedSet(key: symbol): WeakSet<object> {
+  const holder = globalThis as unknown as Record<symbol, WeakSet<object> | undefined>;
+  let set = holder[key];
+  if (!(set instanceof WeakSet)) {
+    set = new WeakSet();
+    Object.defineProperty(holder, key, { value: set });
+  }
+  return set;
+}
 /** STS's cap on a chained role session (seconds). */
 const MAX_CHAINED_SECONDS = 3_600;
 const roleRead = /* @__PURE__ */ emptyRead('assumeRole');
