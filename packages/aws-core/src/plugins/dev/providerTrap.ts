@@ -9,11 +9,8 @@
  * A tenant's provider, built once and reused, looks the same at first: its
  * first `getClient` is a miss too, and 20 tenants served at start-up are 20
  * misses in a row. What tells them apart comes later: a tenant's provider is
- * passed again (a hit on its client), one built per call never is, past the
- * request that built it (which may ask for its client twice, or make two
- * clients of it: those come within {@link TRAP_REUSE_MS} and prove nothing).
- * So a client counts only once it has gone {@link TRAP_SETTLE_MS} without a
- * later hit;
+ * passed again (a hit on its client), one built per call never is. So a
+ * client counts only once it has gone {@link TRAP_SETTLE_MS} without a hit;
  * the factory warns once per service when {@link TRAP_CLIENTS} such clients
  * were created within {@link TRAP_WINDOW_MS} and new provider functions keep
  * coming: this one is the {@link TRAP_RECENT}th within the last
@@ -23,18 +20,23 @@
  *
  * A client can also go without a hit because it was evicted (tenants taking
  * turns beyond `maxClients`): its provider, passed again, makes a new client.
- * So a provider function seen again later is a reused one, and its watched
+ * So a provider function seen before is a reused one, and its watched
  * clients stop counting. A keyed provider (`keyedCredentials`, `assumeRole`) whose
  * `dependsOn` is a provider function has a key besides: built per call, the
  * same key comes back with a new dependency (a new identity). Many tenants
  * bring many keys over long-lived sources, and may share one key (a role
  * every tenant assumes, each from a source of its own), so a key seen again
  * with a dependency never seen before is only a candidate: it is watched as
- * a new provider function is, and counts once it has gone unused. A new key
+ * a new provider function is, and counts once it has gone unused after the
+ * request that made it: a hit, or its dependency seen again, counts as reuse
+ * only from {@link TRAP_REUSE_MS} after (a source built per request may serve
+ * two clients, or one asked for twice, within it). A new key
  * (a tenant), or a dependency seen before (a long-lived source, whichever key
  * it serves), is nothing rebuilt. Tenants sharing one role and visited once
  * each, one after another (a batch over all of them), look like a role
- * rebuilt per call until the next visit: they warn.
+ * rebuilt per call until the next visit: they warn. A keyed provider built
+ * per request whose request asks for its client again after
+ * {@link TRAP_REUSE_MS} (a slow model call between) looks reused: it does not.
  *
  * @module
  */
@@ -51,10 +53,10 @@ export const TRAP_SETTLE_MS = 10_000;
 /** How many provider clients of one service, this one included, must have been created within the last {@link TRAP_SETTLE_MS} (new provider functions keep coming). */
 export const TRAP_RECENT = 3;
 /**
- * How long after it was first seen a provider (or a keyed provider's
- * dependency) must be used again to count as reused: the calls of one request
- * (two clients of one per-request provider, or one client asked for twice)
- * come back sooner.
+ * How long after it was first seen a keyed provider's dependency (its client,
+ * or another client of it) must be used again to count as reused: the calls
+ * of one request (two clients of one per-request source, or one client asked
+ * for twice) come back sooner.
  */
 export const TRAP_REUSE_MS = 2_000;
 /**
@@ -142,9 +144,9 @@ export class ProviderTrap implements Trap {
       same = (watched) => watched === credential;
     } else same = () => false;
     if (seenAt !== undefined) {
-      // Passed again (its earlier client evicted, or another client of it made): reused, unless
-      // within the moments of one request (a provider built per request, used for two clients).
-      if (now - seenAt >= TRAP_REUSE_MS) this.#reused(service, same);
+      // Passed again (its earlier client evicted, or another client of it made): reused. A keyed
+      // provider's dependency only from TRAP_REUSE_MS on: within one request it proves nothing.
+      if (!keyed || now - seenAt >= TRAP_REUSE_MS) this.#reused(service, same);
       return undefined;
     }
     const created = this.#created.get(service) ?? [];
@@ -155,8 +157,10 @@ export class ProviderTrap implements Trap {
     const recent: CacheEntry[] = [];
     let settled = 0;
     for (const seen of this.#recent.get(service) ?? []) {
-      // Asked for again (a hit) after the request that made it: a provider that is reused, not one per call.
-      if (seen.lastUsedAt - seen.createdAt >= TRAP_REUSE_MS || now - seen.createdAt >= TRAP_WINDOW_MS) continue;
+      // Asked for again (a hit): a provider that is reused, not one per call; a keyed provider's
+      // client only after the request that made it (a dependency built per request and asked twice).
+      const reused = seen.keyParts.kind === 'keyed' ? seen.lastUsedAt - seen.createdAt >= TRAP_REUSE_MS : seen.hits > 0;
+      if (reused || now - seen.createdAt >= TRAP_WINDOW_MS) continue;
       recent.push(seen);
       if (now - seen.createdAt >= TRAP_SETTLE_MS) settled++;
     }

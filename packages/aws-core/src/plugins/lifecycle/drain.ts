@@ -65,6 +65,23 @@ interface RequestContext {
  */
 const HELD_IDLE_MS = 30_000;
 
+/**
+ * Hides Node's response (`IncomingMessage`, which holds its request) from
+ * printers, wherever the body the SDK hands out wraps it: the SDK's checksum
+ * validation (S3's default for objects uploaded with checksums) gives a
+ * `ChecksumStream` whose `source` is the response.
+ */
+function hideResponse(body: unknown): void {
+  let current = body;
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    if ('req' in current) {
+      hideRequest(current);
+      return;
+    }
+    current = (current as { source?: unknown }).source;
+  }
+}
+
 /** A request running now, as `close()` sees it when it gives up on it. */
 interface Running {
   /** Aborts the SDK's retry loop of the request. */
@@ -173,8 +190,7 @@ export class Drain implements Lifecycle {
     // a response body is hidden from printers before that logger sees the output.
     const hide = (next: Handler) => async (args: unknown) => {
       const result = (await next(args)) as MiddlewareResult | undefined;
-      const raw = result?.response?.body;
-      if (typeof raw === 'object' && raw !== null && 'req' in raw) hideRequest(raw);
+      hideResponse(result?.response?.body);
       return result;
     };
     entry.client.middlewareStack.add(hide as never, { step: 'deserialize', priority: 'high', name: 'dbpAwsHideRequest' } as never);
