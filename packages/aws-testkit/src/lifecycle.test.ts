@@ -206,6 +206,11 @@ describe('stop()', () => {
       "services must be an array (or any iterable) of service names, such as ['s3'], got 's3'",
     );
     await expect(startLocalAws({ services: ['ec2' as never] })).rejects.toThrow(TypeError);
+    // Review 13: `service` (singular) was ignored, and every service started.
+    await expect(startLocalAws({ service: ['s3'] } as never)).rejects.toThrow(
+      "startLocalAws() has no option 'service'; did you mean 'services'? Its options: services, region, credentials, verifySignatures, cors, bedrockModels, sts.",
+    );
+    await expect(startLocalAws({ port: 4566 } as never)).rejects.toThrow("startLocalAws() has no option 'port'. Its options:");
     await expect(startLocalAws({ region: 'US-EAST-1' })).rejects.toThrow(TypeError);
     await expect(startLocalAws({ credentials: { accessKeyId: 'x', secretAccessKey: '' } })).rejects.toThrow(TypeError);
   });

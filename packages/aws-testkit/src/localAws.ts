@@ -94,6 +94,28 @@ function createBackend(service: LocalServiceName, { region, options, identities,
  * //     const client = new S3Client({ region, credentials, ...config });
  * ```
  */
+/** Every option of `startLocalAws`, exactly the keys of `StartLocalAwsOptions` (the compiler keeps them in step). */
+const OPTION_KEYS: { readonly [K in keyof StartLocalAwsOptions]-?: true } = {
+  services: true,
+  region: true,
+  credentials: true,
+  verifySignatures: true,
+  cors: true,
+  bedrockModels: true,
+  sts: true,
+};
+
+/** Refuses an option `startLocalAws` does not have (`service` for `services` started every service), naming the one meant. */
+function checkOptionKeys(options: object): void {
+  const names = Object.keys(OPTION_KEYS);
+  for (const key of Object.keys(options)) {
+    if (names.includes(key)) continue;
+    const folded = key.toLowerCase();
+    const near = names.find((name) => name.toLowerCase() === folded || name.startsWith(key) || key.startsWith(name));
+    throw new TypeError(`startLocalAws() has no option '${key.slice(0, 40)}'${near ? `; did you mean '${near}'?` : '.'} Its options: ${names.join(', ')}.`);
+  }
+}
+
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
   // Options of another kind (a promise passed without `await`, null) would start every service with defaults.
   const promised = typeof options === 'object' && options !== null && typeof (options as { then?: unknown }).then === 'function';
@@ -101,6 +123,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     const got = options === null ? 'null' : promised ? 'a Promise: await it' : Array.isArray(options) ? 'an array' : typeof options;
     throw new TypeError(`startLocalAws() takes an options object, got ${got}`);
   }
+  checkOptionKeys(options);
   const given: unknown = options.services;
   if (given !== undefined && (typeof given !== 'object' || given === null || typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
     throw new TypeError(

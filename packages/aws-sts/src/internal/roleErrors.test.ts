@@ -37,6 +37,18 @@ describe('assumeRoleFailed', () => {
     expect(wrapped.message).not.toMatch(/trust policy/);
   });
 
+  // Review 13 (R): a factory's defaultRegion other than a local STS's was blamed on the source credentials.
+  it("says a signature scoped to another region is the region's, not the credentials'", () => {
+    const scoped = Object.assign(new Error("Credential should be scoped to a valid region, not 'eu-west-1'."), {
+      name: 'SignatureDoesNotMatch',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const message = assumeRoleFailed('assumeRole', ROLE, scoped, []).message;
+    expect(message).toMatch(/STS signs for another region than the one assumeRole\(\) used .* pass region to assumeRole\(\)/);
+    expect(message).not.toMatch(/check the access key/);
+  });
+
   it('still says what to check for a refusal (a 4xx)', () => {
     const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } });
     expect(assumeRoleFailed('assumeRole', ROLE, denied, []).message).toMatch(/trust policy allows the caller/);

@@ -229,9 +229,11 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
       ? `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`
       : name === 'TimeoutError'
         ? `STS did not answer in time: check the network path to it (a proxy, a VPC endpoint) and STS's health in the region. ${WAIT}`
-        : serverFault(error)
-          ? `STS failed on its side: nothing about the role to change; retry later, and check STS's health in the region (the AWS Health Dashboard), or, if you set stsConfig.endpoint, that it points at STS. ${WAIT}`
-          : hintFor(name, where);
+        : /scoped to a valid region/i.test(raw)
+          ? "STS signs for another region than the one assumeRole() used (its region option, else the factory's defaultRegion, else AWS_REGION): pass region to assumeRole(), such as region: local.region for the testkit's STS."
+          : serverFault(error)
+            ? `STS failed on its side: nothing about the role to change; retry later, and check STS's health in the region (the AWS Health Dashboard), or, if you set stsConfig.endpoint, that it points at STS. ${WAIT}`
+            : hintFor(name, where);
   return new AwsCredentialError(`Could not assume role ${roleArn} (${sdkText}). ${hint} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',
     cause: error,
