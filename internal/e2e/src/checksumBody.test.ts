@@ -17,6 +17,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serialise } from './helpers.js';
 
 const BODY = 'checksummed body';
 const TOKEN = `FwoGZXIvYXdzEChecksumBodyToken${'x'.repeat(120)}`;
@@ -44,18 +45,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-
-/** Circular-safe, as pino's and winston's serialisers are: an object met again is '[Circular]'; toJSON honoured. */
-function serialise(value: unknown): string {
-  const seen = new WeakSet<object>();
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item === 'object' && item !== null) {
-      if (seen.has(item)) return '[Circular]';
-      seen.add(item);
-    }
-    return typeof item === 'bigint' ? String(item) : item;
-  });
-}
 
 describe('a GetObject body the SDK validates against its checksum', () => {
   it('shows no session token to the SDK logger, console.log or a serialiser; it reads as before', async () => {

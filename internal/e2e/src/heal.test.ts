@@ -30,7 +30,7 @@ import { s3 } from '@dbp/aws-s3';
 import { assumeRole } from '@dbp/aws-sts';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { disposedAfterEach, localAwsWithLocalSts, rejection } from './helpers.js';
+import { disposedAfterEach, localAwsWithLocalSts, rejection, serialise } from './helpers.js';
 
 let local: LocalAws;
 
@@ -164,8 +164,8 @@ describe('temporary credentials expired server-side', () => {
     expect(cause.$response).toMatchObject({ statusCode: 400, headers: expect.objectContaining({ 'x-amz-request-id': expect.any(String) }) });
   });
 
-  /** An S3 client of a factory on temporary credentials from a provider, its bucket made, and the session token it signs with. */
-  async function temporaryS3(bucket: string): Promise<{ client: S3Client; token: () => string }> {
+  /** An S3 client of a factory on temporary credentials from a provider (and SDK config of the caller's), its bucket made, and the session token it signs with. */
+  async function temporaryS3(bucket: string, config: object = {}): Promise<{ client: S3Client; token: () => string }> {
     const factory = disposed(createClientFactory());
     let token = '';
     const provider = async () => {
@@ -173,7 +173,8 @@ describe('temporary credentials expired server-side', () => {
       token = set.sessionToken!;
       return set;
     };
-    const client = factory.getClient(s3, s3Options(provider));
+    const options = s3Options(provider);
+    const client = factory.getClient(s3, { ...options, config: { ...options.config, ...config } });
     await client.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
     expect(token).not.toBe('');
     return { client, token: () => token };
@@ -197,35 +198,14 @@ describe('temporary credentials expired server-side', () => {
   // before the factory's middleware had hidden the body's request: a serialising logger wrote the token.
   it("a GetObject output logged by the SDK's own logger (config.logger, serialising as pino does) shows no token", async () => {
     const bucket = 'heal-sdk-logger';
-    const factory = disposed(createClientFactory());
-    let token = '';
-    const provider = async () => {
-      const set = await issue(bucket);
-      token = set.sessionToken!;
-      return set;
-    };
     const lines: string[] = [];
-    // Circular-safe, as pino's and winston's serialisers are: an object met again is '[Circular]'; toJSON honoured.
-    const serialise = (value: unknown): string => {
-      const seen = new WeakSet<object>();
-      return JSON.stringify(value, (_key, item: unknown) => {
-        if (typeof item === 'object' && item !== null) {
-          if (seen.has(item)) return '[Circular]';
-          seen.add(item);
-        }
-        return typeof item === 'bigint' ? String(item) : item;
-      });
-    };
     const log = (...args: unknown[]): void => {
       lines.push(args.map(serialise).join(' '));
     };
-    const logger = { trace: log, debug: log, info: log, warn: log, error: log };
-    const options = s3Options(provider);
-    const client = factory.getClient(s3, { ...options, config: { ...options.config, logger } });
-    await client.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
+    const { client, token: signed } = await temporaryS3(bucket, { logger: { trace: log, debug: log, info: log, warn: log, error: log } });
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'logged body' }));
     const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }));
-    expect(token).not.toBe('');
+    const token = signed();
     expect(lines.some((line) => line.includes('"Body":{"statusCode":200'))).toBe(true);
     for (const line of lines) expect(line).not.toContain(token);
     expect(await output.Body?.transformToString()).toBe('logged body');

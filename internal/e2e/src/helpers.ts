@@ -133,3 +133,19 @@ export async function runScript(script: string, env: Record<string, string>, tim
   clearTimeout(killer);
   return { code, signal, stdout, stderr, exitAfterOutputMs: Date.now() - (firstOutputAt ?? Date.now()) };
 }
+
+/**
+ * A value as a circular-safe structured logger serialises it (pino's and
+ * winston's serialisers): an object met again is '[Circular]', `toJSON`
+ * honoured, a bigint as its digits.
+ */
+export function serialise(value: unknown): string {
+  const seen = new WeakSet<object>();
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'object' && item !== null) {
+      if (seen.has(item)) return '[Circular]';
+      seen.add(item);
+    }
+    return typeof item === 'bigint' ? String(item) : item;
+  });
+}

@@ -19,7 +19,7 @@ export interface FactorySettings {
   readonly abandonedBodyMs: number;
   readonly onAbandonedBody: AbandonedBodyAction;
   readonly disposeGraceMs: number;
-  /** The `logger` option as given (`logger` holds its methods, bound anew at each read): what `sameSettings` compares. */
+  /** The `logger` option as given (`logger` holds its methods, bound anew at each read): what `settingsDiffer` compares. */
   readonly loggerGiven: unknown;
 }
 
