@@ -79,21 +79,6 @@ function createBackend(service: LocalServiceName, { region, options, identities,
   }
 }
 
-/**
- * Starts local AWS endpoints on 127.0.0.1, each on its own random port: S3 (s3rver) and DynamoDB
- * (dynalite) behind a SigV4-verifying proxy, and in-process Bedrock Runtime, SageMaker, Athena,
- * STS and SQS servers. Every endpoint speaks HTTP/1.1 and HTTP/2 (h2c), checks signatures (and the
- * session tokens and expiry of credentials the local STS issued), answers CORS, logs requests and
- * takes injected faults. Stop it with `stop()` or `await using`.
- *
- * @example
- * ```ts
- * await using local = await startLocalAws({ services: ['s3'] });
- * const client = factory.getClient(s3, local.clientOptions('s3'));
- * // or: const { region, credentials, config } = local.clientOptions('s3');
- * //     const client = new S3Client({ region, credentials, ...config });
- * ```
- */
 /** Every option of `startLocalAws`, exactly the keys of `StartLocalAwsOptions` (the compiler keeps them in step). */
 const OPTION_KEYS: { readonly [K in keyof StartLocalAwsOptions]-?: true } = {
   services: true,
@@ -116,6 +101,21 @@ function checkOptionKeys(options: object): void {
   }
 }
 
+/**
+ * Starts local AWS endpoints on 127.0.0.1, each on its own random port: S3 (s3rver) and DynamoDB
+ * (dynalite) behind a SigV4-verifying proxy, and in-process Bedrock Runtime, SageMaker, Athena,
+ * STS and SQS servers. Every endpoint speaks HTTP/1.1 and HTTP/2 (h2c), checks signatures (and the
+ * session tokens and expiry of credentials the local STS issued), answers CORS, logs requests and
+ * takes injected faults. Stop it with `stop()` or `await using`.
+ *
+ * @example
+ * ```ts
+ * await using local = await startLocalAws({ services: ['s3'] });
+ * const client = factory.getClient(s3, local.clientOptions('s3'));
+ * // or: const { region, credentials, config } = local.clientOptions('s3');
+ * //     const client = new S3Client({ region, credentials, ...config });
+ * ```
+ */
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
   // Options of another kind (a promise passed without `await`, null) would start every service with defaults.
   const promised = typeof options === 'object' && options !== null && typeof (options as { then?: unknown }).then === 'function';
