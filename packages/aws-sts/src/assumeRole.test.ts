@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { AwsCredentialError, createClientFactory, getClientFactory, keyedCredentials } from '@dbp/aws-core';
+import { AwsCredentialError, AwsRegionError, createClientFactory, getClientFactory, keyedCredentials } from '@dbp/aws-core';
 import type { LocalAws } from '@dbp/aws-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { everythingShown, recordingLogger, startLocalSts } from '../test/localSts.js';
@@ -406,6 +406,31 @@ describe('assumeRole errors', () => {
     expect(error).toMatchObject({ code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/^assumeRole\(\): /) });
     expect((error as Error).message).toMatch(message);
     expect(everythingShown(error)).not.toContain('AKIDSECRET');
+  });
+
+  // Reviews 11, 13 (N, R): a region typo was accepted at the call, and failed every request later.
+  it.each([
+    ['us-east-l', 'us-east-1'],
+    ['us-est-1', 'us-east-1'],
+    ['US-EAST-1', 'us-east-1'],
+    [' eu-west-1', 'eu-west-1'],
+  ])('refuses the region %j at the call, as getClient would, naming the region meant', (region, meant) => {
+    for (const call of [() => assumeRole({ roleArn: ROLE, region }), () => assumeRoleWithWebIdentity({ roleArn: ROLE, webIdentityToken: 'token', region })]) {
+      let error: unknown;
+      try {
+        call();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(AwsRegionError);
+      expect(error).toMatchObject({
+        code: 'INVALID_REGION',
+        suggestion: meant,
+        message: expect.stringMatching(new RegExp(`^assumeRole(WithWebIdentity)?\\(\\): region .* is not an AWS region; did you mean '${meant}'\\?$`)),
+      });
+    }
+    // A region that is well formed and new to the SDK's list is used as given, as getClient does.
+    expect(typeof assumeRole({ roleArn: ROLE, region: 'eu-central-3' })).toBe('function');
   });
 
   it('refuses a typo even when equal options without it were seen before', () => {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { AwsCredentialProvider, AwsCredentials, SessionOptions } from '@dbp/aws-core';
+import { type AwsCredentialProvider, type AwsCredentials, AwsRegionError, createClientFactory, type SessionOptions } from '@dbp/aws-core';
 import type { AssumeRoleOptions, AssumeRoleWithWebIdentityOptions, StsConfig } from '../assumeRole.js';
 import { describeNonPlain, describeType, invalidOption, quoted, type SourceFunction, shownKey } from './roleErrors.js';
 
@@ -293,6 +293,31 @@ function optionalString(where: SourceFunction, name: string, value: unknown, rul
   return value;
 }
 
+/** Regions already checked (a process uses a few): each is checked once. */
+const checkedRegions = new Set<string>();
+
+/**
+ * Refuses a region `getClient` would refuse (a typo, `'us-east-l'`, with the
+ * region meant), at the call rather than at the first request: the core's own
+ * check, made through a factory that is never used.
+ */
+function checkRegion(where: SourceFunction, region: string | undefined): string | undefined {
+  if (region === undefined || checkedRegions.has(region)) return region;
+  try {
+    createClientFactory({ defaultRegion: region, logger: {} });
+  } catch (error) {
+    if (!(error instanceof AwsRegionError)) throw error;
+    const meant = error.suggestion === undefined ? '.' : `; did you mean '${error.suggestion}'?`;
+    throw new AwsRegionError(`${where}(): region ${quoted(region)} is not an AWS region${meant}`, {
+      code: error.code,
+      region: error.region,
+      suggestion: error.suggestion,
+    });
+  }
+  if (checkedRegions.size < 64) checkedRegions.add(region);
+  return region;
+}
+
 function copyTags(where: SourceFunction, tags: unknown): Readonly<Record<string, string>> | undefined {
   if (tags === undefined) return undefined;
   const shape = "tags must be a plain object of session tags such as { tenant: 'acme' } (keys 1 to 128 characters, string values up to 256, at most 50)";
@@ -446,7 +471,7 @@ export function snapshotOf(read: RoleRead): RoleSnapshot {
     tags,
     policy: optionalString(where, 'policy', read.policy),
     source,
-    region: optionalString(where, 'region', read.region),
+    region: checkRegion(where, optionalString(where, 'region', read.region)),
     refreshWindowMs: refresh as number | undefined,
     webIdentityToken: optionalString(where, 'webIdentityToken', read.webIdentityToken, /^\S+$/, 'the token itself, with no whitespace'),
     webIdentityTokenFile: optionalString(where, 'webIdentityTokenFile', read.webIdentityTokenFile),
