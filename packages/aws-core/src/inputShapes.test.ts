@@ -400,6 +400,18 @@ describe('a misspelt credential field', () => {
     expect(refused({ accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', region: 'us-east-1' }).message).toBe(
       `Invalid credentials: unknown field 'region'. ${fields}`,
     );
+    // Review 13 (R): the shared credentials file's names, and short forms, were given no field to use.
+    for (const [field, meant] of [
+      ['aws_access_key_id', 'accessKeyId'],
+      ['access_key_id', 'accessKeyId'],
+      ['aws_secret_access_key', 'secretAccessKey'],
+      ['secretKey', 'secretAccessKey'],
+      ['aws_session_token', 'sessionToken'],
+      ['token', 'sessionToken'],
+    ]) {
+      const credentials = { accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', [field as string]: 'value-of-it' };
+      expect(refused(credentials).message).toBe(`Invalid credentials: unknown field '${field}'. Did you mean '${meant}'? ${fields}`);
+    }
   });
 });
 

@@ -99,7 +99,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { field: 'created', got: 'a Promise' },
   ],
   'INVALID_CREDENTIALS.type': [{ got: 'a number' }, { got: 'a Promise' }],
-  'INVALID_CREDENTIALS.unknownField': [{ field: 'accesKeyId' }, { field: 'AccessKeyId' }, { field: 'zzzzzzzz' }],
+  'INVALID_CREDENTIALS.unknownField': [{ field: 'accesKeyId' }, { field: 'AccessKeyId' }, { field: 'aws_secret_access_key' }, { field: 'zzzzzzzz' }],
   'INVALID_CREDENTIALS.field': [
     { field: 'accessKeyId', required: true, type: 'string', got: 'an empty string' },
     { field: 'sessionToken', required: false, type: 'string', got: 'a number' },

@@ -126,11 +126,36 @@ function stsSpelling(field: string, names: readonly string[]): string | undefine
     : undefined;
 }
 
+/**
+ * The credential field another spelling means: the shared credentials file's
+ * (`aws_access_key_id`), snake case, or a short form (`secretKey`, `token`).
+ */
+const FIELD_ALIASES: Readonly<Record<string, string>> = {
+  accesskeyid: 'accessKeyId',
+  accesskey: 'accessKeyId',
+  keyid: 'accessKeyId',
+  secretaccesskey: 'secretAccessKey',
+  secretkey: 'secretAccessKey',
+  secret: 'secretAccessKey',
+  sessiontoken: 'sessionToken',
+  securitytoken: 'sessionToken',
+  token: 'sessionToken',
+};
+
+function aliasOf(field: string): string | undefined {
+  return FIELD_ALIASES[
+    field
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')
+      .replace(/^aws/, '')
+  ];
+}
+
 function unknownCredentialField(d: Values): string {
   const field = String(d.field);
   const names = links.credentialFields.map(({ name }) => name);
   const fields = links.credentialFields.map(({ name, required }) => (required ? name : `${name}?`));
-  const near = nearestOption(field, names);
+  const near = aliasOf(field) ?? nearestOption(field, names);
   const hint = stsSpelling(field, names) ?? (near ? ` Did you mean '${near}'?` : '');
   return `Invalid credentials: unknown field '${clip(field)}'.${hint} Pass { ${list(fields)} }.`;
 }
