@@ -42,6 +42,21 @@ describe('tier configuration', () => {
     expect(client.config).toMatchObject({ maxAttempts: attempts, retryMode: 'standard', requestHandler: { connectionTimeout: 10_000, socketTimeout: read } });
   });
 
+  // Review 13 (R): a misspelt field beside the four was accepted and ignored (`readTimeout: 5_000`).
+  it('refuses a tier with a field it does not have, naming the field meant', () => {
+    expect(() => createClientFactory({ tiers: { reports: { ...DEFAULT_TIERS.data, readTimeout: 300_000 } as never } })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_FACTORY_OPTIONS',
+        message:
+          "Tier 'reports' has no field 'readTimeout'; did you mean 'readTimeoutMs'? A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.",
+      }),
+    );
+    expect(() => createClientFactory({ tiers: { reports: { ...DEFAULT_TIERS.data, priority: 1 } as never } })).toThrow(
+      /^Tier 'reports' has no field 'priority'\. A tier is/,
+    );
+    expect(createClientFactory({ tiers: { reports: { ...DEFAULT_TIERS.data, readTimeoutMs: 300_000 } } })).toBeDefined();
+  });
+
   it('lets a call pick another tier', () => {
     const client = createClientFactory().getClient(fakeService('picked'), { region: 'us-east-1', credentials: creds, tier: 'ai' }) as FakeClient;
     expect(client.config).toMatchObject({ maxAttempts: 4, requestHandler: { socketTimeout: 120_000 } });

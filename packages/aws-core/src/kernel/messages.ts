@@ -36,6 +36,7 @@ export type MessageId =
   | 'INVALID_FACTORY_OPTIONS.unknownKey'
   | 'INVALID_FACTORY_OPTIONS.value'
   | 'INVALID_FACTORY_OPTIONS.tier'
+  | 'INVALID_FACTORY_OPTIONS.tierField'
   | 'INVALID_FACTORY_OPTIONS.serviceId'
   | 'INVALID_CONFIG.notObject'
   | 'INVALID_CONFIG.symbol'

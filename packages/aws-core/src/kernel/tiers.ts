@@ -20,6 +20,14 @@ export const DEFAULT_TIERS: Readonly<Record<DefaultTierName, TierConfig>> = Obje
 
 const RETRY_MODES: ReadonlySet<string> = new Set(['standard', 'adaptive']);
 
+/** The fields of a tier, exactly the keys of `TierConfig` (the compiler keeps them in step). */
+export const TIER_FIELDS: readonly (keyof TierConfig)[] = Object.keys({
+  maxAttempts: true,
+  retryMode: true,
+  connectTimeoutMs: true,
+  readTimeoutMs: true,
+} satisfies { readonly [K in keyof TierConfig]-?: true }) as (keyof TierConfig)[];
+
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
@@ -35,6 +43,8 @@ export function validateTier(name: string, tier: unknown): TierConfig {
   if (typeof t.retryMode !== 'string' || !RETRY_MODES.has(t.retryMode)) return invalid('retryMode');
   if (!isPositiveInteger(t.connectTimeoutMs) || !isTimerMs(t.connectTimeoutMs)) return invalid('connectTimeoutMs');
   if (!isPositiveInteger(t.readTimeoutMs) || !isTimerMs(t.readTimeoutMs)) return invalid('readTimeoutMs');
+  // A misspelt field beside the four (`readTimeout: 5_000` after `...DEFAULT_TIERS.standard`) would be ignored.
+  for (const key of Object.keys(t)) if (!(TIER_FIELDS as readonly string[]).includes(key)) throw fail('INVALID_FACTORY_OPTIONS.tierField', { name, key });
   return Object.freeze({
     maxAttempts: t.maxAttempts as number,
     retryMode: t.retryMode as RetryMode,

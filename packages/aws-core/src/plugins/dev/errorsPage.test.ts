@@ -65,6 +65,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
     { where: 'createClientFactory()', name: 'maxClients', got: 'a string' },
     { where: 'createClientFactory()', name: 'ttlMs', got: 'a negative number' },
   ],
+  'INVALID_FACTORY_OPTIONS.tierField': [
+    { name: 'reports', key: 'readTimeout' },
+    { name: 'reports', key: 'zzzzzzzz' },
+  ],
   'INVALID_FACTORY_OPTIONS.tier': [{ name: 'fast', field: 'maxAttempts' }],
   'INVALID_FACTORY_OPTIONS.serviceId': [{ where: 'createClientFactory()', key: 'athenna', near: 'athena' }],
   'INVALID_CONFIG.notObject': [{ got: 'an array' }, { got: 'an object', instance: true }],

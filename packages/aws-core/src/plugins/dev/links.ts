@@ -12,6 +12,7 @@ import { CREDENTIAL_FIELDS } from '../../kernel/keySpec.js';
 import { MAX_TIMER_MS } from '../../kernel/limits.js';
 import { SERVICE_PACKAGES } from '../../kernel/servicePackages.js';
 import { clip, closest, escapeControl, looksLikeCredential, notShown } from '../../kernel/text.js';
+import { TIER_FIELDS } from '../../kernel/tiers.js';
 import { nearestServiceId, packagedServiceIds } from './serviceIds.js';
 
 /** The helpers and data the catalog renders with. */
@@ -36,6 +37,8 @@ export interface CatalogLinks {
   readonly servicePackages: Readonly<Record<string, string>>;
   /** The fields of explicit credentials, in order, and whether each is required. */
   readonly credentialFields: readonly { readonly name: string; readonly required: boolean }[];
+  /** The fields of a tier. */
+  readonly tierFields: readonly string[];
 }
 
 /** The links every build hands the catalog. */
@@ -51,4 +54,5 @@ export const CATALOG_LINKS: CatalogLinks = {
   servicePackages: SERVICE_PACKAGES,
   // A reference, not a computed list: this object must stay free of calls, so a production web build drops it with the catalog.
   credentialFields: CREDENTIAL_FIELDS,
+  tierFields: TIER_FIELDS,
 };

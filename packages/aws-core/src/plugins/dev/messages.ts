@@ -324,8 +324,12 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_FACTORY_OPTIONS.value': (d: Values): string => `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.serviceId': (d: Values): string =>
     `${d.where}: serviceTiers has a key ${quotedId(String(d.key))} that is no service id; did you mean '${d.near}'? A key is a service id as getClient() knows it (such as 's3', or 'sqs' for SQSClient) or a service family (such as 'bedrock'), spelt exactly.`,
+  'INVALID_FACTORY_OPTIONS.tierField': (d: Values): string => {
+    const near = nearestOption(String(d.key), links.tierFields);
+    return `Tier '${clip(String(d.name))}' has no field '${clip(String(d.key))}'${near ? `; did you mean '${near}'?` : '.'} A tier is { ${list(links.tierFields)} }, for example DEFAULT_TIERS.standard.`;
+  },
   'INVALID_FACTORY_OPTIONS.tier': (d: Values): string =>
-    `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { maxAttempts, retryMode, connectTimeoutMs, readTimeoutMs }, for example DEFAULT_TIERS.standard.`,
+    `Tier '${clip(String(d.name))}' is invalid: ${TIER_RULES[String(d.field)]}. A tier is { ${list(links.tierFields)} }, for example DEFAULT_TIERS.standard.`,
 
   'INVALID_CONFIG.notObject': (d: Values): string =>
     d.instance
