@@ -1,7 +1,7 @@
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory, keyedCredentials } from './index.node.js';
+import { AwsClientError, AwsCredentialError, type AwsCredentials, createClientFactory, defineService, keyedCredentials } from './index.node.js';
 
 // Whatever the shape of the input — plain, frozen, a class with getters,
 // non-enumerable properties, a Proxy, an object mutated after the call — a
@@ -411,6 +411,36 @@ describe('a misspelt credential field', () => {
     ]) {
       const credentials = { accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', [field as string]: 'value-of-it' };
       expect(refused(credentials).message).toBe(`Invalid credentials: unknown field '${field}'. Did you mean '${meant}'? ${fields}`);
+    }
+    // Review 13 (S): an inherited name is no alias.
+    expect(refused({ accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', constructor: 'x' }).message).toBe(
+      `Invalid credentials: unknown field 'constructor'. ${fields}`,
+    );
+  });
+
+  // Review 13 (S): a name was clipped to 40 characters before it was checked for a credential, so a
+  // secret with one character in front (39 of its 40 characters) was shown.
+  it('never shows a secret pasted as a field or option name, with a character or a variable name in front', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const factory = createClientFactory({ defaultRegion: 'us-east-1' });
+    for (const name of [` ${secret}`, `"${secret}`, `AWS_SECRET_ACCESS_KEY=${secret}`]) {
+      const shown: string[] = [];
+      for (const call of [
+        () => factory.getClient(alpha, { credentials: { accessKeyId: 'AKIDOK', secretAccessKey: 'ok-secret', [name]: 'x' } }),
+        () => factory.getClient(alpha, { [name]: 'x' } as never),
+        () => defineService({ id: 'pasted', create: () => undefined as never, [name]: 'x' } as never),
+      ]) {
+        try {
+          call();
+        } catch (error) {
+          shown.push((error as Error).message);
+        }
+      }
+      expect(shown).toHaveLength(3);
+      for (const message of shown) {
+        expect(message, message).toContain('looks like a credential, not shown');
+        expect(message).not.toContain(secret.slice(0, 16));
+      }
     }
   });
 });

@@ -7,7 +7,7 @@
  */
 import { AwsClientError, describeType, fail } from './errors.js';
 import { CREDENTIAL_FIELDS, type CredentialField, type CredentialKind, type CredentialsRead, readCredentials, WrongType } from './keySpec.js';
-import { clip, errorName, isPromiseLike } from './text.js';
+import { clip, errorName, isPromiseLike, NAME_CHARS } from './text.js';
 import type { AwsCredentialProvider, AwsCredentials } from './types.js';
 
 /** How credentials resolve, before the factory memoises them. */
@@ -55,7 +55,7 @@ function refuseWhiteSpace(spec: (typeof CREDENTIAL_FIELDS)[number], value: unkno
  * never values.
  */
 export function validateCredentials(read: Readonly<CredentialsRead>, unknownField: string | undefined): AwsCredentials {
-  if (unknownField !== undefined) throw fail('INVALID_CREDENTIALS.unknownField', { field: clip(unknownField) });
+  if (unknownField !== undefined) throw fail('INVALID_CREDENTIALS.unknownField', { field: clip(unknownField, NAME_CHARS) });
   const copy: Partial<Record<CredentialField, unknown>> = {};
   for (const spec of CREDENTIAL_FIELDS) {
     const value = read[spec.name];

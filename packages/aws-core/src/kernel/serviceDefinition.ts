@@ -1,6 +1,6 @@
 import { describeType, fail } from './errors.js';
 import { tierForService } from './serviceTiers.js';
-import { clip, looksLikeCredential } from './text.js';
+import { clip, looksLikeCredential, NAME_CHARS } from './text.js';
 import type { SdkClientLike, ServiceDefinition, ServiceDefinitionInput } from './types.js';
 import { guardRead } from './validateOptions.js';
 
@@ -81,7 +81,7 @@ export function defineService<TClient extends SdkClientLike, TConfig extends obj
     // A misspelt field (`handlerOption`) would be dropped without a word: refused, as options are.
     for (const key in definition) {
       if (!DEFINITION_FIELDS.includes(key) && Object.hasOwn(definition, key)) {
-        throw fail('INVALID_SERVICE_DEFINITION.unknownKey', { where: 'defineService()', key: clip(key), allowed: DEFINITION_FIELDS });
+        throw fail('INVALID_SERVICE_DEFINITION.unknownKey', { where: 'defineService()', key: clip(key, NAME_CHARS), allowed: DEFINITION_FIELDS });
       }
     }
     const { id, tier, create, handlerOptions, origin } = definition;

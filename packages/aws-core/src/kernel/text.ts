@@ -58,6 +58,14 @@ export function notShown(value: string): string {
   return `(a string of ${value.length} characters that looks like a credential, not shown)`;
 }
 
+/**
+ * How much of a user-given name (an option key, a field) an error's details
+ * keep: ten times what a message shows, so the message finds a credential
+ * whole in what it would show (a secret clipped at 40 characters with one in
+ * front is no longer a 40-character run).
+ */
+export const NAME_CHARS = 400;
+
 /** Control characters (C0, DEL, C1, the line and paragraph separators): in a message or a logged field they forge log lines or move the cursor. */
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

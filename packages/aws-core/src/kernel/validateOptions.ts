@@ -13,7 +13,7 @@
 import { AwsClientError, describeType, fail } from './errors.js';
 import type { OptionsProblem } from './keySpec.js';
 import type { MessageId } from './messages.js';
-import { clip, errorName, notOptionsKind } from './text.js';
+import { clip, errorName, NAME_CHARS, notOptionsKind } from './text.js';
 
 /** The public functions that take an options object validated here. */
 type OptionsWhere = CallWhere | 'getSession()' | 'clearCache()' | 'keyedCredentials()' | FactoryOptionsWhere;
@@ -39,7 +39,7 @@ function unreadableId(where: Where): MessageId {
 export function refuseProblem(where: OptionsWhere, problem: OptionsProblem, allowed: readonly string[]): never {
   if (problem.kind === 'not-an-object') throw fail(`${codeOf(where)}.notObject`, { where, got: describeType(problem.value) });
   // `config`: the call takes SDK client config (getClient, warm), where a misplaced SDK setting goes.
-  throw fail(`${codeOf(where)}.unknownKey`, { where, key: clip(problem.key), allowed, config: allowed.includes('config') });
+  throw fail(`${codeOf(where)}.unknownKey`, { where, key: clip(problem.key, NAME_CHARS), allowed, config: allowed.includes('config') });
 }
 
 /** The typed error for whatever an options object threw while being read (a revoked Proxy, a failing getter). */

@@ -143,12 +143,12 @@ const FIELD_ALIASES: Readonly<Record<string, string>> = {
 };
 
 function aliasOf(field: string): string | undefined {
-  return FIELD_ALIASES[
-    field
-      .toLowerCase()
-      .replace(/[^a-z]/g, '')
-      .replace(/^aws/, '')
-  ];
+  const folded = field
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')
+    .replace(/^aws/, '');
+  // Own entries only: `constructor` is no alias.
+  return Object.hasOwn(FIELD_ALIASES, folded) ? FIELD_ALIASES[folded] : undefined;
 }
 
 function unknownCredentialField(d: Values): string {
