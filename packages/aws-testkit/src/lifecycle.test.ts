@@ -211,6 +211,12 @@ describe('stop()', () => {
       "startLocalAws() has no option 'service'; did you mean 'services'? Its options: services, region, credentials, verifySignatures, cors, bedrockModels, sts.",
     );
     await expect(startLocalAws({ port: 4566 } as never)).rejects.toThrow("startLocalAws() has no option 'port'. Its options:");
+    // Review 13 (S): the sts options too; a key that is no plain name (a pasted secret) is not shown.
+    await expect(startLocalAws({ services: ['sts'], sts: { credentialLifetime: 2 } as never })).rejects.toThrow(
+      "startLocalAws({ sts }) has no option 'credentialLifetime'; did you mean 'credentialLifetimeSeconds'? Its options: credentialLifetimeSeconds, roles.",
+    );
+    const pasted = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    await expect(startLocalAws({ [pasted]: true } as never)).rejects.toThrow('startLocalAws() has no option of 40 characters. Its options:');
     await expect(startLocalAws({ region: 'US-EAST-1' })).rejects.toThrow(TypeError);
     await expect(startLocalAws({ credentials: { accessKeyId: 'x', secretAccessKey: '' } })).rejects.toThrow(TypeError);
   });

@@ -11,7 +11,7 @@ import { createSageMakerBackend } from './internal/services/sagemaker.js';
 import { createSqsBackend } from './internal/services/sqs.js';
 import { createStsBackend } from './internal/services/sts.js';
 import { FaultInjectorImpl, RequestLogImpl } from './internal/state.js';
-import type { LocalAws, LocalAwsCredentials, LocalClientOptions, LocalListener, LocalServiceName, StartLocalAwsOptions } from './types.js';
+import type { LocalAws, LocalAwsCredentials, LocalClientOptions, LocalListener, LocalServiceName, LocalStsOptions, StartLocalAwsOptions } from './types.js';
 
 /** Every service `startLocalAws` can run (all of them when `services` is omitted). */
 export const LOCAL_SERVICES: readonly LocalServiceName[] = Object.freeze(['s3', 'dynamodb', 'bedrock-runtime', 'sagemaker', 'athena', 'sts', 'sqs'] as const);
@@ -90,14 +90,21 @@ const OPTION_KEYS: { readonly [K in keyof StartLocalAwsOptions]-?: true } = {
   sts: true,
 };
 
-/** Refuses an option `startLocalAws` does not have (`service` for `services` started every service), naming the one meant. */
-function checkOptionKeys(options: object): void {
-  const names = Object.keys(OPTION_KEYS);
+/** Every option of `startLocalAws({ sts })`, exactly the keys of `LocalStsOptions`. */
+const STS_OPTION_KEYS: { readonly [K in keyof LocalStsOptions]-?: true } = { credentialLifetimeSeconds: true, roles: true };
+
+/**
+ * Refuses an option `where` does not have (`service` for `services` started
+ * every service), naming the one meant. A key that is no plain name (a
+ * pasted secret, control characters) is described by its length only.
+ */
+function checkOptionKeys(where: string, options: object, names: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (names.includes(key)) continue;
     const folded = key.toLowerCase();
-    const near = names.find((name) => name.toLowerCase() === folded || name.startsWith(key) || key.startsWith(name));
-    throw new TypeError(`startLocalAws() has no option '${key.slice(0, 40)}'${near ? `; did you mean '${near}'?` : '.'} Its options: ${names.join(', ')}.`);
+    const near = names.find((name) => name.toLowerCase() === folded || (key.length > 2 && (name.startsWith(key) || key.startsWith(name))));
+    const shown = /^[A-Za-z_$][\w$-]{0,39}$/.test(key) ? `'${key}'` : `of ${key.length} characters`;
+    throw new TypeError(`${where} has no option ${shown}${near ? `; did you mean '${near}'?` : '.'} Its options: ${names.join(', ')}.`);
   }
 }
 
@@ -123,7 +130,8 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     const got = options === null ? 'null' : promised ? 'a Promise: await it' : Array.isArray(options) ? 'an array' : typeof options;
     throw new TypeError(`startLocalAws() takes an options object, got ${got}`);
   }
-  checkOptionKeys(options);
+  checkOptionKeys('startLocalAws()', options, Object.keys(OPTION_KEYS));
+  if (typeof options.sts === 'object' && options.sts !== null) checkOptionKeys('startLocalAws({ sts })', options.sts, Object.keys(STS_OPTION_KEYS));
   const given: unknown = options.services;
   if (given !== undefined && (typeof given !== 'object' || given === null || typeof (given as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
     throw new TypeError(

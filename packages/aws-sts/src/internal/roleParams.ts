@@ -297,9 +297,12 @@ function optionalString(where: SourceFunction, name: string, value: unknown, rul
 const checkedRegions = new Set<string>();
 
 /**
- * Refuses a region `getClient` would refuse (a typo, `'us-east-l'`, with the
- * region meant), at the call rather than at the first request: the core's own
- * check, made through a factory that is never used.
+ * Refuses a region that is a typo of a known one (`'us-east-l'`: the core's
+ * own check, made through a factory that is never used, names the region
+ * meant), at the call rather than at the first request. Any other region the
+ * core would refuse is left to the factory the source runs on, whose
+ * `regionValidation` may accept it (`'off'`, for an STS-compatible endpoint
+ * with a region name of its own).
  */
 function checkRegion(where: SourceFunction, region: string | undefined): string | undefined {
   if (region === undefined || checkedRegions.has(region)) return region;
@@ -307,12 +310,13 @@ function checkRegion(where: SourceFunction, region: string | undefined): string 
     createClientFactory({ defaultRegion: region, logger: {} });
   } catch (error) {
     if (!(error instanceof AwsRegionError)) throw error;
-    const meant = error.suggestion === undefined ? '.' : `; did you mean '${error.suggestion}'?`;
-    throw new AwsRegionError(`${where}(): region ${quoted(region)} is not an AWS region${meant}`, {
-      code: error.code,
-      region: error.region,
-      suggestion: error.suggestion,
-    });
+    if (error.suggestion !== undefined) {
+      throw new AwsRegionError(`${where}(): region ${quoted(region)} is not an AWS region; did you mean '${error.suggestion}'?`, {
+        code: error.code,
+        region: error.region,
+        suggestion: error.suggestion,
+      });
+    }
   }
   if (checkedRegions.size < 64) checkedRegions.add(region);
   return region;
