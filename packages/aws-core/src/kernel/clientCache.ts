@@ -261,7 +261,7 @@ export class ClientCache {
  * the runtime refuses one: workerd outside a request ("Disallowed operation
  * called within global scope"), where a Worker's modules get their clients.
  */
-function unrefTimer(run: () => void, ms: number): ReturnType<typeof setTimeout> | undefined {
+export function unrefTimer(run: () => void, ms: number): ReturnType<typeof setTimeout> | undefined {
   try {
     const timer = setTimeout(run, ms);
     (timer as { unref?: () => void }).unref?.();

@@ -101,8 +101,8 @@ export class ProviderTrap implements Trap {
   /** Per service, when its last {@link TRAP_RECENT} provider clients were created (oldest first). */
   readonly #created = new Map<string, number[]>();
   readonly #warned = new Set<string>();
-  /** Per service, the provider functions noted, and when each was first (weakly: one built per call is not kept alive). */
-  readonly #functions = new Map<string, WeakMap<object, number>>();
+  /** Per service, the provider functions noted (weakly: one built per call is not kept alive). */
+  readonly #functions = new Map<string, WeakSet<object>>();
   /** Per service, the keys of keyed providers seen. */
   readonly #keys = new Map<string, Map<string, true>>();
   /** Per service, the fingerprints of the dependencies (`dependsOn`, an assumed role's source) seen, with any key, and when each was first. */
@@ -118,9 +118,6 @@ export class ProviderTrap implements Trap {
     if (this.#warned.has(service)) return undefined;
     const credential = entry.keyParts.credential;
     const keyed = entry.keyParts.kind === 'keyed' && typeof credential === 'string';
-    // When what makes this client new (a provider function, a keyed provider's dependency) was seen first, if before.
-    let seenAt: number | undefined;
-    let same: (watched: unknown) => boolean;
     if (keyed) {
       const [key, dependency] = splitIdentity(credential);
       const knownKey = remember(
@@ -129,25 +126,27 @@ export class ProviderTrap implements Trap {
         true,
       );
       const print = fingerprint(dependency);
-      seenAt = remember(
+      const seenAt = remember(
         perService(this.#dependencies, service, () => new Map()),
         print,
         now,
       );
-      same = (watched) => typeof watched === 'string' && fingerprint(splitIdentity(watched)[1]) === print;
+      if (seenAt !== undefined) {
+        // A dependency seen before: a long-lived source, whichever key it serves, so its watched
+        // clients were no rebuilds; but only from TRAP_REUSE_MS on (within one request it proves nothing).
+        if (now - seenAt >= TRAP_REUSE_MS) this.#reused(service, (watched) => typeof watched === 'string' && fingerprint(splitIdentity(watched)[1]) === print);
+        return undefined;
+      }
       // A new key over a new dependency: a tenant, not a rebuild.
-      if (seenAt === undefined && !knownKey) return undefined;
+      if (!knownKey) return undefined;
     } else if (typeof credential === 'function' || (typeof credential === 'object' && credential !== null)) {
-      const functions = perService(this.#functions, service, () => new WeakMap());
-      seenAt = functions.get(credential);
-      if (seenAt === undefined) functions.set(credential, now);
-      same = (watched) => watched === credential;
-    } else same = () => false;
-    if (seenAt !== undefined) {
-      // Passed again (its earlier client evicted, or another client of it made): reused. A keyed
-      // provider's dependency only from TRAP_REUSE_MS on: within one request it proves nothing.
-      if (!keyed || now - seenAt >= TRAP_REUSE_MS) this.#reused(service, same);
-      return undefined;
+      const functions = perService(this.#functions, service, () => new WeakSet());
+      if (functions.has(credential)) {
+        // Passed again: reused (its earlier client was evicted, or another client of it was made).
+        this.#reused(service, (watched) => watched === credential);
+        return undefined;
+      }
+      functions.add(credential);
     }
     const created = this.#created.get(service) ?? [];
     created.push(now);

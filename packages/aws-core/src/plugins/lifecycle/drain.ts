@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { type CacheEntry, factoryAgents, type RemovalReason, type TrackedBody } from '../../kernel/clientCache.js';
+import { type CacheEntry, factoryAgents, type RemovalReason, type TrackedBody, unrefTimer } from '../../kernel/clientCache.js';
 import { destroyEntry, notSent, operationOf } from '../../kernel/clientStore.js';
 import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
@@ -324,14 +324,15 @@ export class Drain implements Lifecycle {
     // A client the caller holds and keeps using after its removal (ttl, clearCache, eviction) is
     // destroyed once idle for a while, not at each idle moment: that closed its sockets between
     // requests, and every request in steady use opened a new connection.
-    if (entry.reopened && !this.#closed) {
-      const timer = setTimeout(() => {
-        this.#idle.delete(entry);
-        if (entry.state === 'retired' && entry.inFlight === 0) this.#destroy(entry, entry.removal ?? 'cleared');
-      }, HELD_IDLE_MS);
-      (timer as { unref?: () => void }).unref?.();
-      this.#idle.set(entry, timer);
-    } else this.#destroy(entry, entry.removal ?? 'cleared');
+    const timer =
+      entry.reopened && !this.#closed
+        ? unrefTimer(() => {
+            this.#idle.delete(entry);
+            if (entry.state === 'retired' && entry.inFlight === 0) this.#destroy(entry, entry.removal ?? 'cleared');
+          }, HELD_IDLE_MS)
+        : undefined;
+    if (timer === undefined) this.#destroy(entry, entry.removal ?? 'cleared');
+    else this.#idle.set(entry, timer);
   }
 
   /** A held client asked again while it waits idle to be destroyed: it stays. */

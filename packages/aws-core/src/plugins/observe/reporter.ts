@@ -95,7 +95,7 @@ export class Reporter implements Report {
 
   /** A service tripped the per-call provider threshold (`plugins/dev/providerTrap.ts`). */
   providerPerCall(service: string, tripped: ProviderTrapTripped): void {
-    this.#log('warn', say('LOG.providerPerCall', { service, count: tripped.count, seconds: tripped.seconds, settle: tripped.settle, keyed: tripped.keyed }));
+    this.#log('warn', say('LOG.providerPerCall', { service, ...tripped }));
   }
 
   /** A well-formed region the SDK does not list yet, used as given. */
