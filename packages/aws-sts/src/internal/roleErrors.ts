@@ -190,6 +190,24 @@ function serverFault(error: unknown): boolean {
 const WAIT =
   'Every request needing these credentials waited for all the attempts the STS client allows (its tier: standard); to fail sooner, give assumeRole() fewer, such as stsConfig: { maxAttempts: 2 }.';
 
+/**
+ * What to check when the role is not the cause: a request that never reached
+ * STS (the network's or the endpoint's doing), one STS did not answer in time
+ * or failed on its own side, or a signature scoped to another region.
+ */
+function notTheRole(error: unknown, name: string, raw: string): string | undefined {
+  const offline = unreachable(error);
+  if (offline !== undefined)
+    return `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`;
+  if (name === 'TimeoutError')
+    return `STS did not answer in time: check the network path to it (a proxy, a VPC endpoint) and STS's health in the region. ${WAIT}`;
+  if (/scoped to a valid region/i.test(raw))
+    return "STS signs for another region than the one assumeRole() used (its region option, else the factory's defaultRegion, else AWS_REGION): pass region to assumeRole(), such as region: local.region for the testkit's STS.";
+  if (serverFault(error))
+    return `STS failed on its side: nothing about the role to change; retry later, and check STS's health in the region (the AWS Health Dashboard), or, if you set stsConfig.endpoint, that it points at STS. ${WAIT}`;
+  return undefined;
+}
+
 /** The name an error goes by: an SDK error's `name`, else its `code`, else `Error`. */
 function nameOf(error: unknown): string {
   if (error instanceof Error) return error.name;
@@ -221,19 +239,7 @@ export function assumeRoleFailed(where: SourceFunction, roleArn: string, error: 
   const raw = error instanceof Error ? error.message : '';
   // STS's text, not ours: its line breaks and escapes would forge log lines, so they are written as escapes.
   const sdkText = escapeControl(raw === '' ? clip(name, 60) : `${clip(name, 60)}: ${clip(redact(raw, secrets), 300)}`);
-  const offline = unreachable(error);
-  // A request that never reached STS is the network's or the endpoint's doing, not the role's.
-  // So is one STS did not answer in time, or failed on its own side: nothing about the role to check.
-  const hint =
-    offline !== undefined
-      ? `STS could not be reached (${offline}): check the network and DNS, the region, and stsConfig.endpoint (a VPC endpoint, or a local STS such as the testkit's: stsConfig: local.clientOptions('sts').config).`
-      : name === 'TimeoutError'
-        ? `STS did not answer in time: check the network path to it (a proxy, a VPC endpoint) and STS's health in the region. ${WAIT}`
-        : /scoped to a valid region/i.test(raw)
-          ? "STS signs for another region than the one assumeRole() used (its region option, else the factory's defaultRegion, else AWS_REGION): pass region to assumeRole(), such as region: local.region for the testkit's STS."
-          : serverFault(error)
-            ? `STS failed on its side: nothing about the role to change; retry later, and check STS's health in the region (the AWS Health Dashboard), or, if you set stsConfig.endpoint, that it points at STS. ${WAIT}`
-            : hintFor(name, where);
+  const hint = notTheRole(error, name, raw) ?? hintFor(name, where);
   return new AwsCredentialError(`Could not assume role ${roleArn} (${sdkText}). ${hint} The SDK error is the cause.`, {
     code: 'ASSUME_ROLE_FAILED',
     cause: error,
