@@ -9,8 +9,8 @@ import { eventually, openSockets, portOf, runScript } from './helpers.js';
 import { STALLED_SENT, type StallingServer, startStallingServer } from './stallingServer.js';
 
 // DESIGN.md, "Ownership and lifecycle": dispose() is final. It returns a
-// promise, waits at most disposeGraceMs (default 5 s, on an unref'd timer)
-// for in-flight responses, then destroys every client and any body still
+// promise, waits at most disposeGraceMs (default 5 s) for in-flight
+// responses, then destroys every client and any body still
 // open, so an unread body never keeps sockets or the process alive.
 
 let local: LocalAws;
@@ -220,7 +220,32 @@ for (let i = 0; i < 60 && active().length > 0; i++) await new Promise((resolve) 
 console.log(JSON.stringify({ codes, after: active() }));
 `;
 
+// A request whose credential source never answers holds nothing that keeps a process alive: the
+// grace period must (an unref'd timer let the process end mid-`await dispose()`, exit code 13).
+const neverAnsweringScript = `
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { createClientFactory } from '@dbp/aws-core';
+import { s3 } from '@dbp/aws-s3';
+const factory = createClientFactory({ disposeGraceMs: 300 });
+const client = factory.getClient(s3, { region: 'us-east-1', credentials: () => new Promise(() => {}), config: { endpoint: 'http://127.0.0.1:9' } });
+const sent = client.send(new ListBucketsCommand({})).then(() => 'sent', (error) => error.code);
+await new Promise((resolve) => setTimeout(resolve, 100));
+const started = Date.now();
+await factory.dispose();
+const waited = Date.now() - started;
+console.log(JSON.stringify({ waited, sent: await sent }));
+`;
+
 describe('a process that disposes its factory', () => {
+  it('waits out the grace period for a request whose credential source never answers, then fails it', async () => {
+    const { code, signal, stdout, stderr } = await runScript(neverAnsweringScript, {});
+    expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { waited: number; sent: string };
+    expect(report.sent).toBe('FACTORY_DISPOSED');
+    expect(report.waited).toBeGreaterThanOrEqual(250);
+  });
+
   it('exits on its own with a stalled body and an idle keep-alive connection open, and the server sees both closed', async () => {
     server = await startStallingServer();
     const { code, signal, stdout, stderr } = await runScript(script, { STALLING_ENDPOINT: server.endpoint });

@@ -246,9 +246,9 @@ export class Drain implements Lifecycle {
   }
 
   /**
-   * Retires every client, waits until they drain or `graceMs` passes (on an
-   * unref'd timer), then fails the requests still running, destroys the
-   * bodies still open and the clients, and refuses every later attempt.
+   * Retires every client, waits until they drain or `graceMs` passes, then
+   * fails the requests still running, destroys the bodies still open and the
+   * clients, and refuses every later attempt.
    */
   async close(entries: readonly CacheEntry[], graceMs: number): Promise<void> {
     this.#closed = true;
@@ -265,8 +265,11 @@ export class Drain implements Lifecycle {
       // grace period runs, and only by a dispose() with requests in flight, so an import pays nothing.
       net = import('node:net').catch(() => undefined);
       await new Promise<void>((resolve) => {
+        // Held (not unref'd): a request waiting on nothing that holds the process (a credential
+        // source that never answers) would otherwise let it exit mid-`await dispose()`, with the
+        // request never settled (Node's "unsettled top-level await", exit code 13). It runs only
+        // while a dispose() is pending, and for at most graceMs.
         const timer = setTimeout(resolve, graceMs);
-        (timer as { unref?: () => void }).unref?.();
         this.#onDrained = () => {
           clearTimeout(timer);
           resolve();
