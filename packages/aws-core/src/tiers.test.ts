@@ -110,4 +110,26 @@ describe('tier configuration', () => {
   ])('refuses an invalid tier %j', (tier, message) => {
     expect(() => createClientFactory({ tiers: { custom: tier as never } })).toThrow(message);
   });
+
+  it('refuses tiers and serviceTiers given as class instances as such, not as "an object"', () => {
+    class Tiers {
+      readonly batch = { ...DEFAULT_TIERS.data };
+    }
+    class ServiceTiers {
+      get s3() {
+        return 'data';
+      }
+    }
+    expect(() => createClientFactory({ tiers: new Tiers() as never })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_FACTORY_OPTIONS',
+        message: expect.stringMatching(
+          /tiers must be an object of tier name → tier, got a class instance .* Pass an object literal, such as \{ \.\.\.tiers \}\.$/,
+        ),
+      }),
+    );
+    expect(() => createClientFactory({ serviceTiers: new ServiceTiers() as never })).toThrow(/serviceTiers .*got a class instance/);
+    // Not an object at all: described as before.
+    expect(() => createClientFactory({ tiers: 'data' as never })).toThrow(/tiers must be an object of tier name → tier, got a string\.$/);
+  });
 });

@@ -1,5 +1,5 @@
 import { isPlainRecord } from './configSnapshot.js';
-import { describeType, fail } from './errors.js';
+import { type AwsClientError, describeType, fail } from './errors.js';
 import { isTimerMs } from './limits.js';
 import { installation } from './setup.js';
 import { DEFAULT_TIERS, validateTier } from './tiers.js';
@@ -86,6 +86,17 @@ function checkOption<T>(where: string, name: keyof ClientFactoryOptions, value: 
  * while being read (a getter on a tier, a logger, a `serviceTiers` map)
  * becomes a typed error.
  */
+/**
+ * The refusal of a `tiers` or `serviceTiers` that is no plain object. Their
+ * keys are names of the caller's choosing, so they are listed from the
+ * object's own keys, which a class instance's getters are not: one is
+ * refused as such (`instance`), not described as "an object".
+ */
+function notARecord(where: FactoryOptionsWhere, name: 'tiers' | 'serviceTiers', value: unknown): AwsClientError {
+  const got = describeType(value);
+  return fail('INVALID_FACTORY_OPTIONS.value', { where, name, got, instance: got === 'an object' });
+}
+
 export function readFactoryOptions(options: unknown, where: FactoryOptionsWhere = 'createClientFactory()'): FactorySettings {
   return guardRead(where, () => checkFactoryOptions(options, where));
 }
@@ -96,12 +107,12 @@ function checkFactoryOptions(options: unknown, where: FactoryOptionsWhere): Fact
     checkOption(where, name, value, fallback, ok);
   const tiers = new Map<string, TierConfig>(Object.entries(DEFAULT_TIERS));
   if (read.tiers !== undefined) {
-    if (!isPlainRecord(read.tiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'tiers', got: describeType(read.tiers) });
+    if (!isPlainRecord(read.tiers)) throw notARecord(where, 'tiers', read.tiers);
     for (const [name, tier] of Object.entries(read.tiers)) tiers.set(name, validateTier(name, tier));
   }
   const serviceTiers = read.serviceTiers;
   if (serviceTiers !== undefined) {
-    if (!isPlainRecord(serviceTiers)) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'serviceTiers', got: describeType(serviceTiers) });
+    if (!isPlainRecord(serviceTiers)) throw notARecord(where, 'serviceTiers', serviceTiers);
     for (const [id, tier] of Object.entries(serviceTiers)) {
       // A development aid: a key close to a known service id is a typo (production web builds accept it).
       installation().dev?.checkServiceTierKey(id, where);

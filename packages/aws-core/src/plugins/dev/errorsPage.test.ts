@@ -64,6 +64,7 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   'INVALID_FACTORY_OPTIONS.value': [
     { where: 'createClientFactory()', name: 'maxClients', got: 'a string' },
     { where: 'createClientFactory()', name: 'ttlMs', got: 'a negative number' },
+    { where: 'configureClientFactory()', name: 'tiers', got: 'an object', instance: true },
   ],
   'INVALID_FACTORY_OPTIONS.tierField': [
     { name: 'reports', key: 'readTimeout' },
