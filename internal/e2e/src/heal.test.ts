@@ -389,6 +389,31 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
     }
   });
 
+  it('20 min fast: explicit 15-minute credentials that look expired on the host clock are served once a client has measured the skew', async () => {
+    local.sts.setCredentialLifetime(900);
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20 * 60_000, shouldAdvanceTime: true });
+      const factory = disposed(createClientFactory());
+      const role = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-explicit', roleSessionName: 'fast-explicit', source: { ...local.credentials } });
+      // A client of the factory meets the skew (refused once; the SDK corrects its clock).
+      await factory.getClient(s3, s3Options(role)).send(new ListBucketsCommand({}));
+      await factory.getClient(s3, s3Options(role)).send(new ListBucketsCommand({}));
+      // Valid for 15 minutes on AWS's clock: 5 minutes ago on the host's.
+      const explicit = await issue('fast-explicit-static');
+      expect(explicit.expiration!.getTime()).toBeLessThan(Date.now());
+      const session = factory.getSession({ region: local.region, credentials: explicit });
+      expect(session.region).toBe(local.region);
+      const client = factory.getClient(dynamodb, dynamoOptions(explicit));
+      await client.send(new ListTablesCommand({}));
+      expect(local.requests.count('dynamodb', { operation: 'ListTables', status: 200 })).toBe(1);
+      // As the dependency of a keyed source (assumeRole's source) too.
+      const chained = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-chained', roleSessionName: 'fast-chained', source: explicit });
+      await factory.getClient(s3, s3Options(chained)).send(new ListBucketsCommand({}));
+    } finally {
+      local.sts.setCredentialLifetime(undefined);
+    }
+  });
+
   it('2 h slow: credentials expired while they still look valid heal on the first rejection', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - HOURS_2, shouldAdvanceTime: true });
     const factory = disposed(createClientFactory());

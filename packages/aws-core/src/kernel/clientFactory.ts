@@ -1,5 +1,6 @@
 import type { CacheEntry } from './clientCache.js';
 import { ClientStore } from './clientStore.js';
+import { awsNow, expiredError } from './credentials.js';
 import { fail, INSPECT } from './errors.js';
 import { type FactorySettings, readFactoryOptions, settingsDiffer } from './factoryOptions.js';
 import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
@@ -347,8 +348,7 @@ export class AwsClientFactory {
     const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
     if (problem !== undefined) refuseProblem('getSession()', problem, SESSION_NAMES);
     const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
-    if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now())
-      throw fail('CREDENTIALS_EXPIRED', { at: new Date(credentials.expiresAt).toISOString() });
+    if (credentials.expiresAt !== undefined && credentials.expiresAt <= awsNow()) throw expiredError(credentials.expiresAt);
     return this.#store.session(region, profile, credentials);
   }
 

@@ -381,7 +381,8 @@ export interface ClientFactoryOptions {
 
 /**
  * Explicit AWS credentials. `expiration`, when given, is honoured: the
- * credentials are never served after it.
+ * credentials are never served after it, judged on AWS's clock once an SDK
+ * client has measured the host clock's skew (before that, on the host's).
  */
 export interface AwsCredentials {
   /** The access key id (`AKIA…` / `ASIA…`). */
