@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory, keyedCredentials, type Logger } from './index.node.js';
 
@@ -29,31 +29,6 @@ describe('a listener that clears the cache while a client is being created', () 
     }) as unknown as FakeClient;
     expect(cleared).toBeGreaterThan(0);
     expect(client.destroyed).toBe(0);
-  });
-});
-
-describe('the per-call provider warning', () => {
-  // A keyed provider whose dependsOn is a provider built per call has a new
-  // identity every call: the same client-per-request trap, warned like it.
-  it('fires for keyed providers whose dependsOn is a provider built per call', () => {
-    const warnings: string[] = [];
-    const factory = createClientFactory({ logger: { warn: (line: unknown) => warnings.push(String(line)) } });
-    const perCallSource = () => async () => ({ accessKeyId: 'AKIDSOURCE', secretAccessKey: 'source-secret' });
-    // One request a second: a client counts once it has gone unused for the settle time.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      for (let i = 0; i < 40; i++) {
-        vi.setSystemTime(1_000_000 + i * 1_000);
-        factory.getClient(alpha, {
-          region,
-          credentials: keyedCredentials('tenant-a', async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }), { dependsOn: perCallSource() }),
-        });
-      }
-    } finally {
-      vi.useRealTimers();
-    }
-    expect(factory.stats().clients).toBe(40);
-    expect(warnings.filter((line) => /clients were created within/.test(line))).toHaveLength(1);
   });
 });
 
