@@ -131,29 +131,6 @@ describe('millisecond options beyond what a Node timer can hold', () => {
   );
 });
 
-describe('a logger that throws cannot break getClient or leak clients', () => {
-  it('returns the client, and clearCache destroys every client', async () => {
-    let broken = true;
-    const factory = createClientFactory({
-      logger: {
-        debug() {
-          if (broken) throw new TypeError('log transport down');
-        },
-      },
-    });
-    const make = (key: string) => () => factory.getClient(alpha, { region, credentials: { accessKeyId: key, secretAccessKey: 'logger-secret' } });
-    expect(make('AKIDONE')).not.toThrow();
-    broken = false;
-    const one = make('AKIDONE')() as unknown as FakeClient;
-    const two = make('AKIDTWO')() as unknown as FakeClient;
-    broken = true;
-    expect(() => factory.clearCache()).not.toThrow();
-    broken = false;
-    await factory.dispose();
-    expect([one.destroyed, two.destroyed]).toEqual([1, 1]);
-  });
-});
-
 describe('messages describe what was given', () => {
   it.each([
     ['null', null, 'null'],
