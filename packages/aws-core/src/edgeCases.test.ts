@@ -131,24 +131,6 @@ describe('millisecond options beyond what a Node timer can hold', () => {
   );
 });
 
-describe('messages describe what was given', () => {
-  it.each([
-    ['null', null, 'null'],
-    ['a number', 42, 'a number'],
-    ['an array', [], 'an array'],
-  ])('getClient(service, %s) names it', (_label, value, shown) => {
-    const factory = createClientFactory();
-    expect(() => factory.getClient(alpha, value as never)).toThrow(expect.objectContaining({ message: expect.stringContaining(`got ${shown}`) }));
-  });
-
-  it('a numeric secretAccessKey is "a number", not "a Date"', () => {
-    const factory = createClientFactory();
-    expect(() => factory.getClient(alpha, { region, credentials: { accessKeyId: 'AKID', secretAccessKey: 12345 as never } })).toThrow(
-      expect.objectContaining({ message: expect.stringContaining('got a number') }),
-    );
-  });
-});
-
 describe('a listener that disposes the factory while a client is being created', () => {
   it('makes that getClient throw FACTORY_DISPOSED instead of handing out the destroyed client', () => {
     const factory = createClientFactory({
