@@ -143,16 +143,3 @@ describe('a listener that disposes the factory while a client is being created',
     );
   });
 });
-
-describe('a provider failure message', () => {
-  it('names the error, keeps the provider text on cause only, and never in the message', async () => {
-    const secretText = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYPROVIDERSECRET';
-    const factory = createClientFactory();
-    const session = factory.getSession({ region, credentials: keyedCredentials('k', async () => Promise.reject(new TypeError(secretText))) });
-    const error = (await session.credentials().catch((e: unknown) => e)) as AwsClientError;
-    expect(error).toBeInstanceOf(AwsClientError);
-    expect(error.message).toContain('TypeError');
-    expect(error.message).not.toContain(secretText);
-    expect((error.cause as Error).message).toBe(secretText);
-  });
-});
