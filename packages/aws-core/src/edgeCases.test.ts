@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, keyedCredentials } from './index.node.js';
+import { AwsClientError, createClientFactory } from './index.node.js';
 
 // Regressions found by an adversarial review (probes a user could write):
 // each failed before its fix. None asserts a duration.
@@ -13,49 +13,6 @@ const region = 'us-east-1';
 
 afterEach(() => {
   vi.restoreAllMocks();
-});
-
-describe('the last-call shortcut compares credential kinds', () => {
-  it('never hands a keyed provider the static-credential client whose access key id equals its key', async () => {
-    const factory = createClientFactory();
-    const staticA = () => ({ accessKeyId: 'tenant-a', secretAccessKey: 'secret-of-a' });
-    const a = factory.getClient(alpha, { region, credentials: staticA() });
-    factory.getClient(alpha, { region, credentials: staticA() }); // a hit: A is now the fast path's last entry
-    const keyed = keyedCredentials('tenant-a', async () => ({ accessKeyId: 'B', secretAccessKey: 'secret-of-b' }));
-    const b = factory.getClient(alpha, { region, credentials: keyed }) as unknown as FakeClient;
-    expect(b).not.toBe(a);
-    const provider = b.config.credentials as () => Promise<{ secretAccessKey: string }>;
-    expect((await provider()).secretAccessKey).toBe('secret-of-b');
-  });
-});
-
-describe('a config getter that changes between reads cannot poison other calls', () => {
-  it('gives a plain caller the client its own config asks for, in this factory and in another one', async () => {
-    const credentials = { accessKeyId: 'AKIDREVIEW', secretAccessKey: 'review-secret' };
-    const factory = createClientFactory();
-    const two = factory.getClient(alpha, { region, credentials, config: { maxAttempts: 2 } });
-    let reads = 0;
-    // A round-robin getter: 1, 2, 3, … on successive reads.
-    const rotating = {
-      get maxAttempts() {
-        reads++;
-        return reads;
-      },
-    };
-    factory.getClient(alpha, { region, credentials, config: rotating });
-    const three = factory.getClient(alpha, { region, credentials, config: { maxAttempts: 3 } }) as unknown as FakeClient;
-    expect(three).not.toBe(two);
-    expect(three.config.maxAttempts).toBe(3);
-
-    // The memo is module state: a caller of one factory poisons another factory.
-    const other = createClientFactory();
-    const otherTwo = other.getClient(alpha, { region, credentials, config: { maxAttempts: 2 } });
-    reads = 0;
-    factory.getClient(alpha, { region, credentials, config: rotating });
-    const otherThree = other.getClient(alpha, { region, credentials, config: { maxAttempts: 3 } }) as unknown as FakeClient;
-    expect(otherThree).not.toBe(otherTwo);
-    expect(otherThree.config.maxAttempts).toBe(3);
-  });
 });
 
 describe('the built Node package serves default-chain hits from the fast path', () => {
