@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory } from './index.node.js';
@@ -13,41 +10,6 @@ const region = 'us-east-1';
 
 afterEach(() => {
   vi.restoreAllMocks();
-});
-
-describe('the built Node package serves default-chain hits from the fast path', () => {
-  // Once the Node build bundled the fast path twice (index.js and
-  // runtime.node.js), each with its own `CHAIN` symbol, and default-chain
-  // hits missed it. Observable without a clock: the full path reads a config
-  // getter once more than the fast path does.
-  const packageDir = fileURLToPath(new URL('..', import.meta.url));
-  const script = `
-const { createClientFactory, defineService } = await import('@dbp/aws-core');
-const service = defineService({ id: 'review', tier: 'standard', create: (config) => ({ config, destroy() {}, middlewareStack: { add() {} } }) });
-const factory = createClientFactory({ defaultRegion: 'us-east-1' });
-const readsPerHit = (credentials) => {
-  let reads = 0;
-  const config = { get maxAttempts() { reads++; return 3; } };
-  factory.getClient(service, { credentials, config });
-  factory.getClient(service, { credentials, config });
-  reads = 0;
-  factory.getClient(service, { credentials, config });
-  return reads;
-};
-console.log(JSON.stringify({ chain: readsPerHit(undefined), static: readsPerHit({ accessKeyId: 'AKID', secretAccessKey: 's' }) }));
-`;
-
-  it('reads a default-chain hit the way it reads an explicit-credentials hit', () => {
-    expect(existsSync(`${packageDir}/dist/index.node.js`), 'build the package first (turbo runs build before test)').toBe(true);
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    const reads = JSON.parse(out.trim().split('\n').pop() as string) as { chain: number; static: number };
-    expect(reads.static).toBe(1);
-    expect(reads.chain).toBe(reads.static);
-  });
 });
 
 describe('millisecond options beyond what a Node timer can hold', () => {
