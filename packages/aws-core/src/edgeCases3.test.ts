@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeService } from './__fixtures__/fakeService.js';
 import { createClientFactory } from './index.node.js';
 
@@ -88,50 +88,5 @@ describe('an options getter that uses the factory itself', () => {
     expect(tenant.getClient(queue, options())).toBe(client);
     expect(client).not.toBe(withoutEndpoint);
     expect(client.config.endpoint).toBe('https://outer.example');
-  });
-});
-
-describe('stats().entries[].lastUsedAt', () => {
-  // A hit stamps `lastUsedAt` with the cache's remembered clock reading
-  // unless a ttl or expiring credentials need an exact one (clientCache.ts
-  // `serve`). It used to be refreshed only every 256th hit: a factory made an
-  // hour before its first hits reported every client as last used an hour
-  // ago, before it was even created. Now a reading is trusted for a second.
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('is never before createdAt, and is the time of the last hit to within a second', async () => {
-    vi.useFakeTimers({ now: 1_000_000 });
-    await using factory = createClientFactory();
-    vi.setSystemTime(1_000_000 + 3_600_000);
-    const clock = fakeService('clock');
-    const options = { region, credentials: { accessKeyId: 'AKIDCLOCK', secretAccessKey: 'clock-secret' } };
-    factory.getClient(clock, options);
-    factory.getClient(clock, options);
-    expect(factory.stats().entries[0]?.lastUsedAt).toBe(1_000_000 + 3_600_000);
-    // A minute of the application's time passes (timers run, as they do in a process that lives).
-    vi.advanceTimersByTime(60_000);
-    factory.getClient(clock, options);
-    expect(factory.stats().clients).toBe(1);
-    const [entry] = factory.stats().entries;
-    expect(entry?.lastUsedAt).toBeGreaterThanOrEqual(entry?.createdAt as number);
-    expect(entry?.lastUsedAt).toBe(1_000_000 + 3_660_000);
-  });
-
-  it('a client made after the last clock reading is never shown as used before it was made', async () => {
-    vi.useFakeTimers({ now: 5_000_000 });
-    await using factory = createClientFactory();
-    const clock = fakeService('clock');
-    const first = { region, credentials: { accessKeyId: 'AKIDCLOCKA', secretAccessKey: 'clock-secret-a' } };
-    const second = { region, credentials: { accessKeyId: 'AKIDCLOCKB', secretAccessKey: 'clock-secret-b' } };
-    factory.getClient(clock, first);
-    factory.getClient(clock, first); // a hit: the clock is read at 5_000_000 and trusted for a second
-    vi.setSystemTime(5_000_600);
-    factory.getClient(clock, second); // made at 5_000_600
-    factory.getClient(clock, second); // a hit within the second: the reading is older than the client
-    const made = factory.stats().entries.find((entry) => entry.createdAt === 5_000_600);
-    expect(made?.hits).toBe(1);
-    expect(made?.lastUsedAt).toBe(5_000_600);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService } from './__fixtures__/fakeService.js';
 import { AwsClientError, createClientFactory } from './index.node.js';
 
@@ -138,33 +138,5 @@ describe('the re-entrancy count of getClient (clientStore.ts `reading`)', () => 
       });
     expect(deep).toThrow(AwsClientError);
     expect(prototypeReadsPerHit(factory)).toBe(fastHit);
-  });
-});
-
-describe('stats().entries[].lastUsedAt and fake timers', () => {
-  // A hit without ttl or expiring credentials stamps a clock reading trusted
-  // until an unref'd 1 s timer says otherwise (clientCache.ts `#readClock`).
-  // Armed while a test faked timers, that timer belongs to the fake clock:
-  // after `vi.useRealTimers()` it never fires, the reading is trusted for
-  // good, and every later hit of that factory (the process-wide one, in a
-  // test file) reported the time of the first faked hit. The reading is now
-  // trusted only while `setTimeout` is the one its timer was set with.
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('a reading taken under fake timers is not trusted forever once they are gone', async () => {
-    await using factory = createClientFactory();
-    const clock = fakeService('clock');
-    const options = { region, credentials };
-    vi.useFakeTimers({ now: 1_000_000 });
-    factory.getClient(clock, options);
-    factory.getClient(clock, options); // a hit: reads the (fake) clock and arms the fake timer
-    vi.useRealTimers();
-    // Another fake clock, an hour later, that runs well past the grain of a second.
-    vi.useFakeTimers({ now: 1_000_000 + 3_600_000 });
-    vi.advanceTimersByTime(5_000);
-    factory.getClient(clock, options);
-    expect(factory.stats().entries[0]?.lastUsedAt).toBeGreaterThanOrEqual(Date.now() - 1_000);
   });
 });
