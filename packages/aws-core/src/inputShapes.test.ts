@@ -615,3 +615,23 @@ describe('options that cannot be options', () => {
     expect(factory.getClient(alpha, {})).toBe(factory.getClient(alpha, new Nothing()));
   });
 });
+
+describe('messages describe what was given', () => {
+  const region = 'us-east-1';
+
+  it.each([
+    ['null', null, 'null'],
+    ['a number', 42, 'a number'],
+    ['an array', [], 'an array'],
+  ])('getClient(service, %s) names it', (_label, value, shown) => {
+    const factory = createClientFactory();
+    expect(() => factory.getClient(alpha, value as never)).toThrow(expect.objectContaining({ message: expect.stringContaining(`got ${shown}`) }));
+  });
+
+  it('a numeric secretAccessKey is "a number", not "a Date"', () => {
+    const factory = createClientFactory();
+    expect(() => factory.getClient(alpha, { region, credentials: { accessKeyId: 'AKID', secretAccessKey: 12345 as never } })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('got a number') }),
+    );
+  });
+});

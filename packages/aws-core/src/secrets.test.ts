@@ -1,9 +1,10 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type FakeClient, fakeService, recordingLogger } from './__fixtures__/fakeService.js';
-import { AwsClientError, createClientFactory, defineService } from './index.node.js';
+import { AwsClientError, createClientFactory, defineService, keyedCredentials } from './index.node.js';
 
 const alpha = fakeService('alpha');
+const region = 'us-east-1';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYzzSECRETzz';
 const TOKEN = 'FwoGZXIvYXdzEzzTOKENzzEXAMPLE';
 const creds = { accessKeyId: 'AKIDPUBLIC', secretAccessKey: SECRET, sessionToken: TOKEN };
@@ -156,5 +157,140 @@ describe('secrets', () => {
     const idB = b.stats().entries[0]?.credentialId;
     expect(idA).toMatch(/^[0-9a-f]{12}$/);
     expect(idA).not.toBe(idB);
+  });
+});
+
+describe('a provider failure message', () => {
+  it('names the error, keeps the provider text on cause only, and never in the message', async () => {
+    const secretText = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYPROVIDERSECRET';
+    const factory = createClientFactory();
+    const session = factory.getSession({ region, credentials: keyedCredentials('k', async () => Promise.reject(new TypeError(secretText))) });
+    const error = (await session.credentials().catch((e: unknown) => e)) as AwsClientError;
+    expect(error).toBeInstanceOf(AwsClientError);
+    expect(error.message).toContain('TypeError');
+    expect(error.message).not.toContain(secretText);
+    expect((error.cause as Error).message).toBe(secretText);
+  });
+});
+
+describe('a provider failure, inspected', () => {
+  // The provider's text stays on `cause` ('a provider failure message', above), and
+  // util.inspect / console.error show the cause by its name only: a provider
+  // that quotes what it read (credential_process output, an HTTP body) must
+  // not put it in every log line of `console.error(error)`.
+  it('shows no secret the provider quoted, through util.inspect of the error', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYINSPECTSECRET';
+    const factory = createClientFactory();
+    const session = factory.getSession({
+      region,
+      credentials: keyedCredentials('k', async () => Promise.reject(new Error(`credential_process returned invalid JSON: {"SecretAccessKey":"${secret}"`))),
+    });
+    const error = (await session.credentials().catch((e: unknown) => e)) as AwsClientError;
+    expect(error).toBeInstanceOf(AwsClientError);
+    expect(error.message).not.toContain(secret);
+    expect(inspect(error)).not.toContain(secret);
+  });
+});
+
+describe('a credentials getter that throws with a secret in its message', () => {
+  // Review 2 made util.inspect of provider failures show the cause by name
+  // only (errors.ts `withholdCauseText`). A getter that fails while the
+  // options are read becomes INVALID_OPTIONS.unreadable with the getter's
+  // error as `cause` (validateOptions.ts `unreadable`), was shown in full by
+  // util.inspect / console.error: a getter reading a secret store quotes
+  // what it read or the token it used.
+  const secret = 'hvs.CAESIGETTERQUOTEDTHISTOKEN';
+  class VaultCredentials {
+    readonly accessKeyId = 'AKIDVAULT';
+    get secretAccessKey(): string {
+      throw new Error(`vault read with token ${secret} failed: permission denied`);
+    }
+  }
+
+  it.each([
+    [
+      'getClient',
+      (factory: ReturnType<typeof createClientFactory>) => factory.getClient(fakeService('vault'), { region, credentials: new VaultCredentials() }),
+    ],
+    ['getSession', (factory: ReturnType<typeof createClientFactory>) => factory.getSession({ region, credentials: new VaultCredentials() })],
+  ])('%s: util.inspect of the error shows no secret', async (_name, call) => {
+    await using factory = createClientFactory();
+    let caught: unknown;
+    try {
+      call(factory);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AwsClientError);
+    expect((caught as AwsClientError).message).not.toContain(secret);
+    expect(inspect(caught)).not.toContain(secret);
+  });
+});
+
+describe('what a getter throws, across the other entry points that read user objects', () => {
+  // getClient, getSession and clearCache turn a getter's error into
+  // INVALID_OPTIONS.unreadable, with the error as `cause` withheld from
+  // util.inspect (validateOptions.ts `unreadable`): a getter reading a secret
+  // store may quote the token it used. These entry points let the getter's
+  // own error out as it was, message and all; now each gives its own code's
+  // `.unreadable` error, the cause withheld likewise.
+  const secret = 'hvs.REVIEWFOURGETTERTOKEN';
+  const credentials = { accessKeyId: 'AKIDREVIEWFOUR', secretAccessKey: 'review-four-secret' };
+  const failing = <T extends object>(target: T, name: string): T =>
+    Object.defineProperty(target, name, {
+      enumerable: true,
+      get() {
+        throw new Error(`vault read with token ${secret} failed`);
+      },
+    });
+
+  function caught(run: () => unknown): unknown {
+    try {
+      run();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  }
+
+  it.each([
+    ['createClientFactory({ tiers })', () => createClientFactory({ tiers: failing({}, 'custom') })],
+    ['createClientFactory({ serviceTiers })', () => createClientFactory({ serviceTiers: failing({}, 's3') })],
+    ['createClientFactory({ logger })', () => createClientFactory({ logger: failing({}, 'warn') as never })],
+    ['defineService(definition)', () => defineService(failing({ id: 'vault' }, 'create') as never)],
+    ['keyedCredentials(key, provider, options)', () => keyedCredentials('tenant', () => credentials, failing({}, 'refreshWindowMs'))],
+    [
+      'keyedCredentials(…, { dependsOn })',
+      () => keyedCredentials('tenant', () => credentials, { dependsOn: failing({ accessKeyId: 'AKIDVAULT' }, 'secretAccessKey') as never }),
+    ],
+  ])('%s: a typed error, with no secret in util.inspect', (_name, run) => {
+    const error = caught(run);
+    expect(error).toBeInstanceOf(AwsClientError);
+    expect(inspect(error)).not.toContain(secret);
+  });
+
+  it('createClientFactory() with an unreadable option answers INVALID_FACTORY_OPTIONS, as its other refusals do', () => {
+    const error = caught(() => createClientFactory(failing({}, 'maxClients')));
+    expect(error).toBeInstanceOf(AwsClientError);
+    expect(inspect(error)).not.toContain(secret);
+    expect((error as AwsClientError).code).toBe('INVALID_FACTORY_OPTIONS');
+  });
+
+  it.each([
+    ['getClient options', (factory: ReturnType<typeof createClientFactory>) => factory.getClient(fakeService('vault'), failing({ region }, 'credentials'))],
+    [
+      'getClient nested config',
+      (factory: ReturnType<typeof createClientFactory>) =>
+        factory.getClient(fakeService('vault'), { region, credentials, config: { nested: failing({}, 'x') } }),
+    ],
+    ['getSession', (factory: ReturnType<typeof createClientFactory>) => factory.getSession(failing({ region }, 'credentials'))],
+    ['clearCache', (factory: ReturnType<typeof createClientFactory>) => factory.clearCache(failing({}, 'service'))],
+  ])('%s: a typed error whose message, stack, inspect and JSON hold no secret', async (_name, run) => {
+    await using factory = createClientFactory();
+    const error = caught(() => run(factory));
+    expect(error).toBeInstanceOf(AwsClientError);
+    for (const shown of [(error as Error).message, (error as Error).stack, inspect(error), inspect({ error }, { depth: 8 }), JSON.stringify(error)]) {
+      expect(shown).not.toContain(secret);
+    }
   });
 });

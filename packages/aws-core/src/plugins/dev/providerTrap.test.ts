@@ -6,6 +6,7 @@ import { type AwsClientFactory, type AwsCredentialProvider, createClientFactory,
 // matters: a stand-in client, and the clock moved by hand (Date only).
 
 const alpha = fakeService('alpha');
+const region = 'us-east-1';
 const TRAP = /alpha: \d+ clients were created within \d+ s for \d+ different credential provider functions/;
 
 afterEach(() => {
@@ -237,5 +238,28 @@ describe('the per-call provider warning', () => {
       factory.getClient(alpha, { credentials: role(0, tenantProvider(0)) });
     }
     expect(warnings()).toHaveLength(1);
+  });
+
+  // A keyed provider whose dependsOn is a provider built per call has a new
+  // identity every call: the same client-per-request trap, warned like it.
+  it('fires for keyed providers whose dependsOn is a provider built per call', () => {
+    const warnings: string[] = [];
+    const factory = createClientFactory({ logger: { warn: (line: unknown) => warnings.push(String(line)) } });
+    const perCallSource = () => async () => ({ accessKeyId: 'AKIDSOURCE', secretAccessKey: 'source-secret' });
+    // One request a second: a client counts once it has gone unused for the settle time.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let i = 0; i < 40; i++) {
+        vi.setSystemTime(1_000_000 + i * 1_000);
+        factory.getClient(alpha, {
+          region,
+          credentials: keyedCredentials('tenant-a', async () => ({ accessKeyId: 'A', secretAccessKey: 'B' }), { dependsOn: perCallSource() }),
+        });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(factory.stats().clients).toBe(40);
+    expect(warnings.filter((line) => /clients were created within/.test(line))).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fakeService } from '../../__fixtures__/fakeService.js';
-import { AwsClientError, AwsCredentialError, createClientFactory } from '../../index.node.js';
+import { FakeClient, type FakeConfig, fakeService } from '../../__fixtures__/fakeService.js';
+import { AwsClientError, AwsCredentialError, createClientFactory, defineService } from '../../index.node.js';
 import type { CacheEntry } from '../../kernel/clientCache.js';
 import { keyedCredentials } from '../../kernel/keyedCredentials.js';
 import { keyedSourceOf } from '../../kernel/keyedSources.js';
@@ -9,6 +9,7 @@ import { emptyFastKey, FastIndex, type FastKey, readFastConfig, readFastCredenti
 
 const alpha = fakeService('alpha');
 const creds = { accessKeyId: 'AKID', secretAccessKey: 'fast-secret' };
+const region = 'us-east-1';
 
 function keyFor(credentials: unknown, region = 'us-east-1'): FastKey {
   const key = emptyFastKey();
@@ -129,5 +130,74 @@ describe('config on the fast path', () => {
     expect(second).not.toBe(first);
     nested.socketTimeout = 6;
     expect(factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { when, requestHandler: nested } })).not.toBe(second);
+  });
+});
+
+describe('the last-call shortcut compares credential kinds', () => {
+  it('never hands a keyed provider the static-credential client whose access key id equals its key', async () => {
+    const factory = createClientFactory();
+    const staticA = () => ({ accessKeyId: 'tenant-a', secretAccessKey: 'secret-of-a' });
+    const a = factory.getClient(alpha, { region, credentials: staticA() });
+    factory.getClient(alpha, { region, credentials: staticA() }); // a hit: A is now the fast path's last entry
+    const keyed = keyedCredentials('tenant-a', async () => ({ accessKeyId: 'B', secretAccessKey: 'secret-of-b' }));
+    const b = factory.getClient(alpha, { region, credentials: keyed }) as unknown as FakeClient;
+    expect(b).not.toBe(a);
+    const provider = b.config.credentials as () => Promise<{ secretAccessKey: string }>;
+    expect((await provider()).secretAccessKey).toBe('secret-of-b');
+  });
+});
+
+describe('a config getter that changes between reads cannot poison other calls', () => {
+  it('gives a plain caller the client its own config asks for, in this factory and in another one', async () => {
+    const credentials = { accessKeyId: 'AKIDREVIEW', secretAccessKey: 'review-secret' };
+    const factory = createClientFactory();
+    const two = factory.getClient(alpha, { region, credentials, config: { maxAttempts: 2 } });
+    let reads = 0;
+    // A round-robin getter: 1, 2, 3, … on successive reads.
+    const rotating = {
+      get maxAttempts() {
+        reads++;
+        return reads;
+      },
+    };
+    factory.getClient(alpha, { region, credentials, config: rotating });
+    const three = factory.getClient(alpha, { region, credentials, config: { maxAttempts: 3 } }) as unknown as FakeClient;
+    expect(three).not.toBe(two);
+    expect(three.config.maxAttempts).toBe(3);
+
+    // The memo is module state: a caller of one factory poisons another factory.
+    const other = createClientFactory();
+    const otherTwo = other.getClient(alpha, { region, credentials, config: { maxAttempts: 2 } });
+    reads = 0;
+    factory.getClient(alpha, { region, credentials, config: rotating });
+    const otherThree = other.getClient(alpha, { region, credentials, config: { maxAttempts: 3 } }) as unknown as FakeClient;
+    expect(otherThree).not.toBe(otherTwo);
+    expect(otherThree.config.maxAttempts).toBe(3);
+  });
+});
+
+describe('two services one package defines (one origin, two ids)', () => {
+  // `origin` is the defining package's name, so a package that defines two
+  // services gives both the same origin. The fast path's key held only the
+  // origin, so the second service was handed the first one's client; both
+  // keys now take `definitionKey` (serviceDefinition.ts): id and origin.
+  const sqsLike = defineService({ id: 'queue', origin: '@acme/aws-clients', create: (config: FakeConfig) => new FakeClient({ ...config, made: 'queue' }) });
+  const snsLike = defineService({ id: 'topic', origin: '@acme/aws-clients', create: (config: FakeConfig) => new FakeClient({ ...config, made: 'topic' }) });
+  const credentials = { accessKeyId: 'AKIDORIGIN', secretAccessKey: 'origin-secret' };
+
+  it('each get their own client', async () => {
+    await using factory = createClientFactory();
+    const queue = factory.getClient(sqsLike, { region, credentials });
+    const topic = factory.getClient(snsLike, { region, credentials });
+    expect(topic.config.made).toBe('topic');
+    expect(topic).not.toBe(queue);
+  });
+
+  it('each get their own client on a repeated call', async () => {
+    await using factory = createClientFactory();
+    const first = factory.getClient(sqsLike, { region, credentials });
+    // The second call is a hit for the queue client: it becomes the "last" entry.
+    expect(factory.getClient(sqsLike, { region, credentials })).toBe(first);
+    expect(factory.getClient(snsLike, { region, credentials }).config.made).toBe('topic');
   });
 });

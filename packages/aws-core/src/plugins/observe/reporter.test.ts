@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeService, recordingLogger } from '../../__fixtures__/fakeService.js';
+import { type FakeClient, fakeService, recordingLogger } from '../../__fixtures__/fakeService.js';
 import { createClientFactory } from '../../index.node.js';
 import { setMessageFormat } from '../../kernel/errors.js';
 import type { MessageFormat } from '../../kernel/messages.js';
 import { installation } from '../../kernel/setup.js';
 
 const credentials = { accessKeyId: 'AKIDREPORTER', secretAccessKey: 'secret' };
+const alpha = fakeService('alpha');
+const region = 'us-east-1';
 
 /** The installed message format, wrapped to count the lines built per message id. */
 function countingFormat(): Map<string, number> {
@@ -55,5 +57,28 @@ describe('debug lines (client created, removed)', () => {
     factory.clearCache();
     expect(logger.lines.find((line) => line.includes('cleared reporter client'))).toMatch(/, 0 in flight\)$/);
     expect(events.find((event) => event.name === 'dbp:aws:client:evict')).toHaveProperty('count', 0);
+  });
+});
+
+describe('a logger that throws cannot break getClient or leak clients', () => {
+  it('returns the client, and clearCache destroys every client', async () => {
+    let broken = true;
+    const factory = createClientFactory({
+      logger: {
+        debug() {
+          if (broken) throw new TypeError('log transport down');
+        },
+      },
+    });
+    const make = (key: string) => () => factory.getClient(alpha, { region, credentials: { accessKeyId: key, secretAccessKey: 'logger-secret' } });
+    expect(make('AKIDONE')).not.toThrow();
+    broken = false;
+    const one = make('AKIDONE')() as unknown as FakeClient;
+    const two = make('AKIDTWO')() as unknown as FakeClient;
+    broken = true;
+    expect(() => factory.clearCache()).not.toThrow();
+    broken = false;
+    await factory.dispose();
+    expect([one.destroyed, two.destroyed]).toEqual([1, 1]);
   });
 });
