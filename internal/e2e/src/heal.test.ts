@@ -148,6 +148,9 @@ describe('temporary credentials expired server-side', () => {
     const message = (error as Error).message;
     for (const secret of [explicit.accessKeyId, explicit.secretAccessKey, explicit.sessionToken!]) expect(message).not.toContain(secret);
     expect(factory.stats()).toMatchObject({ credentialRefreshes: 0, credentialRejections: 1 });
+    // Whose credentials they were, as stats() names them: a field, so a production web build has it too.
+    expect((error as AwsCredentialError).credentialId).toBe(factory.stats().entries[0]!.credentialId);
+    expect((error as AwsCredentialError).credentialId).toMatch(/^[0-9a-f]{12}$/);
     // S3 quotes the expired token back (Token-0), and the SDK copies it onto its error, our cause:
     // printed (console.error, util.inspect) or serialised, neither shows it.
     const cause = (error as Error).cause as Record<string, unknown>;

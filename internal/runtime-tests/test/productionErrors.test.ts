@@ -25,6 +25,7 @@ interface Refusal {
 }
 
 const ENTRY = `
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { AwsClientError, AwsRegionError, createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
 import '@dbp/aws-s3/register';
@@ -36,6 +37,23 @@ function refusal(call) {
   }
   return undefined;
 }
+// A service rejecting explicit credentials as expired (DynamoDB's JSON error, from a request
+// handler that answers without a network; the client by its class, so no service package's name is
+// in the bundle): the error names whose credentials they were by field.
+export const rejected = await (async () => {
+  const factory = createClientFactory();
+  const body = JSON.stringify({ __type: 'com.amazon.coral.service#ExpiredTokenException', message: 'The security token included in the request is expired' });
+  const expired = { handle: async () => ({ response: { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'ExpiredTokenException' }, body: new Blob([body]) } }) };
+  const client = factory.getClient(DynamoDBClient, { region: 'us-east-1', credentials, config: { requestHandler: expired } });
+  try {
+    await client.send(new ListTablesCommand({}));
+    return { code: 'sent' };
+  } catch (error) {
+    return { name: error.name, code: error.code, credentialId: error.credentialId, statsCredentialId: factory.stats().entries[0]?.credentialId };
+  } finally {
+    await factory.dispose();
+  }
+})();
 export const refusals = {
   malformed: refusal((f) => f.getClient(s3, { region: 'us-east-l', credentials })),
   unknown: refusal((f) => f.getClient(s3, { region: 'xx-north-9', credentials })),
@@ -55,7 +73,7 @@ export const endpointTypo = (() => {
 async function run(
   name: string,
   production: boolean,
-): Promise<{ code: string; refusals: Record<string, Refusal>; serviceTierTypo: string; endpointTypo: string }> {
+): Promise<{ code: string; refusals: Record<string, Refusal>; rejected: Record<string, unknown>; serviceTierTypo: string; endpointTypo: string }> {
   const built = await bundle('browser', {
     contents: ENTRY,
     minify: production,
@@ -64,12 +82,13 @@ async function run(
   mkdirSync(TMP_DIR, { recursive: true });
   const file = join(TMP_DIR, `production-errors-${name}-${process.pid}.mjs`);
   writeFileSync(file, built.code);
-  const { refusals, serviceTierTypo, endpointTypo } = (await import(pathToFileURL(file).href)) as {
+  const { refusals, rejected, serviceTierTypo, endpointTypo } = (await import(pathToFileURL(file).href)) as {
     refusals: Record<string, Refusal>;
+    rejected: Record<string, unknown>;
     serviceTierTypo: string;
     endpointTypo: string;
   };
-  return { code: built.code, refusals, serviceTierTypo, endpointTypo };
+  return { code: built.code, refusals, rejected, serviceTierTypo, endpointTypo };
 }
 
 /**
@@ -111,6 +130,13 @@ describe('errors of a production web build', () => {
     expect(malformed?.message).toMatch(/^\[@dbp\/aws\] INVALID_REGION\.malformed — https?:\/\/\S+#invalid_region$/);
     expect(malformed?.message.length).toBeLessThan(120);
     expect(malformed?.message).not.toContain('did you mean');
+  });
+
+  it("keep AwsCredentialError's credentialId when a service rejects explicit credentials, as in development", () => {
+    expect(production.rejected).toMatchObject({ name: 'AwsCredentialError', code: 'CREDENTIALS_REJECTED' });
+    expect(production.rejected.credentialId).toMatch(/^[0-9a-f]{12}$/);
+    expect(production.rejected.credentialId).toBe(production.rejected.statsCredentialId);
+    expect(development.rejected.credentialId).toBe(development.rejected.statsCredentialId);
   });
 
   it('keep code and region on every other error', () => {

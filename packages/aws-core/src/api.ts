@@ -11,7 +11,14 @@ export {
   createClientFactory,
   getClientFactory,
 } from './kernel/clientFactory.js';
-export { AwsClientError, type AwsClientErrorOptions, AwsCredentialError, AwsRegionError, type AwsRegionErrorOptions } from './kernel/errors.js';
+export {
+  AwsClientError,
+  type AwsClientErrorOptions,
+  AwsCredentialError,
+  type AwsCredentialErrorOptions,
+  AwsRegionError,
+  type AwsRegionErrorOptions,
+} from './kernel/errors.js';
 export { type KeyedCredentialProvider, type KeyedCredentialsOptions, keyedCredentials } from './kernel/keyedCredentials.js';
 export { defineService, registerService } from './kernel/serviceDefinition.js';
 export type { ServicePackages } from './kernel/servicePackages.js';

@@ -103,6 +103,31 @@ export class AwsClientError extends Error {
  */
 export class AwsCredentialError extends AwsClientError {
   protected static override readonly brand: string = 'AwsCredentialError';
+
+  /**
+   * Which credentials a service rejected (`CREDENTIALS_REJECTED`): their
+   * short, non-reversible id, the one `stats().entries[].credentialId`,
+   * events and log lines show (never a secret), so a multi-tenant app can
+   * tell whose they were in every build; `undefined` for other codes.
+   */
+  readonly credentialId: string | undefined;
+
+  /**
+   * Creates the error.
+   *
+   * @param message - what went wrong and what to do next (never a secret).
+   * @param options - the stable `code`, the `cause` and, for a rejection, the `credentialId`.
+   */
+  constructor(message: string, options: AwsCredentialErrorOptions) {
+    super(message, options);
+    this.credentialId = options.credentialId;
+  }
+}
+
+/** Options of {@link AwsCredentialError}. */
+export interface AwsCredentialErrorOptions extends AwsClientErrorOptions {
+  /** The id of the credentials concerned (as `stats()` shows it), when known. */
+  credentialId?: string | undefined;
 }
 
 /** Options of {@link AwsRegionError}. */
@@ -194,6 +219,7 @@ interface FailOptions {
   readonly withholdCauseText?: boolean;
   readonly region?: string;
   readonly suggestion?: string | undefined;
+  readonly credentialId?: string | undefined;
 }
 
 /**
@@ -207,7 +233,9 @@ export function fail(id: MessageId, details: MessageValues = {}, options: FailOp
   const message = say(id, details);
   const errorOptions = { code, cause: options.cause, withholdCauseText: options.withholdCauseText };
   if (code.includes('REGION')) return new AwsRegionError(message, { ...errorOptions, region: options.region ?? '', suggestion: options.suggestion });
-  return /CREDENTIAL|PROFILE|ROLE/.test(code) ? new AwsCredentialError(message, errorOptions) : new AwsClientError(message, errorOptions);
+  return /CREDENTIAL|PROFILE|ROLE/.test(code)
+    ? new AwsCredentialError(message, { ...errorOptions, credentialId: options.credentialId })
+    : new AwsClientError(message, errorOptions);
 }
 
 /** Describes a value's type for messages without ever printing the value. */

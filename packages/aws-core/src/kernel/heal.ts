@@ -184,7 +184,7 @@ export function addHealing(client: SdkClientLike, heal: HealContext): void {
   const { credentialId, kind, provider, counters } = heal;
   const rejected = (variant: 'static' | 'stream' | 'unchanged' | 'again', code: string, cause: unknown): Error => {
     counters.credentialRejections++;
-    return fail(`CREDENTIALS_REJECTED.${variant}`, { credentialId, kind, code }, { cause });
+    return fail(`CREDENTIALS_REJECTED.${variant}`, { credentialId, kind, code }, { cause, credentialId });
   };
   const middleware = (next: Next, context: unknown) => async (args: { input?: unknown }) => {
     try {
