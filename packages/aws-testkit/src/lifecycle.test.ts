@@ -219,5 +219,17 @@ describe('stop()', () => {
     await expect(startLocalAws({ [pasted]: true } as never)).rejects.toThrow('startLocalAws() has no option of 40 characters. Its options:');
     await expect(startLocalAws({ region: 'US-EAST-1' })).rejects.toThrow(TypeError);
     await expect(startLocalAws({ credentials: { accessKeyId: 'x', secretAccessKey: '' } })).rejects.toThrow(TypeError);
+    // Review 14 (V): a string of models failed inside Bedrock's backend ('extraModels.map is not a function'), a session
+    // token was dropped (its client got InvalidToken), and verifySignatures: 'false' (from an environment variable) meant true.
+    await expect(startLocalAws({ services: ['bedrock-runtime'], bedrockModels: 'x' as never })).rejects.toThrow(
+      "bedrockModels must be an array of model ids, such as ['my-org.my-model'], got 'x'",
+    );
+    await expect(
+      startLocalAws({ services: ['s3'], credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' } as never }),
+    ).rejects.toThrow('credentials is the long-term key pair { accessKeyId, secretAccessKey } and takes no sessionToken');
+    await expect(startLocalAws({ services: ['s3'], verifySignatures: 'false' as never })).rejects.toThrow(
+      "verifySignatures must be true or false, got 'false'",
+    );
+    await expect(startLocalAws({ services: ['s3'], cors: 0 as never })).rejects.toThrow('cors must be true or false, got number');
   });
 });

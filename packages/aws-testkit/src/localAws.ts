@@ -39,6 +39,23 @@ function checkCredentials(c: unknown, what: string): LocalAwsCredentials {
   return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
 }
 
+/** How a refused option value is shown: a string quoted (an environment variable's `'false'`), anything else by its kind. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value.length <= 40 ? `'${value}'` : `a string of ${value.length} characters`;
+  if (Array.isArray(value)) return 'an array with an entry that is no non-empty string';
+  return value === null ? 'null' : typeof value;
+}
+
+/**
+ * A boolean option, `true` when omitted. Anything else is refused: `verifySignatures: 'false'`
+ * (read from an environment variable) was truthy, and checked signatures.
+ */
+function checkFlag(value: unknown, name: string): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
 /**
  * The regions a service's signatures may be scoped to: the endpoint's region, as in AWS. STS also
  * takes `us-east-1`, the signing region of its global endpoint (`sts.amazonaws.com`), which the
@@ -144,9 +161,19 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const started = new Set<LocalServiceName>(services);
   const region = options.region ?? 'us-east-1';
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new TypeError(`region '${region}' is not a region name`);
+  // A session token here was dropped: a client signing with it got `InvalidToken`, and clientOptions() handed out no token.
+  if ((options.credentials as { sessionToken?: unknown } | undefined)?.sessionToken !== undefined) {
+    throw new TypeError(
+      'credentials is the long-term key pair { accessKeyId, secretAccessKey } and takes no sessionToken; accept temporary credentials with local.addCredentials({ accessKeyId, secretAccessKey, sessionToken })',
+    );
+  }
   const credentials = options.credentials ? checkCredentials(options.credentials, 'credentials') : generateTestCredentials();
-  const verify = options.verifySignatures ?? true;
-  const cors = options.cors ?? true;
+  const verify = checkFlag(options.verifySignatures, 'verifySignatures');
+  const cors = checkFlag(options.cors, 'cors');
+  const models: unknown = options.bedrockModels;
+  if (models !== undefined && (!Array.isArray(models) || models.some((m) => typeof m !== 'string' || m === ''))) {
+    throw new TypeError(`bedrockModels must be an array of model ids, such as ['my-org.my-model'], got ${describe(models)}`);
+  }
 
   const identities = new IdentityStore();
   identities.add(credentials);

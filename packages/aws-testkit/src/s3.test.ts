@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +176,96 @@ describe('S3 through s3rver and the verifying proxy', () => {
     const err = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'bad.txt', Body: 'hello', ChecksumCRC32: 'AAAAAA==' })));
     expect(err.name).toBe('BadDigest');
     expect(err.$metadata?.httpStatusCode).toBe(400);
+  });
+
+  it('checks conditional writes and reads: If-None-Match * and a stale If-Match are 412 and leave the object (review 14, V)', async () => {
+    const { ETag } = await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'lock', Body: 'owner-A' }));
+    const taken = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'lock', Body: 'owner-B', IfNoneMatch: '*' })));
+    expect(taken).toMatchObject({ name: 'PreconditionFailed', Condition: 'If-None-Match', $metadata: { httpStatusCode: 412 } });
+    expect(taken.message).toBe('At least one of the pre-conditions you specified did not hold');
+    const stale = await rejection(
+      client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'lock', Body: 'owner-C', IfMatch: '"00000000000000000000000000000000"' })),
+    );
+    expect(stale).toMatchObject({ name: 'PreconditionFailed', Condition: 'If-Match', $metadata: { httpStatusCode: 412 } });
+    const missing = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'no-lock', Body: 'x', IfMatch: ETag })));
+    expect(missing).toMatchObject({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+    const wrongGet = await rejection(client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'lock', IfMatch: '"abc"' })));
+    expect(wrongGet).toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    const wrongHead = await rejection(client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'lock', IfMatch: '"abc"' })));
+    expect(wrongHead.$metadata?.httpStatusCode).toBe(412);
+    const notModified = await rejection(client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'lock', IfNoneMatch: ETag })));
+    expect(notModified.$metadata?.httpStatusCode).toBe(304);
+    const kept = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'lock', IfMatch: ETag }));
+    expect(await kept.Body?.transformToString()).toBe('owner-A');
+    // The conditions that hold let the write through; of racing create-once writes, one wins.
+    const next = await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'lock', Body: 'owner-D', IfMatch: ETag }));
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'lock', Body: 'owner-E', IfMatch: next.ETag }));
+    const race = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'race', Body: `owner-${i}`, IfNoneMatch: '*' }))),
+    );
+    expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'bucket', Key: 'lock' }));
+    const part = await client.send(new UploadPartCommand({ Bucket: 'bucket', Key: 'lock', UploadId, PartNumber: 1, Body: 'owner-F' }));
+    const complete = await rejection(
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'bucket',
+          Key: 'lock',
+          UploadId,
+          IfNoneMatch: '*',
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+        }),
+      ),
+    );
+    expect(complete).toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    const now = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'lock' }));
+    expect(await now.Body?.transformToString()).toBe('owner-E');
+  });
+
+  it('sets the response headers GetObject asks for with Response* parameters, signed and presigned (review 14, V)', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'r.csv', Body: 'a,b', ContentType: 'text/csv' }));
+    const overrides = {
+      ResponseContentDisposition: 'attachment; filename="r.csv"',
+      ResponseContentType: 'application/octet-stream',
+      ResponseCacheControl: 'no-store',
+      ResponseContentEncoding: 'identity',
+      ResponseContentLanguage: 'de',
+      ResponseExpires: new Date('2030-01-01T00:00:00Z'),
+    };
+    const get = new GetObjectCommand({ Bucket: 'bucket', Key: 'r.csv', ...overrides });
+    const got = await client.send(get);
+    expect(await got.Body?.transformToString()).toBe('a,b');
+    expect(got).toMatchObject({
+      ContentDisposition: 'attachment; filename="r.csv"',
+      ContentType: 'application/octet-stream',
+      CacheControl: 'no-store',
+      ContentEncoding: 'identity',
+      ContentLanguage: 'de',
+      ExpiresString: 'Tue, 01 Jan 2030 00:00:00 GMT',
+    });
+    const res = await fetch(await getSignedUrl(client, get, { expiresIn: 60 }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="r.csv"');
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(await res.text()).toBe('a,b');
+    const plain = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'r.csv' }));
+    expect(plain.ContentType).toBe('text/csv');
+    expect(plain.ContentDisposition).toBeUndefined();
+  });
+
+  it('copies from a CopySource encoded with encodeURIComponent, as S3 URL-decodes it (review 14, V)', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'c++/notes?.txt', Body: 'notes' }));
+    await client.send(new CopyObjectCommand({ Bucket: 'bucket', Key: 'notes-copy', CopySource: `bucket/${encodeURIComponent('c++/notes?.txt')}` }));
+    const copied = await client.send(new GetObjectCommand({ Bucket: 'bucket', Key: 'notes-copy' }));
+    expect(await copied.Body?.transformToString()).toBe('notes');
+  });
+
+  it('checks Content-MD5: a wrong one is BadDigest and stores nothing (review 14, V)', async () => {
+    const md5 = (text: string) => createHash('md5').update(text).digest('base64');
+    const err = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'md5.txt', Body: 'abc', ContentMD5: md5('abd') })));
+    expect(err).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    expect(await rejection(client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'md5.txt' })))).toMatchObject({ name: 'NotFound' });
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'md5.txt', Body: 'abc', ContentMD5: md5('abc') }));
   });
 
   it('runs a multipart upload', async () => {

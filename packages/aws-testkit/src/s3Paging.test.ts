@@ -1,4 +1,4 @@
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rejection } from '../test/helpers.js';
 import { type LocalAws, startLocalAws } from './index.js';
@@ -78,6 +78,28 @@ describe('ListObjectsV2 paging', () => {
     const root = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Delimiter: '/' }));
     expect(root.Contents?.map((o) => o.Key)).toEqual(['a.txt', 'k-sibling', 'k0']);
     expect(root.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['k/', 'z/']);
+  });
+
+  it('counts common prefixes toward MaxKeys and lists each once across pages, V2 and V1 (review 14, V)', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'folders' }));
+    for (const Key of ['a.txt', 'b.txt', 'photos/1.jpg', 'photos/2.jpg', 'videos/1.mp4', 'z.txt']) {
+      await client.send(new PutObjectCommand({ Bucket: 'folders', Key, Body: Key }));
+    }
+    const pages: string[][] = [];
+    for await (const page of paginateListObjectsV2({ client, pageSize: 2 }, { Bucket: 'folders', Delimiter: '/' })) {
+      const entries = [...(page.CommonPrefixes ?? []).map((p) => p.Prefix!), ...(page.Contents ?? []).map((o) => o.Key!)];
+      expect(page.KeyCount).toBe(entries.length);
+      pages.push(entries);
+    }
+    expect(pages).toEqual([['a.txt', 'b.txt'], ['photos/', 'videos/'], ['z.txt']]);
+    const v1: string[][] = [];
+    let Marker: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsCommand({ Bucket: 'folders', Delimiter: '/', MaxKeys: 2, Marker }));
+      v1.push([...(page.CommonPrefixes ?? []).map((p) => p.Prefix!), ...(page.Contents ?? []).map((o) => o.Key!)]);
+      Marker = page.IsTruncated ? page.NextMarker : undefined;
+    } while (Marker !== undefined);
+    expect(v1).toEqual(pages);
   });
 
   it('refuses a continuation token it did not issue', async () => {

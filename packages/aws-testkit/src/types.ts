@@ -20,7 +20,10 @@ export interface StartLocalAwsOptions {
    * Default `'us-east-1'`.
    */
   region?: string | undefined;
-  /** The first accepted key pair. Default: freshly generated test credentials. */
+  /**
+   * The first accepted key pair, a long-term one: a `sessionToken` is refused (accept temporary
+   * credentials with `addCredentials`). Default: freshly generated test credentials.
+   */
   credentials?: LocalAwsCredentials | undefined;
   /**
    * Check the SigV4 signature of every request against the accepted key pairs (and its region,

@@ -41,13 +41,23 @@ process.stdin.resume();
 const ready = (port) => process.stdout.write('PORT ' + port + '\\n');
 // s3rver lists keys in the order it walks its directories, which is not S3's UTF-8 byte order
 // ('k-sibling' after 'k/0', 'a-b' before 'a'), and it pages with StartAfter = the last key, so
-// paging over such keys repeats or skips some. This keeps s3rver's listing semantics (MaxKeys counts
-// objects; common prefixes are collected until the page is full) over every key, sorted.
+// paging over such keys repeats or skips some. This lists every key, sorted, as S3 does with a
+// delimiter: keys and common prefixes are one byte-ordered stream of entries, MaxKeys and KeyCount
+// count both, and a page ends with either (its last entry is where the next page starts, and a
+// prefix already listed is skipped). s3rver counted objects only and collected every prefix after
+// StartAfter on every page: a page held more than MaxKeys entries, and its prefixes came again on
+// the next one. Its controller builds the continuation token and NextMarker from the last object,
+// so the page's end is handed to getBucket (below) aside, and s3rver is told the page is complete.
 function listInByteOrder(store, libDir) {
   const { walk } = require(libDir + '/utils');
   const S3Object = require(libDir + '/models/object');
+  const bucketController = require(libDir + '/controllers/bucket');
+  const { AsyncLocalStorage } = require('node:async_hooks');
+  const crypto = require('node:crypto');
   const Store = store.constructor;
   const suffix = '._S3rver_object';
+  const pages = new AsyncLocalStorage();
+  const after = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)) > 0;
   store.listObjects = async function listObjects(bucket, options) {
     const { delimiter = '', startAfter = '', prefix = '', maxKeys = Infinity } = options;
     const bucketPath = this.getBucketPath(bucket);
@@ -56,28 +66,51 @@ function listInByteOrder(store, libDir) {
       if (file.endsWith(suffix)) all.push(Store.decodeKeyPath(file.slice(bucketPath.length + 1, -suffix.length)));
     }
     all.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    const commonPrefixes = new Set();
+    const commonPrefixes = [];
     const keys = [];
+    let last;
     let isTruncated = false;
     for (const key of all) {
-      if (!key.startsWith(prefix) || Buffer.compare(Buffer.from(key), Buffer.from(startAfter)) <= 0) continue;
+      if (!key.startsWith(prefix)) continue;
       const idx = delimiter ? key.slice(prefix.length).indexOf(delimiter) : -1;
-      if (idx !== -1) {
-        commonPrefixes.add(key.slice(0, prefix.length + idx + delimiter.length));
-        continue;
-      }
-      if (keys.length < maxKeys) keys.push(key);
-      else {
+      const entry = idx === -1 ? key : key.slice(0, prefix.length + idx + delimiter.length);
+      if (!after(entry, startAfter) || entry === last) continue;
+      if (keys.length + commonPrefixes.length === maxKeys) {
         isTruncated = true;
         break;
       }
+      (idx === -1 ? keys : commonPrefixes).push(entry);
+      last = entry;
     }
+    const page = pages.getStore();
+    if (page) Object.assign(page, { isTruncated, last, count: keys.length + commonPrefixes.length });
     const metadata = await Promise.all(keys.map((key) => this.getMetadata(bucket, key).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)))));
     return {
       objects: keys.flatMap((key, i) => (metadata[i] === undefined ? [] : [new S3Object(bucket, key, null, metadata[i])])),
-      commonPrefixes: [...commonPrefixes].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
-      isTruncated,
+      commonPrefixes,
+      isTruncated: page ? false : isTruncated,
     };
+  };
+  // As s3rver's own (controllers/bucket.js), which is not exported.
+  const continuationToken = (bucket, keyName) => {
+    const iv = crypto.randomBytes(8);
+    iv[0] = (iv[0] & 0b00000011) | 0b11010100;
+    const cipher = crypto.createCipheriv('des', Buffer.alloc(8, 'S3RVER', 'utf8'), iv);
+    return Buffer.concat([iv, cipher.update('us-east-1/' + bucket + '/' + keyName, 'utf8'), cipher.final()]).toString('base64');
+  };
+  const getBucket = bucketController.getBucket;
+  bucketController.getBucket = async function getBucketPaged(ctx) {
+    const page = {};
+    await pages.run(page, () => getBucket(ctx));
+    const result = ctx.body && ctx.body.ListBucketResult;
+    if (!result || page.count === undefined) return;
+    result.IsTruncated = page.isTruncated;
+    if ('KeyCount' in result) {
+      result.KeyCount = page.count;
+      result.NextContinuationToken = page.isTruncated ? continuationToken(ctx.params.bucket, page.last) : undefined;
+    } else {
+      result.NextMarker = page.isTruncated && ctx.query.delimiter ? page.last : undefined;
+    }
   };
 }
 // s3rver's putObject answers before the object file is written: it resolves when its own

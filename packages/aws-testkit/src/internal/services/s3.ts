@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,23 @@ const DROP_REQUEST_HEADERS = new Set([
   'x-amz-date',
   'x-amz-security-token',
 ]);
+
+/**
+ * GetObject's and HeadObject's `response-*` query parameters and the response headers they set. s3rver would
+ * apply them only for a request it sees as signed, and it sees none so (the proxy drops `authorization` and the
+ * presign parameters): every such request was refused as anonymous. The proxy sets them itself.
+ */
+const RESPONSE_OVERRIDES: Readonly<Record<string, string>> = {
+  'response-cache-control': 'cache-control',
+  'response-content-disposition': 'content-disposition',
+  'response-content-encoding': 'content-encoding',
+  'response-content-language': 'content-language',
+  'response-content-type': 'content-type',
+  'response-expires': 'expires',
+};
+
+/** The operations that write one object, named by the request's path: the ones a condition (`If-Match`, `If-None-Match`) guards. */
+const WRITE_OPERATIONS = new Set(['PutObject', 'CopyObject', 'CompleteMultipartUpload', 'DeleteObject']);
 
 const CHECKSUM_HEADERS = ['x-amz-checksum-crc32', 'x-amz-checksum-crc32c', 'x-amz-checksum-crc64nvme', 'x-amz-checksum-sha1', 'x-amz-checksum-sha256'];
 
@@ -124,6 +142,98 @@ export function s3Operation(req: AwsRequest): string {
   if (m === 'HEAD') return 'HeadObject';
   if (m === 'DELETE') return 'DeleteObject';
   return 'Unknown';
+}
+
+/**
+ * The copy source as s3rver must read it. S3 URL-decodes the whole `x-amz-copy-source`
+ * (`bucket/a%2Bb%3Fc` names the key `a+b?c`); s3rver decodes it with `decodeURI`, which leaves
+ * `%2B`, `%3F`, `%2F`, `%23`… encoded, so a source encoded with `encodeURIComponent` was
+ * `NoSuchKey`. Decoded here, and encoded again with `encodeURI`, which `decodeURI` undoes exactly.
+ */
+function copySourceForS3rver(source: string): string {
+  const query = source.indexOf('?');
+  const path = query < 0 ? source : source.slice(0, query);
+  try {
+    return encodeURI(decodeURIComponent(path)) + (query < 0 ? '' : source.slice(query));
+  } catch {
+    return source;
+  }
+}
+
+/** Whether an `If-Match` or `If-None-Match` value (a list; weak tags; `*`) names `etag`. */
+function etagMatches(condition: string, etag: string): boolean {
+  const bare = (tag: string): string =>
+    tag
+      .trim()
+      .replace(/^W\//, '')
+      .replace(/^"(.*)"$/, '$1');
+  return condition.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
+}
+
+/** S3's answer to a condition that did not hold, naming the header. */
+function preconditionFailed(req: AwsRequest, condition: string): AwsResponse {
+  return restXmlError(req, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: condition });
+}
+
+/** What a condition is checked against: the object's ETag and last modification, `undefined` when there is no object. */
+interface CurrentObject {
+  readonly etag: string;
+  readonly lastModified: number;
+}
+
+/**
+ * S3's answer to a request whose conditions do not hold, `undefined` when they hold (or it has
+ * none). s3rver checks only `If-None-Match` and `If-Modified-Since` on GET and HEAD (304), so a
+ * conditional write (`If-None-Match: *`, `If-Match`) overwrote the object as if unconditional:
+ * a create-once or optimistic-lock test passed locally and raced in production.
+ *
+ * Writes (PutObject, CompleteMultipartUpload): `If-None-Match` takes only `*`, as in S3, and fails
+ * when the key exists; `If-Match` fails when the ETag differs and is `NoSuchKey` when there is no
+ * object. Reads (GetObject, HeadObject): `If-Match`, then `If-Unmodified-Since` (which S3 ignores
+ * when `If-Match` holds), fail with 412; a missing object is left to s3rver's 404.
+ */
+async function failedCondition(req: AwsRequest, operation: string, current: () => Promise<CurrentObject | undefined>): Promise<AwsResponse | undefined> {
+  const ifMatch = req.headers['if-match'];
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (operation === 'PutObject' || operation === 'CompleteMultipartUpload') {
+    if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
+      return restXmlError(req, 501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: 'If-None-Match' });
+    }
+    if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
+    const object = await current();
+    if (ifMatch !== undefined) {
+      if (object === undefined) {
+        return restXmlError(req, 404, 'NoSuchKey', 'The specified key does not exist.', { Key: pathSegments(req).slice(1).map(safeDecode).join('/') });
+      }
+      if (!etagMatches(ifMatch, object.etag)) return preconditionFailed(req, 'If-Match');
+    }
+    if (ifNoneMatch !== undefined && object !== undefined) return preconditionFailed(req, 'If-None-Match');
+    return undefined;
+  }
+  if (operation !== 'GetObject' && operation !== 'HeadObject') return undefined;
+  const ifUnmodifiedSince = req.headers['if-unmodified-since'];
+  const since = ifUnmodifiedSince === undefined ? Number.NaN : Date.parse(ifUnmodifiedSince);
+  if (ifMatch === undefined && Number.isNaN(since)) return undefined;
+  const object = await current();
+  if (object === undefined) return undefined;
+  if (ifMatch !== undefined) return etagMatches(ifMatch, object.etag) ? undefined : preconditionFailed(req, 'If-Match');
+  // HTTP dates have whole seconds.
+  return Math.floor(object.lastModified / 1000) * 1000 > since ? preconditionFailed(req, 'If-Unmodified-Since') : undefined;
+}
+
+/**
+ * A wrong `Content-MD5`, which s3rver does not check: 400 `InvalidDigest` when it is no base64
+ * MD5, `BadDigest` when the body's differs, as in S3.
+ */
+function contentMd5Mismatch(req: AwsRequest, body: Buffer): AwsResponse | undefined {
+  const given = req.headers['content-md5'];
+  if (given === undefined) return undefined;
+  const digest = Buffer.from(given.trim(), 'base64');
+  if (digest.length !== 16 || digest.toString('base64') !== given.trim()) {
+    return restXmlError(req, 400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
+  }
+  if (digest.equals(createHash('md5').update(body).digest())) return undefined;
+  return restXmlError(req, 400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
 }
 
 function codeForStatus(status: number): string {
@@ -301,6 +411,29 @@ export async function createS3Backend(): Promise<ServiceBackend> {
     throw err;
   }
   const upstream = new Upstream(child.port);
+  /**
+   * The last write of each object (`bucket/key`, decoded: one key however it is spelt), while one is in flight. Writes of one key
+   * run one after the other, so that a condition checked before a write still holds when it lands:
+   * of two `If-None-Match: *` writes racing for a key, one wins, as in S3.
+   */
+  const writes = new Map<string, Promise<unknown>>();
+  const serialized = async <T>(target: string, write: () => Promise<T>): Promise<T> => {
+    const mine = (writes.get(target) ?? Promise.resolve()).then(write, write);
+    const settled = mine.catch(() => undefined);
+    writes.set(target, settled);
+    try {
+      return await mine;
+    } finally {
+      if (writes.get(target) === settled) writes.delete(target);
+    }
+  };
+  /** The object a request names, as s3rver has it now. */
+  const currentObject = async (req: AwsRequest): Promise<CurrentObject | undefined> => {
+    const head = await upstream.forward('HEAD', req.path, {}, Buffer.alloc(0));
+    const etag = head.headers.etag;
+    if (head.status !== 200 || typeof etag !== 'string') return undefined;
+    return { etag, lastModified: Date.parse(String(head.headers['last-modified'] ?? '')) };
+  };
 
   const backend: ServiceBackend = {
     name: 's3',
@@ -362,7 +495,8 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           `The local S3 stores each object as a file under its key, so it cannot hold a bucket or key with a '.' or '..' segment (${unstorable}); real S3 keeps such keys as they are. Use another key in local tests.`,
         );
       }
-      const answered = await multipartAnswer(directory, req, s3Operation(req));
+      const operation = s3Operation(req);
+      const answered = await multipartAnswer(directory, req, operation);
       if (answered) return answered;
       const contentSha = req.headers['x-amz-content-sha256'] ?? '';
       const encodings = (req.headers['content-encoding'] ?? '')
@@ -409,6 +543,8 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           `The ${mismatch.slice('x-amz-checksum-'.length).toUpperCase()} you specified did not match the calculated checksum.`,
         );
       }
+      const wrongMd5 = contentMd5Mismatch(req, body);
+      if (wrongMd5) return wrongMd5;
 
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
@@ -418,14 +554,41 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           if (rest.length > 0) headers[name] = rest.join(', ');
           continue;
         }
+        if (name === 'x-amz-copy-source') {
+          headers[name] = copySourceForS3rver(value);
+          continue;
+        }
         headers[name] = value;
+      }
+      const overridable = operation === 'GetObject' || operation === 'HeadObject';
+      const overrides: Record<string, string> = {};
+      if (overridable) {
+        for (const [parameter, header] of Object.entries(RESPONSE_OVERRIDES)) {
+          const value = queryValue(req.query, parameter);
+          if (value === undefined) continue;
+          // Node refuses to send a header with such characters; S3 refuses the request.
+          if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+            return restXmlError(req, 400, 'InvalidArgument', `${parameter} has a character a header cannot carry`, {
+              ArgumentName: parameter,
+              ArgumentValue: value,
+            });
+          }
+          overrides[header] = value;
+        }
       }
       const query = req.rawQuery
         .split('&')
-        .filter((piece) => piece !== '' && !PRESIGN_PARAMS.has(safeDecode(piece.split('=')[0] ?? '').toLowerCase()))
+        .filter((piece) => {
+          const name = safeDecode(piece.split('=')[0] ?? '');
+          return piece !== '' && !PRESIGN_PARAMS.has(name.toLowerCase()) && !(overridable && Object.hasOwn(RESPONSE_OVERRIDES, name));
+        })
         .join('&');
-      const res: AwsResponse = await upstream.forward(req.method, query ? `${req.path}?${query}` : req.path, headers, body);
-      if (res.status === 500 && queryValue(req.query, 'continuation-token') !== undefined && s3Operation(req) === 'ListObjectsV2') {
+      const send = async (): Promise<AwsResponse> =>
+        (await failedCondition(req, operation, () => currentObject(req))) ??
+        upstream.forward(req.method, query ? `${req.path}?${query}` : req.path, headers, body);
+      const res: AwsResponse = await (WRITE_OPERATIONS.has(operation) ? serialized(pathSegments(req).map(safeDecode).join('/'), send) : send());
+      if (res.status === 200 || res.status === 206) Object.assign(res.headers, overrides);
+      if (res.status === 500 && queryValue(req.query, 'continuation-token') !== undefined && operation === 'ListObjectsV2') {
         // s3rver fails to decrypt a token it did not issue; S3 calls that a bad argument.
         return restXmlError(req, 400, 'InvalidArgument', 'The continuation token provided is incorrect', {
           ArgumentName: 'continuation-token',
