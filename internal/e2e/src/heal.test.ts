@@ -392,6 +392,22 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
     }
   });
 
+  it('20 min fast, 15-minute role credentials: the skew the STS client met at the first AssumeRole counts, so 10 requests cost one AssumeRole', async () => {
+    local.sts.setCredentialLifetime(900);
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20 * 60_000, shouldAdvanceTime: true });
+      const factory = disposed(createClientFactory());
+      const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-first', roleSessionName: 'fast-first', source: { ...local.credentials } });
+      const client = factory.getClient(s3, s3Options(credentials));
+      for (let i = 0; i < 10; i++) await client.send(new ListBucketsCommand({}));
+      expect(local.requests.count('s3', { operation: 'ListBuckets', status: 200 })).toBe(10);
+      // Before, the credentials were judged on the host's clock until the S3 client had met the skew too: 2-3 calls.
+      expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBe(1);
+    } finally {
+      local.sts.setCredentialLifetime(undefined);
+    }
+  });
+
   it('20 min fast: explicit 15-minute credentials that look expired on the host clock are served once a client has measured the skew', async () => {
     local.sts.setCredentialLifetime(900);
     try {

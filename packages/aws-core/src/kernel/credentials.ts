@@ -55,7 +55,7 @@ const seenOffsets = new WeakMap<object, number>();
  * back near 0 (the host's clock was corrected) must. Up to
  * CLOCK_OFFSET_MIN_MS of an offset is that rounding, not a clock off.
  */
-function learnClockOffset(config: CallerConfig): void {
+export function learnClockOffset(config: CallerConfig): void {
   const offset = config.systemClockOffset;
   if (typeof offset !== 'number' || !Number.isFinite(offset)) return;
   const seen = seenOffsets.get(config);
@@ -105,7 +105,7 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
 }
 
 /** What the memoised provider reads of the config of the client calling it. */
-interface CallerConfig {
+export interface CallerConfig {
   readonly region?: unknown;
   readonly profile?: unknown;
   readonly logger?: unknown;
