@@ -58,9 +58,14 @@ function toLogger(logger: unknown, where: string): Logger {
     return { debug: noop, info: noop, warn: (...args) => console.warn(...args), error: (...args) => console.error(...args) };
   }
   if (typeof logger !== 'object' || logger === null) throw fail('INVALID_FACTORY_OPTIONS.value', { where, name: 'logger', got: describeType(logger) });
+  // Looked up at each line, not bound once: pino swaps a level's method for a no-op when its
+  // level changes, and the SDK reads `logger.debug` at each line too.
   const pick = (name: keyof Logger): ((...args: unknown[]) => void) => {
-    const method = (logger as Partial<Logger>)[name];
-    return typeof method === 'function' ? method.bind(logger) : noop;
+    if (typeof (logger as Partial<Logger>)[name] !== 'function') return noop;
+    return (...args) => {
+      const method = (logger as Partial<Logger>)[name];
+      if (typeof method === 'function') method.apply(logger, args);
+    };
   };
   return { debug: pick('debug'), info: pick('info'), warn: pick('warn'), error: pick('error') };
 }

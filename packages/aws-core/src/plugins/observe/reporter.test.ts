@@ -49,6 +49,34 @@ describe('debug lines (client created, removed)', () => {
     expect(logger.lines.join('\n')).not.toContain('secret');
   });
 
+  it("follow the logger's level as it changes, as pino swaps a level's method when its level is set", async () => {
+    /** pino's way: a level below the current one is a no-op method, swapped when `level` is set. */
+    class LevelledLogger {
+      readonly lines: string[] = [];
+      debug: (line: string) => void = () => {};
+      info(): void {}
+      warn(): void {}
+      error(): void {}
+      set level(level: 'debug' | 'info' | 'warn') {
+        this.debug = level === 'debug' ? (line) => this.lines.push(line) : () => {};
+      }
+    }
+    const raised = new LevelledLogger();
+    const quiet = createClientFactory({ logger: raised });
+    raised.level = 'debug';
+    quiet.getClient(fakeService('reporter'), { region, credentials });
+    expect(raised.lines.filter((line) => line.includes('created reporter client'))).toHaveLength(1);
+    await quiet.dispose();
+
+    const lowered = new LevelledLogger();
+    lowered.level = 'debug';
+    const loud = createClientFactory({ logger: lowered });
+    lowered.level = 'warn';
+    loud.getClient(fakeService('reporter'), { region, credentials });
+    expect(lowered.lines).toEqual([]);
+    await loud.dispose();
+  });
+
   it('count requests in flight on removal where the lifecycle plug-in counts them (Node), in the line and the evict event', () => {
     const logger = recordingLogger();
     const events: { name: string; count?: number }[] = [];
