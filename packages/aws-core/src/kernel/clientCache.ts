@@ -7,6 +7,7 @@
  * @module
  */
 import type { CredentialKind, KeyParts } from './keySpec.js';
+import { MAX_TIMER_MS } from './limits.js';
 import type { Ownership } from './sdkConfig.js';
 import type { AwsCredentialProvider, SdkClientLike, ServiceDefinition } from './types.js';
 
@@ -249,7 +250,8 @@ export class ClientCache {
         this.sweep(Date.now());
         this.#arm();
       },
-      Math.max(0, earliest - Date.now()) + TIMER_SLACK_MS,
+      // A ttlMs at its maximum plus the slack would overflow a timer (Node fires it after 1 ms).
+      Math.min(MAX_TIMER_MS, Math.max(0, earliest - Date.now()) + TIMER_SLACK_MS),
     );
     // Where no timer could be set, the next client made arms one (and a hit checks the ttl itself).
     this.#timerAt = this.#timer === undefined ? Number.POSITIVE_INFINITY : earliest;

@@ -181,7 +181,8 @@ export class ClientStore {
       Object.defineProperty(entry.client, 'destroy', { value: () => this.remove(entry, 'destroyed-by-caller'), configurable: true, writable: true });
       this.#lifecycle.track(entry);
       addHealing(entry.client, { credentialId: entry.credentialId, kind: entry.credentialKind, provider: session.credentials, counters: this.#heal });
-      this.#misses++;
+      // One miss per getClient call, however many times a listener made it build the client again.
+      if (attempt === 1) this.#misses++;
       this.#cache.add(entry);
       fast?.add(entry);
       this.#report.created(entry);

@@ -51,4 +51,19 @@ describe('millisecond options beyond what a Node timer can hold', () => {
       expect(Math.max(0, ...delays)).toBeLessThanOrEqual(TIMER_MAX);
     },
   );
+
+  it("ttlMs at its maximum, which is accepted, arms its sweep within a timer's limit (the slack added to it overflowed)", async () => {
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, 1_000_000);
+    }) as typeof setTimeout);
+    const factory = createClientFactory({ ttlMs: TIMER_MAX });
+    factory.getClient(alpha, { region, credentials: { accessKeyId: 'AKIDTIMER', secretAccessKey: 'timer-secret' } });
+    expect(delays.length).toBeGreaterThan(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(TIMER_MAX);
+    vi.restoreAllMocks();
+    await factory.dispose();
+  });
 });

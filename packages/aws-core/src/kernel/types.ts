@@ -318,7 +318,10 @@ export interface ClientFactoryOptions {
   /**
    * Receives the factory's own diagnostics (`{ debug, info, warn, error }`,
    * SDK-compatible). Never receives a secret. A method that throws loses its
-   * line and nothing else.
+   * line and nothing else. Each line looks its method up on the logger as it
+   * is logged, as the SDK does, so a level changed later (pino's
+   * `logger.level = 'debug'`) is honoured; a level the logger has no method
+   * for when it is given drops its lines.
    * @default warnings and errors to the console
    */
   logger?: Partial<Logger> | undefined;
@@ -531,6 +534,9 @@ export interface ClientStatsEntry {
    * for a caller's own handler that exposes nothing, and for an HTTP/2
    * handler with `disableConcurrentStreams` (@dbp/aws-bedrock's default),
    * whose per-request sessions are outside its pool (see `inFlight`).
+   * Per handler, not per client: clients sharing a handler (or agent) you
+   * pass in `config.requestHandler` each show that whole pool, so sum the
+   * rows of distinct handlers only.
    */
   readonly sockets?: SocketStats | undefined;
 }
