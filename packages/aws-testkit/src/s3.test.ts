@@ -80,6 +80,17 @@ describe('S3 through s3rver and the verifying proxy', () => {
     await client.send(new DeleteObjectsCommand({ Bucket: 'bucket', Delete: { Objects: [{ Key: 'a..b/.hidden/c.' }, { Key: 'source.txt' }] } }));
   });
 
+  it("refuses a key with an empty segment (a//b, /lead, trail//) with S3's InvalidArgument saying why, and keeps a folder marker's trailing '/'", async () => {
+    for (const Key of ['a//b', '/lead', 'trail//']) {
+      const refused = await rejection(client.send(new PutObjectCommand({ Bucket: 'bucket', Key, Body: 'x' })));
+      expect(refused, Key).toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+      expect((refused as Error).message).toContain("cannot hold a key with an empty segment, a leading '/' or a '//'");
+    }
+    await client.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'folder/', Body: '' }));
+    expect((await client.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'folder/' }))).ContentLength).toBe(0);
+    await client.send(new DeleteObjectCommand({ Bucket: 'bucket', Key: 'folder/' }));
+  });
+
   it("refuses a DeleteObjects naming such a key in its body, and a '.' or '..' bucket, leaving the other bucket's objects", async () => {
     await client.send(new CreateBucketCommand({ Bucket: 'invoices' }));
     await client.send(new PutObjectCommand({ Bucket: 'invoices', Key: 'inv-2.pdf', Body: 'pdf' }));

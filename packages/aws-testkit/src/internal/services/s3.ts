@@ -75,27 +75,32 @@ function pathSegments(req: AwsRequest): string[] {
 }
 
 /**
- * The key (or copy source) of a request that s3rver's file store cannot hold,
- * if it has one: a `.` or `..` segment, which as a file path would name
+ * What of a request's key (or copy source) s3rver's file store cannot hold,
+ * if anything: a `.` or `..` segment, which as a file path would name
  * another object, another bucket, or a file outside the store (a write
- * there outlives `stop()`). Real S3 keeps such keys as they are.
+ * there outlives `stop()`), or an empty segment. Real S3 keeps such keys as
+ * they are.
  */
 function unstorableKey(req: AwsRequest): string | undefined {
   const dotted = (segments: string[]): boolean => segments.some((segment) => segment === '.' || segment === '..');
   // The bucket too: s3rver joins it into the store's path as well (`/%2E%2E` would be the folder above).
   // Decoded before it is split, as s3rver reads it: an encoded slash (`a%2F..%2Fb`) separates segments too.
   const path = pathSegments(req).map(safeDecode).join('/').split('/');
-  if (dotted(path)) return `bucket or key '${path.join('/')}'`;
+  const DOTTED = "a bucket or key with a '.' or '..' segment";
+  if (dotted(path)) return `${DOTTED} (bucket or key '${path.join('/')}')`;
+  // An empty segment of a key (`a//b`, `/lead`; a trailing `/` is a folder marker, which it holds):
+  // no file path has one, and s3rver answered with a body the SDK could not parse (an untyped error).
+  if (path.slice(1, -1).includes('')) return `a key with an empty segment, a leading '/' or a '//' (key '${path.slice(1).join('/')}')`;
   const source = req.headers['x-amz-copy-source'];
   if (source !== undefined) {
     const segments = safeDecode(source.split('?')[0] ?? '').split('/');
-    if (dotted(segments)) return `copy source '${segments.join('/')}'`;
+    if (dotted(segments)) return `${DOTTED} (copy source '${segments.join('/')}')`;
   }
   // DeleteObjects names its keys in its XML body.
   if (s3Operation(req) === 'DeleteObjects') {
     for (const [, raw] of req.body.toString('utf8').matchAll(/<Key>([^<]*)<\/Key>/g)) {
       const key = xmlUnescape(raw ?? '');
-      if (dotted(key.split('/'))) return `key '${key}'`;
+      if (dotted(key.split('/'))) return `${DOTTED} (key '${key}')`;
     }
   }
   return undefined;
@@ -492,7 +497,7 @@ export async function createS3Backend(): Promise<ServiceBackend> {
           req,
           400,
           'InvalidArgument',
-          `The local S3 stores each object as a file under its key, so it cannot hold a bucket or key with a '.' or '..' segment (${unstorable}); real S3 keeps such keys as they are. Use another key in local tests.`,
+          `The local S3 stores each object as a file under its key, so it cannot hold ${unstorable}; real S3 keeps such keys as they are. Use another key in local tests.`,
         );
       }
       const operation = s3Operation(req);
