@@ -87,11 +87,6 @@ function checkOption<T>(where: string, name: keyof ClientFactoryOptions, value: 
 }
 
 /**
- * Reads and checks `createClientFactory` options. What the objects throw
- * while being read (a getter on a tier, a logger, a `serviceTiers` map)
- * becomes a typed error.
- */
-/**
  * The refusal of a `tiers` or `serviceTiers` that is no plain object. Their
  * keys are names of the caller's choosing, so they are listed from the
  * object's own keys, which a class instance's getters are not: one is
@@ -102,6 +97,11 @@ function notARecord(where: FactoryOptionsWhere, name: 'tiers' | 'serviceTiers', 
   return fail('INVALID_FACTORY_OPTIONS.value', { where, name, got, instance: got === 'an object' });
 }
 
+/**
+ * Reads and checks `createClientFactory` options. What the objects throw
+ * while being read (a getter on a tier, a logger, a `serviceTiers` map)
+ * becomes a typed error.
+ */
 export function readFactoryOptions(options: unknown, where: FactoryOptionsWhere = 'createClientFactory()'): FactorySettings {
   return guardRead(where, () => checkFactoryOptions(options, where));
 }
