@@ -188,3 +188,48 @@ describe(`TypeScript ${TYPESCRIPT_7} (tsc)`, () => {
     expect(tsc.stdout).not.toMatch(/SdkClientClass/);
   }, 300_000);
 });
+
+describe.each(RESOLUTIONS.filter((resolution) => resolution.name !== 'bundler'))(
+  'a user program with ES module and CommonJS files (moduleResolution $name)',
+  ({ name: resolutionName, ...resolution }) => {
+    it('sees one copy of the packages: a register entry imported from either kind types the id in both, and one factory type', () => {
+      const dir = join(DIR, `mixed-${resolutionName}`);
+      mkdirSync(dir, { recursive: true });
+      const files: Record<string, string> = {
+        'package.json': '{ "type": "module" }\n',
+        // The register entry imported from a CommonJS file, the id used in an ES module…
+        'register.cts': "import '@dbp/aws-s3/register';\n",
+        'use.mts': [
+          "import type { S3Client } from '@aws-sdk/client-s3';",
+          "import { getClientFactory } from '@dbp/aws-core';",
+          "export const s3: S3Client = getClientFactory().getClient('s3');",
+          '',
+        ].join('\n'),
+        // …and the other way round (one augmentation, whichever kind imported it).
+        'register.mts': "import '@dbp/aws-dynamodb/register';\n",
+        'use.cts': [
+          "import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+          "import core = require('@dbp/aws-core');",
+          "export const dynamo: DynamoDBClient = core.getClientFactory().getClient('dynamodb');",
+          'export const factory = (): core.AwsClientFactory => core.getClientFactory();',
+          '',
+        ].join('\n'),
+        // The factory a CommonJS file hands over is the ES module's type (its #private member made them two).
+        'app.mts': [
+          "import { type AwsClientFactory, getClientFactory } from '@dbp/aws-core';",
+          "import { factory } from './use.cjs';",
+          'const held: AwsClientFactory = factory();',
+          'export const same: boolean = held === getClientFactory();',
+          '',
+        ].join('\n'),
+      };
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+      const roots = Object.keys(files)
+        .filter((file) => file !== 'package.json')
+        .map((file) => join(dir, file));
+      const program = ts.createProgram(roots, { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, types: [], ...resolution });
+      const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      expect(errors).toEqual([]);
+    });
+  },
+);
