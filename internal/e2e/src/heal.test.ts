@@ -351,6 +351,16 @@ describe('temporary credentials expired server-side', () => {
 
 describe('a host clock that is off (the endpoints keep real time)', () => {
   const HOURS_2 = 2 * 3_600_000;
+  /** Runs `body` on a host clock 20 minutes fast, with 15-minute credentials from the local STS. */
+  async function onFastClock(body: () => Promise<void>): Promise<void> {
+    local.sts.setCredentialLifetime(900);
+    try {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20 * 60_000, shouldAdvanceTime: true });
+      await body();
+    } finally {
+      local.sts.setCredentialLifetime(undefined);
+    }
+  }
   afterEach(() => {
     vi.useRealTimers();
   });
@@ -366,9 +376,7 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
   });
 
   it('20 min fast, 15-minute role credentials shared by two services: a new client (no skew measured yet) does not undo the skew the other measured', async () => {
-    local.sts.setCredentialLifetime(900);
-    try {
-      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20 * 60_000, shouldAdvanceTime: true });
+    await onFastClock(async () => {
       const factory = disposed(createClientFactory());
       const credentials = assumeRole({
         roleArn: 'arn:aws:iam::111122223333:role/fast-shared',
@@ -387,15 +395,11 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
       // made them look expired again: 5 AssumeRole calls.
       expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBeLessThanOrEqual(2);
       expect(local.requests.count('dynamodb', { operation: 'ListTables', status: 200 })).toBe(4);
-    } finally {
-      local.sts.setCredentialLifetime(undefined);
-    }
+    });
   });
 
   it('20 min fast, 15-minute role credentials: the skew the STS client met at the first AssumeRole counts, so 10 requests cost one AssumeRole', async () => {
-    local.sts.setCredentialLifetime(900);
-    try {
-      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20 * 60_000, shouldAdvanceTime: true });
+    await onFastClock(async () => {
       const factory = disposed(createClientFactory());
       const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-first', roleSessionName: 'fast-first', source: { ...local.credentials } });
       const client = factory.getClient(s3, s3Options(credentials));
@@ -403,15 +407,11 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
       expect(local.requests.count('s3', { operation: 'ListBuckets', status: 200 })).toBe(10);
       // Before, the credentials were judged on the host's clock until the S3 client had met the skew too: 2-3 calls.
       expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBe(1);
-    } finally {
-      local.sts.setCredentialLifetime(undefined);
-    }
+    });
   });
 
   it('20 min fast: explicit 15-minute credentials that look expired on the host clock are served once a client has measured the skew', async () => {
-    local.sts.setCredentialLifetime(900);
-    try {
-      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 20 * 60_000, shouldAdvanceTime: true });
+    await onFastClock(async () => {
       const factory = disposed(createClientFactory());
       const role = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-explicit', roleSessionName: 'fast-explicit', source: { ...local.credentials } });
       // A client of the factory meets the skew (refused once; the SDK corrects its clock).
@@ -428,9 +428,7 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
       // As the dependency of a keyed source (assumeRole's source) too.
       const chained = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-chained', roleSessionName: 'fast-chained', source: explicit });
       await factory.getClient(s3, s3Options(chained)).send(new ListBucketsCommand({}));
-    } finally {
-      local.sts.setCredentialLifetime(undefined);
-    }
+    });
   });
 
   it('2 h slow: credentials expired while they still look valid heal on the first rejection', async () => {
