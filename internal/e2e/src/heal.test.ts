@@ -7,12 +7,22 @@
  * caller, and is sent again once; what cannot heal gets CREDENTIALS_REJECTED.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -398,37 +408,30 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
     });
   });
 
-  it('20 min fast, 15-minute role credentials: the skew the STS client met at the first AssumeRole counts, so 10 requests cost one AssumeRole', async () => {
-    await onFastClock(async () => {
-      const factory = disposed(createClientFactory());
-      const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-first', roleSessionName: 'fast-first', source: { ...local.credentials } });
-      const client = factory.getClient(s3, s3Options(credentials));
-      for (let i = 0; i < 10; i++) await client.send(new ListBucketsCommand({}));
-      expect(local.requests.count('s3', { operation: 'ListBuckets', status: 200 })).toBe(10);
-      // Before, the credentials were judged on the host's clock until the S3 client had met the skew too: 2-3 calls.
-      expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBe(1);
+  it("a server whose clock is off (an emulator beside AWS) decides no other credentials' expiry: explicit credentials expired 30 min ago are refused", async () => {
+    // Answers every request with a Date header two hours behind.
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { date: new Date(Date.now() - HOURS_2).toUTCString(), 'content-length': '0' });
+      response.end();
     });
-  });
-
-  it('20 min fast: explicit 15-minute credentials that look expired on the host clock are served once a client has measured the skew', async () => {
-    await onFastClock(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
       const factory = disposed(createClientFactory());
-      const role = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-explicit', roleSessionName: 'fast-explicit', source: { ...local.credentials } });
-      // A client of the factory meets the skew (refused once; the SDK corrects its clock).
-      await factory.getClient(s3, s3Options(role)).send(new ListBucketsCommand({}));
-      await factory.getClient(s3, s3Options(role)).send(new ListBucketsCommand({}));
-      // Valid for 15 minutes on AWS's clock: 5 minutes ago on the host's.
-      const explicit = await issue('fast-explicit-static');
-      expect(explicit.expiration!.getTime()).toBeLessThan(Date.now());
-      const session = factory.getSession({ region: local.region, credentials: explicit });
-      expect(session.region).toBe(local.region);
-      const client = factory.getClient(dynamodb, dynamoOptions(explicit));
-      await client.send(new ListTablesCommand({}));
-      expect(local.requests.count('dynamodb', { operation: 'ListTables', status: 200 })).toBe(1);
-      // As the dependency of a keyed source (assumeRole's source) too.
-      const chained = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-chained', roleSessionName: 'fast-chained', source: explicit });
-      await factory.getClient(s3, s3Options(chained)).send(new ListBucketsCommand({}));
-    });
+      const { port } = server.address() as AddressInfo;
+      const emulator = factory.getClient(s3, {
+        region: local.region,
+        credentials: { ...local.credentials },
+        config: { endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true },
+      });
+      await emulator.send(new HeadBucketCommand({ Bucket: 'emulated' }));
+      const expired = { ...local.credentials, expiration: new Date(Date.now() - 30 * 60_000) };
+      for (const other of [factory, disposed(createClientFactory())]) {
+        expect(() => other.getClient(s3, s3Options(expired))).toThrow(expect.objectContaining({ code: 'CREDENTIALS_EXPIRED' }));
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('2 h slow: credentials expired while they still look valid heal on the first rejection', async () => {

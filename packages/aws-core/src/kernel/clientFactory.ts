@@ -1,6 +1,6 @@
 import type { CacheEntry } from './clientCache.js';
 import { ClientStore } from './clientStore.js';
-import { awsNow, expiredError } from './credentials.js';
+import { expiredError } from './credentials.js';
 import { fail, INSPECT } from './errors.js';
 import { type FactorySettings, readFactoryOptions, settingsDiffer } from './factoryOptions.js';
 import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
@@ -348,7 +348,7 @@ export class AwsClientFactory {
     const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
     if (problem !== undefined) refuseProblem('getSession()', problem, SESSION_NAMES);
     const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
-    if (credentials.expiresAt !== undefined && credentials.expiresAt <= awsNow()) throw expiredError(credentials.expiresAt);
+    if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now()) throw expiredError(credentials.expiresAt);
     return this.#store.session(region, profile, credentials);
   }
 
@@ -387,9 +387,11 @@ export class AwsClientFactory {
 
   /**
    * Final: refuses further use, waits for in-flight responses at most
-   * `disposeGraceMs` (default 5 s, on an unref'd timer), then destroys every
+   * `disposeGraceMs` (default 5 s; the wait holds the process, so the promise
+   * always settles, even when awaited alone), then destroys every
    * client and any body still open, so an unread body never keeps sockets or
-   * the process alive. Idle clients are destroyed at once. The promise
+   * the process alive. Idle clients are destroyed at once, and with nothing
+   * in flight there is no wait. The promise
    * settles when every client is destroyed. `getInstance()` afterwards
    * returns a new factory.
    */

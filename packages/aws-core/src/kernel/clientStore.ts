@@ -8,7 +8,7 @@
  */
 import { type CacheEntry, ClientCache, type RemovalReason, release } from './clientCache.js';
 import { CredentialIds } from './credentialIds.js';
-import { awsNow, expiredError, sessionProvider } from './credentials.js';
+import { expiredError, sessionProvider } from './credentials.js';
 import { type AwsClientError, fail } from './errors.js';
 import type { FactorySettings } from './factoryOptions.js';
 import { addHealing, type HealCounters } from './heal.js';
@@ -150,8 +150,7 @@ export class ClientStore {
     }
     const now = Date.now();
     const { expiresAt } = call.credentials;
-    // On AWS's clock, as the SDK measured it: a host clock that is fast would refuse fresh credentials.
-    if (expiresAt !== undefined && expiresAt <= awsNow()) throw expiredError(expiresAt);
+    if (expiresAt !== undefined && expiresAt <= now) throw expiredError(expiresAt);
     this.#cache.sweep(now);
     const session = this.session(call.region, call.profile, call.credentials);
     // Loggers and listeners run below and may clear the cache (or evict this

@@ -36,38 +36,6 @@ export const DEFAULT_REFRESH_WINDOW_MS: number = 5 * 60_000;
  */
 const CLOCK_OFFSET_MIN_MS = 60_000;
 
-/**
- * How far the host's clock is from AWS's, as the SDK clients calling our
- * providers measured it last (their `systemClockOffset`, learnt from the
- * services' `Date` headers): a fact of the host, shared by every provider
- * and factory, so each expiry decision is made on AWS's clock once any client
- * has met the skew (`awsNow`).
- */
-let hostClockOffset = 0;
-/** Each client config's offset as last seen: a client's first 0 is "not measured yet". */
-const seenOffsets = new WeakMap<object, number>();
-
-/**
- * Learns the host's clock offset from the config of the client calling a
- * provider. The SDK changes a client's offset only when it measures a skew
- * (from a response's whole-second `Date` header): a new client's 0 must not
- * undo the skew another client measured, but a client whose offset moves
- * back near 0 (the host's clock was corrected) must. Up to
- * CLOCK_OFFSET_MIN_MS of an offset is that rounding, not a clock off.
- */
-export function learnClockOffset(config: CallerConfig): void {
-  const offset = config.systemClockOffset;
-  if (typeof offset !== 'number' || !Number.isFinite(offset)) return;
-  const seen = seenOffsets.get(config);
-  if (seen === undefined ? offset !== 0 : seen !== offset) hostClockOffset = Math.abs(offset) >= CLOCK_OFFSET_MIN_MS ? offset : 0;
-  seenOffsets.set(config, offset);
-}
-
-/** The time on AWS's clock, as far as it is known: the host's, corrected by the skew the SDK measured. */
-export function awsNow(): number {
-  return Date.now() + hostClockOffset;
-}
-
 /** After a failed background refresh, or a forced one that failed or gave back the rejected credentials, wait this long before asking the source again. */
 const REFRESH_RETRY_GAP_MS = 1_000;
 
@@ -105,7 +73,7 @@ export function validateCredentials(read: Readonly<CredentialsRead>, unknownFiel
 }
 
 /** What the memoised provider reads of the config of the client calling it. */
-export interface CallerConfig {
+interface CallerConfig {
   readonly region?: unknown;
   readonly profile?: unknown;
   readonly logger?: unknown;
@@ -140,11 +108,8 @@ export function expiredError(expiresAt: number): AwsClientError {
  */
 export function staticProvider(credentials: AwsCredentials): AwsCredentialProvider {
   const expiresAt = credentials.expiration?.getTime();
-  // The SDK calls it with `{ callerClientConfig }`, as it calls any provider.
-  return async (called?: { readonly callerClientConfig?: unknown }) => {
-    const config = called?.callerClientConfig;
-    if (typeof config === 'object' && config !== null) learnClockOffset(config);
-    if (expiresAt !== undefined && expiresAt <= awsNow()) throw expiredError(expiresAt);
+  return async () => {
+    if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
     return { ...credentials };
   };
 }
@@ -263,8 +228,8 @@ function reasonOf(error: unknown): string {
  * request waits while valid credentials remain); a failed background
  * refresh is retried on a later call (at most once a second), not surfaced;
  * once expired, callers wait for a fresh resolution. Expiry is judged on
- * AWS's clock: the host's, corrected by the skew SDK clients measured
- * (`awsNow`). A provider that throws
+ * AWS's clock: the host's, corrected by the calling SDK client's
+ * `systemClockOffset`. A provider that throws
  * synchronously is treated like one that rejects, and no failure is
  * remembered. Failures reach callers through `wrapError`.
  */
@@ -289,15 +254,22 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   let unhealed: Promise<AwsCredentials> | undefined;
   let unhealedFor: AwsCredentials | undefined;
   let unhealedAt = Number.NEGATIVE_INFINITY;
-  // Expiry is decided on AWS's clock (`awsNow`), so a host clock that is fast
-  // does not see fresh credentials as expired, and one that is slow is healed
-  // by the rejection it meets (`invalidate`).
+  // How far the host's clock is from AWS's, as the SDK learnt it from the
+  // services' `Date` headers (`systemClockOffset` of the client calling):
+  // expiry is decided on AWS's clock, so a host clock that is fast does not
+  // see fresh credentials as expired, and one that is slow is healed by the
+  // rejection it meets (`invalidate`).
+  let clockOffset = 0;
+  const awsNow = (): number => Date.now() + clockOffset;
   // What the source gets of the client that called last, as the SDK hands a
   // provider its caller's config: the parts the SDK's own providers read for
   // the STS client they make (`region`, `profile`, `logger`), not the whole
   // config, which would keep a destroyed client's handler and pool alive and
   // in use. Last caller: one provider serves every region of its credentials.
   let caller: object | undefined;
+  // Each client's clock offset as last seen: a client's first 0 is "not
+  // measured yet"; a change is a measurement, a small one meaning the clock is right.
+  const offsets = new WeakMap<object, number>();
   const sourceOptions = (rejected: string | undefined): SourceOptions | undefined => {
     if (rejected === undefined) return caller === undefined ? undefined : { callerClientConfig: caller };
     return caller === undefined ? { forceRefresh: true } : { forceRefresh: true, callerClientConfig: caller };
@@ -363,7 +335,17 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
     const config = called?.callerClientConfig as CallerConfig | undefined;
     if (typeof config === 'object' && config !== null) {
       caller = { region: config.region, profile: config.profile, logger: config.logger };
-      learnClockOffset(config);
+      const offset = config.systemClockOffset;
+      // The SDK changes a client's offset only when it measures a skew (from a
+      // response's whole-second `Date` header): a new client's 0 must not undo
+      // the skew another client of these credentials measured, but a client
+      // whose offset moves back near 0 (the host's clock was corrected) must.
+      // Up to CLOCK_OFFSET_MIN_MS of an offset is that rounding, not a clock off.
+      if (typeof offset === 'number' && Number.isFinite(offset)) {
+        const seen = offsets.get(config);
+        if (seen === undefined ? offset !== 0 : seen !== offset) clockOffset = Math.abs(offset) >= CLOCK_OFFSET_MIN_MS ? offset : 0;
+        offsets.set(config, offset);
+      }
     }
     const now = awsNow();
     if (current !== undefined && (expiresAt === undefined || expiresAt > now)) {

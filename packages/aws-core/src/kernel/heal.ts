@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { learnClockOffset, type MemoizedProvider, sameCredentials } from './credentials.js';
+import { type MemoizedProvider, sameCredentials } from './credentials.js';
 import { fail } from './errors.js';
 import type { CredentialKind } from './keySpec.js';
 import { notShown } from './text.js';
@@ -186,21 +186,10 @@ export function addHealing(client: SdkClientLike, heal: HealContext): void {
     counters.credentialRejections++;
     return fail(`CREDENTIALS_REJECTED.${variant}`, { credentialId, kind, code }, { cause, credentialId });
   };
-  // The skew this client's requests measure (its `systemClockOffset`, which the SDK's signer sets
-  // from a response's `Date`, success or error) is the host's: every expiry decision uses it at
-  // once. A role's STS client meets the skew at its first AssumeRole, before the credentials it
-  // returns are judged; without it they looked expired on a fast host's clock and were fetched again.
-  const config = (client as { readonly config?: unknown }).config;
-  const measured = (): void => {
-    if (typeof config === 'object' && config !== null) learnClockOffset(config);
-  };
   const middleware = (next: Next, context: unknown) => async (args: { input?: unknown }) => {
     try {
-      const output = await next(args);
-      measured();
-      return output;
+      return await next(args);
     } catch (error) {
-      measured();
       const identity = identityOf(context);
       withoutSecrets(error, identity);
       // Unsigned (an operation without auth, such as AssumeRoleWithWebIdentity): not about these credentials.

@@ -7,7 +7,7 @@
 import type { CredentialContext } from './clientFactory.js';
 import { canonicalConfig, isPlainRecord, notPlainConfig, snapshotConfig } from './configSnapshot.js';
 import { credentialMaterial } from './credentialIds.js';
-import { awsNow, checkedCredentials, DEFAULT_REFRESH_WINDOW_MS, expiredError, memoizeProvider } from './credentials.js';
+import { checkedCredentials, DEFAULT_REFRESH_WINDOW_MS, expiredError, memoizeProvider } from './credentials.js';
 import { describeType, fail } from './errors.js';
 import { type KeyedSource, keyedIdentity, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
 import { emptyCredentialsRead } from './keySpec.js';
@@ -69,7 +69,7 @@ function checkedDependency(dependsOn: unknown): unknown {
   const read = emptyCredentialsRead();
   const checked = checkedCredentials(dependsOn, read);
   const expiresAt = checked.expiration?.getTime();
-  if (expiresAt !== undefined && expiresAt <= awsNow()) throw expiredError(expiresAt);
+  if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
   return checked;
 }
 

@@ -374,7 +374,9 @@ export interface ClientFactoryOptions {
    * How long `dispose()` waits for in-flight responses before it destroys
    * every client (and the bodies still open) and fails the requests still
    * running with `FACTORY_DISPOSED` (no retry is sent after it), in
-   * milliseconds; at most 2_147_483_647. Node only: in browsers and workers destroying a client
+   * milliseconds; at most 2_147_483_647. The wait holds the process (an
+   * un-awaited `dispose()`, or `using`, too), so keep it short where a process
+   * must exit at once. Node only: in browsers and workers destroying a client
    * never touches a running request, so `dispose()` destroys at once and the
    * option is accepted and does nothing.
    * @default 5_000
@@ -384,8 +386,7 @@ export interface ClientFactoryOptions {
 
 /**
  * Explicit AWS credentials. `expiration`, when given, is honoured: the
- * credentials are never served after it, judged on AWS's clock once an SDK
- * client has measured the host clock's skew (before that, on the host's).
+ * credentials are never served after it.
  */
 export interface AwsCredentials {
   /** The access key id (`AKIA…` / `ASIA…`). */
