@@ -323,7 +323,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
   'INVALID_FACTORY_OPTIONS.unknownKey': (d: Values): string => unknownKey(d),
   'INVALID_FACTORY_OPTIONS.value': (d: Values): string =>
     d.instance
-      ? `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got a class instance or an object made by Object.create(), whose keys are not listed as its own. Pass an object literal, such as { ...${d.name} }.`
+      ? `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got a class instance or an object made by Object.create(). Pass an object literal, such as { ...${d.name} }.`
       : `${d.where}: ${d.name} ${FACTORY_RULES[String(d.name)]}, got ${d.got}.`,
   'INVALID_FACTORY_OPTIONS.serviceId': (d: Values): string =>
     `${d.where}: serviceTiers has a key ${quotedId(String(d.key))} that is no service id; did you mean '${d.near}'? A key is a service id as getClient() knows it (such as 's3', or 'sqs' for SQSClient) or a service family (such as 'bedrock'), spelt exactly.`,
