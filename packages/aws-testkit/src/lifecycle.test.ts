@@ -231,5 +231,10 @@ describe('stop()', () => {
       "verifySignatures must be true or false, got 'false'",
     );
     await expect(startLocalAws({ services: ['s3'], cors: 0 as never })).rejects.toThrow('cors must be true or false, got number');
+    // Each refusal says what was given in its own terms: an array's wrong entry for the models, the array itself for a flag.
+    await expect(startLocalAws({ services: ['bedrock-runtime'], bedrockModels: ['ok', ''] })).rejects.toThrow(
+      "bedrockModels must be an array of model ids, such as ['my-org.my-model'], got an array with an entry that is no non-empty string",
+    );
+    await expect(startLocalAws({ services: ['s3'], cors: [] as never })).rejects.toThrow(/^cors must be true or false, got an array$/);
   });
 });

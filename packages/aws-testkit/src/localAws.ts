@@ -42,7 +42,7 @@ function checkCredentials(c: unknown, what: string): LocalAwsCredentials {
 /** How a refused option value is shown: a string quoted (an environment variable's `'false'`), anything else by its kind. */
 function describe(value: unknown): string {
   if (typeof value === 'string') return value.length <= 40 ? `'${value}'` : `a string of ${value.length} characters`;
-  if (Array.isArray(value)) return 'an array with an entry that is no non-empty string';
+  if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value;
 }
 
@@ -172,7 +172,8 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   const cors = checkFlag(options.cors, 'cors');
   const models: unknown = options.bedrockModels;
   if (models !== undefined && (!Array.isArray(models) || models.some((m) => typeof m !== 'string' || m === ''))) {
-    throw new TypeError(`bedrockModels must be an array of model ids, such as ['my-org.my-model'], got ${describe(models)}`);
+    const got = Array.isArray(models) ? 'an array with an entry that is no non-empty string' : describe(models);
+    throw new TypeError(`bedrockModels must be an array of model ids, such as ['my-org.my-model'], got ${got}`);
   }
 
   const identities = new IdentityStore();
