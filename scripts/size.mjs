@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * What CI enforces today: the largest measured overhead across the services
- * (bedrock, 15,900 B) plus a little. The core's web build is over the target
+ * (bedrock, 15,960 B) plus a little. The core's web build is over the target
  * (see the report this prints): lower this as it shrinks, and never raise it
  * without naming, in the commit that raises it, what the bytes bought
  * (`git log -L '/OVERHEAD_BUDGET_BYTES =/,+1:scripts/size.mjs'` lists every
@@ -32,14 +32,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const OVERHEAD_BUDGET_BYTES = 15_990;
 
 /**
- * What CI enforces today: the measured overhead (84,850 B: the core's Node
+ * What CI enforces today: the measured overhead (84,990 B: the core's Node
  * build ~60 kB, its message catalog ~21 kB, the example's own code) plus a
  * little. Lower this as the core shrinks, and never raise it without naming,
  * in the commit that raises it, what the bytes bought
  * (`git log -L '/LAMBDA_OVERHEAD_BUDGET_BYTES =/,+1:scripts/size.mjs'` lists
  * every step and its reason).
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 84_950;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 85_050;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -408,6 +408,19 @@ describe('a host clock that is off (the endpoints keep real time)', () => {
     });
   });
 
+  it('20 min fast, 15-minute role credentials: the first requests of a new client cost one AssumeRole (the skew STS measured decides their expiry)', async () => {
+    await onFastClock(async () => {
+      const factory = disposed(createClientFactory());
+      const credentials = assumeRole({ roleArn: 'arn:aws:iam::111122223333:role/fast-first', roleSessionName: 'fast-first', source: { ...local.credentials } });
+      const client = factory.getClient(dynamodb, dynamoOptions(credentials));
+      for (let i = 0; i < 3; i++) await client.send(new ListTablesCommand({}));
+      expect(local.requests.count('dynamodb', { operation: 'ListTables', status: 200 })).toBe(3);
+      // Before, the calling client had not met the skew yet: its credentials, resolved on the
+      // host's clock, looked expired until its own first answer, and were fetched 2 to 3 times.
+      expect(local.requests.count('sts', { operation: 'AssumeRole', status: 200 })).toBe(1);
+    });
+  });
+
   it("a server whose clock is off (an emulator beside AWS) decides no other credentials' expiry: explicit credentials expired 30 min ago are refused", async () => {
     // Answers every request with a Date header two hours behind.
     const server = createServer((request, response) => {

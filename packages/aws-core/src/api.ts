@@ -11,6 +11,7 @@ export {
   createClientFactory,
   getClientFactory,
 } from './kernel/clientFactory.js';
+export { credentialsIssuedBy } from './kernel/credentials.js';
 export {
   AwsClientError,
   type AwsClientErrorOptions,

@@ -15,6 +15,7 @@ import {
   type AssumeRoleResponse,
   AssumeRoleWithWebIdentityCommand,
   type AssumeRoleWithWebIdentityResponse,
+  type STSClient,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
 import {
@@ -23,6 +24,7 @@ import {
   type AwsCredentialProvider,
   type AwsCredentials,
   type CredentialContext,
+  credentialsIssuedBy,
   getClientFactory,
   type KeyedCredentialProvider,
   keyedCredentials,
@@ -269,8 +271,11 @@ function roleProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
   const tags = snapshot.tags === undefined ? undefined : Object.entries(snapshot.tags).map(([Key, Value]) => ({ Key, Value }));
   return async (context) => {
     let output: AssumeRoleResponse;
+    // Its clock (the skew it measured) is the one the credentials' expiration was written on.
+    let client: STSClient | undefined;
     try {
-      output = await stsClient(context, snapshot.region, snapshot.source).send(
+      client = stsClient(context, snapshot.region, snapshot.source);
+      output = await client.send(
         new AssumeRoleCommand({
           RoleArn: snapshot.roleArn,
           RoleSessionName: snapshot.roleSessionName ?? defaultSessionName(),
@@ -283,7 +288,7 @@ function roleProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
     } catch (error) {
       throw assumeRoleFailed('assumeRole', snapshot.roleArn, error, secrets);
     }
-    return credentialsFrom(output, snapshot.roleArn);
+    return credentialsIssuedBy(credentialsFrom(output, snapshot.roleArn), client);
   };
 }
 
@@ -311,8 +316,11 @@ function webIdentityProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
       }
     }
     let output: AssumeRoleWithWebIdentityResponse;
+    // Its clock (the skew it measured) is the one the credentials' expiration was written on.
+    let client: STSClient | undefined;
     try {
-      output = await stsClient(context, snapshot.region, unsigned()).send(
+      client = stsClient(context, snapshot.region, unsigned());
+      output = await client.send(
         new AssumeRoleWithWebIdentityCommand({
           RoleArn: snapshot.roleArn,
           RoleSessionName: snapshot.roleSessionName ?? defaultSessionName(),
@@ -324,7 +332,7 @@ function webIdentityProvider(snapshot: RoleSnapshot): KeyedCredentialProvider {
     } catch (error) {
       throw assumeRoleFailed('assumeRoleWithWebIdentity', snapshot.roleArn, error, [token]);
     }
-    return credentialsFrom(output, snapshot.roleArn);
+    return credentialsIssuedBy(credentialsFrom(output, snapshot.roleArn), client);
   };
 }
 

@@ -36,6 +36,44 @@ export const DEFAULT_REFRESH_WINDOW_MS: number = 5 * 60_000;
  */
 const CLOCK_OFFSET_MIN_MS = 60_000;
 
+/**
+ * Where `credentialsIssuedBy()` leaves the issuer's clock offset on
+ * credentials (non-enumerable, so no copy, key or log line carries it): a
+ * registered symbol, so that this package's ES module and CommonJS builds,
+ * both loaded in one program, read each other's.
+ */
+const ISSUER_CLOCK = Symbol.for('@dbp/aws-core/issuer-clock@1');
+
+/**
+ * Marks credentials as issued by `issuer`, the SDK client whose answer
+ * carried them (an STS client, or your own token service's): the factory
+ * then judges their `expiration` on that service's clock, the host's
+ * corrected by the skew `issuer` measured (its `systemClockOffset`), from
+ * their first use. Without it their expiry is judged on the host's clock
+ * until a client calling with them has measured the skew itself: on a host
+ * whose clock is fast by more than their lifetime's margin they look expired
+ * and are fetched again. For a keyed provider (`keyedCredentials()`) that
+ * calls its issuer through a factory client; @dbp/aws-sts's `assumeRole()`
+ * does it. Returns a copy (the mark is a hidden property, absent from keys,
+ * logs and the SDK's view); anything but an SDK client as `issuer` leaves
+ * the credentials unmarked.
+ *
+ * @example
+ * const issued = await tokens.send(new GetTokenCommand({}));
+ * return credentialsIssuedBy(toCredentials(issued), tokens);
+ */
+export function credentialsIssuedBy<T extends AwsCredentials>(credentials: T, issuer: { readonly config?: unknown }): T {
+  const offset = (issuer?.config as { readonly systemClockOffset?: unknown } | undefined)?.systemClockOffset;
+  if (typeof credentials !== 'object' || credentials === null || typeof offset !== 'number' || !Number.isFinite(offset)) return credentials;
+  return Object.defineProperty({ ...credentials }, ISSUER_CLOCK, { value: offset });
+}
+
+/** The issuer's clock offset `credentialsIssuedBy()` left on what a provider resolved, if any. */
+function issuerClockOffset(value: object): number | undefined {
+  const offset = (value as { readonly [ISSUER_CLOCK]?: unknown })[ISSUER_CLOCK];
+  return typeof offset === 'number' ? offset : undefined;
+}
+
 /** After a failed background refresh, or a forced one that failed or gave back the rejected credentials, wait this long before asking the source again. */
 const REFRESH_RETRY_GAP_MS = 1_000;
 
@@ -228,8 +266,9 @@ function reasonOf(error: unknown): string {
  * request waits while valid credentials remain); a failed background
  * refresh is retried on a later call (at most once a second), not surfaced;
  * once expired, callers wait for a fresh resolution. Expiry is judged on
- * AWS's clock: the host's, corrected by the calling SDK client's
- * `systemClockOffset`. A provider that throws
+ * AWS's clock: the host's, corrected by the skew the credentials' issuer
+ * measured (`credentialsIssuedBy()`), then by the calling SDK client's
+ * `systemClockOffset` once it measures one. A provider that throws
  * synchronously is treated like one that rejects, and no failure is
  * remembered. Failures reach callers through `wrapError`.
  */
@@ -277,7 +316,11 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   const attempt = async (refresh: boolean, rejected: string | undefined): Promise<AwsCredentials> => {
     try {
       const called = sourceOptions(rejected);
-      const resolved = toCredentials(await (called === undefined ? source() : source(called)));
+      const raw = await (called === undefined ? source() : source(called));
+      const resolved = toCredentials(raw);
+      // Their expiration was written on their issuer's clock: judged on it when the issuer measured it.
+      const issuerOffset = issuerClockOffset(raw as object);
+      if (issuerOffset !== undefined) clockOffset = Math.abs(issuerOffset) >= CLOCK_OFFSET_MIN_MS ? issuerOffset : 0;
       const resolvedAt = awsNow();
       current = resolved;
       expiresAt = resolved.expiration?.getTime();

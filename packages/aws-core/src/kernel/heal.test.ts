@@ -2,7 +2,7 @@
 // wire (the requests themselves are tested against the testkit in
 // internal/e2e/src/heal.test.ts).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoizeProvider, type ResolutionReport } from './credentials.js';
+import { credentialsIssuedBy, memoizeProvider, type ResolutionReport } from './credentials.js';
 import { AwsClientError } from './errors.js';
 import { rejectionOf, withoutSecrets } from './heal.js';
 import type { AwsCredentials } from './types.js';
@@ -102,6 +102,51 @@ describe('invalidate', () => {
     a.systemClockOffset = -400;
     expect((await call({ callerClientConfig: a })).accessKeyId).toBe('ASIA2');
     expect(n).toBe(2);
+  });
+
+  it("judges credentials marked by credentialsIssuedBy() on their issuer's clock from their first use, and no other source's on it", async () => {
+    const real = Date.now();
+    const hostAhead = 20 * 60_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => real + hostAhead);
+    // 15-minute credentials written on AWS's clock, by an issuer that measured the host 20 minutes fast.
+    const issuer = { config: { systemClockOffset: -hostAhead } };
+    const counts = { marked: 0, plain: 0 };
+    const issue = (kind: keyof typeof counts) => async () => {
+      counts[kind]++;
+      const issued = { accessKeyId: `ASIA${kind}`, secretAccessKey: 's', sessionToken: 't', expiration: new Date(real + 15 * 60_000) };
+      return kind === 'marked' ? credentialsIssuedBy(issued, issuer) : issued;
+    };
+    const options = { refreshWindowMs: 0, wrapError: (error: unknown) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) };
+    const marked = memoizeProvider(issue('marked'), options);
+    const plain = memoizeProvider(issue('plain'), options);
+    // The calling client has measured nothing yet (0), as a new client's first requests.
+    const call = (provider: typeof marked) => (provider as unknown as (o: object) => Promise<AwsCredentials>)({ callerClientConfig: { systemClockOffset: 0 } });
+    for (let i = 0; i < 3; i++) await call(marked);
+    expect(counts.marked).toBe(1);
+    // Unmarked, they look expired on the host's clock: asked again each time (the issuer's skew decides only its own).
+    for (let i = 0; i < 3; i++) await call(plain);
+    expect(counts.plain).toBe(3);
+  });
+
+  it('credentialsIssuedBy() marks a copy, invisibly: the mark is no key, JSON or spread of the credentials; an issuer that is no SDK client leaves them as they are', () => {
+    const issued = Object.freeze({ accessKeyId: 'ASIAISSUED', secretAccessKey: 'issued-secret', sessionToken: 'issued-token' });
+    const marked = credentialsIssuedBy(issued, { config: { systemClockOffset: -1_200_000 } });
+    expect(marked).not.toBe(issued);
+    expect(marked).toEqual(issued);
+    expect(Reflect.ownKeys(marked)).toHaveLength(4);
+    expect(Object.keys(marked)).toEqual(Object.keys(issued));
+    expect(JSON.stringify(marked)).toBe(JSON.stringify(issued));
+    expect(Object.getOwnPropertySymbols({ ...marked })).toEqual([]);
+    for (const notAClient of [
+      undefined,
+      null,
+      {},
+      { config: undefined },
+      { config: { systemClockOffset: '0' } },
+      { config: { systemClockOffset: Number.NaN } },
+    ]) {
+      expect(credentialsIssuedBy(issued, notAClient as never)).toBe(issued);
+    }
   });
 
   it('leaves credentials that were already replaced: a late caller with the old ones gets the new ones, no second refresh', async () => {
