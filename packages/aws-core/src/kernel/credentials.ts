@@ -59,13 +59,22 @@ const ISSUER_CLOCK = Symbol.for('@dbp/aws-core/issuer-clock@1');
  * the credentials unmarked.
  *
  * @example
- * const issued = await tokens.send(new GetTokenCommand({}));
- * return credentialsIssuedBy(toCredentials(issued), tokens);
+ * const tenantCredentials = (tenant: string) =>
+ *   keyedCredentials(`session:${tenant}`, async ({ factory }) => {
+ *     const sts = factory!.getClient(STSClient, { region: 'eu-west-1' });
+ *     const { Credentials: issued } = await sts.send(new GetSessionTokenCommand({}));
+ *     const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = issued!;
+ *     return credentialsIssuedBy({ accessKeyId: AccessKeyId!, secretAccessKey: SecretAccessKey!, sessionToken: SessionToken, expiration: Expiration }, sts);
+ *   });
  */
 export function credentialsIssuedBy<T extends AwsCredentials>(credentials: T, issuer: { readonly config?: unknown }): T {
   const offset = (issuer?.config as { readonly systemClockOffset?: unknown } | undefined)?.systemClockOffset;
   if (typeof credentials !== 'object' || credentials === null || typeof offset !== 'number' || !Number.isFinite(offset)) return credentials;
-  return Object.defineProperty({ ...credentials }, ISSUER_CLOCK, { value: offset });
+  // Own fields as they are; the declared ones also from getters (a class instance's).
+  const given = credentials as unknown as Record<string, unknown>;
+  const copy: Record<string, unknown> = { ...given };
+  for (const { name } of CREDENTIAL_FIELDS) if (!(name in copy) && name in given) copy[name] = given[name];
+  return Object.defineProperty(copy, ISSUER_CLOCK, { value: offset }) as unknown as T;
 }
 
 /** The issuer's clock offset `credentialsIssuedBy()` left on what a provider resolved, if any. */

@@ -137,6 +137,23 @@ describe('invalidate', () => {
     expect(Object.keys(marked)).toEqual(Object.keys(issued));
     expect(JSON.stringify(marked)).toBe(JSON.stringify(issued));
     expect(Object.getOwnPropertySymbols({ ...marked })).toEqual([]);
+    // A class instance whose fields are getters: the copy has them.
+    class Issued {
+      get accessKeyId() {
+        return 'ASIAGETTER';
+      }
+      get secretAccessKey() {
+        return 'getter-secret';
+      }
+      get expiration() {
+        return new Date(0);
+      }
+    }
+    expect({ ...credentialsIssuedBy(new Issued(), { config: { systemClockOffset: 0 } }) }).toEqual({
+      accessKeyId: 'ASIAGETTER',
+      secretAccessKey: 'getter-secret',
+      expiration: new Date(0),
+    });
     for (const notAClient of [
       undefined,
       null,
