@@ -32,6 +32,7 @@ export type {
   AwsCredentials,
   AwsSession,
   ClearCacheFilter,
+  ClientConfigOption,
   ClientFactoryOptions,
   ClientFor,
   ClientOf,

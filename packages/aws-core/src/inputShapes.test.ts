@@ -192,6 +192,14 @@ describe('region, profile and credentials given in config', () => {
     expect(() => factory.getClient(alpha, { credentials: A, config: { region: 'eu-wset-1' } })).toThrow(
       expect.objectContaining({ code: 'INVALID_REGION', suggestion: 'eu-west-1' }),
     );
+    // …and its errors name it as given: config.region, not region.
+    expect(() => factory.getClient(alpha, { credentials: A, config: { region: 'eu-wset-1' } })).toThrow(
+      "Region 'eu-wset-1' from config.region is not a valid AWS region — did you mean 'eu-west-1'? Fix config.region.",
+    );
+    // The SDK takes a region provider; the factory cannot key one by value, and says what to pass.
+    expect(() => factory.getClient(alpha, { credentials: A, config: { region: async () => 'eu-west-1' } } as never)).toThrow(
+      "config.region must be a string such as 'us-east-1', got a function. Resolve a region provider first: the region is part of the cache key.",
+    );
   });
 
   it.each([

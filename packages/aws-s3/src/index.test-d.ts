@@ -20,6 +20,10 @@ describe('typed getClient for s3', () => {
     factory.getClient(s3, { config: { maxAttempts: 'three' } });
     // @ts-expect-error unknown options are refused at compile time too
     factory.getClient('s3', { regoin: 'us-east-1' });
+    // config.region stands for the region option: a string (a provider function cannot be keyed by value)
+    factory.getClient(s3, { config: { region: 'eu-west-1', forcePathStyle: true } });
+    // @ts-expect-error the SDK takes a region provider; the factory does not
+    factory.getClient(s3, { config: { region: async () => 'eu-west-1' } });
   });
 
   it('refuses ids no package registered', () => {

@@ -13,7 +13,8 @@ const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
 export type RegionSource =
   | { readonly from: 'environment'; readonly variable: string }
   | { readonly from: 'defaultRegion' }
-  | { readonly from: 'config'; readonly profile: string | undefined };
+  | { readonly from: 'config'; readonly profile: string | undefined }
+  | { readonly from: 'clientConfig' };
 
 /** The environment variables a region is read from, in this order; an empty one counts as unset. */
 const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;

@@ -135,6 +135,9 @@ function resolveCredentials(credentials: unknown, profile: string | undefined, c
   };
 }
 
+/** Where a region given as `config.region` comes from, for its errors. */
+const CLIENT_CONFIG: RegionSource = { from: 'clientConfig' };
+
 /**
  * Resolves region, profile and credentials. `config.region`,
  * `config.profile` and `config.credentials` are accepted as aliases of the
@@ -149,7 +152,8 @@ export function resolveSession(read: CallRead, config: Record<string, unknown> |
     if (aliased !== undefined && aliased !== read[name]) throw fail('INVALID_OPTIONS.conflict', { name });
     return read[name];
   };
-  const region = context.region(pick('region'));
+  // Given as `config.region` only: errors name it so.
+  const region = context.region(pick('region'), read.region === undefined && config?.region !== undefined ? CLIENT_CONFIG : undefined);
   if (region === undefined && context.platform.flavor === 'web') throw fail('MISSING_REGION.web', { server: onServer() });
   const profile = pick('profile');
   if (profile !== undefined && (typeof profile !== 'string' || profile.length === 0 || profile.trim() !== profile)) {

@@ -456,6 +456,18 @@ export interface SessionOptions {
 }
 
 /**
+ * `getClient`'s `config`: the SDK client configuration, every field optional,
+ * with `region` a string (the SDK also takes a provider function, which
+ * cannot be keyed by value: it is refused at run time, so here at compile time).
+ *
+ * @typeParam TConfig - the SDK client configuration of the service.
+ */
+export type ClientConfigOption<TConfig> = Omit<Partial<TConfig>, 'region'> & {
+  /** The same as the `region` option (given both ways, they must be equal). */
+  region?: string | undefined;
+};
+
+/**
  * Options of `getClient`. Equal options give the same client whatever their
  * object identity.
  *
@@ -472,7 +484,7 @@ export interface GetClientOptions<TConfig = Record<string, unknown>> extends Ses
    * not the same object or function), `getClient` throws `INVALID_OPTIONS`
    * rather than drop one.
    */
-  config?: Partial<TConfig> | undefined;
+  config?: ClientConfigOption<TConfig> | undefined;
   /** Use another tier than the service's own for this client. */
   tier?: TierName | undefined;
 }

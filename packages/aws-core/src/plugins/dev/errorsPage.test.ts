@@ -25,6 +25,7 @@ const REGION_SOURCES: readonly MessageValues[] = [
   { from: 'defaultRegion' },
   { from: 'config', profile: 'work' },
   { from: 'config' },
+  { from: 'clientConfig' },
 ];
 
 /** Details for every message, one sample per case: the compiler keeps the list complete. */
@@ -138,7 +139,10 @@ const SAMPLES: { readonly [Id in MessageId]: readonly MessageValues[] } = {
   ],
   'CREDENTIAL_PROVIDER_FAILED.notCredentials': [{}],
   'CREDENTIAL_PROVIDER_FAILED.expiration': [{ got: 'a string' }],
-  'INVALID_REGION.type': [{ got: 'a number' }, { got: 'a number', from: 'defaultRegion' }],
+  'INVALID_REGION.type': REGION_SOURCES.flatMap((source) => [
+    { got: 'a number', ...source },
+    { got: 'a function', ...source },
+  ]),
   'INVALID_REGION.malformed': REGION_SOURCES.flatMap((source) => [
     { region: 'us-east-l', suggestion: 'us-east-1', ...source },
     { region: 'nowhere', ...source },
@@ -208,7 +212,10 @@ describe('the Errors page', () => {
       expect(real, `${id}: the page's template for this case`).toMatch(pattern(template.text));
       shown.add(index as number);
     }
-    expect([...shown].sort(), `${id}: templates on the page that no sample reaches`).toEqual(templates.map((_, index) => index));
+    expect(
+      [...shown].sort((a, b) => a - b),
+      `${id}: templates on the page that no sample reaches`,
+    ).toEqual(templates.map((_, index) => index));
     for (const template of templates) {
       expect(page).toContain(`> ${template.text.split('\n').join('\n> ')}`);
       if (template.when !== '') expect(page).toContain(`When ${template.when}:`);

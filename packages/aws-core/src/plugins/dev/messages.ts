@@ -220,6 +220,7 @@ function unknownService(d: Values): string {
 function regionFrom(d: Values, suggestion?: unknown): readonly [string, string] {
   if (d.from === 'environment') return [` from the ${d.variable} environment variable`, ` Fix ${d.variable}, or pass region.`];
   if (d.from === 'defaultRegion') return [" from the factory's defaultRegion", ' Fix defaultRegion (createClientFactory() or configureClientFactory()).'];
+  if (d.from === 'clientConfig') return [' from config.region', ' Fix config.region.'];
   if (d.from === 'config') {
     const profile = d.profile ? `profile '${clip(String(d.profile))}'` : "the profile AWS_PROFILE names (else 'default')";
     // The file's line as it should read: the suggestion when there is one (an example region would read as the fix).
@@ -410,7 +411,7 @@ const MESSAGES: { readonly [TId in MessageId]: (details: Values) => string } = {
     `The credential provider returned an expiration that is not a date (${d.got}). Return a Date, an ISO 8601 string or epoch milliseconds.`,
 
   'INVALID_REGION.type': (d: Values): string =>
-    `${d.from === 'defaultRegion' ? 'defaultRegion' : 'region'} must be a string such as 'us-east-1', got ${d.got}.`,
+    `${d.from === 'defaultRegion' ? 'defaultRegion' : d.from === 'clientConfig' ? 'config.region' : 'region'} must be a string such as 'us-east-1', got ${d.got}.${d.got === 'a function' ? ' Resolve a region provider first: the region is part of the cache key.' : ''}`,
   'INVALID_REGION.malformed': (d: Values): string => {
     const [from, fix] = regionFrom(d, d.suggestion);
     return `Region '${clip(String(d.region), 64)}'${from} is not a valid AWS region${d.suggestion ? ` — did you mean '${d.suggestion}'?` : '. Use a region code such as us-east-1 (lower case, dashes, a number at the end).'}${fix}`;
