@@ -22,6 +22,7 @@ describe('AwsClientFactory.getInstance', () => {
   });
 
   it('refuses construction from outside and says what to use instead', () => {
+    // @ts-expect-error the constructor is private: a compile error in TypeScript, and refused when run (JavaScript callers)
     const construct = () => new AwsClientFactory();
     expect(construct).toThrow(AwsClientError);
     expect(construct).toThrow(/getInstance\(\).*createClientFactory\(/);

@@ -118,10 +118,11 @@ export class AwsClientFactory {
   readonly #warmUps = new Set<() => void>();
 
   /**
-   * Not public: use `AwsClientFactory.getInstance()` or `createClientFactory()`.
+   * Not public: use `AwsClientFactory.getInstance()` or `createClientFactory()`
+   * (`new AwsClientFactory()` is a compile error in TypeScript).
    * @throws AwsClientError when called from outside.
    */
-  constructor(token?: unknown, options?: ClientFactoryOptions) {
+  private constructor(token?: unknown, options?: ClientFactoryOptions) {
     if (token !== CONSTRUCT) throw fail('CONSTRUCTOR_IS_PRIVATE');
     this.#setUp(readFactoryOptions(options));
     Object.defineProperty(this, FACTORY_BRAND, { value: true });
@@ -529,5 +530,6 @@ export function configureClientFactory(options: ClientFactoryOptions): AwsClient
  * ```
  */
 export function createClientFactory(options?: ClientFactoryOptions): AwsClientFactory {
-  return new AwsClientFactory(CONSTRUCT, options);
+  // The constructor is private to users, not to this module.
+  return new (AwsClientFactory as unknown as new (token: symbol, options?: ClientFactoryOptions) => AwsClientFactory)(CONSTRUCT, options);
 }
