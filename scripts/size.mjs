@@ -23,13 +23,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * What CI enforces today: the largest measured overhead across the services
- * (bedrock, 15,960 B) plus a little. The core's web build is over the target
+ * (bedrock, 15,990 B) plus a little. The core's web build is over the target
  * (see the report this prints): lower this as it shrinks, and never raise it
  * without naming, in the commit that raises it, what the bytes bought
  * (`git log -L '/OVERHEAD_BUDGET_BYTES =/,+1:scripts/size.mjs'` lists every
  * step and its reason).
  */
-const OVERHEAD_BUDGET_BYTES = 15_990;
+const OVERHEAD_BUDGET_BYTES = 16_050;
 
 /**
  * What CI enforces today: the measured overhead (85,290 B: the core's Node

@@ -203,15 +203,24 @@ export class ClientCache {
     return ++this.#tick;
   }
 
-  /** Adds an entry, then removes the least recently used beyond `maxClients`. */
+  /** Adds an entry; `trim()` then evicts past `maxClients`. */
   add(entry: CacheEntry): void {
     this.#entries.set(entry.key, entry);
+    this.#arm();
+  }
+
+  /**
+   * Evicts the least recently used entries past `maxClients`: called once the
+   * entry just added is reported created, so that a listener sees a client's
+   * create before the evictions it causes (and before its own evict, should
+   * that listener clear the cache).
+   */
+  trim(): void {
     while (this.#entries.size > this.#maxClients) {
       let oldest: CacheEntry | undefined;
       for (const candidate of this.#entries.values()) if (oldest === undefined || candidate.tick < oldest.tick) oldest = candidate;
       this.#expire(oldest as CacheEntry, 'evicted');
     }
-    this.#arm();
   }
 
   /** Forgets an entry (the factory drains it). */

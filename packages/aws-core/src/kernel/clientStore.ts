@@ -185,6 +185,7 @@ export class ClientStore {
       this.#cache.add(entry);
       fast?.add(entry);
       this.#report.created(entry);
+      this.#cache.trim();
       if (call.credentials.source.byIdentity && this.#trap !== undefined) {
         const tripped = this.#trap.note(entry, now);
         if (tripped !== undefined) this.#report.providerPerCall(entry.service, tripped);

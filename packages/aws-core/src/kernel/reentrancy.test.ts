@@ -256,6 +256,35 @@ describe('a listener that clears the cache while a client is being created', () 
   });
 });
 
+describe('a listener that clears the cache on an LRU eviction (maxClients)', () => {
+  it("sees each client's create before its evict and destroy: the eviction a new client causes is reported after the new client's create", () => {
+    const events: string[] = [];
+    let clearing = false;
+    const factory = createClientFactory({
+      maxClients: 1,
+      onEvent: (event) => {
+        const client = 'region' in event ? event.region : undefined;
+        events.push(`${event.name} ${client}`);
+        if (event.name === 'dbp:aws:client:evict' && !clearing) {
+          clearing = true;
+          factory.clearCache();
+        }
+      },
+    });
+    factory.getClient(alpha, { region: 'eu-west-1', credentials });
+    factory.getClient(alpha, { region: 'eu-west-2', credentials });
+    const seen = (name: string, of: string) => events.indexOf(`${name} ${of}`);
+    for (const of of ['eu-west-1', 'eu-west-2']) {
+      const created = seen('dbp:aws:client:create', of);
+      expect(created, events.join('\n')).toBeGreaterThanOrEqual(0);
+      for (const later of ['dbp:aws:client:evict', 'dbp:aws:client:destroy']) {
+        const at = seen(later, of);
+        if (at >= 0) expect(at, `${later} ${of} before its create:\n${events.join('\n')}`).toBeGreaterThan(created);
+      }
+    }
+  });
+});
+
 describe('a listener that disposes the factory while a client is being created', () => {
   it('makes that getClient throw FACTORY_DISPOSED instead of handing out the destroyed client', () => {
     const factory = createClientFactory({
