@@ -1,9 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import { Agent, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type AwsClientFactory, createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
 import { type LocalAws, startLocalAws } from '@dbp/aws-testkit';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, openSockets, portOf, runScript } from './helpers.js';
 import { STALLED_SENT, type StallingServer, startStallingServer } from './stallingServer.js';
@@ -12,6 +13,29 @@ import { STALLED_SENT, type StallingServer, startStallingServer } from './stalli
 // promise, waits at most disposeGraceMs (default 5 s) for in-flight
 // responses, then destroys every client and any body still
 // open, so an unread body never keeps sockets or the process alive.
+
+/**
+ * Who owns a client's request handler and agent: the factory (options), the
+ * caller (an agent in the options, or a handler instance). Dispose never
+ * destroys the caller's, and must stop their requests all the same.
+ */
+const HANDLER_OWNERS = [
+  ['the factory', () => ({ config: { httpAgent: { maxSockets: 2 } } as object, agent: undefined })],
+  [
+    "the caller's agent",
+    () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+      return { config: { httpAgent: agent } as object, agent };
+    },
+  ],
+  [
+    "the caller's handler",
+    () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+      return { config: new NodeHttpHandler({ httpAgent: agent }) as object, agent };
+    },
+  ],
+] as const;
 
 let local: LocalAws;
 let server: StallingServer;
@@ -145,11 +169,13 @@ describe('dispose()', () => {
 
   // Review 11: requests waiting in the agent's queue for a socket were failed with
   // FACTORY_DISPOSED, but destroying the agent made it open new sockets for them and send them
-  // after dispose() resolved (validly signed: the writes ran).
-  it('sends nothing once it resolves: requests still waiting for a socket are dropped, not sent on new connections', async () => {
+  // after dispose() resolved (validly signed: the writes ran). Review 15: with the caller's agent
+  // or handler (never destroyed), the queued requests were sent on the sockets the stalled ones freed.
+  it.each(HANDLER_OWNERS)('sends nothing once it resolves: requests still waiting for a socket (%s) are dropped, not sent', async (_owner, requestHandler) => {
     const factory = createClientFactory({ disposeGraceMs: 200 });
     const options = local.clientOptions('s3');
-    const client = factory.getClient(s3, { ...options, config: { ...options.config, requestHandler: { httpAgent: { maxSockets: 2 } } } });
+    const handler = requestHandler();
+    const client = factory.getClient(s3, { ...options, config: { ...options.config, requestHandler: handler.config } });
     const before = local.requests.count('s3', { operation: 'PutObject' });
     local.faults.inject('s3', { kind: 'stall-after-headers', count: 6 }, { operation: 'PutObject' });
     try {
@@ -164,12 +190,31 @@ describe('dispose()', () => {
       await factory.dispose();
 
       expect(await Promise.all(sends)).toEqual(Array(6).fill('FACTORY_DISPOSED'));
-      // A request given a new connection is sent within milliseconds.
+      // A request given a new connection, or one freed, is sent within milliseconds.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(local.requests.count('s3', { operation: 'PutObject' }) - before).toBe(2);
+      // The caller's agent is the caller's: it is not destroyed, and holds no socket of those requests.
+      if (handler.agent !== undefined) {
+        expect(handler.agent.destroyed ?? false).toBe(false);
+        expect(Object.values(handler.agent.sockets).flat()).toEqual([]);
+      }
     } finally {
       local.faults.clear('s3');
+      handler.agent?.destroy();
     }
+  });
+
+  it('refuses a new request once it is called, on a client still draining a body too', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 2_000 });
+    const client = factory.getClient(s3, local.clientOptions('s3'));
+    const { Body } = await client.send(new GetObjectCommand({ Bucket: 'dispose', Key: 'object' }));
+    const disposing = factory.dispose();
+    const before = local.requests.count('s3');
+    await expect(client.send(new PutObjectCommand({ Bucket: 'dispose', Key: 'during-grace', Body: 'v' }))).rejects.toMatchObject({ code: 'FACTORY_DISPOSED' });
+    expect(local.requests.count('s3')).toBe(before);
+    // The body being read still finishes within the grace period.
+    expect(await whole((Body as unknown as NodeBody).transformToString())).toBe('whole');
+    await disposing;
   });
 });
 
@@ -203,13 +248,23 @@ console.log(JSON.stringify({ received, before, bodyDestroyed: Body.destroyed, af
 
 // Requests queued for a socket past the SDK's one-second deferral of its connect timer: the timer,
 // cleared only by a socket, kept the process alive for the connection timeout (60 s here).
+// The handler and agent are the factory's, or the caller's (OWNER), which dispose() never destroys:
+// their requests, stalled or queued, must end all the same (review 15: the process never exited).
 const queuedScript = `
+import { Agent } from 'node:http';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 const options = JSON.parse(process.env.S3_OPTIONS);
 const factory = createClientFactory({ disposeGraceMs: 200 });
-const client = factory.getClient(s3, { ...options, config: { ...options.config, requestHandler: { httpAgent: { maxSockets: 2 }, connectionTimeout: 60_000 } } });
+const agent = () => new Agent({ keepAlive: true, maxSockets: 2 });
+const requestHandler = {
+  factory: { httpAgent: { maxSockets: 2 }, connectionTimeout: 60_000 },
+  agent: { httpAgent: agent(), connectionTimeout: 60_000 },
+  handler: new NodeHttpHandler({ httpAgent: agent(), connectionTimeout: 60_000 }),
+}[process.env.OWNER];
+const client = factory.getClient(s3, { ...options, config: { ...options.config, requestHandler } });
 const sends = Array.from({ length: 6 }, (_, i) => client.send(new PutObjectCommand({ Bucket: 'dispose', Key: 'child-queued-' + i, Body: 'v' })).then(() => 'sent', (error) => error.code));
 await new Promise((resolve) => setTimeout(resolve, 1_500));
 await factory.dispose();
@@ -261,23 +316,27 @@ describe('a process that disposes its factory', () => {
     expect(await eventually(() => server.openConnections() === 0), `${server.openConnections()} connections open`).toBe(true);
   });
 
-  it('exits at once with requests dropped from the socket queue, whatever the connection timeout', async () => {
-    local.faults.inject('s3', { kind: 'stall-after-headers', count: 6 }, { operation: 'PutObject' });
-    try {
-      const { code, signal, stdout, stderr, exitAfterOutputMs } = await runScript(
-        queuedScript,
-        { S3_OPTIONS: JSON.stringify(local.clientOptions('s3')) },
-        30_000,
-      );
-      expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
-      expect(code, stderr).toBe(0);
-      const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { codes: string[]; after: string[] };
-      expect(report.codes).toEqual(Array(6).fill('FACTORY_DISPOSED'));
-      expect(report.after).toEqual([]);
-      // It ends as soon as it has reported (a connect timer left armed held it for a minute).
-      expect(exitAfterOutputMs).toBeLessThan(5_000);
-    } finally {
-      local.faults.clear('s3');
-    }
-  }, 40_000);
+  it.each(['factory', 'agent', 'handler'])(
+    'exits at once with requests stalled and queued for a socket, whatever the connection timeout (owner: %s)',
+    async (owner) => {
+      local.faults.inject('s3', { kind: 'stall-after-headers', count: 6 }, { operation: 'PutObject' });
+      try {
+        const { code, signal, stdout, stderr, exitAfterOutputMs } = await runScript(
+          queuedScript,
+          { S3_OPTIONS: JSON.stringify(local.clientOptions('s3')), OWNER: owner },
+          30_000,
+        );
+        expect(signal, `the process did not exit on its own: ${stdout} ${stderr}`).toBeNull();
+        expect(code, stderr).toBe(0);
+        const report = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { codes: string[]; after: string[] };
+        expect(report.codes).toEqual(Array(6).fill('FACTORY_DISPOSED'));
+        expect(report.after).toEqual([]);
+        // It ends as soon as it has reported (a connect timer left armed held it for a minute).
+        expect(exitAfterOutputMs).toBeLessThan(5_000);
+      } finally {
+        local.faults.clear('s3');
+      }
+    },
+    40_000,
+  );
 });

@@ -156,7 +156,7 @@ describe('getClient configuration', () => {
     expect(client.config.credentials).toBe(factory.getSession({ region: 'eu-central-1', credentials: creds }).credentials);
   });
 
-  it('merges a plain-object requestHandler over the tier timeouts and passes a handler instance through', () => {
+  it('merges a plain-object requestHandler over the tier timeouts and passes a handler instance through', async () => {
     const factory = createClientFactory();
     const merged = factory.getClient(alpha, {
       region: 'us-east-1',
@@ -164,13 +164,35 @@ describe('getClient configuration', () => {
       config: { requestHandler: { socketTimeout: 5, httpsAgent: { maxSockets: 9 } } },
     }) as FakeClient;
     expect(merged.config.requestHandler).toEqual({ connectionTimeout: 10_000, socketTimeout: 5, httpsAgent: { maxSockets: 9 } });
-    const instance = new (class {
-      handle() {
-        return Promise.resolve({});
+    const calls: { self: unknown; options: unknown }[] = [];
+    class Handler {
+      readonly #calls = calls;
+      handle(_request: unknown, options?: unknown) {
+        this.#calls.push({ self: this, options });
+        // requestTimeout 0 here: an exchange that never answers.
+        return (options as { requestTimeout?: number }).requestTimeout === 0 ? new Promise(() => {}) : Promise.resolve({});
       }
-    })();
+      metadata = { handlerProtocol: 'h9' };
+    }
+    const instance = new Handler();
     const passed = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { requestHandler: instance } }) as FakeClient;
-    expect(passed.config.requestHandler).toBe(instance);
+    // The instance itself, seen by the SDK through a view (lifecycle plug-in) whose handle() adds
+    // an abort signal of the factory's, for dispose(): it runs on the instance, with the caller's options.
+    const view = passed.config.requestHandler as Handler;
+    expect(view).toBeInstanceOf(Handler);
+    expect(view.metadata).toBe(instance.metadata);
+    expect(view.constructor).toBe(Handler);
+    const given = new AbortController();
+    await view.handle({}, { requestTimeout: 5, abortSignal: given.signal });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.self).toBe(instance);
+    expect(calls[0]?.options).toMatchObject({ requestTimeout: 5, abortSignal: expect.any(AbortSignal) });
+    // The caller's signal still aborts it, with its reason.
+    void view.handle({}, { requestTimeout: 0, abortSignal: given.signal });
+    const signal = (calls[1]?.options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+    expect(signal).not.toBe(given.signal);
+    given.abort('the caller');
+    expect(signal).toMatchObject({ aborted: true, reason: 'the caller' });
   });
 
   it('drops prototype-polluting keys from config and never touches Object.prototype', () => {

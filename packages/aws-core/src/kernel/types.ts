@@ -478,7 +478,10 @@ export interface GetClientOptions<TConfig = Record<string, unknown>> extends Ses
    * Any SDK client configuration for the service (`endpoint`,
    * `forcePathStyle`, `maxAttempts`, `requestHandler`, `logger`, …). Wins
    * over the tier. A plain-object `requestHandler` is merged over the tier's
-   * timeouts; a handler instance replaces them. `config.region`,
+   * timeouts; a handler instance replaces them (on Node the client's
+   * `config.requestHandler` is then a view of it whose `handle()` adds an
+   * abort signal of the factory's, so `dispose()` ends the client's requests
+   * on a handler it never destroys). `config.region`,
    * `config.profile` and `config.credentials` stand for the options of the
    * same name; given both ways with different values (for `credentials`:
    * not the same object or function), `getClient` throws `INVALID_OPTIONS`

@@ -28,7 +28,7 @@ import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
 import type { ClientStatsEntry } from '../../kernel/types.js';
 import { hideRequest, watchBody } from './bodies.js';
-import { dropQueuedRequests, socketStats } from './sockets.js';
+import { dropQueuedRequests, handlerAgents, socketStats } from './sockets.js';
 
 /** Who watches streaming bodies (the factory's abandoned-body watch). */
 export interface BodyWatchers {
@@ -120,6 +120,60 @@ function abortRetriesWith(context: RequestContext | undefined, abort: AbortContr
   smithy.abortSignal = signal;
 }
 
+/** What the SDK passes a request handler's `handle()` beside the request. */
+interface HandleOptions {
+  readonly abortSignal?: unknown;
+}
+
+/**
+ * The client's request handler as the SDK calls it: each `handle()` (one
+ * attempt's HTTP exchange) also gets an abort signal of its own, listed in
+ * `exchanges` until its response has been read, so that `dispose()` can end the exchanges
+ * still running once its grace period is over, whoever owns their socket: a
+ * handler or agents the caller passed are never destroyed, and without this
+ * a request still queued for the caller's agent was sent after `dispose()`
+ * resolved, and a stalled one kept the process alive. The caller's own
+ * signal (`send(command, { abortSignal })`) still aborts it. Everything else
+ * reads through to the handler itself (a Proxy), as its own methods run on it.
+ */
+function abortableHandler(handler: object, exchanges: Set<AbortController>): object {
+  const handle = (request: unknown, options?: HandleOptions): unknown => {
+    const given = options?.abortSignal as AbortSignal | undefined;
+    const own = (handler as { handle: (request: unknown, options?: HandleOptions) => unknown }).handle.bind(handler);
+    // A caller's signal that is no platform AbortSignal (an SDK v2-style one) is left as it is.
+    if (given !== undefined && !(given instanceof AbortSignal)) return own(request, options);
+    const exchange = new AbortController();
+    const forward = (): void => exchange.abort(given?.reason);
+    if (given?.aborted) forward();
+    else given?.addEventListener('abort', forward, { once: true });
+    exchanges.add(exchange);
+    const settle = (): void => {
+      exchanges.delete(exchange);
+      given?.removeEventListener('abort', forward);
+    };
+    try {
+      const result = own(request, { ...options, abortSignal: exchange.signal });
+      Promise.resolve(result).then((output) => {
+        // Running until its response is read: a body stalled after the headers holds its socket too.
+        const body = (output as { response?: { body?: unknown } } | undefined)?.response?.body as { once?: unknown; destroyed?: unknown } | undefined;
+        if (typeof body?.once !== 'function' || body.destroyed === true) return settle();
+        for (const event of ['end', 'error', 'close']) (body.once as (event: string, listener: () => void) => void).call(body, event, settle);
+      }, settle);
+      return result;
+    } catch (error) {
+      settle();
+      throw error;
+    }
+  };
+  return new Proxy(handler, {
+    get(target, key) {
+      if (key === 'handle' && typeof (target as { handle?: unknown }).handle === 'function') return handle;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' && key !== 'constructor' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Whether an output streams: it holds the raw body itself (a `Body` blob) or an event stream (an async iterable). */
 function isStreaming(output: Record<string, unknown> | undefined, raw: unknown): boolean {
   if (typeof output !== 'object' || output === null || typeof raw !== 'object' || raw === null) return false;
@@ -145,6 +199,8 @@ export class Drain implements Lifecycle {
   readonly #running = new Set<Running>();
   /** Held clients used again after their removal, idle now: destroyed when their timer fires (see `#settle`). */
   readonly #idle = new Map<CacheEntry, ReturnType<typeof setTimeout>>();
+  /** Each client's HTTP exchanges running now (see `abortableHandler`). */
+  readonly #exchanges = new WeakMap<CacheEntry, Set<AbortController>>();
 
   constructor(report: Report, watchers: BodyWatchers | undefined) {
     this.#report = report;
@@ -164,8 +220,17 @@ export class Drain implements Lifecycle {
 
   /** Counts a client's requests, from `send()` to the end of the response. */
   track(entry: CacheEntry): void {
+    const config = (entry.client as { config?: { requestHandler?: unknown } }).config;
+    const handler = config?.requestHandler;
+    if (typeof handler === 'object' && handler !== null && typeof (handler as { handle?: unknown }).handle === 'function') {
+      const exchanges = new Set<AbortController>();
+      this.#exchanges.set(entry, exchanges);
+      (config as { requestHandler: unknown }).requestHandler = abortableHandler(handler, exchanges);
+    }
     const tracker = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
-      if (entry.state === 'destroyed') this.#reopen(entry, context);
+      // Once dispose() is called nothing new is sent, on a client still draining a body too.
+      if (this.#closed) throw notSent(entry, context);
+      if (entry.state === 'destroyed') this.#reopen(entry);
       else this.#wake(entry);
       entry.inFlight++;
       let streaming = false;
@@ -228,8 +293,7 @@ export class Drain implements Lifecycle {
    * again and is destroyed again once idle, and `dispose()` sees it. After
    * `dispose()` such a request is refused: dispose is final.
    */
-  #reopen(entry: CacheEntry, context: RequestContext | undefined): void {
-    if (this.#closed) throw notSent(entry, context);
+  #reopen(entry: CacheEntry): void {
     entry.state = 'retired';
     entry.reopened = true;
     this.#draining.add(entry);
@@ -286,11 +350,26 @@ export class Drain implements Lifecycle {
     }
     this.#running.clear();
     for (const entry of [...this.#draining]) {
-      // Requests still waiting for a socket of the client's own agents, failed above: out of the
-      // queues before the agents are destroyed (which would open new sockets and send them).
-      if (Socket !== undefined)
-        dropQueuedRequests(factoryAgents(entry), fail('FACTORY_DISPOSED.request', { service: entry.service, operation: 'queued', ms: graceMs }), Socket);
+      // The bodies first, so that their readers get this error (not the reset an ended exchange gives).
       for (const body of entry.bodies) body.destroy(fail('FACTORY_DISPOSED.body', { service: entry.service, operation: body.operation, ms: graceMs }));
+      // Then its HTTP exchanges still running or queued, on any socket (a caller's handler or agents
+      // included): ended, so nothing is sent after this and no socket of theirs keeps the process
+      // alive. All in this same turn: a socket a destroyed body frees is not handed on before.
+      // (Each request's caller got its error above: this one only ends the exchange.)
+      const ended = fail('FACTORY_DISPOSED.request', { service: entry.service, operation: 'queued', ms: graceMs });
+      const exchanges = this.#exchanges.get(entry);
+      for (const exchange of exchanges ?? []) exchange.abort(ended);
+      exchanges?.clear();
+      // Requests still waiting for a socket of the client's own agents, failed above: out of the
+      // queues before the agents are destroyed (which would open new sockets and send them). Of the
+      // caller's agents, only the requests the exchanges' abort destroyed: theirs, ended the same way
+      // (the SDK's connect timer of a request that never got a socket held the process for its timeout).
+      if (Socket !== undefined) {
+        const own = factoryAgents(entry);
+        dropQueuedRequests(own, ended, Socket);
+        const callers = handlerAgents(entry.client).filter((agent) => !own.includes(agent as never));
+        dropQueuedRequests(callers, ended, Socket, (request) => (request as { destroyed?: unknown }).destroyed === true);
+      }
       this.#destroy(entry, 'disposed');
     }
   }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type CacheEntry, factoryAgents } from '../../kernel/clientCache.js';
-import { dropQueuedRequests } from './sockets.js';
+import { dropQueuedRequests, socketStats } from './sockets.js';
 
 // Where no wire matters: a request as Node's agent queues it, stood in for by an EventEmitter.
 // (internal/e2e/src/dispose.test.ts drops real ones, against the testkit.)
@@ -65,5 +65,26 @@ describe('dropQueuedRequests', () => {
     dropQueuedRequests(factoryAgents(entry(false, [callers.agent])), new Error('disposed'), Socket);
     expect(ours.requests).toEqual({});
     expect(callers.requests['127.0.0.1:4566:']).toHaveLength(1);
+  });
+
+  // Review 15: of an agent the caller passed (shared with others), only this client's requests go,
+  // which dispose() aborted (destroyed); another's waiting request stays queued, untouched.
+  it("with `only`, drops just the requests it picks from the caller's agents and keeps the rest queued", () => {
+    const ours = Object.assign(new QueuedRequest(), { destroyed: true });
+    const theirs = new QueuedRequest();
+    const { agent, requests } = agentWithQueue([ours, theirs]);
+    dropQueuedRequests([agent], new Error('disposed'), Socket, (request) => (request as { destroyed?: boolean }).destroyed === true);
+    expect(requests['127.0.0.1:4566:']).toEqual([theirs]);
+    expect(ours.handed?.destroyed).toBe(true);
+    expect(theirs.destroyedWith).toBeUndefined();
+  });
+});
+
+describe('socketStats', () => {
+  // Review 15: Node leaves a destroyed (aborted) request in the agent's queue until a socket frees; it waits for nothing.
+  it('counts as queued only the requests still waiting, not those destroyed in the queue', () => {
+    const { agent } = agentWithQueue([Object.assign(new QueuedRequest(), { destroyed: true }), new QueuedRequest()]);
+    const client = { config: { requestHandler: { configProvider: Promise.resolve({}), config: { httpAgent: agent } } } };
+    expect(socketStats(client)).toMatchObject({ queued: 1 });
   });
 });

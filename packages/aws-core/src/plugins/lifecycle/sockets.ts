@@ -62,28 +62,41 @@ export function socketStats(client: unknown): SocketStats | undefined {
   for (const agent of agentsOf(handler)) {
     inUse += count(agent.sockets);
     idle += count(agent.freeSockets);
-    queued += count(agent.requests);
+    // Requests still waiting: Node leaves destroyed ones (aborted) in the queue until a socket frees.
+    for (const queue of Object.values(agent.requests ?? {}))
+      for (const request of queue ?? []) if ((request as { destroyed?: unknown }).destroyed !== true) queued++;
   }
   return { open: inUse + idle, idle, queued, protocol: 'http/1.1' } satisfies SocketStats;
 }
 
 /**
- * Ends the requests the given agents (a client's own: `factoryAgents`) still
- * hold in their queues (waiting for a socket, nothing sent yet), with
- * `error`, and takes them out of the queues: destroying the agents afterwards
- * would otherwise open new sockets for them and send them. `socket` is
+ * Ends the requests the given agents still hold in their queues (waiting for
+ * a socket, nothing sent yet) with `error`, and takes them out of the queues:
+ * of a client's own agents (`factoryAgents`) all of them, as destroying the
+ * agents afterwards would otherwise open new sockets for them and send them;
+ * of agents others share (`only`: the caller's), only those `only` picks
+ * (the client's own requests, which dispose() aborted). `socket` is
  * `node:net`'s `Socket`, given by the caller (loaded only when needed).
  */
-export function dropQueuedRequests(agents: readonly object[], error: Error, socket: new () => Socket): void {
+export function dropQueuedRequests(agents: readonly object[], error: Error, socket: new () => Socket, only?: (request: object) => boolean): void {
   for (const agent of agents) {
     const queues = (agent as AgentLike).requests ?? {};
     for (const name of Object.keys(queues)) {
       const queue = queues[name] ?? [];
-      // The whole entry, as Node removes an emptied one: an empty queue left behind is read as holding a request.
-      delete queues[name];
-      for (const request of queue) endQueued(request as QueuedRequest, error, new socket());
+      const dropped = only === undefined ? queue : queue.filter((request) => only(request as object));
+      if (dropped.length === 0) continue;
+      const kept = queue.filter((request) => !dropped.includes(request));
+      // An emptied queue goes whole, as Node removes one: an empty queue left behind is read as holding a request.
+      if (kept.length === 0) delete queues[name];
+      else queues[name] = kept;
+      for (const request of dropped) endQueued(request as QueuedRequest, error, new socket());
     }
   }
+}
+
+/** The agents of a client's request handler (a NodeHttpHandler's, once a request has resolved its options). */
+export function handlerAgents(client: unknown): readonly object[] {
+  return agentsOf(handlerOf(client));
 }
 
 function handlerOf(client: unknown): HandlerLike | undefined {
