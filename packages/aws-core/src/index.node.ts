@@ -13,7 +13,9 @@
  */
 // The message catalog: loaded by Node itself at the first message (see package.json `imports`).
 import { linkCatalog } from '#devCatalog';
+import { AwsClientFactory } from './kernel/clientFactory.js';
 import { install } from './kernel/setup.js';
+import { withDisposeFallback } from './kernel/text.js';
 import { nodePlatform } from './platform/node.js';
 import { clientClasses } from './plugins/clientClass/index.js';
 import { dev } from './plugins/dev/index.js';
@@ -23,5 +25,6 @@ import { diagnosticsChannels } from './plugins/observe/diagnosticsChannels.js';
 import { observe } from './plugins/observe/index.js';
 
 install(nodePlatform, { fastPath, lifecycle, observe: observe(diagnosticsChannels), dev: dev(linkCatalog), clientClasses });
+withDisposeFallback(AwsClientFactory.prototype);
 
 export * from './api.js';

@@ -243,7 +243,7 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     return tracked;
   };
 
-  return {
+  const local: LocalAws = {
     region,
     // A fresh object each time: the SDK writes bookkeeping (`$source`) into credential objects.
     get credentials() {
@@ -274,4 +274,8 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
     stop,
     [Symbol.asyncDispose]: stop,
   };
+  // Where the realm has no Symbol.asyncDispose (Node 20 and 22 in a vm context: vitest's vmThreads and
+  // vmForks pools), `await using` as esbuild compiles it (tsx, vitest) looks under this key instead.
+  if (typeof Symbol.asyncDispose !== 'symbol') Object.defineProperty(local, Symbol.for('Symbol.asyncDispose'), { value: stop });
+  return local;
 }

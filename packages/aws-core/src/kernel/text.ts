@@ -120,3 +120,29 @@ export function notOptionsKind(value: object): string | undefined {
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
+
+/**
+ * Gives `target` its `dispose()` under the keys `await using` compiled by
+ * esbuild (tsx, vitest) looks up where the realm has no `Symbol.dispose` /
+ * `Symbol.asyncDispose`: `Symbol.for('Symbol.asyncDispose')`. Node 20 and 22
+ * have them only in the main realm, not in a `vm` context (vitest's
+ * `vmThreads` and `vmForks` pools), where `await using factory` threw "Object
+ * is not disposable". Nothing is added where the realm has them.
+ */
+export function withDisposeFallback(target: { dispose(): Promise<void> }): void {
+  if (typeof Symbol.asyncDispose === 'symbol') return;
+  Object.defineProperty(target, Symbol.for('Symbol.asyncDispose'), {
+    value(this: { dispose(): Promise<void> }) {
+      return this.dispose();
+    },
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(target, Symbol.for('Symbol.dispose'), {
+    value(this: { dispose(): Promise<void> }) {
+      void this.dispose();
+    },
+    configurable: true,
+    writable: true,
+  });
+}
