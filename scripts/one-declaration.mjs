@@ -39,7 +39,7 @@ for (const file of readdirSync(dist)) {
     removed++;
     continue;
   }
-  const reexport = `// The declarations are dist/${base}.d.cts, one copy for both module kinds (scripts/one-declaration.mjs).\nexport * from './${base}.cjs';\n`;
+  const reexport = `// The declarations are in ${base}.d.cts: one copy for ES modules and CommonJS.\nexport * from './${base}.cjs';\n`;
   if (readFileSync(join(dist, file), 'utf8') === reexport) continue;
   writeFileSync(join(dist, file), reexport);
   written++;

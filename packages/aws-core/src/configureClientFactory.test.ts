@@ -59,6 +59,10 @@ describe('configureClientFactory', () => {
     expect(caught).toBeInstanceOf(AwsClientError);
     expect((caught as AwsClientError).code).toBe('FACTORY_ALREADY_IN_USE');
     expect((caught as Error).message).toMatch(/before the first getClient\(\) or get<Service>Client\(\) call.*createClientFactory\(options\)/);
+    // The usual cause: a module that makes a client when imported, which runs before the entry's own code (review 15).
+    expect((caught as Error).message).toContain(
+      'imports run first: a module that makes a client when imported runs before the code of the module importing it',
+    );
     expect(getClientFactory().getClient(alpha, { credentials: creds })).toBe(client);
     expect(getClientFactory().getClient(alpha, { credentials: { ...creds } }).config.region).toBe('eu-west-1');
   });

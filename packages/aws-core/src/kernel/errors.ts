@@ -2,10 +2,11 @@
  * Errors from one place. Every error this package throws is an
  * {@link AwsClientError} (or a subclass) with a stable `code`, a message that
  * says what to do next, and the underlying error as `cause` where there is one.
- * The full texts are a development aid (`plugins/dev/messages.ts`, installed
- * through `setMessageFormat`); without it a message is its short form
- * (`kernel/messages.ts`). Every field (`code`, `region`, `suggestion`) is set
- * the same way in every build.
+ * The full texts come with the Node build (Node, Bun, Deno, Lambda) and a web
+ * bundle built for development; a production web bundle
+ * (`process.env.NODE_ENV` = `'production'`) gives each message's short form:
+ * its code and a link to its explanation. Every field (`code`, `region`,
+ * `suggestion`) is set the same way in every build.
  *
  * Messages never contain a secret: values of credential fields are never
  * echoed, only their names and types.

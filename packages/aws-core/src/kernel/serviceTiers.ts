@@ -1,8 +1,7 @@
 import type { DefaultTierName, ServiceDefinition, TierName } from './types.js';
 
 /**
- * Which tier a service's clients get, by service id: the seed plan's
- * `SERVICE_TYPES`, extended. A service id is looked up as given
+ * Which tier a service's clients get, by service id. A service id is looked up as given
  * (`'redshift-data'`), then by its family, the part before the first dash
  * (`'bedrock-agent-runtime'` → `'bedrock'`, `'sagemaker-runtime'` →
  * `'sagemaker'`, `'emr-serverless'` → `'emr'`); services not listed get

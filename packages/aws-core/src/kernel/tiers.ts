@@ -3,8 +3,9 @@ import { isTimerMs } from './limits.js';
 import type { DefaultTierName, RetryMode, TierConfig } from './types.js';
 
 /**
- * The built-in tiers. botocore's `max_attempts` counts retries, SDK v3 counts
- * attempts, so the seed's 5 / 3 / 3 retries are 6 / 4 / 4 attempts here.
+ * The built-in tiers. `maxAttempts` counts attempts, the first included (as
+ * the SDK does; botocore's `max_attempts` counts retries: its 5 / 3 / 3 are
+ * 6 / 4 / 4 here).
  *
  * | tier | maxAttempts | connect | read |
  * |---|---|---|---|
