@@ -97,6 +97,22 @@ describe('a client held by its caller after the factory removed it', () => {
     expect(await eventually(() => stillOpen() === 0), `sockets still open after dispose(): ${stillOpen()}`).toBe(true);
   });
 
+  // Review 15: a plain client's destroy() closes its sockets at once; a held one's waited out the 30 s idle wait.
+  it.each(REMOVALS)("after $name, the caller's destroy() closes the sockets its later requests opened, once idle", async ({ options, remove }) => {
+    const factory = createClientFactory({ disposeGraceMs: 0, ...options });
+    const held: S3Client = factory.getClient(s3, local.clientOptions('s3'));
+    await held.send(new ListBucketsCommand({}));
+    await remove(factory);
+    expect(await eventually(() => stillOpen() === 0)).toBe(true);
+    await held.send(new ListBucketsCommand({}));
+    expect(stillOpen()).toBe(1);
+    expect(factory.stats().draining).toBe(1);
+    held.destroy();
+    expect(await eventually(() => stillOpen() === 0), `sockets still open after destroy(): ${stillOpen()}`).toBe(true);
+    expect(factory.stats().draining).toBe(0);
+    await factory.dispose();
+  });
+
   it('after clearCache(), dispose() destroys a body left unread on it', async () => {
     const factory = createClientFactory({ disposeGraceMs: 0 });
     const held: S3Client = factory.getClient(s3, local.clientOptions('s3'));

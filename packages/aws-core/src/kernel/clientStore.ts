@@ -227,7 +227,11 @@ export class ClientStore {
 
   /** Takes an entry out of the cache; it drains (with the lifecycle plug-in), then is destroyed. */
   remove(entry: CacheEntry, reason: RemovalReason): void {
-    if (entry.state !== 'live') return;
+    if (entry.state !== 'live') {
+      // A client its caller holds past its removal and now destroys: closed once idle (the lifecycle plug-in's).
+      if (entry.state === 'retired' && reason === 'destroyed-by-caller') this.#lifecycle.retire(entry, reason);
+      return;
+    }
     if (reason === 'evicted' || reason === 'expired') this.#evictions++;
     this.#unlist(entry);
     this.#lifecycle.retire(entry, reason);

@@ -301,6 +301,14 @@ export class Drain implements Lifecycle {
 
   /** Takes a client out of service: destroyed now if idle, else once its last request ends. */
   retire(entry: CacheEntry, reason: RemovalReason): void {
+    if (entry.state === 'retired' && reason === 'destroyed-by-caller') {
+      // A held client its caller destroys (see #settle): closed now if idle, else when its last request ends,
+      // as a plain client's destroy() closes it, not after the held-idle wait.
+      entry.removal = reason;
+      this.#wake(entry);
+      if (entry.inFlight === 0) this.#destroy(entry, reason);
+      return;
+    }
     if (entry.state !== 'live') return;
     entry.state = 'retired';
     entry.removal = reason;
@@ -407,7 +415,7 @@ export class Drain implements Lifecycle {
     // destroyed once idle for a while, not at each idle moment: that closed its sockets between
     // requests, and every request in steady use opened a new connection.
     const timer =
-      entry.reopened && !this.#closed
+      entry.reopened && !this.#closed && entry.removal !== 'destroyed-by-caller'
         ? unrefTimer(() => {
             this.#idle.delete(entry);
             if (entry.state === 'retired' && entry.inFlight === 0) this.#destroy(entry, entry.removal ?? 'cleared');
