@@ -1,5 +1,5 @@
-import { Agent, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+import { Agent, createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type AwsClientFactory, createClientFactory } from '@dbp/aws-core';
 import { s3 } from '@dbp/aws-s3';
@@ -204,17 +204,43 @@ describe('dispose()', () => {
     }
   });
 
-  it('refuses a new request once it is called, on a client still draining a body too', async () => {
-    const factory = createClientFactory({ disposeGraceMs: 2_000 });
-    const client = factory.getClient(s3, local.clientOptions('s3'));
-    const { Body } = await client.send(new GetObjectCommand({ Bucket: 'dispose', Key: 'object' }));
-    const disposing = factory.dispose();
-    const before = local.requests.count('s3');
-    await expect(client.send(new PutObjectCommand({ Bucket: 'dispose', Key: 'during-grace', Body: 'v' }))).rejects.toMatchObject({ code: 'FACTORY_DISPOSED' });
-    expect(local.requests.count('s3')).toBe(before);
-    // The body being read still finishes within the grace period.
-    expect(await whole((Body as unknown as NodeBody).transformToString())).toBe('whole');
-    await disposing;
+  // Review 15 (Y): refusing every send() once dispose() was called also refused the requests the SDK
+  // sends itself on the same client for a request in flight (an S3 Express CreateSession; endpoint
+  // discovery): the in-flight request failed at once instead of finishing within the grace period.
+  it('lets a request in flight finish within the grace period when the SDK sends one of its own for it (S3 Express CreateSession)', async () => {
+    const seen: string[] = [];
+    const express = createServer((request, response) => {
+      seen.push(request.url ?? '');
+      request.resume();
+      if (request.url?.includes('session') === true) {
+        const expiration = new Date(Date.now() + 300_000).toISOString();
+        setTimeout(() => {
+          response.writeHead(200, { 'content-type': 'application/xml' });
+          response.end(
+            `<?xml version="1.0" encoding="UTF-8"?><CreateSessionResult><Credentials><SessionToken>express-token</SessionToken><SecretAccessKey>express-secret</SecretAccessKey><AccessKeyId>ASIAEXPRESS</AccessKeyId><Expiration>${expiration}</Expiration></Credentials></CreateSessionResult>`,
+          );
+        }, 100);
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '5' });
+      response.end('hello');
+    });
+    await new Promise<void>((resolve) => express.listen(0, '127.0.0.1', resolve));
+    try {
+      const factory = createClientFactory({ disposeGraceMs: 2_000 });
+      const client = factory.getClient(s3, {
+        region: 'us-east-1',
+        credentials,
+        config: { endpoint: `http://127.0.0.1:${(express.address() as AddressInfo).port}`, forcePathStyle: true },
+      });
+      const getting = client.send(new GetObjectCommand({ Bucket: 'express--use1-az4--x-s3', Key: 'k' }));
+      const disposing = factory.dispose();
+      expect(await (await getting).Body?.transformToString()).toBe('hello');
+      await disposing;
+      expect(seen.map((url) => (url.includes('session') ? 'CreateSession' : 'GetObject'))).toEqual(['CreateSession', 'GetObject']);
+    } finally {
+      express.close();
+    }
   });
 });
 

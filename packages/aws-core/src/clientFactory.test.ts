@@ -195,6 +195,37 @@ describe('getClient configuration', () => {
     expect(signal).toMatchObject({ aborted: true, reason: 'the caller' });
   });
 
+  // Review 15 (Y): a Proxy must show an own read-only, non-configurable property as it is; the view
+  // wrapped a frozen handler's own handle() and bound its own methods, and every request threw a TypeError.
+  it('passes a frozen handler through whole: its own handle() and methods are read as they are', async () => {
+    const factory = createClientFactory();
+    class Frozen {
+      handle = (_request: unknown) => Promise.resolve({ response: 'ok' });
+      destroy = () => undefined;
+      metadata = { handlerProtocol: 'h1' };
+    }
+    const instance = Object.freeze(new Frozen());
+    const passed = factory.getClient(alpha, { region: 'us-east-1', credentials: creds, config: { requestHandler: instance } }) as FakeClient;
+    const handler = passed.config.requestHandler as Frozen;
+    await expect(handler.handle({})).resolves.toEqual({ response: 'ok' });
+    expect(handler.destroy).toBe(instance.destroy);
+    // A frozen instance of a class whose handle() is on its prototype: seen through the view, which works.
+    class PrototypeHandle {
+      readonly options: unknown[] = [];
+      handle(_request: unknown, options?: unknown) {
+        this.options.push(options);
+        return Promise.resolve({});
+      }
+    }
+    const frozenProto = Object.freeze(new PrototypeHandle());
+    const viewed = factory.getClient(alpha, { region: 'us-east-2', credentials: creds, config: { requestHandler: frozenProto } }) as FakeClient;
+    const view = viewed.config.requestHandler as PrototypeHandle;
+    await view.handle({}, {});
+    expect(frozenProto.options).toEqual([{ abortSignal: expect.any(AbortSignal) }]);
+    expect(view.options).toBe(frozenProto.options);
+    await factory.dispose();
+  });
+
   it('drops prototype-polluting keys from config and never touches Object.prototype', () => {
     const factory = createClientFactory();
     const config = JSON.parse(

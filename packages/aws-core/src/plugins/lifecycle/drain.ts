@@ -165,11 +165,18 @@ function abortableHandler(handler: object, exchanges: Set<AbortController>): obj
       throw error;
     }
   };
+  // A property a Proxy must show as it is: an own, read-only and non-configurable one (a frozen handler's).
+  const fixed = (key: PropertyKey): boolean => {
+    const own = Reflect.getOwnPropertyDescriptor(handler, key);
+    return own !== undefined && own.configurable === false && own.writable === false;
+  };
+  // Such a handle() cannot be shown wrapped: the handler is left as it is (dispose() cannot end its exchanges).
+  if (fixed('handle')) return handler;
   return new Proxy(handler, {
     get(target, key) {
       if (key === 'handle' && typeof (target as { handle?: unknown }).handle === 'function') return handle;
       const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' && key !== 'constructor' ? value.bind(target) : value;
+      return typeof value === 'function' && key !== 'constructor' && !fixed(key) ? value.bind(target) : value;
     },
   });
 }
@@ -228,9 +235,7 @@ export class Drain implements Lifecycle {
       (config as { requestHandler: unknown }).requestHandler = abortableHandler(handler, exchanges);
     }
     const tracker = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
-      // Once dispose() is called nothing new is sent, on a client still draining a body too.
-      if (this.#closed) throw notSent(entry, context);
-      if (entry.state === 'destroyed') this.#reopen(entry);
+      if (entry.state === 'destroyed') this.#reopen(entry, context);
       else this.#wake(entry);
       entry.inFlight++;
       let streaming = false;
@@ -293,7 +298,8 @@ export class Drain implements Lifecycle {
    * again and is destroyed again once idle, and `dispose()` sees it. After
    * `dispose()` such a request is refused: dispose is final.
    */
-  #reopen(entry: CacheEntry): void {
+  #reopen(entry: CacheEntry, context: RequestContext | undefined): void {
+    if (this.#closed) throw notSent(entry, context);
     entry.state = 'retired';
     entry.reopened = true;
     this.#draining.add(entry);
