@@ -49,7 +49,9 @@ const ISSUER_CLOCK = Symbol.for('@dbp/aws-core/issuer-clock@1');
  * carried them (an STS client, or your own token service's): the factory
  * then judges their `expiration` on that service's clock, the host's
  * corrected by the skew `issuer` measured (its `systemClockOffset`), from
- * their first use. Without it their expiry is judged on the host's clock
+ * their first use. The SDK measures a skew only on requests it signs: an
+ * issuer called unsigned (`AssumeRoleWithWebIdentity`, Cognito, SSO) has
+ * measured none, and its mark changes nothing. Without it their expiry is judged on the host's clock
  * until a client calling with them has measured the skew itself: on a host
  * whose clock is fast by more than their lifetime's margin they look expired
  * and are fetched again. For a keyed provider (`keyedCredentials()`) that
@@ -67,14 +69,19 @@ const ISSUER_CLOCK = Symbol.for('@dbp/aws-core/issuer-clock@1');
  *     return credentialsIssuedBy({ accessKeyId: AccessKeyId!, secretAccessKey: SecretAccessKey!, sessionToken: SessionToken, expiration: Expiration }, sts);
  *   });
  */
-export function credentialsIssuedBy<T extends AwsCredentials>(credentials: T, issuer: { readonly config?: unknown }): T {
-  const offset = (issuer?.config as { readonly systemClockOffset?: unknown } | undefined)?.systemClockOffset;
+export function credentialsIssuedBy(credentials: AwsCredentials, issuer: { readonly config?: unknown }): AwsCredentials {
+  let offset: unknown;
+  try {
+    offset = (issuer?.config as { readonly systemClockOffset?: unknown } | undefined)?.systemClockOffset;
+  } catch {
+    // An issuer whose config cannot be read (a throwing getter, a revoked Proxy) is no SDK client.
+  }
   if (typeof credentials !== 'object' || credentials === null || typeof offset !== 'number' || !Number.isFinite(offset)) return credentials;
   // Own fields as they are; the declared ones also from getters (a class instance's).
   const given = credentials as unknown as Record<string, unknown>;
   const copy: Record<string, unknown> = { ...given };
   for (const { name } of CREDENTIAL_FIELDS) if (!(name in copy) && name in given) copy[name] = given[name];
-  return Object.defineProperty(copy, ISSUER_CLOCK, { value: offset }) as unknown as T;
+  return Object.defineProperty(copy, ISSUER_CLOCK, { value: offset }) as unknown as AwsCredentials;
 }
 
 /** The issuer's clock offset `credentialsIssuedBy()` left on what a provider resolved, if any. */
@@ -327,9 +334,11 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
       const called = sourceOptions(rejected);
       const raw = await (called === undefined ? source() : source(called));
       const resolved = toCredentials(raw);
-      // Their expiration was written on their issuer's clock: judged on it when the issuer measured it.
+      // Their expiration was written on their issuer's clock: judged on it when the issuer measured a
+      // skew. An offset near 0 says nothing: an issuer called unsigned (AssumeRoleWithWebIdentity,
+      // Cognito, SSO) never measures one, and must not undo what the calling clients measured.
       const issuerOffset = issuerClockOffset(raw as object);
-      if (issuerOffset !== undefined) clockOffset = Math.abs(issuerOffset) >= CLOCK_OFFSET_MIN_MS ? issuerOffset : 0;
+      if (issuerOffset !== undefined && Math.abs(issuerOffset) >= CLOCK_OFFSET_MIN_MS) clockOffset = issuerOffset;
       const resolvedAt = awsNow();
       current = resolved;
       expiresAt = resolved.expiration?.getTime();

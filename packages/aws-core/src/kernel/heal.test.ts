@@ -128,6 +128,33 @@ describe('invalidate', () => {
     expect(counts.plain).toBe(3);
   });
 
+  // Review 15 (Y): an issuer called unsigned never measures a skew (its offset stays 0); its mark
+  // reset the skew the calling clients had measured, and the credentials looked expired again.
+  it("an issuer's offset near 0 (it measured nothing) leaves the skew the calling clients measured", async () => {
+    const real = Date.now();
+    const hostAhead = 20 * 60_000;
+    let elapsed = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => real + hostAhead + elapsed);
+    let n = 0;
+    const provider = memoizeProvider(
+      async () => {
+        n++;
+        // Short-lived: the first set has expired on AWS's clock 2 s on (below).
+        const expiration = new Date(real + (n === 1 ? 1_000 : 15 * 60_000));
+        return credentialsIssuedBy({ accessKeyId: `ASIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration }, { config: { systemClockOffset: 0 } });
+      },
+      { refreshWindowMs: 0, wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) },
+    );
+    const call = provider as unknown as (options: { callerClientConfig: object }) => Promise<AwsCredentials>;
+    const measured = { systemClockOffset: -hostAhead };
+    expect((await call({ callerClientConfig: measured })).accessKeyId).toBe('ASIA1');
+    elapsed = 2_000;
+    // Expired on AWS's clock: a second set, whose (unmeasured) mark must not make AWS's clock the host's again.
+    expect((await call({ callerClientConfig: measured })).accessKeyId).toBe('ASIA2');
+    for (let i = 0; i < 3; i++) expect((await call({ callerClientConfig: measured })).accessKeyId).toBe('ASIA2');
+    expect(n).toBe(2);
+  });
+
   it('credentialsIssuedBy() marks a copy, invisibly: the mark is no key, JSON or spread of the credentials; an issuer that is no SDK client leaves them as they are', () => {
     const issued = Object.freeze({ accessKeyId: 'ASIAISSUED', secretAccessKey: 'issued-secret', sessionToken: 'issued-token' });
     const marked = credentialsIssuedBy(issued, { config: { systemClockOffset: -1_200_000 } });
@@ -161,6 +188,12 @@ describe('invalidate', () => {
       { config: undefined },
       { config: { systemClockOffset: '0' } },
       { config: { systemClockOffset: Number.NaN } },
+      // An issuer whose config cannot be read.
+      Object.defineProperty({}, 'config', {
+        get() {
+          throw new Error('no config');
+        },
+      }),
     ]) {
       expect(credentialsIssuedBy(issued, notAClient as never)).toBe(issued);
     }
