@@ -181,7 +181,7 @@ describe(`TypeScript ${TYPESCRIPT_7} (tsc)`, () => {
       expect.stringMatching(/^index\.ts\(5,19\): error /),
     ]);
     // What it says: TypeScript 7 shows only the last overload's error, which is the precise one.
-    expect(tsc.stdout).toMatch(/'maxAttempt' does not exist in type 'ClientConfigOption<S3ClientConfig>'\. Did you mean to write 'maxAttempts'\?/);
+    expect(tsc.stdout).toMatch(/'maxAttempt' does not exist in type 'Partial<S3ClientConfig>'\. Did you mean to write 'maxAttempts'\?/);
     expect(tsc.stdout).toMatch(
       /Argument of type '"athena"' is not assignable to parameter of type '"'athena' is not a registered service id: import its register entry once \(import '@dbp\/aws-athena\/register'/,
     );

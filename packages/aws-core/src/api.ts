@@ -32,7 +32,6 @@ export type {
   AwsCredentials,
   AwsSession,
   ClearCacheFilter,
-  ClientConfigOption,
   ClientFactoryOptions,
   ClientFor,
   ClientOf,

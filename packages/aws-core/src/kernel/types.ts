@@ -456,18 +456,6 @@ export interface SessionOptions {
 }
 
 /**
- * `getClient`'s `config`: the SDK client configuration, every field optional,
- * with `region` a string (the SDK also takes a provider function, which
- * cannot be keyed by value: it is refused at run time, so here at compile time).
- *
- * @typeParam TConfig - the SDK client configuration of the service.
- */
-export type ClientConfigOption<TConfig> = Omit<Partial<TConfig>, 'region'> & {
-  /** The same as the `region` option (given both ways, they must be equal). */
-  region?: string | undefined;
-};
-
-/**
  * Options of `getClient`. Equal options give the same client whatever their
  * object identity.
  *
@@ -485,9 +473,12 @@ export interface GetClientOptions<TConfig = Record<string, unknown>> extends Ses
    * `config.profile` and `config.credentials` stand for the options of the
    * same name; given both ways with different values (for `credentials`:
    * not the same object or function), `getClient` throws `INVALID_OPTIONS`
-   * rather than drop one.
+   * rather than drop one. `config.region` must be a string: the SDK also
+   * takes a provider function, which the factory cannot key by value
+   * (refused when called; typed as the SDK types it, so that a config typed
+   * as the SDK's own `…ClientConfig` compiles).
    */
-  config?: ClientConfigOption<TConfig> | undefined;
+  config?: Partial<TConfig> | undefined;
   /** Use another tier than the service's own for this client. */
   tier?: TierName | undefined;
 }
