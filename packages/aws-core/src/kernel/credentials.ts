@@ -49,16 +49,16 @@ const ISSUER_CLOCK = Symbol.for('@dbp/aws-core/issuer-clock@1');
  * carried them (an STS client, or your own token service's): the factory
  * then judges their `expiration` on that service's clock, the host's
  * corrected by the skew `issuer` measured (its `systemClockOffset`), from
- * their first use. The SDK measures a skew only on requests it signs: an
- * issuer called unsigned (`AssumeRoleWithWebIdentity`, Cognito, SSO) has
- * measured none, and its mark changes nothing. Without it their expiry is judged on the host's clock
+ * their first use. Without it their expiry is judged on the host's clock
  * until a client calling with them has measured the skew itself: on a host
  * whose clock is fast by more than their lifetime's margin they look expired
  * and are fetched again. For a keyed provider (`keyedCredentials()`) that
  * calls its issuer through a factory client; @dbp/aws-sts's `assumeRole()`
- * does it. Returns a copy (the mark is a hidden property, absent from keys,
- * logs and the SDK's view); anything but an SDK client as `issuer` leaves
- * the credentials unmarked.
+ * does it. The SDK measures a skew only on requests it signs: an issuer
+ * called unsigned (`AssumeRoleWithWebIdentity`, Cognito, SSO) has measured
+ * none, and its mark changes nothing. Returns a copy (the mark is a hidden
+ * property, absent from keys, logs and the SDK's view); anything but an SDK
+ * client as `issuer` leaves the credentials unmarked.
  *
  * @example
  * const tenantCredentials = (tenant: string) =>

@@ -263,8 +263,8 @@ describe('a listener that clears the cache on an LRU eviction (maxClients)', () 
     const factory = createClientFactory({
       maxClients: 1,
       onEvent: (event) => {
-        const client = 'region' in event ? event.region : undefined;
-        events.push(`${event.name} ${client}`);
+        const where = 'region' in event ? event.region : undefined;
+        events.push(`${event.name} ${where}`);
         if (event.name === 'dbp:aws:client:evict' && !clearing) {
           clearing = true;
           factory.clearCache();

@@ -128,13 +128,15 @@ interface HandleOptions {
 /**
  * The client's request handler as the SDK calls it: each `handle()` (one
  * attempt's HTTP exchange) also gets an abort signal of its own, listed in
- * `exchanges` until its response has been read, so that `dispose()` can end the exchanges
- * still running once its grace period is over, whoever owns their socket: a
- * handler or agents the caller passed are never destroyed, and without this
- * a request still queued for the caller's agent was sent after `dispose()`
- * resolved, and a stalled one kept the process alive. The caller's own
- * signal (`send(command, { abortSignal })`) still aborts it. Everything else
- * reads through to the handler itself (a Proxy), as its own methods run on it.
+ * `exchanges` until its response has been read, so that `dispose()` can end
+ * the exchanges still running once its grace period is over, whoever owns
+ * their socket: a handler or agents the caller passed are never destroyed,
+ * and without this a request still queued for the caller's agent was sent
+ * after `dispose()` resolved, and a stalled one kept the process alive. The
+ * caller's own signal (`send(command, { abortSignal })`) still aborts it.
+ * Everything else reads through to the handler itself (a Proxy), as its own
+ * methods run on it; a handler whose own `handle` is read-only and
+ * non-configurable (frozen) cannot be shown wrapped, and is left as it is.
  */
 function abortableHandler(handler: object, exchanges: Set<AbortController>): object {
   const handle = (request: unknown, options?: HandleOptions): unknown => {
