@@ -204,6 +204,20 @@ describe('dispose()', () => {
     }
   });
 
+  // Review 15 (L): a client still finishing a body sent a caller's new request during the grace period.
+  it('refuses a new request once it is called, on a client still finishing a body too (nothing of it is sent)', async () => {
+    const factory = createClientFactory({ disposeGraceMs: 2_000 });
+    const client = factory.getClient(s3, local.clientOptions('s3'));
+    const { Body } = await client.send(new GetObjectCommand({ Bucket: 'dispose', Key: 'object' }));
+    const disposing = factory.dispose();
+    const before = local.requests.count('s3');
+    await expect(client.send(new PutObjectCommand({ Bucket: 'dispose', Key: 'during-grace', Body: 'v' }))).rejects.toMatchObject({ code: 'FACTORY_DISPOSED' });
+    expect(local.requests.count('s3')).toBe(before);
+    // The body being read still finishes within the grace period.
+    expect(await whole((Body as unknown as NodeBody).transformToString())).toBe('whole');
+    await disposing;
+  });
+
   // Review 15 (Y): refusing every send() once dispose() was called also refused the requests the SDK
   // sends itself on the same client for a request in flight (an S3 Express CreateSession; endpoint
   // discovery): the in-flight request failed at once instead of finishing within the grace period.

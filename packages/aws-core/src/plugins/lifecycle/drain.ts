@@ -88,8 +88,8 @@ interface Running {
   readonly abort: AbortController;
   /** Fails the caller's promise. */
   readonly reject: (error: Error) => void;
-  /** What the request is, for the error that stops it: the service id, and the context that names the operation. */
-  readonly service: string;
+  /** Whose request it is (its service names it in the error that stops it), and the context that names the operation. */
+  readonly entry: CacheEntry;
   readonly context: RequestContext | undefined;
 }
 
@@ -238,11 +238,15 @@ export class Drain implements Lifecycle {
     }
     const tracker = (next: Handler, context: RequestContext | undefined) => async (args: unknown) => {
       if (entry.state === 'destroyed') this.#reopen(entry, context);
+      // Once dispose() is called a new request is refused, on a client still finishing a body too; one
+      // the SDK sends itself for a request of this client still running (an S3 Express CreateSession,
+      // endpoint discovery) goes, so that request can finish within the grace period.
+      else if (this.#closed && !this.#isRunning(entry)) throw notSent(entry, context);
       else this.#wake(entry);
       entry.inFlight++;
       let streaming = false;
       try {
-        const result = await this.#run(next, args, context, entry.service);
+        const result = await this.#run(next, args, context, entry);
         streaming = this.#watchBody(entry, result, context);
         return result;
       } finally {
@@ -273,9 +277,9 @@ export class Drain implements Lifecycle {
    * period is over, whatever it waits for (a stalled socket of a handler the
    * caller owns, a credential provider that never answers).
    */
-  #run(next: Handler, args: unknown, context: RequestContext | undefined, service: string): Promise<MiddlewareResult> {
+  #run(next: Handler, args: unknown, context: RequestContext | undefined, entry: CacheEntry): Promise<MiddlewareResult> {
     return new Promise((resolve, reject) => {
-      const running: Running = { abort: new AbortController(), reject, service, context };
+      const running: Running = { abort: new AbortController(), reject, entry, context };
       this.#running.add(running);
       abortRetriesWith(context, running.abort);
       // A middleware below that throws at once fails the request like one that rejects.
@@ -360,7 +364,7 @@ export class Drain implements Lifecycle {
     const Socket = (await net)?.Socket;
     this.#final = true;
     for (const running of this.#running) {
-      const error = fail('FACTORY_DISPOSED.request', { service: running.service, operation: operationOf(running.context), ms: graceMs });
+      const error = fail('FACTORY_DISPOSED.request', { service: running.entry.service, operation: operationOf(running.context), ms: graceMs });
       running.abort.abort(error);
       running.reject(error);
     }
@@ -431,6 +435,12 @@ export class Drain implements Lifecycle {
         : undefined;
     if (timer === undefined) this.#destroy(entry, entry.removal ?? 'cleared');
     else this.#idle.set(entry, timer);
+  }
+
+  /** Whether a request of this client is running (sent, its response not yet there). */
+  #isRunning(entry: CacheEntry): boolean {
+    for (const running of this.#running) if (running.entry === entry) return true;
+    return false;
   }
 
   /** A held client asked again while it waits idle to be destroyed: it stays. */
