@@ -79,6 +79,15 @@ interface HandlerWithAgents {
 }
 
 /**
+ * The agents of a client's request handler (a NodeHttpHandler's, once a
+ * request has resolved its options), whoever made them.
+ */
+export function handlerAgents(client: unknown): FactoryAgent[] {
+  const handler = (client as { config?: { requestHandler?: HandlerWithAgents } } | undefined)?.config?.requestHandler;
+  return [handler?.config?.httpAgent, handler?.config?.httpsAgent].filter((agent): agent is FactoryAgent => typeof agent === 'object' && agent !== null);
+}
+
+/**
  * The agents of a client's request handler that the factory made, not the
  * caller: none when the caller passed the handler itself, and never an agent
  * the caller passed in `requestHandler` options.
@@ -86,10 +95,7 @@ interface HandlerWithAgents {
 export function factoryAgents(entry: CacheEntry): FactoryAgent[] {
   const { ownership } = entry;
   if (ownership.handler) return [];
-  const handler = (entry.client as { config?: { requestHandler?: HandlerWithAgents } }).config?.requestHandler;
-  return [handler?.config?.httpAgent, handler?.config?.httpsAgent].filter(
-    (agent): agent is FactoryAgent => typeof agent === 'object' && agent !== null && !ownership.agents.includes(agent),
-  );
+  return handlerAgents(entry.client).filter((agent) => !ownership.agents.includes(agent));
 }
 
 /** Destroys what the factory created for a client, and nothing of the caller's. */

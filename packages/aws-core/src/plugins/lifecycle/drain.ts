@@ -22,13 +22,13 @@
  *
  * @module
  */
-import { type CacheEntry, factoryAgents, type RemovalReason, type TrackedBody, unrefTimer } from '../../kernel/clientCache.js';
+import { type CacheEntry, factoryAgents, handlerAgents, type RemovalReason, type TrackedBody, unrefTimer } from '../../kernel/clientCache.js';
 import { destroyEntry, notSent, operationOf } from '../../kernel/clientStore.js';
 import { fail } from '../../kernel/errors.js';
 import type { Lifecycle, Report } from '../../kernel/setup.js';
 import type { ClientStatsEntry } from '../../kernel/types.js';
 import { hideRequest, watchBody } from './bodies.js';
-import { dropQueuedRequests, handlerAgents, socketStats } from './sockets.js';
+import { dropQueuedRequests, socketStats } from './sockets.js';
 
 /** Who watches streaming bodies (the factory's abandoned-body watch). */
 export interface BodyWatchers {
@@ -387,7 +387,7 @@ export class Drain implements Lifecycle {
       if (Socket !== undefined) {
         const own = factoryAgents(entry);
         dropQueuedRequests(own, ended, Socket);
-        const callers = handlerAgents(entry.client).filter((agent) => !own.includes(agent as never));
+        const callers = handlerAgents(entry.client).filter((agent) => !own.includes(agent));
         dropQueuedRequests(callers, ended, Socket, (request) => (request as { destroyed?: unknown }).destroyed === true);
       }
       this.#destroy(entry, 'disposed');

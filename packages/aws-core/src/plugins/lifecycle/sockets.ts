@@ -5,6 +5,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
+import { handlerAgents } from '../../kernel/clientCache.js';
 import type { SocketStats } from '../../kernel/types.js';
 
 interface AgentLike {
@@ -19,8 +20,8 @@ interface Http2SessionRefLike {
 }
 
 interface HandlerLike {
-  /** Resolved options once a request has run: NodeHttpHandler's agents, NodeHttp2Handler's `disableConcurrentStreams`. */
-  readonly config?: { readonly httpAgent?: AgentLike; readonly httpsAgent?: AgentLike; readonly disableConcurrentStreams?: boolean };
+  /** Resolved options once a request has run: NodeHttp2Handler's `disableConcurrentStreams` (NodeHttpHandler's agents: `handlerAgents`). */
+  readonly config?: { readonly disableConcurrentStreams?: boolean };
   readonly configProvider?: unknown;
   /** NodeHttp2Handler. */
   readonly connectionManager?: { readonly connectionPools?: Map<string, Iterable<Http2SessionRefLike>> };
@@ -59,7 +60,7 @@ export function socketStats(client: unknown): SocketStats | undefined {
   let inUse = 0;
   let idle = 0;
   let queued = 0;
-  for (const agent of agentsOf(handler)) {
+  for (const agent of handlerAgents(client) as AgentLike[]) {
     inUse += count(agent.sockets);
     idle += count(agent.freeSockets);
     // Requests still waiting: Node leaves destroyed ones (aborted) in the queue until a socket frees.
@@ -94,20 +95,9 @@ export function dropQueuedRequests(agents: readonly object[], error: Error, sock
   }
 }
 
-/** The agents of a client's request handler (a NodeHttpHandler's, once a request has resolved its options). */
-export function handlerAgents(client: unknown): readonly object[] {
-  return agentsOf(handlerOf(client));
-}
-
 function handlerOf(client: unknown): HandlerLike | undefined {
   const handler = (client as { config?: { requestHandler?: unknown } } | undefined)?.config?.requestHandler;
   return typeof handler === 'object' && handler !== null ? (handler as HandlerLike) : undefined;
-}
-
-/** A NodeHttpHandler's agents, once a request has resolved its options. */
-function agentsOf(handler: HandlerLike | undefined): AgentLike[] {
-  if (handler === undefined || !('configProvider' in handler)) return [];
-  return [handler.config?.httpAgent, handler.config?.httpsAgent].filter((agent): agent is AgentLike => typeof agent === 'object' && agent !== null);
 }
 
 interface QueuedRequest {
