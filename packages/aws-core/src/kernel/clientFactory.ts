@@ -1,6 +1,6 @@
 import type { CacheEntry } from './clientCache.js';
 import { ClientStore } from './clientStore.js';
-import { expiredError } from './credentials.js';
+import { refuseExpired } from './credentials.js';
 import { fail, INSPECT } from './errors.js';
 import { type FactorySettings, readFactoryOptions, settingsDiffer } from './factoryOptions.js';
 import { type CallRead, emptyRead, readCall, SESSION_NAMES } from './keySpec.js';
@@ -349,7 +349,7 @@ export class AwsClientFactory {
     const problem = read.problem ?? (extra && { kind: 'unknown-key', key: extra });
     if (problem !== undefined) refuseProblem('getSession()', problem, SESSION_NAMES);
     const { region, profile, credentials } = guardRead('getSession()', () => resolveSession(read, undefined, this.#context));
-    if (credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now()) throw expiredError(credentials.expiresAt);
+    refuseExpired(credentials.expiresAt);
     return this.#store.session(region, profile, credentials);
   }
 

@@ -8,7 +8,7 @@
  */
 import { type CacheEntry, ClientCache, type RemovalReason, release } from './clientCache.js';
 import { CredentialIds } from './credentialIds.js';
-import { expiredError, sessionProvider } from './credentials.js';
+import { refuseExpired, sessionProvider } from './credentials.js';
 import { type AwsClientError, fail } from './errors.js';
 import type { FactorySettings } from './factoryOptions.js';
 import { addHealing, type HealCounters } from './heal.js';
@@ -149,8 +149,7 @@ export class ClientStore {
       this.remove(cached, 'expired');
     }
     const now = Date.now();
-    const { expiresAt } = call.credentials;
-    if (expiresAt !== undefined && expiresAt <= now) throw expiredError(expiresAt);
+    refuseExpired(call.credentials.expiresAt, now);
     this.#cache.sweep(now);
     const session = this.session(call.region, call.profile, call.credentials);
     // Loggers and listeners run below and may clear the cache (or evict this

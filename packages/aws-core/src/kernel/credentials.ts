@@ -150,9 +150,12 @@ export function checkedCredentials(credentials: object, read: CredentialsRead): 
   return validateCredentials(read, readCredentials(credentials, read));
 }
 
-/** The error for explicit credentials past their `expiration`. */
-export function expiredError(expiresAt: number): AwsClientError {
-  return fail('CREDENTIALS_EXPIRED', { at: new Date(expiresAt).toISOString() });
+/**
+ * Refuses explicit credentials whose `expiration` (epoch ms; `undefined`:
+ * none) has passed at `now`, on the host's clock (no server measured yet).
+ */
+export function refuseExpired(expiresAt: number | undefined, now: number = Date.now()): void {
+  if (expiresAt !== undefined && expiresAt <= now) throw fail('CREDENTIALS_EXPIRED', { at: new Date(expiresAt).toISOString() });
 }
 
 /**
@@ -163,7 +166,7 @@ export function expiredError(expiresAt: number): AwsClientError {
 export function staticProvider(credentials: AwsCredentials): AwsCredentialProvider {
   const expiresAt = credentials.expiration?.getTime();
   return async () => {
-    if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
+    refuseExpired(expiresAt);
     return { ...credentials };
   };
 }

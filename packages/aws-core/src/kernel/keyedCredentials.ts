@@ -7,7 +7,7 @@
 import type { CredentialContext } from './clientFactory.js';
 import { canonicalConfig, isPlainRecord, notPlainConfig, snapshotConfig } from './configSnapshot.js';
 import { credentialMaterial } from './credentialIds.js';
-import { checkedCredentials, DEFAULT_REFRESH_WINDOW_MS, expiredError, memoizeProvider } from './credentials.js';
+import { checkedCredentials, DEFAULT_REFRESH_WINDOW_MS, memoizeProvider, refuseExpired } from './credentials.js';
 import { describeType, fail } from './errors.js';
 import { type KeyedSource, keyedIdentity, keyedSourceOf, registerKeyedSource } from './keyedSources.js';
 import { emptyCredentialsRead } from './keySpec.js';
@@ -68,8 +68,7 @@ function checkedDependency(dependsOn: unknown): unknown {
   if (typeof dependsOn !== 'object' || dependsOn === null || Array.isArray(dependsOn)) throw fail('INVALID_CREDENTIALS.type', { got: describeType(dependsOn) });
   const read = emptyCredentialsRead();
   const checked = checkedCredentials(dependsOn, read);
-  const expiresAt = checked.expiration?.getTime();
-  if (expiresAt !== undefined && expiresAt <= Date.now()) throw expiredError(expiresAt);
+  refuseExpired(checked.expiration?.getTime());
   return checked;
 }
 
