@@ -32,14 +32,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const OVERHEAD_BUDGET_BYTES = 16_050;
 
 /**
- * What CI enforces today: the measured overhead (87,250 B: the core's Node
+ * What CI enforces today: the measured overhead (87,300 B: the core's Node
  * build ~60 kB, its message catalog ~21 kB, the example's own code) plus a
  * little. Lower this as the core shrinks, and never raise it without naming,
  * in the commit that raises it, what the bytes bought
  * (`git log -L '/LAMBDA_OVERHEAD_BUDGET_BYTES =/,+1:scripts/size.mjs'` lists
  * every step and its reason).
  */
-const LAMBDA_OVERHEAD_BUDGET_BYTES = 87_300;
+const LAMBDA_OVERHEAD_BUDGET_BYTES = 87_350;
 
 const { default: checks } = await import('../.size-limit.mjs');
 const result = await run(join(root, 'node_modules', '.bin', 'size-limit'), ['--json'], { cwd: root, timeoutMs: 180_000 });

@@ -318,6 +318,8 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
   // see fresh credentials as expired, and one that is slow is healed by the
   // rejection it meets (`invalidate`).
   let clockOffset = 0;
+  // Whether `clockOffset` is the issuer's (`credentialsIssuedBy()`), which its next offset near 0 ends.
+  let offsetFromIssuer = false;
   const awsNow = (): number => Date.now() + clockOffset;
   // What the source gets of the client that called last, as the SDK hands a
   // provider its caller's config: the parts the SDK's own providers read for
@@ -338,10 +340,17 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
       const raw = await (called === undefined ? source() : source(called));
       const resolved = toCredentials(raw);
       // Their expiration was written on their issuer's clock: judged on it when the issuer measured a
-      // skew. An offset near 0 says nothing: an issuer called unsigned (AssumeRoleWithWebIdentity,
-      // Cognito, SSO) never measures one, and must not undo what the calling clients measured.
+      // skew. An offset near 0 ends only a skew the issuer itself gave (its clock was corrected): an
+      // issuer called unsigned (AssumeRoleWithWebIdentity, Cognito, SSO) never measures one, and must
+      // not undo what the calling clients measured.
       const issuerOffset = issuerClockOffset(raw as object);
-      if (issuerOffset !== undefined && Math.abs(issuerOffset) >= CLOCK_OFFSET_MIN_MS) clockOffset = issuerOffset;
+      if (issuerOffset !== undefined && Math.abs(issuerOffset) >= CLOCK_OFFSET_MIN_MS) {
+        clockOffset = issuerOffset;
+        offsetFromIssuer = true;
+      } else if (issuerOffset !== undefined && offsetFromIssuer) {
+        clockOffset = 0;
+        offsetFromIssuer = false;
+      }
       const resolvedAt = awsNow();
       current = resolved;
       expiresAt = resolved.expiration?.getTime();
@@ -407,7 +416,10 @@ export function memoizeProvider(source: (options?: SourceOptions) => unknown, op
       // Up to CLOCK_OFFSET_MIN_MS of an offset is that rounding, not a clock off.
       if (typeof offset === 'number' && Number.isFinite(offset)) {
         const seen = offsets.get(config);
-        if (seen === undefined ? offset !== 0 : seen !== offset) clockOffset = Math.abs(offset) >= CLOCK_OFFSET_MIN_MS ? offset : 0;
+        if (seen === undefined ? offset !== 0 : seen !== offset) {
+          clockOffset = Math.abs(offset) >= CLOCK_OFFSET_MIN_MS ? offset : 0;
+          offsetFromIssuer = false;
+        }
         offsets.set(config, offset);
       }
     }

@@ -155,6 +155,32 @@ describe('invalidate', () => {
     expect(n).toBe(2);
   });
 
+  // Review 15 (Z): after that fix, a skew an issuer gave was kept for good once its clock was corrected
+  // (its next offset near 0 was ignored), and every call fetched again.
+  it("an issuer's offset back near 0 ends the skew that issuer gave (its clock was corrected)", async () => {
+    const real = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => real);
+    let n = 0;
+    const provider = memoizeProvider(
+      async () => {
+        n++;
+        // First on a clock the issuer measured 10 minutes ahead of the host; then on a clock it finds right.
+        const first = n === 1;
+        const expiration = new Date(real + (first ? 9 : 5) * 60_000);
+        return credentialsIssuedBy(
+          { accessKeyId: `ASIA${n}`, secretAccessKey: 's', sessionToken: 't', expiration },
+          { config: { systemClockOffset: first ? 600_000 : 0 } },
+        );
+      },
+      { refreshWindowMs: 0, wrapError: (error) => new AwsClientError(String(error), { code: 'CREDENTIAL_PROVIDER_FAILED' }) },
+    );
+    const call = provider as unknown as (options: { callerClientConfig: object }) => Promise<AwsCredentials>;
+    const caller = { systemClockOffset: 0 };
+    for (let i = 0; i < 5; i++) await call({ callerClientConfig: caller });
+    // The first set looked expired on the issuer's clock; the second, on the corrected one, serves the rest.
+    expect(n).toBe(2);
+  });
+
   it('credentialsIssuedBy() marks a copy, invisibly: the mark is no key, JSON or spread of the credentials; an issuer that is no SDK client leaves them as they are', () => {
     const issued = Object.freeze({ accessKeyId: 'ASIAISSUED', secretAccessKey: 'issued-secret', sessionToken: 'issued-token' });
     const marked = credentialsIssuedBy(issued, { config: { systemClockOffset: -1_200_000 } });
